@@ -1,0 +1,45 @@
+"""APScheduler as a ticker only: it wakes the timer sweep and the outbox delivery.
+
+The work and its exactly-once guarantees live in service.timers and service.outbox;
+the in-memory job store holds nothing that needs keeping, so any number of
+schedulers may run (in-process for `make run`, or `python -m scheduler`).
+"""
+import logging
+import os
+import socket
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from service import outbox, timers
+
+log = logging.getLogger(__name__)
+OUTBOX_SECONDS = 5
+
+
+def owner_name() -> str:
+    """Who holds a lease: host and process, so a crashed sweeper's leases are visible."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def build(app, *, blocking: bool = False):
+    cls = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = cls(
+        executors={"default": ThreadPoolExecutor(2)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
+    owner = owner_name()
+    scheduler.add_job(_in_context, "interval", args=(app, timers.sweep, owner), id="timers",
+                      seconds=app.config["SCHEDULER_TICK_SECONDS"])
+    scheduler.add_job(_in_context, "interval", args=(app, outbox.deliver_due, owner), id="outbox",
+                      seconds=OUTBOX_SECONDS)
+    return scheduler
+
+
+def _in_context(app, job, owner):
+    with app.app_context():
+        try:
+            job(owner)
+        except Exception:  # keep ticking; the next tick retries what is still due
+            log.exception("scheduler job %s failed", job.__name__)

@@ -1,0 +1,46 @@
+"""The IRO workflow service: Flask app factory.
+
+Flask knows nothing of SpiffWorkflow and SpiffWorkflow nothing of Flask; both talk
+through the service modules (instances, timers, outbox), so a test can run a whole
+process without HTTP.
+"""
+import os
+
+from flask import Flask
+from flask_migrate import Migrate
+
+from . import config as config_module
+from .db import db as database  # keeps `service.db` the module, which migrations import
+
+migrate = Migrate()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module._normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    database.init_app(app)
+    migrate.init_app(app, database, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+
+    from . import api, cli
+
+    app.register_blueprint(api.bp)
+    cli.register(app)
+    return app
+
+
+def load_shipped_specs(app: Flask) -> list:
+    """Store every diagram in bpmn/ whose content is new (run at start-up)."""
+    from . import specs
+
+    with app.app_context():
+        try:
+            created = specs.load_directory(app.config["BPMN_DIR"])
+            database.session.commit()
+        except Exception:
+            database.session.rollback()
+            raise
+    return created

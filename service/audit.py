@@ -1,0 +1,12 @@
+"""Every change is audited: who, what, when, and the data submitted."""
+from sqlalchemy import insert
+
+from .db import db
+from .models import AuditEvent
+
+
+def record(at, actor, action, *, instance_id=None, human_task_id=None, child_id=None, **details):
+    db.session.execute(insert(AuditEvent).values(
+        at=at, actor=actor, action=action, instance_id=instance_id,
+        human_task_id=human_task_id, child_id=child_id, details=details,
+    ))

@@ -1,0 +1,83 @@
+"""The application clock: real time plus an offset stored in the database.
+
+The web app, the scheduler and the CLI all read the same offset, so moving the clock
+in demo or test mode moves it for every process (DESIGN.md decision 6). During one
+engine operation "now" is frozen, so every timer evaluated in that operation sees
+the same instant; SpiffWorkflow's timer module is pointed at that frozen value.
+"""
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta, timezone
+
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+
+from .db import db
+from .errors import ClockError
+from .models import ClockSetting
+
+_frozen_now: ContextVar[datetime | None] = ContextVar("frozen_now", default=None)
+
+
+def real_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def offset_seconds() -> float:
+    setting = db.session.get(ClockSetting, 1)
+    return setting.offset_seconds if setting else 0.0
+
+
+def now() -> datetime:
+    """The application's current instant (timezone-aware, UTC)."""
+    frozen = _frozen_now.get()
+    if frozen is not None:
+        return frozen
+    return real_now() + timedelta(seconds=offset_seconds())
+
+
+@contextmanager
+def frozen_at(instant: datetime):
+    """Run an engine operation at one instant; nested operations keep the outer one."""
+    if _frozen_now.get() is not None:
+        yield _frozen_now.get()
+        return
+    token = _frozen_now.set(instant)
+    try:
+        yield instant
+    finally:
+        _frozen_now.reset(token)
+
+
+def move_to(target: datetime, mode: str) -> datetime:
+    """Set the offset so that now equals target. Never backwards; never in production."""
+    if mode == "production":
+        raise ClockError("the clock cannot be moved in production mode")
+    if target.tzinfo is None:
+        raise ClockError("give the time with a UTC offset, e.g. 2027-01-05T09:00:00+00:00")
+    current = now()
+    if target < current:
+        raise ClockError(f"the clock never moves backwards: it is already {current.isoformat()}")
+    setting = db.session.get(ClockSetting, 1)
+    if setting is None:
+        setting = ClockSetting(id=1, offset_seconds=0.0, updated_at=real_now())
+        db.session.add(setting)
+    real = real_now()
+    setting.offset_seconds = (target - real).total_seconds()
+    setting.updated_at = real
+    return target
+
+
+class _SpiffClockDatetime(datetime):
+    """`datetime` as SpiffWorkflow's timer module sees it: `now()` is the app clock."""
+
+    @classmethod
+    def now(cls, tz=None):
+        instant = _frozen_now.get()
+        if instant is None:
+            raise RuntimeError("a timer was evaluated outside an engine operation")
+        return instant.astimezone(tz) if tz else instant
+
+
+# SpiffWorkflow reads datetime.now(timezone.utc) inside its timer definitions; this is
+# the one seam that makes its timers follow our clock.
+spiff_timer.datetime = _SpiffClockDatetime

@@ -1,0 +1,37 @@
+"""Configuration read from the environment, with safe defaults for a laptop.
+
+`IRO_MODE` is `production`, `demo` or `test` (DESIGN.md decision 6): only demo and
+test mode let anyone move the application clock.
+"""
+import os
+
+MODES = ("production", "demo", "test")
+
+
+def from_environment(instance_path: str) -> dict:
+    mode = os.environ.get("IRO_MODE", "production")
+    if mode not in MODES:
+        raise RuntimeError(f"IRO_MODE must be one of {', '.join(MODES)}, not {mode!r}")
+    sqlite_file = os.path.join(instance_path, "iro.sqlite")
+    return {
+        "IRO_MODE": mode,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-not-secret"),
+        "SQLALCHEMY_DATABASE_URI": _normalise_url(os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_file}")),
+        "BPMN_DIR": os.environ.get("IRO_BPMN_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "bpmn")),
+        "SCHEDULER_IN_PROCESS": os.environ.get("IRO_SCHEDULER_IN_PROCESS", "1") == "1",
+        "SCHEDULER_TICK_SECONDS": float(os.environ.get("IRO_SCHEDULER_TICK_SECONDS", "0.25")),
+        "TIMER_LEASE_SECONDS": float(os.environ.get("IRO_TIMER_LEASE_SECONDS", "60")),
+        "TIMER_BATCH_SIZE": int(os.environ.get("IRO_TIMER_BATCH_SIZE", "50")),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "iro-service@council.example"),
+        "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("IRO_OUTBOX_MAX_ATTEMPTS", "8")),
+    }
+
+
+def _normalise_url(url: str) -> str:
+    """Accept the common `postgresql://` form and use psycopg 3 for it."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,285 @@
+"""The one place that knows SpiffWorkflow.
+
+It turns versioned specs and stored state into running workflows and back, lists
+what a person or a timer is waiting for, and runs the engine. It knows nothing of
+Flask or the database: the service layer hands it specs and state and stores what
+it returns. Diagram code runs in the restricted environment (service.sandbox) with
+the functions of `diagram_functions`.
+"""
+import json
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from . import calendar
+from .errors import ScriptFailed
+from .sandbox import RestrictedEnvironment
+
+_current_task = ContextVar("current_task", default=None)
+_effects = ContextVar("effects", default=None)
+
+
+@dataclass
+class Notification:
+    """A `notify(...)` call from a diagram, keyed so that a retry cannot queue it twice."""
+
+    key: str
+    role: str
+    subject: str
+    body: str
+    context: dict  # the notifying task's data, for resolving the role to an address
+
+
+@dataclass
+class Effects:
+    notifications: list = field(default_factory=list)
+    _counts: dict = field(default_factory=dict)
+
+    def add(self, task, role, subject, body):
+        n = self._counts.get(task.id, 0)
+        self._counts[task.id] = n + 1
+        self.notifications.append(Notification(f"{task.id}:{n}", role, subject, body, task.data))
+
+
+@dataclass(frozen=True)
+class UserTaskView:
+    task_id: str
+    spec_name: str
+    title: str
+    form_key: str | None
+    lane: str | None
+    due_at: datetime | None
+    assignee: str | None
+    data: dict  # the task's own data, for resolving the lane to a person
+
+
+@dataclass(frozen=True)
+class TimerView:
+    task_id: str
+    spec_name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class MessageView:
+    task_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ThrownMessage:
+    name: str
+    payload: object
+    event: BpmnEvent
+
+
+def notify(role: str, subject: str, body: str = "") -> None:
+    """Diagram function: queue a notification to whoever holds `role` on this case."""
+    effects, task = _effects.get(), _current_task.get()
+    if effects is None or task is None:
+        raise RuntimeError("notify() can only be called from a diagram script")
+    effects.add(task, str(role), str(subject), str(body))
+
+
+def diagram_functions(now) -> dict:
+    """What diagram scripts and expressions may call, beside the safe builtins."""
+    functions = {name: getattr(calendar, name) for name in calendar.__all__}
+    functions.update(now=now, today=lambda: calendar.london_date(now()), notify=notify)
+    return functions
+
+
+class _ScriptEngine(PythonScriptEngine):
+    """Remembers which task runs a script, and hands timers ISO strings they can store."""
+
+    def execute(self, task, script, external_context=None):
+        token = _current_task.set(task)
+        try:
+            return super().execute(task, script, external_context)
+        finally:
+            _current_task.reset(token)
+
+    def evaluate(self, task, expression, external_context=None):
+        value = super().evaluate(task, expression, external_context)
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ScriptFailed(f"{task.task_spec.name}: {expression!r} gave a naive datetime; give a timezone-aware one")
+            return value.isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+
+class _StateConverter(BpmnWorkflowConverter):
+    """Serializes an instance without its spec: specs are stored once per version."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, bundle):
+        workflow = self.target_class(bundle.spec, bundle.subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+class Engine:
+    def __init__(self, now):
+        self._script_engine = _ScriptEngine(environment=RestrictedEnvironment(diagram_functions(now)))
+        config = dict(SPIFF_CONFIG)
+        config[BpmnWorkflow] = _StateConverter
+        self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+    # --- state -------------------------------------------------------------
+    def new(self, bundle, data: dict) -> BpmnWorkflow:
+        workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=self._script_engine)
+        workflow.task_tree.data = dict(data)
+        return workflow
+
+    def load(self, bundle, state: str) -> BpmnWorkflow:
+        dct = json.loads(state)
+        self._serializer.migrate(dct)
+        workflow = self._serializer.from_dict(dct, bundle=bundle)
+        workflow.script_engine = self._script_engine
+        return workflow
+
+    def dump(self, workflow: BpmnWorkflow) -> str:
+        registry = self._serializer.registry
+        registry._encoder_mode = True
+        try:
+            dct = self._serializer.to_dict(workflow)
+            dct[self._serializer.VERSION_KEY] = self._serializer.VERSION
+            return json.dumps(dct, cls=self._serializer._encoder_cls)
+        finally:
+            registry._encoder_mode = False
+
+    # --- running -----------------------------------------------------------
+    @contextmanager
+    def running(self):
+        """Collect a step's side effects; turn a diagram's failure into ScriptFailed."""
+        effects = Effects()
+        token = _effects.set(effects)
+        try:
+            yield effects
+        except SpiffWorkflowException as exc:
+            raise ScriptFailed(_describe(exc)) from exc
+        finally:
+            _effects.reset(token)
+
+    def run(self, workflow):
+        workflow.do_engine_steps()
+
+    def complete(self, workflow, task_id: str, data: dict):
+        task = workflow.get_task_from_id(UUID(task_id))
+        task.set_data(**data)
+        task.run()
+        workflow.do_engine_steps()
+
+    def fire_timers(self, workflow):
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+
+    def deliver(self, workflow, message: "ThrownMessage"):
+        workflow.send_event(message.event)
+        workflow.do_engine_steps()
+
+    def thrown_messages(self, workflow) -> list[ThrownMessage]:
+        return [
+            ThrownMessage(e.event_definition.name, e.payload, e)
+            for e in workflow.get_events()
+            if isinstance(e.event_definition, BaseMessageDefinition)
+        ]
+
+    @staticmethod
+    def message(name: str, payload: dict) -> ThrownMessage:
+        """A message from outside any instance (an API event)."""
+        return ThrownMessage(name, payload, BpmnEvent(MessageEventDefinition(name), payload=payload))
+
+    # --- what the instance waits for ---------------------------------------
+    def ready_user_tasks(self, workflow) -> list[UserTaskView]:
+        views = []
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            props = (getattr(spec, "extensions", None) or {}).get("properties", {})
+            views.append(UserTaskView(
+                task_id=str(task.id),
+                spec_name=spec.name,
+                title=spec.bpmn_name or spec.name,
+                form_key=props.get("formKey"),
+                lane=spec.lane,
+                due_at=self._instant(task, props.get("dueAt")),
+                assignee=self._evaluate(task, props.get("assignee")),
+                data=task.data,
+            ))
+        return views
+
+    def waiting_timers(self, workflow) -> list[TimerView]:
+        views = []
+        for task in workflow.event_manager.tasks.values():
+            definition = task.task_spec.event_definition
+            if isinstance(definition, TimerEventDefinition) and task.state == TaskState.WAITING:
+                value = definition.details(task).value
+                if isinstance(value, str):
+                    views.append(TimerView(str(task.id), task.task_spec.name, _aware(value)))
+        return views
+
+    def waiting_messages(self, workflow) -> list[MessageView]:
+        return [
+            MessageView(str(task.id), task.task_spec.event_definition.name)
+            for task in workflow.event_manager.tasks.values()
+            if isinstance(task.task_spec.event_definition, BaseMessageDefinition) and task.state == TaskState.WAITING
+        ]
+
+    def task_state(self, workflow, task_id: str) -> str:
+        task = workflow.get_task_from_id(UUID(task_id))
+        return TaskState.get_name(task.state)
+
+    def is_completed(self, workflow) -> bool:
+        return workflow.is_completed()
+
+    def _evaluate(self, task, expression):
+        if not expression:
+            return None
+        return self._script_engine.evaluate(task, expression)
+
+    def _instant(self, task, expression):
+        value = self._evaluate(task, expression)
+        if value is None:
+            return None
+        if len(value) == 10:  # a date: the deadline is the end of that day
+            return calendar.end_of_day(date.fromisoformat(value))
+        return _aware(value)
+
+
+def _aware(value: str) -> datetime:
+    instant = datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise ScriptFailed(f"{value!r} has no UTC offset; diagrams must give timezone-aware instants")
+    return instant
+
+
+def _describe(exc: SpiffWorkflowException) -> str:
+    task = getattr(exc, "task", None) or getattr(exc, "task_spec", None)
+    where = ""
+    if task is not None:
+        spec = getattr(task, "task_spec", task)
+        where = f"{spec.name}" + (f" ({spec.bpmn_name})" if getattr(spec, "bpmn_name", None) else "") + ": "
+    return where + str(exc).split("\n")[0]

@@ -1,0 +1,33 @@
+"""Errors the service layer raises; each message names what is wrong for the user."""
+
+
+class ServiceError(Exception):
+    """Base for errors a caller can show to a person."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class ConflictError(ServiceError):
+    """Someone else changed the instance first; nothing was written."""
+
+
+class TaskAlreadyCompleted(ConflictError):
+    pass
+
+
+class InvalidData(ServiceError):
+    pass
+
+
+class SpecError(ServiceError):
+    """A BPMN or DMN file was refused; the message names the file and the element."""
+
+
+class ClockError(ServiceError):
+    pass
+
+
+class ScriptFailed(ServiceError):
+    """A diagram's script or expression failed at run time; the instance is left as it was."""

@@ -1,0 +1,99 @@
+"""Notifications: queued in the transaction that caused them, delivered later by SMTP.
+
+Queueing is idempotent (a unique key per effect). Delivery claims a row, sends it,
+and records the result at once; a row marked sent is never sent again by us. The
+Message-ID is derived from the key, so a receiving server can drop the one duplicate
+a crash between sending and recording could cause.
+"""
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from . import assignment, clock
+from .db import db
+from .models import OutboxMessage, OutboxStatus
+
+CLAIM_SECONDS = 120
+
+
+def queue(rows: list[dict], now) -> None:
+    """Insert outbox rows, skipping any whose idempotency key is already queued."""
+    if not rows:
+        return
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = [dict(status=OutboxStatus.PENDING, attempts=0, created_at=now, next_attempt_at=now) | row for row in rows]
+    db.session.execute(insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"]))
+
+
+def queue_notifications(instance, notifications, now) -> None:
+    rows = []
+    for note in notifications:
+        address = assignment.address_for(note.role, note.context)
+        row = dict(
+            idempotency_key=f"notify:{instance.id}:{note.key}", instance_id=instance.id, child_id=instance.child_id,
+            recipient_role=note.role, recipient=address or "", subject=note.subject, body=note.body,
+        )
+        if not address:
+            row.update(status=OutboxStatus.FAILED, last_error=f"no e-mail address for the {note.role} on this case")
+        rows.append(row)
+    queue(rows, now)
+
+
+def deliver_due(owner: str, limit: int = 50) -> int:
+    """Send due messages; return how many were sent."""
+    config = current_app.config
+    sent = 0
+    for message_id in _claim(owner, limit):
+        message = db.session.get(OutboxMessage, message_id)
+        try:
+            _send(message, config)
+        except (OSError, smtplib.SMTPException) as exc:
+            _record_failure(message, exc, config["OUTBOX_MAX_ATTEMPTS"])
+        else:
+            message.status, message.sent_at, message.last_error = OutboxStatus.SENT, clock.now(), None
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def _claim(owner, limit):
+    """Take due rows for a while by pushing their next attempt on; commit so others skip them."""
+    now = clock.now()
+    due = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
+    candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
+    try:
+        ids = db.session.scalars(
+            update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due)
+            .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+            .returning(OutboxMessage.id)
+        ).all()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return sorted(ids)
+
+
+def _send(message, config):
+    email = EmailMessage()
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@{config['MAIL_SENDER'].split('@')[-1]}>"
+    email.set_content(message.body or message.subject)
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+        smtp.send_message(email)
+
+
+def _record_failure(message, exc, max_attempts):
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    if message.attempts >= max_attempts:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.next_attempt_at = clock.now() + timedelta(seconds=min(30 * 2 ** (message.attempts - 1), 3600))

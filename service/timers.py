@@ -1,0 +1,119 @@
+"""Firing due timers exactly once in effect (DESIGN.md decision 5).
+
+A sweep claims due rows with a lease in its own short transaction, then fires them
+instance by instance, a small batch per transaction with a savepoint each, so one
+broken diagram cannot hold back the others. The instance's version check is what
+makes a firing count once: if two sweepers ever fire the same timer (a lease ran out
+while the first was still busy), only one commit can win.
+"""
+from datetime import timedelta
+from itertools import groupby
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from . import audit, clock
+from .db import db
+from .errors import ConflictError, ScriptFailed
+from .models import Timer, TimerStatus
+from .unit_of_work import UnitOfWork
+
+ACTOR = "scheduler"
+
+
+def claim_due(owner: str, limit: int | None = None) -> list[int]:
+    """Lease up to `limit` due timers to `owner`; commit at once so others skip them."""
+    limit = limit or current_app.config["TIMER_BATCH_SIZE"]
+    now = clock.now()
+    lease_until = now + timedelta(seconds=current_app.config["TIMER_LEASE_SECONDS"])
+    due = (Timer.due_at < now) & (
+        (Timer.status == TimerStatus.WAITING)
+        | ((Timer.status == TimerStatus.CLAIMED) & (Timer.lease_until < now))
+    )
+    candidates = select(Timer.id).where(due).order_by(Timer.due_at).limit(limit).with_for_update(skip_locked=True)
+    try:
+        ids = db.session.scalars(
+            update(Timer).where(Timer.id.in_(candidates), due)
+            .values(status=TimerStatus.CLAIMED, claim_owner=owner, lease_until=lease_until)
+            .returning(Timer.id)
+        ).all()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return list(ids)
+
+
+def fire_claimed(timer_ids: list[int], owner: str, batch_instances: int = 20) -> int:
+    """Fire the claimed timers; return how many instances moved on."""
+    rows = db.session.execute(
+        select(Timer.instance_id, Timer.id).where(Timer.id.in_(timer_ids)).order_by(Timer.instance_id)
+    ).all()
+    db.session.rollback()
+    groups = [(instance_id, [r.id for r in group]) for instance_id, group in groupby(rows, key=lambda r: r.instance_id)]
+    fired = 0
+    for start in range(0, len(groups), batch_instances):
+        with UnitOfWork(ACTOR) as uow:
+            for instance_id, ids in groups[start:start + batch_instances]:
+                fired += _fire_one(uow, instance_id, ids, owner)
+    return fired
+
+
+def _fire_one(uow, instance_id, timer_ids, owner) -> int:
+    savepoint = db.session.begin_nested()
+    try:
+        instance = uow.load(instance_id)
+        still_ours = db.session.scalars(select(Timer.id).where(
+            Timer.id.in_(timer_ids), Timer.status == TimerStatus.CLAIMED, Timer.claim_owner == owner,
+        )).all()
+        if not still_ours:
+            savepoint.rollback()
+            return 0
+        uow.act(instance, uow.engine.fire_timers)
+        uow.save(instance)
+        # a timer that is not due by SpiffWorkflow's reckoning goes back to waiting
+        db.session.execute(update(Timer).where(
+            Timer.id.in_(still_ours), Timer.status == TimerStatus.CLAIMED
+        ).values(status=TimerStatus.WAITING, claim_owner=None, lease_until=None))
+        audit.record(uow.now, ACTOR, "timers_fired", instance_id=instance_id, child_id=instance.child_id,
+                     timers=list(still_ours))
+        savepoint.commit()
+        return 1
+    except ConflictError:
+        savepoint.rollback()  # another sweeper won: its commit holds the effect
+        return 0
+    except ScriptFailed as exc:
+        savepoint.rollback()
+        db.session.execute(update(Timer).where(Timer.id.in_(timer_ids)).values(
+            status=TimerStatus.FAILED, claim_owner=None, lease_until=None))
+        audit.record(uow.now, ACTOR, "timer_failed", instance_id=instance_id, error=str(exc))
+        return 0
+
+
+def sweep(owner: str, max_rounds: int = 10_000) -> int:
+    """Claim and fire until nothing is due, timers created by the firing included."""
+    total = 0
+    for _ in range(max_rounds):
+        ids = claim_due(owner)
+        if not ids:
+            break
+        total += fire_claimed(ids, owner)
+    return total
+
+
+def next_due():
+    return db.session.scalar(select(Timer.due_at).where(Timer.status == TimerStatus.WAITING).order_by(Timer.due_at).limit(1))
+
+
+def move_clock(target, *, actor: str, owner: str = "clock") -> int:
+    """Move the application clock to `target` and fire everything that became due."""
+    mode = current_app.config["IRO_MODE"]
+    before = clock.now()
+    try:
+        clock.move_to(target, mode)
+        audit.record(clock.real_now(), actor, "clock_moved", before=before.isoformat(), after=target.isoformat())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return sweep(owner)

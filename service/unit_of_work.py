@@ -1,0 +1,157 @@
+"""Lock, re-read, act: the one way any instance changes.
+
+A `UnitOfWork` is one transaction at one instant of the application clock. Inside
+it, `load` locks the instance row (PostgreSQL `FOR UPDATE`) and re-reads its state;
+`save` writes the state with an optimistic version check, rewrites the projections,
+queues the notifications the diagram raised and routes the messages it threw, all
+before the single commit. Any error rolls everything back: nothing half-written.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import insert, select, update
+from SpiffWorkflow.bpmn import BpmnWorkflow
+
+from . import audit, clock, outbox, projections, specs
+from .db import db
+from .engine import Engine, Effects
+from .errors import ConflictError, NotFound, ServiceError
+from .models import InstanceStatus, MessageWait, ProcessInstance
+
+MAX_MESSAGE_HOPS = 20
+
+
+@dataclass
+class LoadedInstance:
+    id: int | None
+    process_id: str
+    version_ids: list
+    child_id: str | None
+    version: int
+    workflow: BpmnWorkflow
+    now: datetime
+    is_new: bool = False
+    effects: list = field(default_factory=list)
+
+
+def engine() -> Engine:
+    """One engine per app: it holds the restricted script environment, which is reusable."""
+    return current_app.extensions.setdefault("iro_engine", Engine(now=clock.now))
+
+
+class UnitOfWork:
+    def __init__(self, actor: str):
+        self.actor = actor
+        self.engine = engine()
+        self._frozen = None
+        self._hops = 0
+
+    def __enter__(self):
+        self.now = clock.now()
+        self._frozen = clock.frozen_at(self.now)
+        self._frozen.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        finally:
+            self._frozen.__exit__(exc_type, exc, tb)
+        return False
+
+    # --- instances ---------------------------------------------------------
+    def new(self, process_id: str, data: dict, child_id: str | None) -> LoadedInstance:
+        version_ids = specs.versions_for_new_instance(process_id)
+        bundle = specs.bundle(process_id, version_ids)
+        workflow = self.engine.new(bundle, data)
+        return LoadedInstance(None, process_id, version_ids, child_id, 0, workflow, self.now, is_new=True)
+
+    def load(self, instance_id: int) -> LoadedInstance:
+        row = db.session.execute(
+            select(ProcessInstance.process_id, ProcessInstance.version_ids, ProcessInstance.child_id,
+                   ProcessInstance.state, ProcessInstance.version, ProcessInstance.status)
+            .where(ProcessInstance.id == instance_id).with_for_update()
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"process instance {instance_id} does not exist")
+        if row.status != InstanceStatus.RUNNING:
+            raise ConflictError(f"process instance {instance_id} has already finished")
+        workflow = self.engine.load(specs.bundle(row.process_id, row.version_ids), row.state)
+        return LoadedInstance(instance_id, row.process_id, row.version_ids, row.child_id, row.version,
+                              workflow, self.now)
+
+    def act(self, instance: LoadedInstance, step, *args) -> None:
+        """Run one engine step, keeping the notifications it raises for `save`."""
+        with self.engine.running() as effects:
+            step(instance.workflow, *args)
+        instance.effects.append(effects)
+
+    def save(self, instance: LoadedInstance, *, completed_task_id=None) -> None:
+        workflow = instance.workflow
+        thrown = self.engine.thrown_messages(workflow)
+        state = self.engine.dump(workflow)
+        finished = self.engine.is_completed(workflow)
+        status = InstanceStatus.COMPLETED if finished else InstanceStatus.RUNNING
+        if instance.is_new:
+            instance.id = db.session.execute(insert(ProcessInstance).values(
+                process_id=instance.process_id, version_ids=instance.version_ids, child_id=instance.child_id,
+                status=status, state=state, version=1, started_by=self.actor,
+                created_at=self.now, updated_at=self.now, completed_at=self.now if finished else None,
+            ).returning(ProcessInstance.id)).scalar_one()
+            instance.version = 1
+        else:
+            result = db.session.execute(
+                update(ProcessInstance)
+                .where(ProcessInstance.id == instance.id, ProcessInstance.version == instance.version)
+                .values(state=state, version=instance.version + 1, status=status, updated_at=self.now,
+                        completed_at=self.now if finished else None)
+            )
+            if result.rowcount != 1:
+                raise ConflictError(f"process instance {instance.id} was changed by someone else; nothing was saved")
+            instance.version += 1
+        projections.sync(self.engine, instance, self.now, completed_task_id=completed_task_id, actor=self.actor)
+        for effects in instance.effects:
+            outbox.queue_notifications(instance, effects.notifications, self.now)
+        instance.effects = []
+        for message in thrown:
+            self.route(message, sender=instance)
+
+    # --- messages between instances -----------------------------------------
+    def route(self, message, *, sender: LoadedInstance | None = None, child_id: str | None = None) -> list[int]:
+        """Deliver a message to the instance of the same child waiting for it, or start one.
+
+        SpiffWorkflow leaves correlation to the application: here a message belongs to
+        one child, and goes to that child's instances only.
+        """
+        self._hops += 1
+        if self._hops > MAX_MESSAGE_HOPS:
+            raise ServiceError(f"message {message.name!r} bounced between instances more than {MAX_MESSAGE_HOPS} times")
+        child_id = child_id if sender is None else sender.child_id
+        waiting = db.session.scalars(
+            select(MessageWait.instance_id).where(MessageWait.message_name == message.name, MessageWait.child_id == child_id)
+            .distinct()
+        ).all()
+        touched = []
+        for instance_id in waiting:
+            if sender is not None and instance_id == sender.id:
+                continue
+            target = self.load(instance_id)
+            self.act(target, self.engine.deliver, message)
+            self.save(target)
+            touched.append(instance_id)
+        if not touched:
+            for process_id in specs.processes_started_by(message.name):
+                data = dict(message.payload) if isinstance(message.payload, dict) else {}
+                data.setdefault("child_id", child_id)
+                target = self.new(process_id, data, child_id)
+                self.act(target, self.engine.run)
+                self.act(target, self.engine.deliver, message)
+                self.save(target)
+                touched.append(target.id)
+        audit.record(self.now, self.actor, "message_routed", instance_id=sender.id if sender else None,
+                     child_id=child_id, message=message.name, to_instances=touched)
+        return touched

@@ -1,0 +1,145 @@
+from datetime import date
+
+import pytest
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.util.task import TaskState
+
+from service.sandbox import RestrictedEnvironment, ScriptRefused, check_source
+
+ESCAPES = [
+    "import os",
+    "from os import path",
+    "().__class__.__base__.__subclasses__()",
+    "x.__dict__",
+    "_secret",
+]
+
+
+@pytest.fixture
+def env():
+    return RestrictedEnvironment(functions={"add_working_days": lambda d, n: d + n})
+
+
+def test_expression_reads_task_data(env):
+    assert env.evaluate("x + 1", {"x": 1}) == 2
+
+
+def test_script_assignments_stay_in_task_data_and_helpers_do_not(env):
+    context = {"x": 3}
+    assert env.execute("y = x * 2\nprint(y)", context) is True
+    assert context == {"x": 3, "y": 6}
+
+
+def test_injected_function_is_callable(env):
+    context = {"d": 10}
+    env.execute("due = add_working_days(d, 5)", context)
+    assert context == {"d": 10, "due": 15}
+
+
+def test_task_data_shadowing_a_function_is_refused(env):
+    with pytest.raises(ValueError, match="add_working_days"):
+        env.execute("y = 1", {"add_working_days": 1})
+
+
+def test_common_script_features_work(env):
+    context = {"d": {"k": "v"}, "items": [3, 1, 2], "total": 0, "names": ["a"]}
+    env.execute(
+        "label = f'{d[\"k\"]}-%s' % len(items)\n"
+        "squares = [i * i for i in sorted(items) if i > 1]\n"
+        "for i, n in enumerate(items):\n"
+        "    total += n\n"
+        "names += ['b']\n"
+        "d['new'] = max(items)\n"
+        "when = (datetime(2024, 1, 1) + timedelta(days=1)).strftime('%Y-%m-%d')\n"
+        "parsed = datetime.strptime(when, '%Y-%m-%d').date()\n",
+        context,
+    )
+    assert context["label"] == "v-3"
+    assert context["squares"] == [4, 9]
+    assert context["total"] == 6
+    assert context["names"] == ["a", "b"]
+    assert context["d"] == {"k": "v", "new": 3}
+    assert context["when"] == "2024-01-02"
+    assert context["parsed"] == date(2024, 1, 2)
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_check_source_refuses_escapes(source):
+    errors = check_source(source, "exec")
+    assert errors and all(isinstance(e, str) for e in errors)
+
+
+def test_check_source_accepts_plain_code_and_reports_syntax_errors():
+    assert check_source("x > 1 and y == 'a'", "eval") == []
+    assert check_source("y = x + 1", "exec") == []
+    assert "SyntaxError" in check_source("x +", "eval")[0]
+    assert "SyntaxError" in check_source("return 1", "exec")[0]
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_execute_refuses_escapes(env, source):
+    with pytest.raises(ScriptRefused):
+        env.execute(source, {"x": 1})
+
+
+def test_evaluate_refuses_escapes(env):
+    with pytest.raises(ScriptRefused):
+        env.evaluate("().__class__.__base__.__subclasses__()", {})
+
+
+@pytest.mark.parametrize("source, error", [
+    ("open('/etc/passwd')", NameError),
+    ("__import__('os')", ScriptRefused),
+    ("getattr(x, '__class__')", NameError),
+    ("type(x)", NameError),
+    ("eval('1')", ScriptRefused),
+    ("'{0.__class__}'.format(x)", NotImplementedError),
+])
+def test_dangerous_calls_fail(env, source, error):
+    with pytest.raises(error):
+        env.evaluate(source, {"x": 1})
+
+
+PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs"
+                  targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="proc_id" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:scriptTask id="script" scriptFormat="python">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:script>{script}</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="script"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="script" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def _workflow(script):
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_str(PROCESS.format(script=script).encode())
+    engine = PythonScriptEngine(environment=RestrictedEnvironment())
+    wf = BpmnWorkflow(parser.get_spec("proc_id"), script_engine=engine)
+    wf.task_tree.data = {"x": 1}
+    return wf
+
+
+def test_bpmn_script_task_runs_in_sandbox():
+    wf = _workflow("y = x + 1")
+    wf.do_engine_steps()
+    assert wf.is_completed()
+    assert wf.data["y"] == 2
+
+
+def test_bpmn_script_task_with_import_fails_without_running():
+    wf = _workflow("ran = True\nimport os")
+    with pytest.raises(WorkflowTaskException, match="import"):
+        wf.do_engine_steps()
+    task = wf.get_next_task(spec_name="script")
+    assert task.state == TaskState.ERROR
+    assert "ran" not in task.data and "os" not in task.data

@@ -46,20 +46,25 @@ def claim_due(owner: str, limit: int | None = None) -> list[int]:
 
 def fire_claimed(timer_ids: list[int], owner: str, batch_instances: int = 20) -> int:
     """Fire the claimed timers; return how many instances moved on."""
-    rows = db.session.execute(
-        select(Timer.instance_id, Timer.id).where(Timer.id.in_(timer_ids)).order_by(Timer.instance_id)
-    ).all()
-    db.session.rollback()
-    groups = [(instance_id, [r.id for r in group]) for instance_id, group in groupby(rows, key=lambda r: r.instance_id)]
+    groups = group_by_instance(timer_ids)
     fired = 0
     for start in range(0, len(groups), batch_instances):
         with UnitOfWork(ACTOR) as uow:
             for instance_id, ids in groups[start:start + batch_instances]:
-                fired += _fire_one(uow, instance_id, ids, owner)
+                fired += fire_instance(uow, instance_id, ids, owner)
     return fired
 
 
-def _fire_one(uow, instance_id, timer_ids, owner) -> int:
+def group_by_instance(timer_ids: list[int]) -> list[tuple[int, list[int]]]:
+    rows = db.session.execute(
+        select(Timer.instance_id, Timer.id).where(Timer.id.in_(timer_ids)).order_by(Timer.instance_id)
+    ).all()
+    db.session.rollback()
+    return [(instance_id, [r.id for r in group]) for instance_id, group in groupby(rows, key=lambda r: r.instance_id)]
+
+
+def fire_instance(uow, instance_id, timer_ids, owner) -> int:
+    """Fire one instance's claimed timers inside `uow`, under a savepoint; 1 if it moved on."""
     savepoint = db.session.begin_nested()
     try:
         instance = uow.load(instance_id)

@@ -73,13 +73,11 @@ class UnitOfWork:
     def load(self, instance_id: int) -> LoadedInstance:
         row = db.session.execute(
             select(ProcessInstance.process_id, ProcessInstance.version_ids, ProcessInstance.child_id,
-                   ProcessInstance.state, ProcessInstance.version, ProcessInstance.status)
+                   ProcessInstance.state, ProcessInstance.version)
             .where(ProcessInstance.id == instance_id).with_for_update()
         ).one_or_none()
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist")
-        if row.status != InstanceStatus.RUNNING:
-            raise ConflictError(f"process instance {instance_id} has already finished")
         workflow = self.engine.load(specs.bundle(row.process_id, row.version_ids), row.state)
         return LoadedInstance(instance_id, row.process_id, row.version_ids, row.child_id, row.version,
                               workflow, self.now)

@@ -1,8 +1,8 @@
 """engine tables: versions, instances, projections, audit, outbox, clock
 
-Revision ID: fc758b1d68c6
+Revision ID: 4635eccf99cb
 Revises: 
-Create Date: 2026-11-27 05:27:57.572717
+Create Date: 2026-11-27 05:32:36.206853
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import service.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'fc758b1d68c6'
+revision = '4635eccf99cb'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -56,8 +56,8 @@ def upgrade():
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('created_at', service.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_process_versions')),
-    sa.UniqueConstraint('file_name', 'content_hash', name=op.f('uq_process_versions_file_name')),
-    sa.UniqueConstraint('file_name', 'number', name=op.f('uq_process_versions_file_name'))
+    sa.UniqueConstraint('file_name', 'content_hash', name=op.f('uq_process_versions_file_name_content_hash')),
+    sa.UniqueConstraint('file_name', 'number', name=op.f('uq_process_versions_file_name_number'))
     )
     op.create_table('human_tasks',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -77,7 +77,7 @@ def upgrade():
     sa.Column('completed_by', sa.String(length=100), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], name=op.f('fk_human_tasks_instance_id_process_instances')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_human_tasks')),
-    sa.UniqueConstraint('instance_id', 'spiff_task_id', name=op.f('uq_human_tasks_instance_id'))
+    sa.UniqueConstraint('instance_id', 'spiff_task_id', name=op.f('uq_human_tasks_instance_id_spiff_task_id'))
     )
     with op.batch_alter_table('human_tasks', schema=None) as batch_op:
         batch_op.create_index('ix_human_tasks_assignee_open', ['status', 'assignee', 'due_at'], unique=False)
@@ -93,7 +93,7 @@ def upgrade():
     sa.Column('child_id', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], name=op.f('fk_message_waits_instance_id_process_instances')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_message_waits')),
-    sa.UniqueConstraint('instance_id', 'spiff_task_id', name=op.f('uq_message_waits_instance_id'))
+    sa.UniqueConstraint('instance_id', 'spiff_task_id', name=op.f('uq_message_waits_instance_id_spiff_task_id'))
     )
     with op.batch_alter_table('message_waits', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_waits_instance_id'), ['instance_id'], unique=False)
@@ -134,7 +134,7 @@ def upgrade():
     sa.Column('fired_at', service.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], name=op.f('fk_timers_instance_id_process_instances')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timers')),
-    sa.UniqueConstraint('instance_id', 'spiff_task_id', name=op.f('uq_timers_instance_id'))
+    sa.UniqueConstraint('instance_id', 'spiff_task_id', name=op.f('uq_timers_instance_id_spiff_task_id'))
     )
     with op.batch_alter_table('timers', schema=None) as batch_op:
         batch_op.create_index('ix_timers_due', ['status', 'due_at'], unique=False)

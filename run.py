@@ -9,6 +9,7 @@ if __name__ == "__main__":
     import scheduler
 
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
     load_shipped_specs(app)
     if app.config["SCHEDULER_IN_PROCESS"]:
         scheduler.build(app).start()  # its first tick fires whatever fell due while nothing ran

@@ -7,6 +7,7 @@ from . import build
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
     app = create_app()
     load_shipped_specs(app)
     with app.app_context():  # timers that fell due while nothing ran fire now, not a tick later

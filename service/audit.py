@@ -4,9 +4,11 @@ from sqlalchemy import insert
 from .db import db
 from .models import AuditEvent
 
+_INSERT = insert(AuditEvent.__table__)
+
 
 def record(at, actor, action, *, instance_id=None, human_task_id=None, child_id=None, **details):
-    db.session.execute(insert(AuditEvent).values(
+    db.session.connection().execute(_INSERT, dict(
         at=at, actor=actor, action=action, instance_id=instance_id,
         human_task_id=human_task_id, child_id=child_id, details=details,
     ))

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta, timezone
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from sqlalchemy import select
 
 from .db import db
 from .errors import ClockError
@@ -22,17 +23,27 @@ def real_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def offset_seconds() -> float:
-    setting = db.session.get(ClockSetting, 1)
-    return setting.offset_seconds if setting else 0.0
+_OFFSET = select(ClockSetting.__table__.c.offset_seconds).where(ClockSetting.__table__.c.id == 1)
 
 
-def now() -> datetime:
-    """The application's current instant (timezone-aware, UTC)."""
+def offset_seconds(connection=None) -> float:
+    """The latest committed offset. Without a connection it reads on one of its own,
+    so a caller's long read transaction cannot show it an old value."""
+    if connection is not None:
+        return connection.execute(_OFFSET).scalar() or 0.0
+    with db.engine.connect() as own:
+        return own.execute(_OFFSET).scalar() or 0.0
+
+
+def now(connection=None) -> datetime:
+    """The application's current instant (timezone-aware, UTC).
+
+    Pass the connection of a transaction that has just begun to save a round trip.
+    """
     frozen = _frozen_now.get()
     if frozen is not None:
         return frozen
-    return real_now() + timedelta(seconds=offset_seconds())
+    return real_now() + timedelta(seconds=offset_seconds(connection))
 
 
 @contextmanager

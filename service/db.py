@@ -46,9 +46,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     """WAL, and writers that queue for the lock instead of failing.
 
     The driver's own transaction handling is switched off so that `_sqlite_begin`
-    starts every transaction with BEGIN IMMEDIATE: SQLite's "lock, re-read, act".
-    A deferred transaction that read first and writes later fails at once when
-    another writer committed in between, whatever the busy timeout.
+    decides how a transaction starts.
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
@@ -60,7 +58,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+WRITE_LOCK = {"sqlite_write_lock": True}
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    """A unit of work takes SQLite's one write lock up front (its "lock, re-read, act"):
+    a deferred transaction that read first and writes later fails at once when another
+    writer committed in between, whatever the busy timeout. Readers stay deferred."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_write_lock") else "BEGIN")

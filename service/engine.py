@@ -67,16 +67,16 @@ class UserTaskView:
 
 
 @dataclass(frozen=True)
-class TimerView:
-    task_id: str
-    spec_name: str
-    due_at: datetime
+class Snapshot:
+    """What an instance waits for: ready user tasks, timers (id -> due) and messages (id -> name).
 
+    Comparing the snapshot taken at load with the one taken before saving tells the
+    projections exactly what changed, without reading them back.
+    """
 
-@dataclass(frozen=True)
-class MessageView:
-    task_id: str
-    name: str
+    user_tasks: frozenset = frozenset()
+    timers: dict = field(default_factory=dict)
+    messages: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -214,39 +214,38 @@ class Engine:
         return ThrownMessage(name, payload, BpmnEvent(MessageEventDefinition(name), payload=payload))
 
     # --- what the instance waits for ---------------------------------------
-    def ready_user_tasks(self, workflow) -> list[UserTaskView]:
-        views = []
-        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-            spec = task.task_spec
-            props = (getattr(spec, "extensions", None) or {}).get("properties", {})
-            views.append(UserTaskView(
-                task_id=str(task.id),
-                spec_name=spec.name,
-                title=spec.bpmn_name or spec.name,
-                form_key=props.get("formKey"),
-                lane=spec.lane,
-                due_at=self._instant(task, props.get("dueAt")),
-                assignee=self._evaluate(task, props.get("assignee")),
-                data=task.data,
-            ))
-        return views
-
-    def waiting_timers(self, workflow) -> list[TimerView]:
-        views = []
+    def snapshot(self, workflow) -> Snapshot:
+        timers, messages = {}, {}
         for task in workflow.event_manager.tasks.values():
+            if task.state != TaskState.WAITING:
+                continue
             definition = task.task_spec.event_definition
-            if isinstance(definition, TimerEventDefinition) and task.state == TaskState.WAITING:
+            if isinstance(definition, TimerEventDefinition):
                 value = definition.details(task).value
                 if isinstance(value, str):
-                    views.append(TimerView(str(task.id), task.task_spec.name, _aware(value)))
-        return views
+                    timers[str(task.id)] = _aware(value)
+            elif isinstance(definition, BaseMessageDefinition):
+                messages[str(task.id)] = definition.name
+        ready = frozenset(str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True))
+        return Snapshot(ready, timers, messages)
 
-    def waiting_messages(self, workflow) -> list[MessageView]:
-        return [
-            MessageView(str(task.id), task.task_spec.event_definition.name)
-            for task in workflow.event_manager.tasks.values()
-            if isinstance(task.task_spec.event_definition, BaseMessageDefinition) and task.state == TaskState.WAITING
-        ]
+    def user_task(self, workflow, task_id: str) -> UserTaskView:
+        task = workflow.get_task_from_id(UUID(task_id))
+        spec = task.task_spec
+        props = (getattr(spec, "extensions", None) or {}).get("properties", {})
+        return UserTaskView(
+            task_id=task_id,
+            spec_name=spec.name,
+            title=spec.bpmn_name or spec.name,
+            form_key=props.get("formKey"),
+            lane=spec.lane,
+            due_at=self._instant(task, props.get("dueAt")),
+            assignee=self._evaluate(task, props.get("assignee")),
+            data=task.data,
+        )
+
+    def timer_spec_name(self, workflow, task_id: str) -> str:
+        return workflow.get_task_from_id(UUID(task_id)).task_spec.name
 
     def task_state(self, workflow, task_id: str) -> str:
         task = workflow.get_task_from_id(UUID(task_id))

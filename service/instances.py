@@ -40,9 +40,9 @@ def complete_task(human_task_id: int, data: dict, *, actor: str, expected_versio
     """
     _require_json(data)
     with UnitOfWork(actor) as uow:
-        task = _open_task(human_task_id)
-        instance = uow.load(task.instance_id)
-        task = _open_task(human_task_id)  # re-read under the lock: someone may have finished it
+        instance, task = uow.load_for_task(human_task_id)  # read under the lock: someone may have finished it
+        if task.status != TaskStatus.OPEN:
+            raise TaskAlreadyCompleted(f"task {human_task_id} is already {task.status.value}; nothing was saved")
         if expected_version is not None and expected_version != instance.version:
             raise ConflictError(f"task {human_task_id} changed since the form was opened; nothing was saved")
         uow.act(instance, uow.engine.complete, task.spiff_task_id, data)
@@ -62,23 +62,11 @@ def send_message(name: str, payload: dict, *, actor: str, child_id: str) -> list
         return touched
 
 
-def _open_task(human_task_id: int):
-    task = db.session.execute(
-        select(HumanTask.id, HumanTask.instance_id, HumanTask.spiff_task_id, HumanTask.spec_name, HumanTask.status)
-        .where(HumanTask.id == human_task_id)
-    ).one_or_none()
-    if task is None:
-        raise NotFound(f"task {human_task_id} does not exist")
-    if task.status != TaskStatus.OPEN:
-        raise TaskAlreadyCompleted(f"task {human_task_id} is already {task.status.value}; nothing was saved")
-    return task
-
-
 def _require_json(data) -> None:
     if not isinstance(data, dict):
         raise InvalidData("task data must be a JSON object (a dictionary of named values)")
     for key, value in data.items():
         try:
-            json.dumps(value)
+            json.dumps(value, allow_nan=False)
         except (TypeError, ValueError):
             raise InvalidData(f"field {key!r} is not JSON-serialisable ({type(value).__name__})") from None

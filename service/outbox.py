@@ -36,7 +36,8 @@ def queue_notifications(instance, notifications, now) -> None:
         address = assignment.address_for(note.role, note.context)
         row = dict(
             idempotency_key=f"notify:{instance.id}:{note.key}", instance_id=instance.id, child_id=instance.child_id,
-            recipient_role=note.role, recipient=address or "", subject=note.subject, body=note.body,
+            recipient_role=note.role, recipient=address or "", subject=" ".join(note.subject.split())[:300],
+            body=note.body,
         )
         if not address:
             row.update(status=OutboxStatus.FAILED, last_error=f"no e-mail address for the {note.role} on this case")
@@ -52,6 +53,8 @@ def deliver_due(owner: str, limit: int = 50) -> int:
         message = db.session.get(OutboxMessage, message_id)
         try:
             _send(message, config)
+        except ValueError as exc:  # cannot be written as mail (e.g. a line break in an address): never will
+            _record_failure(message, exc, max_attempts=1)
         except (OSError, smtplib.SMTPException) as exc:
             _record_failure(message, exc, config["OUTBOX_MAX_ATTEMPTS"])
         else:

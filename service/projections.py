@@ -1,90 +1,92 @@
 """Mirror what an instance waits for into the tables every query reads.
 
-Called with the instance's new state inside the same transaction, so the worklist,
-the timer table and message routing never disagree with the state (decision 4).
+Written in the same transaction as the instance state (DESIGN.md decision 4). The
+change is worked out from two engine snapshots, the one taken when the instance was
+loaded and the one taken before saving, so nothing is read back: the rows written at
+the last save are exactly the `before` snapshot.
 """
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, update
 
 from . import assignment
 from .db import db
+from .engine import Snapshot
 from .models import HumanTask, MessageWait, TaskStatus, Timer, TimerStatus
 
-_LIVE_TIMER = (TimerStatus.WAITING, TimerStatus.CLAIMED)
+_tasks, _timers, _waits = HumanTask.__table__, Timer.__table__, MessageWait.__table__
+
+_CLOSE_TASK = update(_tasks).where(and_(
+    _tasks.c.instance_id == bindparam("instance"), _tasks.c.spiff_task_id == bindparam("task"),
+    _tasks.c.status == TaskStatus.OPEN,
+)).values(status=bindparam("status"), completed_at=bindparam("at"), completed_by=bindparam("by"))
+_INSERT_TASK = insert(_tasks)
+_END_TIMER = update(_timers).where(and_(
+    _timers.c.instance_id == bindparam("instance"), _timers.c.spiff_task_id == bindparam("task"),
+)).values(status=bindparam("status"), fired_at=bindparam("at"), claim_owner=None, lease_until=None)
+_MOVE_TIMER = update(_timers).where(and_(
+    _timers.c.instance_id == bindparam("instance"), _timers.c.spiff_task_id == bindparam("task"),
+)).values(due_at=bindparam("due"), status=TimerStatus.WAITING, claim_owner=None, lease_until=None)
+_INSERT_TIMER = insert(_timers)
+_DELETE_WAIT = delete(_waits).where(and_(
+    _waits.c.instance_id == bindparam("instance"), _waits.c.spiff_task_id == bindparam("task")))
+_INSERT_WAIT = insert(_waits)
 
 
-def sync(engine, instance, now, *, completed_task_id=None, actor=None):
-    _sync_human_tasks(engine, instance, now, completed_task_id, actor)
-    _sync_timers(engine, instance)
-    _sync_message_waits(engine, instance)
+def sync(engine, instance, before: Snapshot, after: Snapshot, now, *, completed_task_id=None, actor=None):
+    connection = db.session.connection()
+    _sync_human_tasks(connection, engine, instance, before, after, now, completed_task_id, actor)
+    _sync_timers(connection, engine, instance, before, after)
+    _sync_message_waits(connection, instance, before, after)
 
 
-def _sync_human_tasks(engine, instance, now, completed_task_id, actor):
-    ready = {view.task_id: view for view in engine.ready_user_tasks(instance.workflow)}
-    open_rows = db.session.execute(
-        select(HumanTask.id, HumanTask.spiff_task_id)
-        .where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN)
-    ).all() if not instance.is_new else []
-    known = {row.spiff_task_id for row in open_rows}
-    for row in open_rows:
-        if row.spiff_task_id not in ready:
-            done = row.spiff_task_id == completed_task_id
-            db.session.execute(update(HumanTask).where(HumanTask.id == row.id).values(
-                status=TaskStatus.COMPLETED if done else TaskStatus.CANCELLED,
-                completed_at=now, completed_by=actor if done else None,
-            ))
-    new_rows = [
-        dict(
-            instance_id=instance.id, spiff_task_id=view.task_id, process_id=instance.process_id,
+def _sync_human_tasks(connection, engine, instance, before, after, now, completed_task_id, actor):
+    closed = [
+        dict(instance=instance.id, task=task_id, at=now,
+             status=TaskStatus.COMPLETED if task_id == completed_task_id else TaskStatus.CANCELLED,
+             by=actor if task_id == completed_task_id else None)
+        for task_id in before.user_tasks - after.user_tasks
+    ]
+    if closed:
+        connection.execute(_CLOSE_TASK, closed)
+    opened = []
+    for task_id in after.user_tasks - before.user_tasks:
+        view = engine.user_task(instance.workflow, task_id)
+        opened.append(dict(
+            instance_id=instance.id, spiff_task_id=task_id, process_id=instance.process_id,
             spec_name=view.spec_name, title=view.title, form_key=view.form_key, candidate_role=view.lane,
             assignee=view.assignee or assignment.assignee_for(view.lane, view.data),
             child_id=instance.child_id, due_at=view.due_at, status=TaskStatus.OPEN, created_at=now,
-        )
-        for task_id, view in ready.items() if task_id not in known
+            completed_at=None, completed_by=None,
+        ))
+    if opened:
+        connection.execute(_INSERT_TASK, opened)
+
+
+def _sync_timers(connection, engine, instance, before, after):
+    ended = []
+    for task_id in before.timers.keys() - after.timers.keys():
+        fired = engine.task_state(instance.workflow, task_id) == "COMPLETED"
+        ended.append(dict(instance=instance.id, task=task_id, status=TimerStatus.FIRED if fired else TimerStatus.CANCELLED,
+                          at=instance.now if fired else None))
+    if ended:
+        connection.execute(_END_TIMER, ended)
+    moved = [dict(instance=instance.id, task=task_id, due=due) for task_id, due in after.timers.items()
+             if task_id in before.timers and before.timers[task_id] != due]  # a cycle timer's next date
+    if moved:
+        connection.execute(_MOVE_TIMER, moved)
+    new = [
+        dict(instance_id=instance.id, spiff_task_id=task_id, spec_name=engine.timer_spec_name(instance.workflow, task_id),
+             due_at=due, status=TimerStatus.WAITING, claim_owner=None, lease_until=None, fired_at=None)
+        for task_id, due in after.timers.items() if task_id not in before.timers
     ]
-    if new_rows:
-        db.session.execute(insert(HumanTask), new_rows)
+    if new:
+        connection.execute(_INSERT_TIMER, new)
 
 
-def _sync_timers(engine, instance):
-    waiting = {view.task_id: view for view in engine.waiting_timers(instance.workflow)}
-    rows = db.session.execute(
-        select(Timer.id, Timer.spiff_task_id, Timer.due_at)
-        .where(Timer.instance_id == instance.id, Timer.status.in_(_LIVE_TIMER))
-    ).all() if not instance.is_new else []
-    known = {row.spiff_task_id for row in rows}
-    for row in rows:
-        view = waiting.get(row.spiff_task_id)
-        if view is None:
-            fired = engine.task_state(instance.workflow, row.spiff_task_id) == "COMPLETED"
-            db.session.execute(update(Timer).where(Timer.id == row.id).values(
-                status=TimerStatus.FIRED if fired else TimerStatus.CANCELLED,
-                fired_at=instance.now if fired else None, claim_owner=None, lease_until=None,
-            ))
-        elif view.due_at != row.due_at:  # a cycle timer moved on to its next date
-            db.session.execute(update(Timer).where(Timer.id == row.id).values(
-                due_at=view.due_at, status=TimerStatus.WAITING, claim_owner=None, lease_until=None,
-            ))
-    new_rows = [
-        dict(instance_id=instance.id, spiff_task_id=task_id, spec_name=view.spec_name,
-             due_at=view.due_at, status=TimerStatus.WAITING)
-        for task_id, view in waiting.items() if task_id not in known
-    ]
-    if new_rows:
-        db.session.execute(insert(Timer), new_rows)
-
-
-def _sync_message_waits(engine, instance):
-    waiting = {view.task_id: view for view in engine.waiting_messages(instance.workflow)}
-    rows = db.session.execute(
-        select(MessageWait.id, MessageWait.spiff_task_id).where(MessageWait.instance_id == instance.id)
-    ).all() if not instance.is_new else []
-    gone = [row.id for row in rows if row.spiff_task_id not in waiting]
+def _sync_message_waits(connection, instance, before, after):
+    gone = [dict(instance=instance.id, task=task_id) for task_id in before.messages.keys() - after.messages.keys()]
     if gone:
-        db.session.execute(delete(MessageWait).where(MessageWait.id.in_(gone)))
-    known = {row.spiff_task_id for row in rows}
-    new_rows = [
-        dict(instance_id=instance.id, spiff_task_id=task_id, message_name=view.name, child_id=instance.child_id)
-        for task_id, view in waiting.items() if task_id not in known
-    ]
-    if new_rows:
-        db.session.execute(insert(MessageWait), new_rows)
+        connection.execute(_DELETE_WAIT, gone)
+    new = [dict(instance_id=instance.id, spiff_task_id=task_id, message_name=name, child_id=instance.child_id)
+           for task_id, name in after.messages.items() if task_id not in before.messages]
+    if new:
+        connection.execute(_INSERT_WAIT, new)

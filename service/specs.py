@@ -132,8 +132,9 @@ def _code_problems(node, source, mode):
 
 
 def _owning_element(node):
-    """The nearest ancestor with an id: the element a process owner would click on."""
-    while node is not None and node.get("id") is None:
+    """The element a process owner would click on: the nearest ancestor with an id
+    that is not an event definition (modellers give those ids of their own)."""
+    while node is not None and (node.get("id") is None or etree.QName(node).localname.endswith("EventDefinition")):
         node = node.getparent()
     return node if node is not None else etree.Element("unknown")
 

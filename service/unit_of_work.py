@@ -10,16 +10,33 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from . import audit, clock, outbox, projections, specs
-from .db import db
-from .engine import Engine, Effects
+from .db import WRITE_LOCK, db
+from .engine import Engine, Snapshot
 from .errors import ConflictError, NotFound, ServiceError
-from .models import InstanceStatus, MessageWait, ProcessInstance
+from .models import HumanTask, InstanceStatus, MessageWait, ProcessInstance
 
 MAX_MESSAGE_HOPS = 20
+
+# Built once: the hot path of every task completion and timer firing.
+_instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
+_INSTANCE_COLUMNS = (_instances.c.process_id, _instances.c.version_ids, _instances.c.child_id,
+                     _instances.c.state, _instances.c.version)
+_LOAD = select(*_INSTANCE_COLUMNS).where(_instances.c.id == bindparam("instance")).with_for_update()
+_LOAD_FOR_TASK = (
+    select(_tasks.c.instance_id, _tasks.c.spiff_task_id, _tasks.c.spec_name, _tasks.c.status, *_INSTANCE_COLUMNS)
+    .join(_instances, _instances.c.id == _tasks.c.instance_id)
+    .where(_tasks.c.id == bindparam("task")).with_for_update()
+)
+_SAVE = (
+    update(_instances)
+    .where(_instances.c.id == bindparam("instance"), _instances.c.version == bindparam("expected"))
+    .values(state=bindparam("state"), version=bindparam("version"), status=bindparam("status"),
+            updated_at=bindparam("now"), completed_at=bindparam("completed_at"))
+)
 
 
 @dataclass
@@ -31,6 +48,7 @@ class LoadedInstance:
     version: int
     workflow: BpmnWorkflow
     now: datetime
+    before: Snapshot  # what the projections hold for this instance right now
     is_new: bool = False
     effects: list = field(default_factory=list)
 
@@ -48,7 +66,12 @@ class UnitOfWork:
         self._hops = 0
 
     def __enter__(self):
-        self.now = clock.now()
+        session = db.session
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("commit or roll back pending changes before starting a unit of work")
+        session.rollback()  # end any read-only transaction: the unit reads afresh under its lock
+        self.connection = session.connection(execution_options=WRITE_LOCK)
+        self.now = clock.now(self.connection)
         self._frozen = clock.frozen_at(self.now)
         self._frozen.__enter__()
         return self
@@ -68,19 +91,25 @@ class UnitOfWork:
         version_ids = specs.versions_for_new_instance(process_id)
         bundle = specs.bundle(process_id, version_ids)
         workflow = self.engine.new(bundle, data)
-        return LoadedInstance(None, process_id, version_ids, child_id, 0, workflow, self.now, is_new=True)
+        return LoadedInstance(None, process_id, version_ids, child_id, 0, workflow, self.now, Snapshot(), is_new=True)
 
     def load(self, instance_id: int) -> LoadedInstance:
-        row = db.session.execute(
-            select(ProcessInstance.process_id, ProcessInstance.version_ids, ProcessInstance.child_id,
-                   ProcessInstance.state, ProcessInstance.version)
-            .where(ProcessInstance.id == instance_id).with_for_update()
-        ).one_or_none()
+        row = self.connection.execute(_LOAD, {"instance": instance_id}).one_or_none()
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist")
+        return self._loaded(instance_id, row)
+
+    def load_for_task(self, human_task_id: int):
+        """Lock and read a task's instance and the task's current row in one statement."""
+        row = self.connection.execute(_LOAD_FOR_TASK, {"task": human_task_id}).one_or_none()
+        if row is None:
+            raise NotFound(f"task {human_task_id} does not exist")
+        return self._loaded(row.instance_id, row), row
+
+    def _loaded(self, instance_id, row) -> LoadedInstance:
         workflow = self.engine.load(specs.bundle(row.process_id, row.version_ids), row.state)
         return LoadedInstance(instance_id, row.process_id, row.version_ids, row.child_id, row.version,
-                              workflow, self.now)
+                              workflow, self.now, self.engine.snapshot(workflow))
 
     def act(self, instance: LoadedInstance, step, *args) -> None:
         """Run one engine step, keeping the notifications it raises for `save`."""
@@ -95,23 +124,24 @@ class UnitOfWork:
         finished = self.engine.is_completed(workflow)
         status = InstanceStatus.COMPLETED if finished else InstanceStatus.RUNNING
         if instance.is_new:
-            instance.id = db.session.execute(insert(ProcessInstance).values(
+            instance.id = self.connection.execute(insert(_instances).values(
                 process_id=instance.process_id, version_ids=instance.version_ids, child_id=instance.child_id,
                 status=status, state=state, version=1, started_by=self.actor,
                 created_at=self.now, updated_at=self.now, completed_at=self.now if finished else None,
-            ).returning(ProcessInstance.id)).scalar_one()
+            ).returning(_instances.c.id)).scalar_one()
             instance.version = 1
         else:
-            result = db.session.execute(
-                update(ProcessInstance)
-                .where(ProcessInstance.id == instance.id, ProcessInstance.version == instance.version)
-                .values(state=state, version=instance.version + 1, status=status, updated_at=self.now,
-                        completed_at=self.now if finished else None)
-            )
+            result = self.connection.execute(_SAVE, {
+                "instance": instance.id, "expected": instance.version, "state": state, "version": instance.version + 1,
+                "status": status, "now": self.now, "completed_at": self.now if finished else None,
+            })
             if result.rowcount != 1:
                 raise ConflictError(f"process instance {instance.id} was changed by someone else; nothing was saved")
             instance.version += 1
-        projections.sync(self.engine, instance, self.now, completed_task_id=completed_task_id, actor=self.actor)
+        after = self.engine.snapshot(workflow)
+        projections.sync(self.engine, instance, instance.before, after, self.now,
+                         completed_task_id=completed_task_id, actor=self.actor)
+        instance.before = after
         for effects in instance.effects:
             outbox.queue_notifications(instance, effects.notifications, self.now)
         instance.effects = []

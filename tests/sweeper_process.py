@@ -18,8 +18,9 @@ def main(url, owner, mode):
             print(timers.sweep(owner), flush=True)
             return
         ids = timers.claim_due(owner, limit=10)
+        groups = timers.group_by_instance(ids)
         with UnitOfWork(owner) as uow:
-            for instance_id, timer_ids in timers.group_by_instance(ids):
+            for instance_id, timer_ids in groups:
                 timers.fire_instance(uow, instance_id, timer_ids, owner)
             print(f"claimed {len(ids)}", flush=True)
             sys.stdin.readline()  # killed here, before the commit

@@ -1,0 +1,58 @@
+# IRO workflow: `make run` to try it, `make test` to test it (see README.md).
+#
+# The virtualenv lives in .venv. Installing is stamped (.venv/.installed-<kind>), so
+# it reruns only when setup.cfg, pyproject.toml or requirements.lock change.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+INSTALL_DEPS := setup.cfg pyproject.toml requirements.lock
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run migrate test bench clean
+
+help:
+	@echo "make run      install, migrate instance/iro.sqlite, serve http://127.0.0.1:5000 (demo mode, with the scheduler)"
+	@echo "make test     install with test extras and run pytest (PYTEST_ARGS='...' to pass options)"
+	@echo "make bench    install with test extras and run bench/bench_*.py"
+	@echo "make migrate  apply database migrations only"
+	@echo "make clean    remove .venv and build and test caches (keeps instance/)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# An install with test extras also serves `make run`.
+$(VENV)/.installed-run: $(INSTALL_DEPS) | $(PY)
+	@if [ -f $(VENV)/.installed-test ] && [ -z "$$(find $(INSTALL_DEPS) -newer $(VENV)/.installed-test)" ]; then \
+		echo "already installed with test extras"; \
+	else \
+		$(PIP) install -c requirements.lock -e .; \
+	fi
+	@touch $@
+
+$(VENV)/.installed-test: $(INSTALL_DEPS) | $(PY)
+	$(PIP) install -c requirements.lock -e '.[test]'
+	@touch $@
+
+migrate: $(VENV)/.installed-run
+	IRO_MODE=demo $(VENV)/bin/flask --app run.py db upgrade
+
+run: migrate
+	IRO_MODE=demo $(PY) run.py
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	@set -e; found=0; \
+	for f in bench/bench_*.py; do \
+		[ -e "$$f" ] || continue; \
+		found=1; echo "== $$f"; $(PY) "$$f"; \
+	done; \
+	[ "$$found" = 1 ] || echo "no benchmarks in bench/ yet"
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

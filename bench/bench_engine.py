@@ -1,0 +1,104 @@
+"""Service-layer cost of completing a user task, against bare SpiffWorkflow, and
+against the same completion for a child with 20 earlier review cycles.
+
+Prints `task_vs_spiff_ratio` (target <= 2.0) and `history_ratio` (target <= 1.2).
+"""
+import time
+
+from common import PEOPLE, ROOT, bench_app, median_ms, report
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from service import calendar, instances
+from service.models import HumanTask, TaskStatus
+
+SAMPLES = 300
+HISTORY = 20
+
+
+def open_task(child_id, spec_name):
+    return select(HumanTask.id).where(HumanTask.child_id == child_id, HumanTask.spec_name == spec_name,
+                                      HumanTask.status == TaskStatus.OPEN)
+
+
+def start_cycle(child_id):
+    instances.send_message("review_cycle_due", {"cycle": 1, "people": PEOPLE}, actor="bench", child_id=child_id)
+
+
+def time_completion(db, child_id, spec_name="hold_review"):
+    task_id = db.session.scalar(open_task(child_id, spec_name))
+    db.session.remove()
+    began = time.perf_counter()
+    instances.complete_task(task_id, {}, actor="bench")
+    return time.perf_counter() - began
+
+
+def service_samples(app):
+    from service.db import db
+    with app.app_context():
+        children = [f"S{n}" for n in range(SAMPLES)]
+        for child in children:
+            start_cycle(child)
+        return [time_completion(db, child) for child in children]
+
+
+def history_samples(app):
+    """First-cycle completions for fresh children, and cycles 21+ for children with 20 behind them."""
+    from service.db import db
+    with app.app_context():
+        first, later = [], []
+        for n in range(20):
+            start_cycle(f"H{n}")
+            first.append(time_completion(db, f"H{n}"))
+            instances.complete_task(db.session.scalar(open_task(f"H{n}", "record_review")), {}, actor="bench")
+            for _ in range(HISTORY - 1):
+                for name in ("hold_review", "record_review"):
+                    instances.complete_task(db.session.scalar(open_task(f"H{n}", name)), {}, actor="bench")
+            later.append(time_completion(db, f"H{n}"))
+        return first, later
+
+
+def spiff_samples():
+    """Bare SpiffWorkflow: deserialize, complete the same task, serialize (full JSON, spec included)."""
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_file(str(ROOT / "tests" / "bpmn" / "review_cycle.bpmn"))
+    spec = parser.get_spec("review_cycle")
+    engine = PythonScriptEngine(environment=TaskDataEnvironment({
+        "add_months": calendar.add_months, "today": lambda: calendar.london_date(calendar.end_of_day("2027-04-12"))}))
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    workflow = BpmnWorkflow(spec, script_engine=engine)
+    workflow.do_engine_steps()
+    workflow.send_event(BpmnEvent(MessageEventDefinition("review_cycle_due"), payload={"cycle": 1, "people": PEOPLE}))
+    workflow.do_engine_steps()
+    saved = serializer.serialize_json(workflow)
+    samples = []
+    for _ in range(SAMPLES):
+        began = time.perf_counter()
+        restored = serializer.deserialize_json(saved)
+        restored.script_engine = engine
+        task = restored.get_next_task(state=TaskState.READY, manual=True)
+        task.run()
+        restored.do_engine_steps()
+        serializer.serialize_json(restored)
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+def main():
+    spiff = median_ms(spiff_samples())
+    service = median_ms(service_samples(bench_app()))
+    report("task_vs_spiff_ratio", service / spiff, f"service {service:.3f} ms, bare SpiffWorkflow {spiff:.3f} ms")
+    first, later = history_samples(bench_app())
+    first_ms, later_ms = median_ms(first), median_ms(later)
+    report("history_ratio", later_ms / first_ms, f"cycle {HISTORY + 1}: {later_ms:.3f} ms, first cycle: {first_ms:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()

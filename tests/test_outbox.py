@@ -1,0 +1,179 @@
+"""Notifications leave through a real SMTP server: once per outbox row, never twice,
+backing off while the server is down, and failing visibly when they cannot be sent."""
+import email
+import email.policy
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from service import calendar, clock, instances, load_shipped_specs, outbox, specs, timers
+from service.db import db
+from service.models import OutboxStatus
+
+from .conftest import START
+from .harness import PEOPLE, Harness
+
+BAD_BPMN = Path(__file__).parent / "bpmn" / "bad"
+REMINDER = calendar.deadline_after_working_days(START, 3) + timedelta(seconds=1)
+OVERDUE = calendar.deadline_after_working_days(START, 5) + timedelta(seconds=1)
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class Received:
+    to: list
+    subject: str
+    message_id: str
+
+
+class SmtpServer:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives; it can be stopped and started."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received: list[Received] = []
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append(Received(envelope.rcpt_tos, message["Subject"], message["Message-ID"]))
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def run(app_factory, smtp):
+    app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, OUTBOX_MAX_ATTEMPTS=MAX_ATTEMPTS)
+    load_shipped_specs(app)
+    with app.app_context():
+        timers.move_clock(START, actor="test")
+        yield Harness(app, restart=False)
+
+
+@pytest.mark.postgres
+def test_reminder_and_escalation_each_reach_the_smtp_server_once(run, smtp):
+    run.start("reminder_escalation")
+    run.move_to(REMINDER)
+    run.move_to(OVERDUE)
+    before = clock.now()
+    assert outbox.deliver_due("test") == 2
+    assert [(m.to, m.subject) for m in smtp.received] == [
+        (["iro1@council.example"], "Reminder: book the review"),
+        (["rqam@council.example"], "Overdue: review not booked"),
+    ]
+    rows = run.outbox()
+    assert [r.status for r in rows] == [OutboxStatus.SENT, OutboxStatus.SENT]
+    assert all(before <= r.sent_at <= clock.now() for r in rows)
+    assert len({m.message_id for m in smtp.received}) == len(rows)  # one message per row
+
+
+@pytest.mark.postgres
+def test_a_retry_sends_nothing_more_and_requeueing_the_same_key_adds_no_row(run, smtp):
+    run.start("reminder_escalation")
+    run.move_to(REMINDER)
+    assert outbox.deliver_due("test") == 1
+    assert outbox.deliver_due("test") == 0
+    [row] = run.outbox()
+    again = dict(idempotency_key=row.idempotency_key, recipient=row.recipient, subject=row.subject, body=row.body)
+    outbox.queue([again], clock.now())
+    db.session.commit()
+    run.advance(hours=1)
+    assert outbox.deliver_due("test") == 0
+    assert [r.status for r in run.outbox()] == [OutboxStatus.SENT]
+    assert len(smtp.received) == 1
+
+
+@pytest.mark.postgres
+def test_delivery_backs_off_while_the_server_is_down_then_delivers_once(run, smtp):
+    run.start("reminder_escalation")
+    run.move_to(REMINDER)
+    smtp.stop()
+    before = clock.now()
+    assert outbox.deliver_due("test") == 0
+    [row] = run.outbox()
+    assert (row.status, row.attempts, row.sent_at) == (OutboxStatus.PENDING, 1, None)
+    assert "Connection refused" in row.last_error
+    assert before + timedelta(seconds=30) <= row.next_attempt_at <= clock.now() + timedelta(seconds=30)
+
+    smtp.start()
+    assert outbox.deliver_due("test") == 0  # not due again until the backoff has passed
+    assert smtp.received == []
+    run.advance(seconds=31)
+    assert outbox.deliver_due("test") == 1
+    assert outbox.deliver_due("test") == 0
+    assert [m.subject for m in smtp.received] == ["Reminder: book the review"]
+    assert run.outbox()[0].status == OutboxStatus.SENT
+
+
+@pytest.mark.postgres
+def test_after_the_last_allowed_attempt_the_message_is_failed_and_not_retried(run, smtp):
+    run.start("reminder_escalation")
+    run.move_to(REMINDER)
+    smtp.stop()
+    for _ in range(MAX_ATTEMPTS):
+        assert outbox.deliver_due("test") == 0
+        run.advance(hours=2)  # past any backoff
+    [row] = run.outbox()
+    assert (row.status, row.attempts, row.sent_at) == (OutboxStatus.FAILED, MAX_ATTEMPTS, None)
+    assert "Connection refused" in row.last_error
+
+    smtp.start()
+    run.advance(hours=2)
+    assert outbox.deliver_due("test") == 0
+    assert smtp.received == []
+    assert run.outbox()[0].attempts == MAX_ATTEMPTS
+
+
+@pytest.mark.postgres
+def test_a_role_with_no_email_address_fails_at_once_and_sends_nothing(run, smtp):
+    run.start("reminder_escalation", {"people": {"IRO": {"username": "iro1"}}})
+    run.move_to(REMINDER)
+    [row] = run.outbox()
+    assert (row.status, row.recipient, row.sent_at) == (OutboxStatus.FAILED, "", None)
+    assert "no e-mail address for the IRO" in row.last_error
+    assert outbox.deliver_due("test") == 0
+    assert smtp.received == []
+
+
+def test_a_subject_from_case_data_is_kept_to_one_line(run, smtp):
+    specs.store_version("notify_from_data.bpmn", (BAD_BPMN / "notify_from_data.bpmn").read_text(), "test")
+    db.session.commit()
+    instances.start_instance("notify_from_data", {"people": PEOPLE, "child_name": "Sam\nSmith"}, actor="iro1")
+    assert outbox.deliver_due("test") == 1
+    assert [m.subject for m in smtp.received] == ["Review booked for Sam Smith"]
+
+
+def test_a_message_that_cannot_be_written_as_mail_fails_without_holding_back_the_others(run, smtp):
+    specs.store_version("notify_from_data.bpmn", (BAD_BPMN / "notify_from_data.bpmn").read_text(), "test")
+    db.session.commit()
+    forged = {"IRO": {"username": "iro1", "email": "iro1@council.example\nBcc: someone@elsewhere.example"}}
+    instances.start_instance("notify_from_data", {"people": forged, "child_name": "Sam"}, actor="iro1")
+    instances.start_instance("notify_from_data", {"people": PEOPLE, "child_name": "Alex"}, actor="iro1")
+    assert outbox.deliver_due("test") == 1
+    assert [m.subject for m in smtp.received] == ["Review booked for Alex"]
+    bad, good = run.outbox()
+    assert (bad.status, bad.attempts) == (OutboxStatus.FAILED, 1) and "ValueError" in bad.last_error
+    assert good.status == OutboxStatus.SENT
+    assert outbox.deliver_due("test") == 0  # a message that can never be written is not retried

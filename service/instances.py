@@ -4,8 +4,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from . import audit
-from .db import db
 from .errors import ConflictError, InvalidData, NotFound, TaskAlreadyCompleted
 from .models import HumanTask, TaskStatus
 from .unit_of_work import UnitOfWork
@@ -24,9 +22,8 @@ def start_instance(process_id: str, data: dict, *, actor: str, child_id: str | N
         instance = uow.new(process_id, {**data, "child_id": child_id} if child_id else data, child_id)
         uow.act(instance, uow.engine.run)
         uow.save(instance)
-        audit.record(uow.now, actor, "instance_started", instance_id=instance.id, child_id=child_id,
-                     process=process_id, data=data)
-        open_ids = db.session.scalars(
+        uow.audit("instance_started", instance_id=instance.id, child_id=child_id, process=process_id, data=data)
+        open_ids = uow.connection.scalars(
             select(HumanTask.id).where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN)
         ).all()
     return Started(instance.id, list(open_ids))
@@ -47,8 +44,8 @@ def complete_task(human_task_id: int, data: dict, *, actor: str, expected_versio
             raise ConflictError(f"task {human_task_id} changed since the form was opened; nothing was saved")
         uow.act(instance, uow.engine.complete, task.spiff_task_id, data)
         uow.save(instance, completed_task_id=task.spiff_task_id)
-        audit.record(uow.now, actor, "task_completed", instance_id=instance.id, human_task_id=human_task_id,
-                     child_id=instance.child_id, task=task.spec_name, data=data)
+        uow.audit("task_completed", instance_id=instance.id, human_task_id=human_task_id,
+                  child_id=instance.child_id, task=task.spec_name, data=data)
         return instance.version
 
 

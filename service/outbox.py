@@ -21,16 +21,16 @@ from .models import OutboxMessage, OutboxStatus
 CLAIM_SECONDS = 120
 
 
-def queue(rows: list[dict], now) -> None:
+def queue(connection, rows: list[dict], now) -> None:
     """Insert outbox rows, skipping any whose idempotency key is already queued."""
     if not rows:
         return
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     values = [dict(status=OutboxStatus.PENDING, attempts=0, created_at=now, next_attempt_at=now) | row for row in rows]
-    db.session.execute(insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"]))
+    connection.execute(insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
 
-def queue_notifications(instance, notifications, now) -> None:
+def queue_notifications(connection, instance, notifications, now) -> None:
     rows = []
     for note in notifications:
         address = assignment.address_for(note.role, note.context)
@@ -42,7 +42,7 @@ def queue_notifications(instance, notifications, now) -> None:
         if not address:
             row.update(status=OutboxStatus.FAILED, last_error=f"no e-mail address for the {note.role} on this case")
         rows.append(row)
-    queue(rows, now)
+    queue(connection, rows, now)
 
 
 def deliver_due(owner: str, limit: int = 50) -> int:

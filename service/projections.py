@@ -8,7 +8,6 @@ the last save are exactly the `before` snapshot.
 from sqlalchemy import and_, bindparam, delete, insert, update
 
 from . import assignment
-from .db import db
 from .engine import Snapshot
 from .models import HumanTask, MessageWait, TaskStatus, Timer, TimerStatus
 
@@ -31,8 +30,7 @@ _DELETE_WAIT = delete(_waits).where(and_(
 _INSERT_WAIT = insert(_waits)
 
 
-def sync(engine, instance, before: Snapshot, after: Snapshot, now, *, completed_task_id=None, actor=None):
-    connection = db.session.connection()
+def sync(connection, engine, instance, before: Snapshot, after: Snapshot, now, *, completed_task_id=None, actor=None):
     _sync_human_tasks(connection, engine, instance, before, after, now, completed_task_id, actor)
     _sync_timers(connection, engine, instance, before, after)
     _sync_message_waits(connection, instance, before, after)

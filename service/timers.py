@@ -65,10 +65,10 @@ def group_by_instance(timer_ids: list[int]) -> list[tuple[int, list[int]]]:
 
 def fire_instance(uow, instance_id, timer_ids, owner) -> int:
     """Fire one instance's claimed timers inside `uow`, under a savepoint; 1 if it moved on."""
-    savepoint = db.session.begin_nested()
+    savepoint = uow.connection.begin_nested()
     try:
         instance = uow.load(instance_id)
-        still_ours = db.session.scalars(select(Timer.id).where(
+        still_ours = uow.connection.scalars(select(Timer.id).where(
             Timer.id.in_(timer_ids), Timer.status == TimerStatus.CLAIMED, Timer.claim_owner == owner,
         )).all()
         if not still_ours:
@@ -77,11 +77,10 @@ def fire_instance(uow, instance_id, timer_ids, owner) -> int:
         uow.act(instance, uow.engine.fire_timers)
         uow.save(instance)
         # a timer that is not due by SpiffWorkflow's reckoning goes back to waiting
-        db.session.execute(update(Timer).where(
+        uow.connection.execute(update(Timer).where(
             Timer.id.in_(still_ours), Timer.status == TimerStatus.CLAIMED
         ).values(status=TimerStatus.WAITING, claim_owner=None, lease_until=None))
-        audit.record(uow.now, ACTOR, "timers_fired", instance_id=instance_id, child_id=instance.child_id,
-                     timers=list(still_ours))
+        uow.audit("timers_fired", instance_id=instance_id, child_id=instance.child_id, timers=list(still_ours))
         savepoint.commit()
         return 1
     except ConflictError:
@@ -89,9 +88,9 @@ def fire_instance(uow, instance_id, timer_ids, owner) -> int:
         return 0
     except ScriptFailed as exc:
         savepoint.rollback()
-        db.session.execute(update(Timer).where(Timer.id.in_(timer_ids)).values(
+        uow.connection.execute(update(Timer).where(Timer.id.in_(timer_ids)).values(
             status=TimerStatus.FAILED, claim_owner=None, lease_until=None))
-        audit.record(uow.now, ACTOR, "timer_failed", instance_id=instance_id, error=str(exc))
+        uow.audit("timer_failed", instance_id=instance_id, error=str(exc))
         return 0
 
 

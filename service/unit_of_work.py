@@ -58,6 +58,15 @@ def engine() -> Engine:
     return current_app.extensions.setdefault("iro_engine", Engine(now=clock.now))
 
 
+def _end_read_transaction():
+    """End the session's read-only transaction (a unit writes on a connection of its own)."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("commit or roll back pending changes before starting a unit of work")
+    if session.in_transaction():
+        session.rollback()
+
+
 class UnitOfWork:
     def __init__(self, actor: str):
         self.actor = actor
@@ -66,11 +75,9 @@ class UnitOfWork:
         self._hops = 0
 
     def __enter__(self):
-        session = db.session
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("commit or roll back pending changes before starting a unit of work")
-        session.rollback()  # end any read-only transaction: the unit reads afresh under its lock
-        self.connection = session.connection(execution_options=WRITE_LOCK)
+        _end_read_transaction()
+        self.connection = db.engine.connect().execution_options(**WRITE_LOCK)
+        self._transaction = self.connection.begin()
         self.now = clock.now(self.connection)
         self._frozen = clock.frozen_at(self.now)
         self._frozen.__enter__()
@@ -79,11 +86,13 @@ class UnitOfWork:
     def __exit__(self, exc_type, exc, tb):
         try:
             if exc_type is None:
-                db.session.commit()
+                self._transaction.commit()
             else:
-                db.session.rollback()
+                self._transaction.rollback()
         finally:
+            self.connection.close()
             self._frozen.__exit__(exc_type, exc, tb)
+            _end_read_transaction()  # so the caller's next read sees what this unit wrote
         return False
 
     # --- instances ---------------------------------------------------------
@@ -139,11 +148,11 @@ class UnitOfWork:
                 raise ConflictError(f"process instance {instance.id} was changed by someone else; nothing was saved")
             instance.version += 1
         after = self.engine.snapshot(workflow)
-        projections.sync(self.engine, instance, instance.before, after, self.now,
+        projections.sync(self.connection, self.engine, instance, instance.before, after, self.now,
                          completed_task_id=completed_task_id, actor=self.actor)
         instance.before = after
         for effects in instance.effects:
-            outbox.queue_notifications(instance, effects.notifications, self.now)
+            outbox.queue_notifications(self.connection, instance, effects.notifications, self.now)
         instance.effects = []
         for message in thrown:
             self.route(message, sender=instance)
@@ -159,7 +168,7 @@ class UnitOfWork:
         if self._hops > MAX_MESSAGE_HOPS:
             raise ServiceError(f"message {message.name!r} bounced between instances more than {MAX_MESSAGE_HOPS} times")
         child_id = child_id if sender is None else sender.child_id
-        waiting = db.session.scalars(
+        waiting = self.connection.scalars(
             select(MessageWait.instance_id).where(MessageWait.message_name == message.name, MessageWait.child_id == child_id)
             .distinct()
         ).all()
@@ -180,6 +189,9 @@ class UnitOfWork:
                 self.act(target, self.engine.deliver, message)
                 self.save(target)
                 touched.append(target.id)
-        audit.record(self.now, self.actor, "message_routed", instance_id=sender.id if sender else None,
-                     child_id=child_id, message=message.name, to_instances=touched)
+        self.audit("message_routed", instance_id=sender.id if sender else None,
+                   child_id=child_id, message=message.name, to_instances=touched)
         return touched
+
+    def audit(self, action, **fields):
+        audit.record(self.now, self.actor, action, connection=self.connection, **fields)

@@ -97,7 +97,7 @@ def test_a_retry_sends_nothing_more_and_requeueing_the_same_key_adds_no_row(run,
     assert outbox.deliver_due("test") == 0
     [row] = run.outbox()
     again = dict(idempotency_key=row.idempotency_key, recipient=row.recipient, subject=row.subject, body=row.body)
-    outbox.queue([again], clock.now())
+    outbox.queue(db.session.connection(), [again], clock.now())
     db.session.commit()
     run.advance(hours=1)
     assert outbox.deliver_due("test") == 0

@@ -42,15 +42,6 @@ def time_completion(db, child_id, spec_name="hold_review"):
     return time.perf_counter() - began
 
 
-def service_samples(app):
-    from service.db import db
-    with app.app_context():
-        children = [f"S{n}" for n in range(SAMPLES)]
-        for child in children:
-            instances.start_instance("reminder_escalation", {"people": PEOPLE}, actor="bench", child_id=child)
-        return [time_completion(db, child, "book_review") for child in children]
-
-
 def history_samples(app):
     """First-cycle completions for fresh children, and cycles 21+ for children with 20 behind them."""
     from service.db import db
@@ -67,7 +58,23 @@ def history_samples(app):
         return first, later
 
 
-def spiff_samples():
+def task_samples(app):
+    """Both ways, sample by sample in turn, so both see the machine in the same state."""
+    from service.db import db
+    with app.app_context():
+        children = [f"S{n}" for n in range(SAMPLES)]
+        for child in children:
+            instances.start_instance("reminder_escalation", {"people": PEOPLE}, actor="bench", child_id=child)
+        spiff_round_trip = bare_spiff()
+        service, spiff = [], []
+        for child in children:
+            with clock.frozen_at(datetime.now(timezone.utc)):  # our clock seam is in SpiffWorkflow's timer module
+                spiff.append(spiff_round_trip())
+            service.append(time_completion(db, child, "book_review"))
+        return service, spiff
+
+
+def bare_spiff():
     """Bare SpiffWorkflow: deserialize, complete the same task, serialize (full JSON, spec included)."""
     parser = SpiffBpmnParser()
     parser.add_bpmn_file(str(ROOT / "tests" / "bpmn" / "reminder_escalation.bpmn"))
@@ -78,10 +85,11 @@ def spiff_samples():
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
     workflow = BpmnWorkflow(spec, script_engine=engine)
     workflow.task_tree.data = {"people": PEOPLE}
-    workflow.do_engine_steps()
+    with clock.frozen_at(datetime.now(timezone.utc)):
+        workflow.do_engine_steps()
     saved = serializer.serialize_json(workflow)
-    samples = []
-    for _ in range(SAMPLES):
+
+    def round_trip():
         began = time.perf_counter()
         restored = serializer.deserialize_json(saved)
         restored.script_engine = engine
@@ -89,14 +97,13 @@ def spiff_samples():
         task.run()
         restored.do_engine_steps()
         serializer.serialize_json(restored)
-        samples.append(time.perf_counter() - began)
-    return samples
+        return time.perf_counter() - began
+    return round_trip
 
 
 def main():
-    with clock.frozen_at(datetime.now(timezone.utc)):  # our clock seam is in SpiffWorkflow's timer module
-        spiff = median_ms(spiff_samples())
-    service = median_ms(service_samples(bench_app()))
+    service_times, spiff_times = task_samples(bench_app())
+    service, spiff = median_ms(service_times), median_ms(spiff_times)
     report("task_vs_spiff_ratio", service / spiff, f"service {service:.3f} ms, bare SpiffWorkflow {spiff:.3f} ms")
     first, later = history_samples(bench_app())
     first_ms, later_ms = median_ms(first), median_ms(later)

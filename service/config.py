@@ -21,7 +21,7 @@ def from_environment(instance_path: str) -> dict:
         "SCHEDULER_IN_PROCESS": os.environ.get("IRO_SCHEDULER_IN_PROCESS", "1") == "1",
         "SCHEDULER_TICK_SECONDS": float(os.environ.get("IRO_SCHEDULER_TICK_SECONDS", "0.25")),
         "TIMER_LEASE_SECONDS": float(os.environ.get("IRO_TIMER_LEASE_SECONDS", "60")),
-        "TIMER_BATCH_SIZE": int(os.environ.get("IRO_TIMER_BATCH_SIZE", "50")),
+        "TIMER_BATCH_SIZE": int(os.environ.get("IRO_TIMER_BATCH_SIZE", "100")),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "iro-service@council.example"),

@@ -68,3 +68,9 @@ def _sqlite_begin(conn):
     writer committed in between, whatever the busy timeout. Readers stay deferred."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_write_lock") else "BEGIN")
+
+
+def execute_rows(connection, statement, rows: list[dict]) -> None:
+    """Run a prebuilt statement for each row; one row skips the executemany machinery."""
+    if rows:
+        connection.execute(statement, rows[0] if len(rows) == 1 else rows)

@@ -15,19 +15,24 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import assignment, clock
-from .db import db
+from .db import db, execute_rows
 from .models import OutboxMessage, OutboxStatus
 
 CLAIM_SECONDS = 120
 
 
+_QUEUE = {
+    dialect: insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_ROW_DEFAULTS = dict(instance_id=None, child_id=None, recipient_role=None, status=OutboxStatus.PENDING, attempts=0,
+                     sent_at=None, last_error=None)
+
+
 def queue(connection, rows: list[dict], now) -> None:
     """Insert outbox rows, skipping any whose idempotency key is already queued."""
-    if not rows:
-        return
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    values = [dict(status=OutboxStatus.PENDING, attempts=0, created_at=now, next_attempt_at=now) | row for row in rows]
-    connection.execute(insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"]))
+    execute_rows(connection, _QUEUE[connection.dialect.name],
+                 [_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row for row in rows])
 
 
 def queue_notifications(connection, instance, notifications, now) -> None:

@@ -8,6 +8,7 @@ the last save are exactly the `before` snapshot.
 from sqlalchemy import and_, bindparam, delete, insert, update
 
 from . import assignment
+from .db import execute_rows
 from .engine import Snapshot
 from .models import HumanTask, MessageWait, TaskStatus, Timer, TimerStatus
 
@@ -18,8 +19,8 @@ _CLOSE_TASK = update(_tasks).where(and_(
     _tasks.c.status == TaskStatus.OPEN,
 )).values(status=bindparam("status"), completed_at=bindparam("at"), completed_by=bindparam("by"))
 _INSERT_TASK = insert(_tasks)
-_END_TIMER = update(_timers).where(and_(
-    _timers.c.instance_id == bindparam("instance"), _timers.c.spiff_task_id == bindparam("task"),
+_END_TIMERS = update(_timers).where(and_(
+    _timers.c.instance_id == bindparam("instance"), _timers.c.spiff_task_id.in_(bindparam("tasks", expanding=True)),
 )).values(status=bindparam("status"), fired_at=bindparam("at"), claim_owner=None, lease_until=None)
 _MOVE_TIMER = update(_timers).where(and_(
     _timers.c.instance_id == bindparam("instance"), _timers.c.spiff_task_id == bindparam("task"),
@@ -43,8 +44,7 @@ def _sync_human_tasks(connection, engine, instance, before, after, now, complete
              by=actor if task_id == completed_task_id else None)
         for task_id in before.user_tasks - after.user_tasks
     ]
-    if closed:
-        connection.execute(_CLOSE_TASK, closed)
+    execute_rows(connection, _CLOSE_TASK, closed)
     opened = []
     for task_id in after.user_tasks - before.user_tasks:
         view = engine.user_task(instance.workflow, task_id)
@@ -55,36 +55,31 @@ def _sync_human_tasks(connection, engine, instance, before, after, now, complete
             child_id=instance.child_id, due_at=view.due_at, status=TaskStatus.OPEN, created_at=now,
             completed_at=None, completed_by=None,
         ))
-    if opened:
-        connection.execute(_INSERT_TASK, opened)
+    execute_rows(connection, _INSERT_TASK, opened)
 
 
 def _sync_timers(connection, engine, instance, before, after):
-    ended = []
+    fired, cancelled = [], []
     for task_id in before.timers.keys() - after.timers.keys():
-        fired = engine.task_state(instance.workflow, task_id) == "COMPLETED"
-        ended.append(dict(instance=instance.id, task=task_id, status=TimerStatus.FIRED if fired else TimerStatus.CANCELLED,
-                          at=instance.now if fired else None))
-    if ended:
-        connection.execute(_END_TIMER, ended)
+        (fired if engine.task_state(instance.workflow, task_id) == "COMPLETED" else cancelled).append(task_id)
+    if fired:
+        connection.execute(_END_TIMERS, dict(instance=instance.id, tasks=fired, status=TimerStatus.FIRED, at=instance.now))
+    if cancelled:
+        connection.execute(_END_TIMERS, dict(instance=instance.id, tasks=cancelled, status=TimerStatus.CANCELLED, at=None))
     moved = [dict(instance=instance.id, task=task_id, due=due) for task_id, due in after.timers.items()
              if task_id in before.timers and before.timers[task_id] != due]  # a cycle timer's next date
-    if moved:
-        connection.execute(_MOVE_TIMER, moved)
+    execute_rows(connection, _MOVE_TIMER, moved)
     new = [
         dict(instance_id=instance.id, spiff_task_id=task_id, spec_name=engine.timer_spec_name(instance.workflow, task_id),
              due_at=due, status=TimerStatus.WAITING, claim_owner=None, lease_until=None, fired_at=None)
         for task_id, due in after.timers.items() if task_id not in before.timers
     ]
-    if new:
-        connection.execute(_INSERT_TIMER, new)
+    execute_rows(connection, _INSERT_TIMER, new)
 
 
 def _sync_message_waits(connection, instance, before, after):
     gone = [dict(instance=instance.id, task=task_id) for task_id in before.messages.keys() - after.messages.keys()]
-    if gone:
-        connection.execute(_DELETE_WAIT, gone)
+    execute_rows(connection, _DELETE_WAIT, gone)
     new = [dict(instance_id=instance.id, spiff_task_id=task_id, message_name=name, child_id=instance.child_id)
            for task_id, name in after.messages.items() if task_id not in before.messages]
-    if new:
-        connection.execute(_INSERT_WAIT, new)
+    execute_rows(connection, _INSERT_WAIT, new)

@@ -6,11 +6,13 @@ broken diagram cannot hold back the others. The instance's version check is what
 makes a firing count once: if two sweepers ever fire the same timer (a lease ran out
 while the first was still busy), only one commit can win.
 """
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
+from operator import attrgetter
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from . import audit, clock
 from .db import db
@@ -20,8 +22,23 @@ from .unit_of_work import UnitOfWork
 
 ACTOR = "scheduler"
 
+_timers = Timer.__table__
+# a timer that is not due by SpiffWorkflow's reckoning (a tie on the instant) goes back to waiting
+_RELEASE = update(_timers).where(
+    _timers.c.id.in_(bindparam("ids", expanding=True)), _timers.c.status == TimerStatus.CLAIMED,
+).values(status=TimerStatus.WAITING, claim_owner=None, lease_until=None)
+_FAIL = update(_timers).where(_timers.c.id.in_(bindparam("ids", expanding=True))).values(
+    status=TimerStatus.FAILED, claim_owner=None, lease_until=None)
 
-def claim_due(owner: str, limit: int | None = None) -> list[int]:
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    instance_id: int
+    spiff_task_id: str
+
+
+def claim_due(owner: str, limit: int | None = None) -> list[Claimed]:
     """Lease up to `limit` due timers to `owner`; commit at once so others skip them."""
     limit = limit or current_app.config["TIMER_BATCH_SIZE"]
     now = clock.now()
@@ -32,55 +49,53 @@ def claim_due(owner: str, limit: int | None = None) -> list[int]:
     )
     candidates = select(Timer.id).where(due).order_by(Timer.due_at).limit(limit).with_for_update(skip_locked=True)
     try:
-        ids = db.session.scalars(
+        rows = db.session.execute(
             update(Timer).where(Timer.id.in_(candidates), due)
             .values(status=TimerStatus.CLAIMED, claim_owner=owner, lease_until=lease_until)
-            .returning(Timer.id)
+            .returning(Timer.id, Timer.instance_id, Timer.spiff_task_id)
         ).all()
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return list(ids)
+    return [Claimed(*row) for row in rows]
 
 
-def fire_claimed(timer_ids: list[int], owner: str, batch_instances: int = 20) -> int:
+def fire_claimed(claimed: list[Claimed], batch_instances: int = 50) -> int:
     """Fire the claimed timers; return how many instances moved on."""
-    groups = group_by_instance(timer_ids)
+    groups = group_by_instance(claimed)
     fired = 0
     for start in range(0, len(groups), batch_instances):
         with UnitOfWork(ACTOR) as uow:
-            for instance_id, ids in groups[start:start + batch_instances]:
-                fired += fire_instance(uow, instance_id, ids, owner)
+            for instance_id, timers in groups[start:start + batch_instances]:
+                fired += fire_instance(uow, instance_id, timers)
     return fired
 
 
-def group_by_instance(timer_ids: list[int]) -> list[tuple[int, list[int]]]:
-    rows = db.session.execute(
-        select(Timer.instance_id, Timer.id).where(Timer.id.in_(timer_ids)).order_by(Timer.instance_id)
-    ).all()
-    db.session.rollback()
-    return [(instance_id, [r.id for r in group]) for instance_id, group in groupby(rows, key=lambda r: r.instance_id)]
+def group_by_instance(claimed: list[Claimed]) -> list[tuple[int, list[Claimed]]]:
+    ordered = sorted(claimed, key=attrgetter("instance_id"))
+    return [(instance_id, list(group)) for instance_id, group in groupby(ordered, key=attrgetter("instance_id"))]
 
 
-def fire_instance(uow, instance_id, timer_ids, owner) -> int:
-    """Fire one instance's claimed timers inside `uow`, under a savepoint; 1 if it moved on."""
+def fire_instance(uow, instance_id: int, claimed: list[Claimed]) -> int:
+    """Fire one instance's claimed timers inside `uow`, under a savepoint; 1 if it moved on.
+
+    Whether a timer is still to fire is read from the instance state, under its lock:
+    if another sweeper fired it after our lease ran out, it is no longer waiting there.
+    """
     savepoint = uow.connection.begin_nested()
     try:
         instance = uow.load(instance_id)
-        still_ours = uow.connection.scalars(select(Timer.id).where(
-            Timer.id.in_(timer_ids), Timer.status == TimerStatus.CLAIMED, Timer.claim_owner == owner,
-        )).all()
-        if not still_ours:
+        waiting = [c for c in claimed if c.spiff_task_id in instance.before.timers]
+        if not waiting:
             savepoint.rollback()
             return 0
         uow.act(instance, uow.engine.fire_timers)
         uow.save(instance)
-        # a timer that is not due by SpiffWorkflow's reckoning goes back to waiting
-        uow.connection.execute(update(Timer).where(
-            Timer.id.in_(still_ours), Timer.status == TimerStatus.CLAIMED
-        ).values(status=TimerStatus.WAITING, claim_owner=None, lease_until=None))
-        uow.audit("timers_fired", instance_id=instance_id, child_id=instance.child_id, timers=list(still_ours))
+        tied = [c.id for c in waiting if c.spiff_task_id in instance.before.timers]
+        if tied:
+            uow.connection.execute(_RELEASE, {"ids": tied})
+        uow.audit("timers_fired", instance_id=instance_id, child_id=instance.child_id, timers=[c.id for c in waiting])
         savepoint.commit()
         return 1
     except ConflictError:
@@ -88,8 +103,7 @@ def fire_instance(uow, instance_id, timer_ids, owner) -> int:
         return 0
     except ScriptFailed as exc:
         savepoint.rollback()
-        uow.connection.execute(update(Timer).where(Timer.id.in_(timer_ids)).values(
-            status=TimerStatus.FAILED, claim_owner=None, lease_until=None))
+        uow.connection.execute(_FAIL, {"ids": [c.id for c in claimed]})
         uow.audit("timer_failed", instance_id=instance_id, error=str(exc))
         return 0
 
@@ -98,10 +112,10 @@ def sweep(owner: str, max_rounds: int = 10_000) -> int:
     """Claim and fire until nothing is due, timers created by the firing included."""
     total = 0
     for _ in range(max_rounds):
-        ids = claim_due(owner)
-        if not ids:
+        claimed = claim_due(owner)
+        if not claimed:
             break
-        total += fire_claimed(ids, owner)
+        total += fire_claimed(claimed)
     return total
 
 

@@ -17,12 +17,11 @@ def main(url, owner, mode):
         if mode == "sweep":
             print(timers.sweep(owner), flush=True)
             return
-        ids = timers.claim_due(owner, limit=10)
-        groups = timers.group_by_instance(ids)
+        claimed = timers.claim_due(owner, limit=10)
         with UnitOfWork(owner) as uow:
-            for instance_id, timer_ids in groups:
-                timers.fire_instance(uow, instance_id, timer_ids, owner)
-            print(f"claimed {len(ids)}", flush=True)
+            for instance_id, group in timers.group_by_instance(claimed):
+                timers.fire_instance(uow, instance_id, group)
+            print(f"claimed {len(claimed)}", flush=True)
             sys.stdin.readline()  # killed here, before the commit
 
 

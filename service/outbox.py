@@ -29,13 +29,17 @@ _ROW_DEFAULTS = dict(instance_id=None, child_id=None, recipient_role=None, statu
                      sent_at=None, last_error=None)
 
 
+def queue_statement(connection):
+    """The insert that skips any row whose idempotency key is already queued."""
+    return _QUEUE[connection.dialect.name]
+
+
 def queue(connection, rows: list[dict], now) -> None:
-    """Insert outbox rows, skipping any whose idempotency key is already queued."""
-    execute_rows(connection, _QUEUE[connection.dialect.name],
+    execute_rows(connection, queue_statement(connection),
                  [_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row for row in rows])
 
 
-def queue_notifications(connection, instance, notifications, now) -> None:
+def notification_rows(instance, notifications, now) -> list[dict]:
     rows = []
     for note in notifications:
         address = assignment.address_for(note.role, note.context)
@@ -46,8 +50,8 @@ def queue_notifications(connection, instance, notifications, now) -> None:
         )
         if not address:
             row.update(status=OutboxStatus.FAILED, last_error=f"no e-mail address for the {note.role} on this case")
-        rows.append(row)
-    queue(connection, rows, now)
+        rows.append(_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row)
+    return rows
 
 
 def deliver_due(owner: str, limit: int = 50) -> int:

@@ -62,14 +62,35 @@ def claim_due(owner: str, limit: int | None = None) -> list[Claimed]:
 
 
 def fire_claimed(claimed: list[Claimed], batch_instances: int = 50) -> int:
-    """Fire the claimed timers; return how many instances moved on."""
+    """Fire the claimed timers; return how many instances moved on.
+
+    A batch of instances shares one transaction. If any of them fails, the batch is
+    rolled back whole and fired again one instance per transaction, so one broken
+    diagram or one lost race holds back nobody else.
+    """
     groups = group_by_instance(claimed)
     fired = 0
     for start in range(0, len(groups), batch_instances):
-        with UnitOfWork(ACTOR) as uow:
-            for instance_id, timers in groups[start:start + batch_instances]:
-                fired += fire_instance(uow, instance_id, timers)
+        batch = groups[start:start + batch_instances]
+        try:
+            with UnitOfWork(ACTOR) as uow:
+                fired += sum(fire_instance(uow, instance_id, timers) for instance_id, timers in batch)
+        except (ConflictError, ScriptFailed):
+            fired += sum(_fire_alone(instance_id, timers) for instance_id, timers in batch)
     return fired
+
+
+def _fire_alone(instance_id: int, claimed: list[Claimed]) -> int:
+    try:
+        with UnitOfWork(ACTOR) as uow:
+            return fire_instance(uow, instance_id, claimed)
+    except ConflictError:
+        return 0  # another sweeper won: its commit holds the effect
+    except ScriptFailed as exc:
+        with UnitOfWork(ACTOR) as uow:
+            uow.connection.execute(_FAIL, {"ids": [c.id for c in claimed]})
+            uow.audit("timer_failed", instance_id=instance_id, error=str(exc))
+        return 0
 
 
 def group_by_instance(claimed: list[Claimed]) -> list[tuple[int, list[Claimed]]]:
@@ -78,34 +99,22 @@ def group_by_instance(claimed: list[Claimed]) -> list[tuple[int, list[Claimed]]]
 
 
 def fire_instance(uow, instance_id: int, claimed: list[Claimed]) -> int:
-    """Fire one instance's claimed timers inside `uow`, under a savepoint; 1 if it moved on.
+    """Fire one instance's claimed timers inside `uow`; 1 if it moved on.
 
     Whether a timer is still to fire is read from the instance state, under its lock:
     if another sweeper fired it after our lease ran out, it is no longer waiting there.
     """
-    savepoint = uow.connection.begin_nested()
-    try:
-        instance = uow.load(instance_id)
-        waiting = [c for c in claimed if c.spiff_task_id in instance.before.timers]
-        if not waiting:
-            savepoint.rollback()
-            return 0
-        uow.act(instance, uow.engine.fire_timers)
-        uow.save(instance)
-        tied = [c.id for c in waiting if c.spiff_task_id in instance.before.timers]
-        if tied:
-            uow.connection.execute(_RELEASE, {"ids": tied})
-        uow.audit("timers_fired", instance_id=instance_id, child_id=instance.child_id, timers=[c.id for c in waiting])
-        savepoint.commit()
-        return 1
-    except ConflictError:
-        savepoint.rollback()  # another sweeper won: its commit holds the effect
+    instance = uow.load(instance_id)
+    waiting = [c for c in claimed if c.spiff_task_id in instance.before.timers]
+    if not waiting:
         return 0
-    except ScriptFailed as exc:
-        savepoint.rollback()
-        uow.connection.execute(_FAIL, {"ids": [c.id for c in claimed]})
-        uow.audit("timer_failed", instance_id=instance_id, error=str(exc))
-        return 0
+    uow.act(instance, uow.engine.fire_timers)
+    uow.save(instance)
+    tied = [c.id for c in waiting if c.spiff_task_id in instance.before.timers]
+    if tied:
+        uow.connection.execute(_RELEASE, {"ids": tied})
+    uow.audit("timers_fired", instance_id=instance_id, child_id=instance.child_id, timers=[c.id for c in waiting])
+    return 1
 
 
 def sweep(owner: str, max_rounds: int = 10_000) -> int:
@@ -117,10 +126,6 @@ def sweep(owner: str, max_rounds: int = 10_000) -> int:
             break
         total += fire_claimed(claimed)
     return total
-
-
-def next_due():
-    return db.session.scalar(select(Timer.due_at).where(Timer.status == TimerStatus.WAITING).order_by(Timer.due_at).limit(1))
 
 
 def move_clock(target, *, actor: str, owner: str = "clock") -> int:

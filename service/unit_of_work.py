@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, insert, select, update
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from . import audit, clock, outbox, projections, specs
-from .db import WRITE_LOCK, db
+from .db import WRITE_LOCK, db, execute_rows
 from .engine import Engine, Snapshot
 from .errors import ConflictError, NotFound, ServiceError
 from .models import HumanTask, InstanceStatus, MessageWait, ProcessInstance
@@ -73,6 +73,7 @@ class UnitOfWork:
         self.engine = engine()
         self._frozen = None
         self._hops = 0
+        self._staged = {}  # prebuilt insert -> rows, written once just before the commit
 
     def __enter__(self):
         _end_read_transaction()
@@ -86,6 +87,8 @@ class UnitOfWork:
     def __exit__(self, exc_type, exc, tb):
         try:
             if exc_type is None:
+                for statement, rows in self._staged.items():
+                    execute_rows(self.connection, statement, rows)
                 self._transaction.commit()
             else:
                 self._transaction.rollback()
@@ -152,7 +155,7 @@ class UnitOfWork:
                          completed_task_id=completed_task_id, actor=self.actor)
         instance.before = after
         for effects in instance.effects:
-            outbox.queue_notifications(self.connection, instance, effects.notifications, self.now)
+            self.stage(outbox.queue_statement(self.connection), outbox.notification_rows(instance, effects.notifications, self.now))
         instance.effects = []
         for message in thrown:
             self.route(message, sender=instance)
@@ -194,4 +197,9 @@ class UnitOfWork:
         return touched
 
     def audit(self, action, **fields):
-        audit.record(self.now, self.actor, action, connection=self.connection, **fields)
+        self.stage(audit.INSERT, [audit.row(self.now, self.actor, action, **fields)])
+
+    def stage(self, statement, rows: list[dict]) -> None:
+        """Write-only rows (audit, outbox) that nothing in the unit reads back: batched at commit."""
+        if rows:
+            self._staged.setdefault(statement, []).extend(rows)

@@ -70,3 +70,17 @@ def test_spec_is_stored_once_per_version_not_in_each_instance(run):
         assert "spec" not in stored and "subprocess_specs" not in stored
         assert "Book the review" not in state  # names live in the spec, stored once
     assert db.session.scalar(select(func.count()).select_from(ProcessVersion)) == 3
+
+
+def test_the_cli_loads_new_diagrams_and_names_the_file_it_refuses(app, tmp_path):
+    app.config["BPMN_DIR"] = str(tmp_path)
+    (tmp_path / "reminder_escalation.bpmn").write_text(
+        (TEST_BPMN / "reminder_escalation.bpmn").read_text().replace("allowed_wd = 5", "allowed_wd = 4"))
+    result = app.test_cli_runner().invoke(args=["specs", "load"])
+    assert result.exit_code == 0 and "reminder_escalation.bpmn: version 2" in result.output
+    assert app.test_cli_runner().invoke(args=["specs", "load"]).output.strip().endswith("0 new version(s)")
+
+    (tmp_path / "zz_broken.bpmn").write_text("<bpmn:definitions")
+    result = app.test_cli_runner().invoke(args=["specs", "load"])
+    assert result.exit_code != 0 and "zz_broken.bpmn" in result.output
+    assert [v.number for v in _versions("reminder_escalation.bpmn")] == [1, 2]

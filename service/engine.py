@@ -115,7 +115,8 @@ class _ScriptEngine(PythonScriptEngine):
         value = super().evaluate(task, expression, external_context)
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                raise ScriptFailed(f"{task.task_spec.name}: {expression!r} gave a naive datetime; give a timezone-aware one")
+                raise ScriptFailed(
+                    f"{task.task_spec.name}: {expression!r} gave a naive datetime; give a timezone-aware one")
             return value.isoformat()
         if isinstance(value, date):
             return value.isoformat()

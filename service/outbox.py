@@ -77,7 +77,8 @@ def _claim(owner, limit):
     """Take due rows for a while by pushing their next attempt on; commit so others skip them."""
     now = clock.now()
     due = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
-    candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
+    candidates = (select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+                  .with_for_update(skip_locked=True))
     try:
         ids = db.session.scalars(
             update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due)

@@ -63,14 +63,17 @@ def _sync_timers(connection, engine, instance, before, after):
     for task_id in before.timers.keys() - after.timers.keys():
         (fired if engine.task_state(instance.workflow, task_id) == "COMPLETED" else cancelled).append(task_id)
     if fired:
-        connection.execute(_END_TIMERS, dict(instance=instance.id, tasks=fired, status=TimerStatus.FIRED, at=instance.now))
+        connection.execute(_END_TIMERS, dict(instance=instance.id, tasks=fired, status=TimerStatus.FIRED,
+                                             at=instance.now))
     if cancelled:
-        connection.execute(_END_TIMERS, dict(instance=instance.id, tasks=cancelled, status=TimerStatus.CANCELLED, at=None))
+        connection.execute(_END_TIMERS, dict(instance=instance.id, tasks=cancelled, status=TimerStatus.CANCELLED,
+                                             at=None))
     moved = [dict(instance=instance.id, task=task_id, due=due) for task_id, due in after.timers.items()
              if task_id in before.timers and before.timers[task_id] != due]  # a cycle timer's next date
     execute_rows(connection, _MOVE_TIMER, moved)
     new = [
-        dict(instance_id=instance.id, spiff_task_id=task_id, spec_name=engine.timer_spec_name(instance.workflow, task_id),
+        dict(instance_id=instance.id, spiff_task_id=task_id,
+             spec_name=engine.timer_spec_name(instance.workflow, task_id),
              due_at=due, status=TimerStatus.WAITING, claim_owner=None, lease_until=None, fired_at=None)
         for task_id, due in after.timers.items() if task_id not in before.timers
     ]

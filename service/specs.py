@@ -197,7 +197,8 @@ def load_directory(directory: str, author: str = "system") -> list[ProcessVersio
     created = []
     for path in sorted(Path(directory).glob("*")):
         if path.suffix.lower() in (".bpmn", ".dmn"):
-            version, is_new = store_version(path.name, path.read_text(encoding="utf-8"), author, "loaded from " + path.name)
+            content = path.read_text(encoding="utf-8")
+            version, is_new = store_version(path.name, content, author, "loaded from " + path.name)
             if is_new:
                 created.append(version)
     return created

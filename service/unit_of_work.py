@@ -72,7 +72,7 @@ class UnitOfWork:
         self.actor = actor
         self.engine = engine()
         self._frozen = None
-        self._hops = 0
+        self._depth = 0  # messages routed from within routed messages
         self._staged = {}  # prebuilt insert -> rows, written once just before the commit
 
     def __enter__(self):
@@ -155,7 +155,8 @@ class UnitOfWork:
                          completed_task_id=completed_task_id, actor=self.actor)
         instance.before = after
         for effects in instance.effects:
-            self.stage(outbox.queue_statement(self.connection), outbox.notification_rows(instance, effects.notifications, self.now))
+            rows = outbox.notification_rows(instance, effects.notifications, self.now)
+            self.stage(outbox.queue_statement(self.connection), rows)
         instance.effects = []
         for message in thrown:
             self.route(message, sender=instance)
@@ -167,12 +168,18 @@ class UnitOfWork:
         SpiffWorkflow leaves correlation to the application: here a message belongs to
         one child, and goes to that child's instances only.
         """
-        self._hops += 1
-        if self._hops > MAX_MESSAGE_HOPS:
+        if self._depth >= MAX_MESSAGE_HOPS:
             raise ServiceError(f"message {message.name!r} bounced between instances more than {MAX_MESSAGE_HOPS} times")
-        child_id = child_id if sender is None else sender.child_id
+        self._depth += 1
+        try:
+            return self._route(message, sender, child_id if sender is None else sender.child_id)
+        finally:
+            self._depth -= 1
+
+    def _route(self, message, sender, child_id) -> list[int]:
         waiting = self.connection.scalars(
-            select(MessageWait.instance_id).where(MessageWait.message_name == message.name, MessageWait.child_id == child_id)
+            select(MessageWait.instance_id)
+            .where(MessageWait.message_name == message.name, MessageWait.child_id == child_id)
             .distinct()
         ).all()
         touched = []

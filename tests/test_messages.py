@@ -1,13 +1,14 @@
 """Messages between instances: the library leaves routing to us; a message goes to the
 same child's waiting instance, or starts the process that begins with it."""
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from service import instances
+from service import instances, specs
 from service.db import db
-from service.errors import NotFound
+from service.errors import NotFound, ServiceError
 from service.models import ProcessInstance
 
 from .harness import PEOPLE, Harness
@@ -60,3 +61,13 @@ def test_a_message_nobody_waits_for_is_refused_and_changes_nothing(run):
         instances.send_message("significant_change", {}, actor="api", child_id="C9")
     assert _count() == before
     assert run.audit("message_routed") == []
+
+
+def test_a_diagram_that_messages_itself_for_ever_is_stopped_and_writes_nothing(run):
+    bad = Path(__file__).parent / "bpmn" / "bad" / "ping.bpmn"
+    specs.store_version("ping.bpmn", bad.read_text(), "test")
+    db.session.commit()
+    before = _count()
+    with pytest.raises(ServiceError, match="bounced between instances"):
+        instances.send_message("ping", {}, actor="api", child_id="C1")
+    assert _count() == before

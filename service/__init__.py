@@ -25,9 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     migrate.init_app(app, database, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
 
-    from . import api, cli
+    from . import api, cli, web
 
     app.register_blueprint(api.bp)
+    web.init_app(app)
     cli.register(app)
     return app
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import click
 from flask import current_app
 
-from . import clock, outbox, specs, timers
+from . import clock, outbox, people, roles, specs, timers, tokens
 from .db import db
 from .errors import ServiceError
 
@@ -13,6 +13,10 @@ def register(app):
     app.cli.add_command(clock_group)
     app.cli.add_command(specs_group)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(create_team)
+    app.cli.add_command(create_user)
+    app.cli.add_command(grant_role)
+    app.cli.add_command(create_token)
 
 
 @click.group("clock", help="Show or move the application clock (demo and test mode only).")
@@ -78,3 +82,58 @@ def outbox_group():
 @outbox_group.command("deliver")
 def outbox_deliver():
     click.echo(f"{outbox.deliver_due('cli')} message(s) sent")
+
+
+def _committed(action):
+    """Run a change, commit it, and turn a refusal into a clear CLI error."""
+    try:
+        result = action()
+        db.session.commit()
+        return result
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("create-team")
+@click.argument("code")
+@click.argument("name")
+@click.option("--area", required=True, help="the service area (whose ISM and Head of Service manage it)")
+def create_team(code, name, area):
+    """Add a team that owns cases."""
+    _committed(lambda: people.create_team(code, name, area))
+    click.echo(f"team {code} in {area}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--fte", type=float, help="for IROs: full-time equivalent")
+@click.password_option(help="asked for if not given")
+def create_user(username, name, email, fte, password):
+    """Add a person who signs in."""
+    _committed(lambda: people.create_user(username, name, email, password, fte))
+    click.echo(f"user {username} created")
+
+
+@click.command("grant-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(roles.ALL))
+@click.option("--team", help="team code, for a Team Manager")
+@click.option("--area", help="service area, for an ISM or Head of Service")
+def grant_role(username, role, team, area):
+    """Give a person a role (a person may hold several)."""
+    _committed(lambda: people.grant(people.user_by_username(username), role, team, area))
+    click.echo(f"{username} is now {role}" + (f" for {team or area}" if team or area else ""))
+
+
+@click.command("create-token")
+@click.argument("name")
+def create_token(name):
+    """Register an API client and print its bearer token (shown once)."""
+    try:
+        token = tokens.create(name)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(token)

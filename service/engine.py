@@ -59,6 +59,7 @@ class UserTaskView:
     task_id: str
     spec_name: str
     title: str
+    process_name: str
     form_key: str | None
     lane: str | None
     due_at: datetime | None
@@ -237,6 +238,7 @@ class Engine:
             task_id=task_id,
             spec_name=spec.name,
             title=spec.bpmn_name or spec.name,
+            process_name=workflow.spec.description or workflow.spec.name,
             form_key=props.get("formKey"),
             lane=spec.lane,
             due_at=self._instant(task, props.get("dueAt")),

@@ -18,7 +18,11 @@ class TaskAlreadyCompleted(ConflictError):
 
 
 class InvalidData(ServiceError):
-    pass
+    """Refused input; `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
 
 
 class SpecError(ServiceError):

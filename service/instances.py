@@ -17,7 +17,7 @@ class Started:
 
 def start_instance(process_id: str, data: dict, *, actor: str, child_id: str | None = None) -> Started:
     """Start the newest version of a process with initial data."""
-    _require_json(data)
+    require_json(data)
     with UnitOfWork(actor) as uow:
         instance = uow.new(process_id, {**data, "child_id": child_id} if child_id else data, child_id)
         uow.act(instance, uow.engine.run)
@@ -35,7 +35,7 @@ def complete_task(human_task_id: int, data: dict, *, actor: str, expected_versio
     `expected_version` is the instance version the person's form was built from: safe to
     pass whenever a stale form must not overwrite newer work.
     """
-    _require_json(data)
+    require_json(data)
     with UnitOfWork(actor) as uow:
         instance, task = uow.load_for_task(human_task_id)  # read under the lock: someone may have finished it
         if task.status != TaskStatus.OPEN:
@@ -51,7 +51,7 @@ def complete_task(human_task_id: int, data: dict, *, actor: str, expected_versio
 
 def send_message(name: str, payload: dict, *, actor: str, child_id: str) -> list[int]:
     """An event from outside (the API): resume the child's waiting instance or start one."""
-    _require_json(payload)
+    require_json(payload)
     with UnitOfWork(actor) as uow:
         touched = uow.route(uow.engine.message(name, payload), child_id=child_id)
         if not touched:
@@ -59,7 +59,7 @@ def send_message(name: str, payload: dict, *, actor: str, child_id: str) -> list
         return touched
 
 
-def _require_json(data) -> None:
+def require_json(data) -> None:
     if not isinstance(data, dict):
         raise InvalidData("task data must be a JSON object (a dictionary of named values)")
     for key, value in data.items():

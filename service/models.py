@@ -7,7 +7,9 @@ are written in the same transaction as the state (DESIGN.md decisions 3-5).
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Date, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import UTCDateTime, db
@@ -96,6 +98,7 @@ class HumanTask(db.Model):
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
     spiff_task_id: Mapped[str] = mapped_column(String(36))
     process_id: Mapped[str] = mapped_column(String(200))
+    process_name: Mapped[str] = mapped_column(String(300))
     spec_name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(300))
     form_key: Mapped[str | None] = mapped_column(String(100))
@@ -165,6 +168,7 @@ class OutboxMessage(db.Model):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
     child_id: Mapped[str | None] = mapped_column(String(64))
     recipient_role: Mapped[str | None] = mapped_column(String(100))
+    recipient_username: Mapped[str | None] = mapped_column(String(100), index=True)  # for the in-app list
     recipient: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
@@ -174,6 +178,7 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # read in the app
 
 
 class ClockSetting(db.Model):
@@ -183,3 +188,113 @@ class ClockSetting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     offset_seconds: Mapped[float] = mapped_column(default=0.0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Team(db.Model):
+    """A team that owns cases (table 3.4.9), within a service area managed by an ISM."""
+
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    service_area: Mapped[str] = mapped_column(String(100))
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    fte: Mapped[float | None] = mapped_column(Float)  # IROs: for caseload per FTE
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UserRole(db.Model):
+    """One role a person holds, for a team, a service area, or the whole service."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role", "team_id", "service_area"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(100), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    service_area: Mapped[str | None] = mapped_column(String(100))
+
+
+class Child(db.Model):
+    """A child's case: who holds it and what the child's status is now.
+
+    `id` is what the API and the projections call the child id (as text in projections).
+    """
+
+    __tablename__ = "children"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    dob: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(1))
+    ethnicity: Mapped[str | None] = mapped_column(String(4))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    social_worker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    siblings: Mapped[list] = mapped_column(JSON, default=list)
+    looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
+    legal_status: Mapped[str | None] = mapped_column(String(2))
+    placement_type: Mapped[str | None] = mapped_column(String(30))
+    placement_regulated: Mapped[bool | None] = mapped_column(Boolean)
+    looked_after_since: Mapped[date | None] = mapped_column(Date)
+    cp_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    cp_category: Mapped[str | None] = mapped_column(String(20))
+    cp_iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    cp_plan_since: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChildEvent(db.Model):
+    """An event a case-management system (or a person) reported about a child."""
+
+    __tablename__ = "child_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    date: Mapped[date] = mapped_column(Date)
+    fields: Mapped[dict] = mapped_column(JSON)
+    reported_by: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    instance_ids: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class ApiClient(db.Model):
+    """A case-management system allowed to call the API; only a hash of its token is kept."""
+
+    __tablename__ = "api_clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TaskDraft(db.Model):
+    """"Save and come back later": the form as the person left it."""
+
+    __tablename__ = "task_drafts"
+    human_task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    data: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SignInAttempt(db.Model):
+    """Failed sign-ins, counted to slow down guessing."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (Index("ix_sign_in_attempts_username_at", "username", "at"),
+                      Index("ix_sign_in_attempts_address_at", "address", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

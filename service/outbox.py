@@ -25,8 +25,8 @@ _QUEUE = {
     dialect: insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
     for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
-_ROW_DEFAULTS = dict(instance_id=None, child_id=None, recipient_role=None, status=OutboxStatus.PENDING, attempts=0,
-                     sent_at=None, last_error=None)
+_ROW_DEFAULTS = dict(instance_id=None, child_id=None, recipient_role=None, recipient_username=None,
+                     status=OutboxStatus.PENDING, attempts=0, sent_at=None, last_error=None, read_at=None)
 
 
 def queue_statement(connection):
@@ -39,14 +39,15 @@ def queue(connection, rows: list[dict], now) -> None:
                  [_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row for row in rows])
 
 
-def notification_rows(instance, notifications, now) -> list[dict]:
+def notification_rows(connection, instance, notifications, now) -> list[dict]:
     rows = []
     for note in notifications:
-        address = assignment.address_for(note.role, note.context)
+        person = assignment.person_for(connection, note.role, note.context, instance.child_id)
+        address = person.email if person else None
         row = dict(
             idempotency_key=f"notify:{instance.id}:{note.key}", instance_id=instance.id, child_id=instance.child_id,
-            recipient_role=note.role, recipient=address or "", subject=" ".join(note.subject.split())[:300],
-            body=note.body,
+            recipient_role=note.role, recipient_username=person.username if person else None,
+            recipient=address or "", subject=" ".join(note.subject.split())[:300], body=note.body,
         )
         if not address:
             row.update(status=OutboxStatus.FAILED, last_error=f"no e-mail address for the {note.role} on this case")

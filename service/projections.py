@@ -50,12 +50,18 @@ def _sync_human_tasks(connection, engine, instance, before, after, now, complete
         view = engine.user_task(instance.workflow, task_id)
         opened.append(dict(
             instance_id=instance.id, spiff_task_id=task_id, process_id=instance.process_id,
-            spec_name=view.spec_name, title=view.title, form_key=view.form_key, candidate_role=view.lane,
-            assignee=view.assignee or assignment.assignee_for(view.lane, view.data),
+            process_name=view.process_name, spec_name=view.spec_name, title=view.title, form_key=view.form_key,
+            candidate_role=view.lane,
+            assignee=view.assignee or _username(
+                assignment.person_for(connection, view.lane, view.data, instance.child_id)),
             child_id=instance.child_id, due_at=view.due_at, status=TaskStatus.OPEN, created_at=now,
             completed_at=None, completed_by=None,
         ))
     execute_rows(connection, _INSERT_TASK, opened)
+
+
+def _username(person):
+    return person.username if person else None
 
 
 def _sync_timers(connection, engine, instance, before, after):

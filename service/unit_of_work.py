@@ -155,7 +155,7 @@ class UnitOfWork:
                          completed_task_id=completed_task_id, actor=self.actor)
         instance.before = after
         for effects in instance.effects:
-            rows = outbox.notification_rows(instance, effects.notifications, self.now)
+            rows = outbox.notification_rows(self.connection, instance, effects.notifications, self.now)
             self.stage(outbox.queue_statement(self.connection), rows)
         instance.effects = []
         for message in thrown:

@@ -1,0 +1,260 @@
+"""Children's cases and the events case-management systems report about them.
+
+Fields, codes and event types are those of shared/API.md (SSDA903 codes where one
+exists). An event is recorded on the child, updates the child's status, and is
+sent as a message named by its type: the child's waiting process resumes, or a
+process that starts with it begins. Until a process for a type exists, the event
+is recorded and shows on the case page.
+"""
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from . import audit, clock, instances, roles, specs
+from .db import db
+from .errors import InvalidData, NotFound
+from .models import Child, ChildEvent, MessageWait, Team, User, UserRole
+
+CASE_NUMBER = re.compile(r"^(\d{4,9}[A-Z]|CCC\d{9}PER|\d{4,9})$")
+GENDERS = ("M", "F", "U")
+ETHNICITIES = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
+               "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT")
+LEGAL_STATUSES = ("C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4")
+SHORT_BREAKS = "V4"
+PLACEMENT_TYPES = ("foster", "residential", "placed_with_parents", "secure", "semi_independent", "other")
+CEASED_REASONS = ("returned_home", "adopted", "special_guardianship", "child_arrangements_order",
+                  "independent_living", "transferred", "age_18", "custody", "died", "other")
+SIGNIFICANT_CHANGES = (
+    "review_decisions_delayed", "missing_over_3_days", "unplanned_placement_change", "court_order",
+    "serious_health_finding", "discharge_from_care", "joint_agency_panel_outcome", "fostering_panel_outcome",
+    "adoption_panel_outcome", "change_of_placement", "adoption_action_plan_update", "school_exclusion_over_5_days",
+    "family_change", "arrest_bail_conviction", "serious_accident", "change_of_social_worker", "unplanned_discharge",
+    "complaint")
+CARE_PLAN_CHANGES = ("regulated_to_unregulated_before_18", "unplanned_move_disrupting_education",
+                     "move_from_settled_residential", "discharge_from_secure_or_custody")
+CP_CATEGORIES = ("neglect", "physical", "sexual", "emotional", "multiple")
+CP_ENDED_REASONS = ("no_longer_at_risk", "became_looked_after", "transferred", "age_18", "other")
+
+
+# --- field checks: each returns the clean value or raises ValueError with a message ---
+def _text(value, limit=200):
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("enter some text")
+    if len(value) > limit:
+        raise ValueError(f"use {limit} characters or fewer")
+    return value.strip()
+
+
+def _one_of(options):
+    def check(value):
+        if value not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return value
+    return check
+
+
+def _date(value):
+    if not isinstance(value, str):
+        raise ValueError("give a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("give a date as YYYY-MM-DD") from None
+
+
+def _past_date(value):
+    day = _date(value)
+    if day > clock.now().date():
+        raise ValueError("cannot be in the future")
+    return day
+
+
+def _bool(value):
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _case_number(value):
+    if not isinstance(value, str) or not CASE_NUMBER.match(value):
+        raise ValueError("use digits and one letter (4120389A), CCC + 9 digits + PER (CCC000054405PER), "
+                         "or digits only (43235)")
+    return value
+
+
+def _ids(value):
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise ValueError("give a list of child ids")
+    return value
+
+
+def _nullable(check):
+    def maybe(value):
+        return None if value is None else check(value)
+    return maybe
+
+
+def _care_plan_change(value):
+    if not isinstance(value, dict) or set(value) != {"circumstance", "description"}:
+        raise ValueError("null, or {\"circumstance\": ..., \"description\": ...}")
+    return {"circumstance": _one_of(CARE_PLAN_CHANGES)(value["circumstance"]),
+            "description": _text(value["description"], 2000)}
+
+
+CHILD_FIELDS = {  # name: (required, check)
+    "case_number": (True, _case_number), "name": (True, _text), "dob": (True, _past_date),
+    "gender": (True, _one_of(GENDERS)), "ethnicity": (False, _one_of(ETHNICITIES)),
+    "team": (True, _text), "social_worker": (True, _text), "siblings": (False, _ids),
+}
+EVENT_FIELDS = {
+    "became_looked_after": {"legal_status": (True, _one_of(LEGAL_STATUSES)),
+                            "placement_type": (True, _one_of(PLACEMENT_TYPES)),
+                            "placement_regulated": (True, _bool)},
+    "ceased_looked_after": {"reason": (True, _one_of(CEASED_REASONS))},
+    "significant_change": {"kind": (True, _one_of(SIGNIFICANT_CHANGES)), "details": (True, lambda v: _text(v, 2000)),
+                           "care_plan_change": (True, _nullable(_care_plan_change))},
+    "cp_strategy_discussion": {"s47": (True, _bool)},
+    "cp_plan_started": {"category": (True, _one_of(CP_CATEGORIES)), "iro": (True, _text)},
+    "cp_plan_ended": {"reason": (True, _one_of(CP_ENDED_REASONS))},
+}
+EVENT_TYPES = tuple(EVENT_FIELDS)
+
+
+def check_fields(body, fields: dict) -> dict:
+    """Clean values for `fields`; unknown, missing and bad fields refused together, each named."""
+    if not isinstance(body, dict):
+        raise InvalidData("send a JSON object", {"body": "must be a JSON object"})
+    errors = {name: "unknown field" for name in body if name not in fields}
+    clean = {}
+    for name, (required, check) in fields.items():
+        if name not in body:
+            if required:
+                errors[name] = "required"
+            continue
+        try:
+            clean[name] = check(body[name])
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise InvalidData("; ".join(f"{name}: {message}" for name, message in errors.items()), errors)
+    return clean
+
+
+def create_child(body: dict, *, actor: str) -> Child:
+    fields = check_fields(body, CHILD_FIELDS)
+    errors = {}
+    if db.session.scalar(select(Child.id).where(Child.case_number == fields["case_number"])):
+        errors["case_number"] = "a child with this case number exists"
+    team = db.session.scalar(select(Team).where(Team.code == fields["team"]))
+    if team is None:
+        errors["team"] = "no such team"
+    worker = _holder_of(fields["social_worker"], roles.SOCIAL_WORKER)
+    if worker is None:
+        errors["social_worker"] = "no social worker with this username"
+    for sibling in fields.get("siblings", []):
+        if db.session.get(Child, sibling) is None:
+            errors["siblings"] = f"no child {sibling}"
+    if errors:
+        raise InvalidData("; ".join(f"{k}: {v}" for k, v in errors.items()), errors)
+    child = Child(case_number=fields["case_number"], name=fields["name"], dob=fields["dob"], gender=fields["gender"],
+                  ethnicity=fields.get("ethnicity"), team_id=team.id, social_worker_id=worker.id,
+                  siblings=fields.get("siblings", []), looked_after=False, cp_plan=False, created_at=clock.now())
+    db.session.add(child)
+    db.session.flush()
+    _audit(actor, "child_created", child.id, case_number=child.case_number)
+    db.session.commit()
+    return child
+
+
+def _holder_of(username, role):
+    return db.session.scalar(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.username == username, UserRole.role == role, User.active.is_(True)).limit(1))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    event_id: int
+    instance_ids: list
+
+
+def record_event(child_id: int, body: dict, *, actor: str) -> Recorded:
+    """Record an event, update the child's status, and start or resume its process."""
+    child = db.session.get(Child, child_id)
+    if child is None:
+        raise NotFound(f"child {child_id} does not exist")
+    if not isinstance(body, dict):
+        raise InvalidData("send a JSON object", {"body": "must be a JSON object"})
+    kind = body.get("type")
+    if kind not in EVENT_FIELDS:
+        message = f"must be one of {', '.join(EVENT_TYPES)}"
+        raise InvalidData(f"type: {message}", {"type": message})
+    fields = check_fields({k: v for k, v in body.items() if k != "type"},
+                          {"date": (True, _past_date), **EVENT_FIELDS[kind]})
+    _apply(child, kind, fields)
+    stored = {k: v for k, v in body.items() if k not in ("type", "date")}
+    event = ChildEvent(child_id=child.id, type=kind, date=fields["date"], fields=stored, reported_by=actor,
+                       received_at=clock.now(), instance_ids=[])
+    db.session.add(event)
+    db.session.flush()
+    _audit(actor, f"event_{kind}", child.id, event_id=event.id)
+    db.session.commit()
+    started = _start_or_resume(kind, child.id, {"event_id": event.id, "date": body["date"], **stored}, actor)
+    if started:
+        event = db.session.get(ChildEvent, event.id)
+        event.instance_ids = started
+        db.session.commit()
+    return Recorded(event.id, started)
+
+
+def _apply(child: Child, kind: str, fields: dict) -> None:
+    errors = {}
+    if kind == "became_looked_after":
+        child.looked_after, child.legal_status = True, fields["legal_status"]
+        child.placement_type, child.placement_regulated = fields["placement_type"], fields["placement_regulated"]
+        child.looked_after_since = fields["date"]
+    elif kind == "ceased_looked_after":
+        if not child.looked_after:
+            errors["type"] = "the child is not looked after"
+        child.looked_after = False
+    elif kind == "cp_plan_started":
+        chair = _holder_of(fields["iro"], roles.IRO)
+        if chair is None:
+            errors["iro"] = "no IRO with this username"
+        else:
+            child.cp_plan, child.cp_category, child.cp_iro_id = True, fields["category"], chair.id
+            child.cp_plan_since = fields["date"]
+    elif kind == "cp_plan_ended":
+        if not child.cp_plan:
+            errors["type"] = "the child has no child protection plan"
+        child.cp_plan = False
+    if errors:
+        db.session.rollback()
+        raise InvalidData("; ".join(f"{k}: {v}" for k, v in errors.items()), errors)
+
+
+def _start_or_resume(kind, child_id, payload, actor) -> list:
+    if not specs.processes_started_by(kind) and not _waits_for(kind, child_id):
+        return []
+    return instances.send_message(kind, payload, actor=actor, child_id=str(child_id))
+
+
+def _waits_for(kind, child_id) -> bool:
+    return db.session.scalar(select(MessageWait.id).where(
+        MessageWait.message_name == kind, MessageWait.child_id == str(child_id)).limit(1)) is not None
+
+
+def _audit(actor, action, child_id, **details):
+    audit.record(clock.now(), actor, action, child_id=str(child_id), **details)
+
+
+def episode(child: Child) -> str:
+    """What the case page calls the child's current episode."""
+    parts = []
+    if child.looked_after:
+        parts.append("Short breaks (V4)" if child.legal_status == SHORT_BREAKS else "Looked after")
+    if child.cp_plan:
+        parts.append("Child protection plan")
+    return ", ".join(parts) or "None open"

@@ -1,0 +1,68 @@
+"""A person working on one task: what the page shows, drafts, and submitting.
+
+Every call checks who is asking first: a task this person may not see is NotFound,
+exactly like a task that does not exist.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from . import access, clock, instances, worklist
+from .db import db
+from .errors import NotFound, TaskAlreadyCompleted
+from .models import Child, HumanTask, ProcessInstance, TaskDraft, TaskStatus
+from .people import Identity
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    task: HumanTask
+    child: Child | None
+    steps: list  # (title, status) of this instance's user tasks so far, this one last
+    instance_version: int
+    draft: dict | None
+    may_act: bool
+
+
+def page(who: Identity, task_id: int) -> TaskPage:
+    task = worklist.visible_task(who, task_id)
+    child = db.session.get(Child, int(task.child_id)) if task.child_id and task.child_id.isdigit() else None
+    steps = db.session.execute(
+        select(HumanTask.title, HumanTask.status).where(HumanTask.instance_id == task.instance_id)
+        .order_by(HumanTask.created_at, HumanTask.id)).all()
+    version = db.session.scalar(select(ProcessInstance.version).where(ProcessInstance.id == task.instance_id))
+    draft = db.session.get(TaskDraft, task.id)
+    return TaskPage(task, child, [(s.title, s.status) for s in steps], version,
+                    draft.data if draft and draft.user_id == who.id else None, access.may_act_on(who, task))
+
+
+def save_draft(who: Identity, task_id: int, data: dict) -> None:
+    task = _actionable(who, task_id)
+    instances.require_json(data)
+    draft = db.session.get(TaskDraft, task.id)
+    if draft is None:
+        db.session.add(TaskDraft(human_task_id=task.id, user_id=who.id, data=data, saved_at=clock.now()))
+    else:
+        draft.user_id, draft.data, draft.saved_at = who.id, data, clock.now()
+    db.session.commit()
+
+
+def submit(who: Identity, task_id: int, data: dict, expected_version: int | None = None) -> int:
+    """Complete the task as this person; a task nobody holds is theirs as they submit it."""
+    task = _actionable(who, task_id)
+    db.session.rollback()
+    version = instances.complete_task(task.id, data, actor=who.username, expected_version=expected_version)
+    draft = db.session.get(TaskDraft, task_id)
+    if draft is not None:
+        db.session.delete(draft)
+        db.session.commit()
+    return version
+
+
+def _actionable(who, task_id) -> HumanTask:
+    task = worklist.visible_task(who, task_id)
+    if not access.may_act_on(who, task):
+        raise NotFound(f"task {task_id} is not yours to complete")
+    if task.status != TaskStatus.OPEN:
+        raise TaskAlreadyCompleted(f"task {task_id} is already {task.status.value}; nothing was saved")
+    return task

@@ -10,7 +10,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from service import create_app, load_shipped_specs
+from service import create_app, load_shipped_specs, specs, timers
 from service.db import db
 
 TEST_BPMN = Path(__file__).parent / "bpmn"
@@ -32,8 +32,8 @@ def _postgres_url():
 
 
 def _config(url, **extra):
-    return {"TESTING": True, "IRO_MODE": "test", "SQLALCHEMY_DATABASE_URI": url, "BPMN_DIR": str(TEST_BPMN),
-            "SCHEDULER_IN_PROCESS": False, **extra}
+    return {"TESTING": True, "IRO_MODE": "test", "SQLALCHEMY_DATABASE_URI": url, "SCHEDULER_IN_PROCESS": False,
+            **extra}
 
 
 def _migrate(url):
@@ -99,13 +99,19 @@ def app_factory(database_url):
             db.engine.dispose()
 
 
+def ready(app):
+    """Shipped and test diagrams loaded, the clock at START."""
+    load_shipped_specs(app)
+    with app.app_context():
+        specs.load_directory(str(TEST_BPMN))
+        timers.move_clock(START, actor="test")
+
+
 @pytest.fixture
 def app(app_factory):
     app = app_factory()
-    load_shipped_specs(app)
+    ready(app)
     with app.app_context():
-        from service import timers
-        timers.move_clock(START, actor="test")
         yield app
 
 

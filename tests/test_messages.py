@@ -57,8 +57,8 @@ def test_a_message_resumes_only_that_childs_waiting_instance(run):
 
 def test_a_message_nobody_waits_for_is_refused_and_changes_nothing(run):
     before = _count()
-    with pytest.raises(NotFound, match="significant_change"):
-        instances.send_message("significant_change", {}, actor="api", child_id="C9")
+    with pytest.raises(NotFound, match="court_report_filed"):
+        instances.send_message("court_report_filed", {}, actor="api", child_id="C9")
     assert _count() == before
     assert run.audit("message_routed") == []
 

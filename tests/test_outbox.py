@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from service import calendar, clock, instances, load_shipped_specs, outbox, specs, timers
+from service import calendar, clock, instances, outbox, specs
 from service.db import db
 from service.models import OutboxStatus
 
-from .conftest import START
+from .conftest import START, ready
 from .harness import PEOPLE, Harness
 
 BAD_BPMN = Path(__file__).parent / "bpmn" / "bad"
@@ -66,9 +66,8 @@ def smtp():
 @pytest.fixture
 def run(app_factory, smtp):
     app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, OUTBOX_MAX_ATTEMPTS=MAX_ATTEMPTS)
-    load_shipped_specs(app)
+    ready(app)
     with app.app_context():
-        timers.move_clock(START, actor="test")
         yield Harness(app, restart=False)
 
 

@@ -10,12 +10,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
-from . import audit, clock, instances, roles, specs
+from . import audit, clock, roles, specs
 from .db import db
 from .errors import InvalidData, NotFound
 from .models import Child, ChildEvent, MessageWait, Team, User, UserRole
+from .unit_of_work import UnitOfWork
+
+_children, _events = Child.__table__, ChildEvent.__table__
 
 CASE_NUMBER = re.compile(r"^(\d{4,9}[A-Z]|CCC\d{9}PER|\d{4,9})$")
 GENDERS = ("M", "F", "U")
@@ -181,7 +184,8 @@ class Recorded:
 
 
 def record_event(child_id: int, body: dict, *, actor: str) -> Recorded:
-    """Record an event, update the child's status, and start or resume its process."""
+    """Record an event, update the child's status, and start or resume its process,
+    all in one unit of work: if the process cannot start, nothing is recorded."""
     child = db.session.get(Child, child_id)
     if child is None:
         raise NotFound(f"child {child_id} does not exist")
@@ -193,56 +197,47 @@ def record_event(child_id: int, body: dict, *, actor: str) -> Recorded:
         raise InvalidData(f"type: {message}", {"type": message})
     fields = check_fields({k: v for k, v in body.items() if k != "type"},
                           {"date": (True, _past_date), **EVENT_FIELDS[kind]})
-    _apply(child, kind, fields)
+    changes = _status_changes(child, kind, fields)
     stored = {k: v for k, v in body.items() if k not in ("type", "date")}
-    event = ChildEvent(child_id=child.id, type=kind, date=fields["date"], fields=stored, reported_by=actor,
-                       received_at=clock.now(), instance_ids=[])
-    db.session.add(event)
-    db.session.flush()
-    _audit(actor, f"event_{kind}", child.id, event_id=event.id)
-    db.session.commit()
-    started = _start_or_resume(kind, child.id, {"event_id": event.id, "date": body["date"], **stored}, actor)
-    if started:
-        event = db.session.get(ChildEvent, event.id)
-        event.instance_ids = started
-        db.session.commit()
-    return Recorded(event.id, started)
+    with UnitOfWork(actor) as uow:
+        if changes:
+            uow.connection.execute(update(_children).where(_children.c.id == child.id).values(**changes))
+        event_id = uow.connection.execute(insert(_events).values(
+            child_id=child.id, type=kind, date=fields["date"], fields=stored, reported_by=actor,
+            received_at=uow.now, instance_ids=[]).returning(_events.c.id)).scalar_one()
+        uow.audit(f"event_{kind}", child_id=str(child.id), event_id=event_id)
+        touched = []
+        if specs.processes_started_by(kind) or _waits_for(uow.connection, kind, child.id):
+            payload = {"event_id": event_id, "date": body["date"], **stored}
+            touched = uow.route(uow.engine.message(kind, payload), child_id=str(child.id))
+            uow.connection.execute(update(_events).where(_events.c.id == event_id).values(instance_ids=touched))
+    return Recorded(event_id, touched)
 
 
-def _apply(child: Child, kind: str, fields: dict) -> None:
-    errors = {}
+def _status_changes(child: Child, kind: str, fields: dict) -> dict:
+    """What the event changes on the child's record; refused if it contradicts it."""
     if kind == "became_looked_after":
-        child.looked_after, child.legal_status = True, fields["legal_status"]
-        child.placement_type, child.placement_regulated = fields["placement_type"], fields["placement_regulated"]
-        child.looked_after_since = fields["date"]
-    elif kind == "ceased_looked_after":
+        return dict(looked_after=True, legal_status=fields["legal_status"], placement_type=fields["placement_type"],
+                    placement_regulated=fields["placement_regulated"], looked_after_since=fields["date"])
+    if kind == "ceased_looked_after":
         if not child.looked_after:
-            errors["type"] = "the child is not looked after"
-        child.looked_after = False
-    elif kind == "cp_plan_started":
+            raise InvalidData("type: the child is not looked after", {"type": "the child is not looked after"})
+        return dict(looked_after=False)
+    if kind == "cp_plan_started":
         chair = _holder_of(fields["iro"], roles.IRO)
         if chair is None:
-            errors["iro"] = "no IRO with this username"
-        else:
-            child.cp_plan, child.cp_category, child.cp_iro_id = True, fields["category"], chair.id
-            child.cp_plan_since = fields["date"]
-    elif kind == "cp_plan_ended":
+            raise InvalidData("iro: no IRO with this username", {"iro": "no IRO with this username"})
+        return dict(cp_plan=True, cp_category=fields["category"], cp_iro_id=chair.id, cp_plan_since=fields["date"])
+    if kind == "cp_plan_ended":
         if not child.cp_plan:
-            errors["type"] = "the child has no child protection plan"
-        child.cp_plan = False
-    if errors:
-        db.session.rollback()
-        raise InvalidData("; ".join(f"{k}: {v}" for k, v in errors.items()), errors)
+            message = "the child has no child protection plan"
+            raise InvalidData(f"type: {message}", {"type": message})
+        return dict(cp_plan=False)
+    return {}
 
 
-def _start_or_resume(kind, child_id, payload, actor) -> list:
-    if not specs.processes_started_by(kind) and not _waits_for(kind, child_id):
-        return []
-    return instances.send_message(kind, payload, actor=actor, child_id=str(child_id))
-
-
-def _waits_for(kind, child_id) -> bool:
-    return db.session.scalar(select(MessageWait.id).where(
+def _waits_for(connection, kind, child_id) -> bool:
+    return connection.scalar(select(MessageWait.id).where(
         MessageWait.message_name == kind, MessageWait.child_id == str(child_id)).limit(1)) is not None
 
 

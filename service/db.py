@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -74,3 +75,19 @@ def execute_rows(connection, statement, rows: list[dict]) -> None:
     """Run a prebuilt statement for each row; one row skips the executemany machinery."""
     if rows:
         connection.execute(statement, rows[0] if len(rows) == 1 else rows)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, flush_context):
+    """Remember that this transaction holds writes, so nobody ends it by rolling back."""
+    session.info["unsaved_writes"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("unsaved_writes", None)
+
+
+def has_unsaved_writes(session) -> bool:
+    return bool(session.new or session.dirty or session.deleted or session.info.get("unsaved_writes"))

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, insert, select, update
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from . import audit, clock, outbox, projections, specs
-from .db import WRITE_LOCK, db, execute_rows
+from .db import WRITE_LOCK, db, execute_rows, has_unsaved_writes
 from .engine import Engine, Snapshot
 from .errors import ConflictError, NotFound, ServiceError
 from .models import HumanTask, InstanceStatus, MessageWait, ProcessInstance
@@ -61,7 +61,7 @@ def engine() -> Engine:
 def _end_read_transaction():
     """End the session's read-only transaction (a unit writes on a connection of its own)."""
     session = db.session()
-    if session.new or session.dirty or session.deleted:
+    if has_unsaved_writes(session):
         raise RuntimeError("commit or roll back pending changes before starting a unit of work")
     if session.in_transaction():
         session.rollback()

@@ -49,9 +49,9 @@ def _child(case_number, name, team, worker, iro):
     child = cases.create_child({"case_number": case_number, "name": name, "dob": "2012-03-04", "gender": "F",
                                 "team": team, "social_worker": worker}, actor="test")
     child.iro_id = people.user_by_username(iro).id
+    db.session.commit()
     cases.record_event(child.id, {"type": "became_looked_after", "date": "2027-01-04", "legal_status": "C2",
                                   "placement_type": "foster", "placement_regulated": True}, actor="test")
-    db.session.commit()
     return child.id
 
 

@@ -8,6 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 INSTALL_DEPS := setup.cfg pyproject.toml requirements.lock
+ASSETS := service/static/govuk/.stamp
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -36,16 +38,24 @@ $(VENV)/.installed-test: $(INSTALL_DEPS) | $(PY)
 	$(PIP) install -c requirements.lock -e '.[test]'
 	@touch $@
 
+# GOV.UK Frontend's CSS, JS, fonts and images, from the npm packages pinned in package-lock.json.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	rm -rf service/static/govuk && mkdir -p service/static/govuk
+	cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.js service/static/govuk/
+	cp -R $(GOVUK_DIST)/assets service/static/govuk/assets
+	@touch $@
+
 migrate: $(VENV)/.installed-run
 	IRO_MODE=demo $(VENV)/bin/flask --app run.py db upgrade
 
-run: migrate
+run: migrate $(ASSETS)
 	IRO_MODE=demo $(PY) run.py
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(ASSETS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test $(ASSETS)
 	@set -e; found=0; \
 	for f in bench/bench_*.py; do \
 		[ -e "$$f" ] || continue; \

@@ -1,7 +1,8 @@
 """Entry point: `flask --app run.py ...`, `gunicorn run:app`, or `python run.py` (make run)."""
 import logging
+import os
 
-from service import create_app, load_shipped_specs
+from service import create_app, demo, load_shipped_specs
 
 app = create_app()
 
@@ -10,7 +11,10 @@ if __name__ == "__main__":
 
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # nor per task state (thousands as the demo loads)
     load_shipped_specs(app)
+    if app.config["IRO_MODE"] == "demo":
+        demo.load_if_empty(app)  # `make run` on a fresh database opens on the demo council
     if app.config["SCHEDULER_IN_PROCESS"]:
         scheduler.build(app).start()  # its first tick fires whatever fell due while nothing ran
-    app.run(host="127.0.0.1", port=5000, use_reloader=False)
+    app.run(host="127.0.0.1", port=int(os.environ.get("IRO_PORT", "5000")), use_reloader=False)

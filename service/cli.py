@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import click
 from flask import current_app
 
-from . import clock, outbox, people, roles, specs, timers, tokens
+from . import clock, demo, outbox, people, roles, specs, timers, tokens
 from .db import db
 from .errors import ServiceError
 
@@ -17,6 +17,7 @@ def register(app):
     app.cli.add_command(create_user)
     app.cli.add_command(grant_role)
     app.cli.add_command(create_token)
+    app.cli.add_command(demo.demo_group)
 
 
 @click.group("clock", help="Show or move the application clock (demo and test mode only).")

@@ -1,0 +1,197 @@
+"""Web benchmark on the demo-sized council (about 1,150 children, 13 IROs).
+
+Prints `worklist_p95_ms` (an IRO with 150 open tasks; target <= 50) and
+`case_page_p95_ms` (target <= 80): server time through the Flask test client; and
+`api_complete_vs_spiff_ratio` (target <= 7) with `api_complete_p50_ms` and
+`api_complete_p95_ms`: 300 completions with POST /api/v1/tasks/<id>/complete
+against `python run.py` (the server and in-process scheduler `make run` starts),
+over loopback with one client, against bare SpiffWorkflow completing the same task
+of bpmn/significant_change.bpmn with a JSON round trip, in the same run.
+"""
+import http.client
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+from common import ROOT, bench_app, report
+from sqlalchemy import func, select
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from service import calendar, cases, clock, demo, tokens
+from service.db import db
+from service.models import Child, HumanTask, TaskStatus, User
+
+PAGE_SAMPLES = 100
+COMPLETIONS = 300
+WORKLIST_TASKS = 150
+ANSWER = {"decision": "no_early_review", "reason": "Placement stable again; the next review keeps its date."}
+
+
+def p95(samples):
+    return statistics.quantiles(samples, n=100)[94] * 1000
+
+
+def open_tasks(username=None):
+    query = select(func.count()).select_from(HumanTask).where(HumanTask.status == TaskStatus.OPEN)
+    if username:
+        query = query.where(HumanTask.assignee == username)
+    return db.session.scalar(query)
+
+
+def report_changes(children, wanted, username=None):
+    """Significant changes, round the children again and again, until `wanted` tasks are open."""
+    day = calendar.london_date(clock.now()).isoformat()
+    n = 0
+    while open_tasks(username) < wanted:
+        cases.record_event(children[n % len(children)], {
+            "type": "significant_change", "date": day, "kind": "change_of_placement",
+            "details": "Moved to a new foster home.", "care_plan_change": None}, actor="bench")
+        n += 1
+
+
+def signed_in_client(app, username):
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    response = client.post("/sign-in", data={"csrf_token": token.group(1), "username": username,
+                                             "password": demo.PASSWORD})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def timed_gets(client, paths):
+    samples = []
+    for path in paths:
+        began = time.perf_counter()
+        response = client.get(path)
+        samples.append(time.perf_counter() - began)
+        assert response.status_code == 200, (path, response.status_code)
+    return samples
+
+
+def pages(app):
+    with app.app_context():
+        iro_id = db.session.scalar(select(User.id).where(User.username == "iro08"))
+        children = list(db.session.scalars(select(Child.id).where(Child.iro_id == iro_id, Child.looked_after)))
+        report_changes(children, WORKLIST_TASKS, "iro08")
+        db.session.remove()
+        client = signed_in_client(app, "iro08")
+        worklist = timed_gets(client, ["/tasks"] * PAGE_SAMPLES)
+        case_pages = timed_gets(client, [f"/children/{children[n % len(children)]}" for n in range(PAGE_SAMPLES)])
+    return p95(worklist), p95(case_pages)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def api_completions(app, database_url):
+    with app.app_context():
+        children = list(db.session.scalars(select(Child.id).where(Child.looked_after)))
+        report_changes(children, open_tasks() + COMPLETIONS)
+        task_ids = list(db.session.scalars(select(HumanTask.id).where(
+            HumanTask.status == TaskStatus.OPEN, HumanTask.spec_name == "consider_change")
+            .order_by(HumanTask.id.desc()).limit(COMPLETIONS)))
+        token = tokens.create("bench")
+        db.session.remove()
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, IRO_MODE="demo", IRO_PORT=str(port))
+    server = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        connection = _connect(port)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        body = json.dumps({"data": ANSWER})
+        spiff_round_trip = bare_spiff()
+        api, spiff = [], []
+        for task_id in task_ids:
+            began = time.perf_counter()
+            connection.request("POST", f"/api/v1/tasks/{task_id}/complete", body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            api.append(time.perf_counter() - began)
+            assert response.status == 200, (task_id, response.status)
+            spiff.append(spiff_round_trip())
+    finally:
+        server.terminate()
+        server.wait(30)
+    return api, spiff
+
+
+def _connect(port):
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/api/v1/health")
+            connection.getresponse().read()
+            return connection
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def bare_spiff():
+    """Deserialize, complete the IRO's task with the same answer, serialize (spec included)."""
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_file(str(ROOT / "bpmn" / "significant_change.bpmn"))
+    engine = PythonScriptEngine(environment=TaskDataEnvironment({
+        "deadline_after_working_days": calendar.deadline_after_working_days}))
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    workflow = BpmnWorkflow(parser.get_spec("significant_change"), script_engine=engine)
+    with clock.frozen_at(datetime.now(timezone.utc)):  # our clock seam is in SpiffWorkflow's timer module
+        workflow.do_engine_steps()
+        workflow.send_event(BpmnEvent(MessageEventDefinition("significant_change"), payload={
+            "event_id": 1, "date": datetime.now(timezone.utc).date().isoformat(), "kind": "change_of_placement",
+            "details": "Moved to a new foster home.", "care_plan_change": None}))
+        workflow.do_engine_steps()
+    saved = serializer.serialize_json(workflow)
+
+    def round_trip():
+        with clock.frozen_at(datetime.now(timezone.utc)):
+            began = time.perf_counter()
+            restored = serializer.deserialize_json(saved)
+            restored.script_engine = engine
+            task = restored.get_next_task(state=TaskState.READY, manual=True)
+            task.set_data(**ANSWER)
+            task.run()
+            restored.do_engine_steps()
+            serializer.serialize_json(restored)
+            return time.perf_counter() - began
+    return round_trip
+
+
+def main():
+    app = bench_app()
+    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        demo.load()
+    worklist, case_page = pages(app)
+    report("worklist_p95_ms", worklist, f"iro08 with {WORKLIST_TASKS} open tasks, {PAGE_SAMPLES} requests")
+    report("case_page_p95_ms", case_page, f"{PAGE_SAMPLES} case pages of iro08's children")
+    api, spiff = api_completions(app, database_url)
+    api_ms, spiff_ms = statistics.median(api) * 1000, statistics.median(spiff) * 1000
+    report("api_complete_vs_spiff_ratio", api_ms / spiff_ms, f"API {api_ms:.2f} ms, bare SpiffWorkflow {spiff_ms:.2f} ms")
+    report("api_complete_p50_ms", api_ms)
+    report("api_complete_p95_ms", p95(api))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Signing in and out, and the rule that every page needs a signed-in person.
+
+A session ends after 30 minutes without a request: it is a permanent session whose
+signed cookie Flask re-signs on every request and refuses once older than the
+lifetime, so the limit holds on the server, not only in the browser. There is no
+"remember me". Flask-Login's "strong" protection does nothing to a permanent session
+(it only marks it not fresh), so `_drop_moved_session` ends it when the browser or
+address it was signed in from changes.
+"""
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_login.signals import session_protected
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from service import audit, clock, people
+from service.db import db
+from service.errors import NotFound
+
+from . import security
+
+SESSION_LIFETIME = timedelta(minutes=30)
+PAUSED = "Too many failed attempts. Wait 15 minutes and try again."
+WRONG = "Enter a correct username and password"
+
+login_manager = LoginManager()
+login_manager.session_protection = "strong"
+bp = Blueprint("auth", __name__)
+
+
+class User(UserMixin):
+    """The signed-in person as Flask-Login needs them; `identity` is what the service layer takes."""
+
+    def __init__(self, identity: people.Identity):
+        self.identity = identity
+
+    def get_id(self) -> str:
+        return str(self.identity.id)
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    found = people.identity(int(user_id)) if user_id.isdigit() else None
+    return User(found) if found else None
+
+
+@login_manager.unauthorized_handler
+def _to_sign_in():
+    """To the sign-in page, coming back here afterwards if this was a page to look at."""
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.sign_in", next=back))
+
+
+@session_protected.connect
+def _drop_moved_session(app):
+    if "_user_id" in session:
+        session.clear()
+
+
+def init_app(app):
+    app.config.update(PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME, SESSION_REFRESH_EACH_REQUEST=True)
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+
+
+def pages_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint of pages for signed-in people, where a service NotFound is the 404 page."""
+    pages = Blueprint(name, import_name)
+    pages.before_request(login_required(lambda: None))
+    pages.register_error_handler(NotFound, lambda error: security.error_page(404))
+    return pages
+
+
+class SignInForm(FlaskForm):
+    username = StringField("Username", widget=GovTextInput(),
+                           validators=[InputRequired("Enter your username"), Length(max=100, message=WRONG)])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired("Enter your password"), Length(max=200, message=WRONG)])
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(url_for("worklist.my_tasks"))
+    form = SignInForm()
+    problem, status = None, 200
+    if form.validate_on_submit():
+        username, address = form.username.data.strip(), request.remote_addr or ""
+        if people.sign_in_paused(username, address):
+            user, problem, status = None, PAUSED, 429
+        else:
+            user = people.sign_in(username, form.password.data, address=address)
+            problem = None if user else WRONG
+        if user:
+            audit.record(clock.real_now(), username, "signed_in")
+        else:
+            audit.record(clock.real_now(), username, "sign_in_failed", paused=status == 429)
+        db.session.commit()
+        if user:
+            session.clear()  # a new session, and so a new CSRF token, for the signed-in person
+            session.permanent = True
+            login_user(User(people.identity(user.id)))
+            return redirect(_local(request.args.get("next")) or url_for("worklist.my_tasks"))
+    return render_template("sign_in.html", form=form, problem=problem), status
+
+
+def _local(target: str | None) -> str | None:
+    """`next` only if it is a path on this site, so the sign-in page cannot send anyone elsewhere
+    (to a browser `//host`, `/\\host` and `/<tab>/host` are other sites)."""
+    local = target and target.startswith("/") and not target.startswith("//")
+    return target if local and "\\" not in target and target.isprintable() else None
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    logout_user()
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("auth.sign_in"))

@@ -1,0 +1,74 @@
+"""The worklists: "My tasks" and the unassigned tasks of my roles, filtered and paged."""
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
+from wtforms import BooleanField, Form, SelectChoice, SelectField
+
+from service import worklist
+
+from . import queries
+from .auth import pages_blueprint
+
+bp = pages_blueprint("worklist", __name__)
+
+
+class FilterForm(Form):
+    """Sent with GET, so it has no CSRF token: it changes nothing."""
+
+    task_type = SelectField("Task", widget=GovSelect())
+    team = SelectField("Team", widget=GovSelect())
+    overdue = BooleanField("Overdue only", widget=GovCheckboxInput())
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for(".my_tasks"))
+
+
+@bp.get("/tasks")
+def my_tasks():
+    return _worklist(worklist.my_tasks, "My tasks", "You have no tasks")
+
+
+@bp.get("/tasks/unassigned")
+def unassigned():
+    return _worklist(worklist.unassigned, "Unassigned tasks", "There are no unassigned tasks in your roles",
+                     claimable=True)
+
+
+def _worklist(listing, title, empty, claimable=False):
+    who = current_user.identity
+    form = FilterForm(request.args)
+    form.task_type.choices = _choices("All tasks", worklist.task_types(who))
+    form.team.choices = _choices("All teams", queries.teams())
+    filters = worklist.Filters(form.task_type.data or None, form.team.data or None, form.overdue.data)
+    page = listing(who, filters, request.args.get("page", 1, type=int))
+    visible = queries.child_text_ids_visible(who, {row.child_id for row in page.rows if row.child_id})
+    return render_template("worklist.html", title=title, empty=empty, form=form, page=page, claimable=claimable,
+                           visible_children=visible, pagination=_pagination(page),
+                           filtered=filters != worklist.Filters())
+
+
+def _choices(everything: str, pairs) -> list[SelectChoice]:
+    return [SelectChoice("", everything), *(SelectChoice(value, label) for value, label in pairs)]
+
+
+def _pagination(page):
+    """GOV.UK pagination's parameters, keeping the filters in every link."""
+    if page.pages == 1:
+        return None
+
+    def link(number):
+        return url_for(request.endpoint, **{**request.args.to_dict(), "page": number})
+
+    shown = sorted({1, page.page - 1, page.page, page.page + 1, page.pages} & set(range(1, page.pages + 1)))
+    items = []
+    for before, number in zip([None, *shown], shown):
+        if before and number > before + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": link(number), "current": number == page.page})
+    return {
+        "previous": {"href": link(page.page - 1)} if page.page > 1 else None,
+        "next": {"href": link(page.page + 1)} if page.page < page.pages else None,
+        "items": items,
+    }

@@ -1,0 +1,122 @@
+"""The pages in a real browser: Playwright for Python driving Debian's chromium
+(never a downloaded browser), with axe-core checking each page for serious or
+critical accessibility violations. Screenshots go to test-output/screenshots/."""
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from . import council
+
+ROOT = Path(__file__).parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "test-output" / "screenshots"
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (.ci/run installs it with apt)", allow_module_level=True)
+if not AXE.exists():
+    pytest.skip("axe-core is not installed: run `make test`, which runs npm ci", allow_module_level=True)
+
+
+@pytest.fixture
+def town(app):
+    return council.build()
+
+
+@pytest.fixture
+def server(app, town):
+    """The app on a free loopback port, in a thread, over the test's database."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    # axe is injected as a script of its own, which the pages' Content-Security-Policy rightly forbids
+    context = browser.new_context(bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page):
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+
+
+def sign_in(page, server, username):
+    page.goto(f"{server}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(council.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_iro_works_a_task_from_the_worklist_to_the_childs_timeline(page, server, town):
+    council.report_change(town.north_child, date="2027-04-08")
+    sign_in(page, server, "iro1")
+    assert_accessible(page)
+    shot(page, "1-worklist")
+    row = page.get_by_role("row").filter(has_text="Alex North")
+    assert "Consider the significant change" in row.inner_text()
+    row.get_by_role("link", name="Consider the significant change").click()
+
+    assert_accessible(page)
+    shot(page, "2-task")
+    page.get_by_role("button", name="Submit").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Select whether this change needs an early review" in summary.inner_text()
+    assert_accessible(page)
+    shot(page, "3-task-errors")
+
+    page.get_by_label("Yes, convene an early review").check()
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("5")
+    page.get_by_label("Year").fill("2027")
+    page.get_by_label("Reason for your decision").fill("Missing for four days: the plan needs looking at now.")
+    page.get_by_role("button", name="Submit").click()
+    assert "Consider the significant change" not in page.locator("main").inner_text()
+    shot(page, "4-worklist-after")
+
+    page.goto(f"{server}/children/{town.north_child}")
+    timeline = page.locator("main").inner_text()
+    assert "Consider the significant change" in timeline and "Alex North" in timeline
+    assert_accessible(page)
+    shot(page, "5-case-timeline")
+
+
+def test_a_team_manager_sees_only_their_area(page, server, town):
+    sign_in(page, server, "tm.ne")
+    assert_accessible(page)
+    page.goto(f"{server}/children/{town.north_child}")
+    assert "Alex North" in page.locator("main").inner_text()
+    shot(page, "6-manager-own-child")
+    response = page.goto(f"{server}/children/{town.south_child}")
+    assert response.status == 404
+    assert "Bo South" not in page.content()
+    assert_accessible(page)
+    shot(page, "7-manager-other-area")

@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run      install, migrate instance/iro.sqlite, serve http://127.0.0.1:5000 (demo mode, with the scheduler)"
 	@echo "make test     install with test extras and run pytest (PYTEST_ARGS='...' to pass options)"
-	@echo "make bench    install with test extras and run bench/bench_*.py"
+	@echo "make bench    install with test extras and run the benchmarks in bench/"
 	@echo "make migrate  apply database migrations only"
 	@echo "make clean    remove .venv and build and test caches (keeps instance/)"
 
@@ -56,13 +56,8 @@ test: $(VENV)/.installed-test $(ASSETS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test $(ASSETS)
-	@set -e; found=0; \
-	for f in bench/bench_*.py; do \
-		[ -e "$$f" ] || continue; \
-		found=1; echo "== $$f"; $(PY) "$$f"; \
-	done; \
-	[ "$$found" = 1 ] || echo "no benchmarks in bench/ yet"
+	@set -e; for f in bench/bench_*.py bench/web.py; do echo "== $$f"; $(PY) "$$f"; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache node_modules service/static/govuk test-output
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -8,6 +8,7 @@ completed either way meets the same rules. What a valid form gives the diagram i
 from datetime import date
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField
 
@@ -29,6 +30,27 @@ class TaskForm(FlaskForm):
         return valid
 
 
+class DayMonthYearField(DateField):
+    """A date asked as day, month and year boxes (the GOV.UK date input)."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist) != 3:  # only a crafted post leaves boxes out
+            self.raw_data = ["", "", ""]
+            raise ValueError(f"Enter {self.label.text.lower()} as a day, a month and a year")
+        if valuelist and not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date") from None
+
+
 def register(form_key: str):
     """Class decorator: make a form available to diagrams under `form_key`."""
     def add(form_class):
@@ -45,6 +67,15 @@ def form_for(form_key: str | None, formdata=None, data: dict | None = None, api:
     if api:
         return form_class(formdata=_formdata(form_class, data or {}), meta={"csrf": False})
     return form_class(formdata=formdata, data=data)
+
+
+def with_answers(form_key: str | None, answers: dict) -> TaskForm:
+    """A page's form showing saved answers (JSON values, as drafts keep them)."""
+    form = form_for(form_key)
+    for name, value in answers.items():
+        if name in form:
+            form[name].data = date.fromisoformat(value) if value and isinstance(form[name], DateField) else value
+    return form
 
 
 def _formdata(form_class, data: dict) -> MultiDict:

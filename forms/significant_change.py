@@ -1,10 +1,11 @@
 """The IRO's response to a significant change in a child's life (protocol 3.6.1-3.6.2):
 the IRO may convene an early review."""
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextArea
-from wtforms import DateField, RadioField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from . import TaskForm, register
+from . import DayMonthYearField, TaskForm, register
 
 CONVENE = "convene_early_review"
 NO_REVIEW = "no_early_review"
@@ -14,13 +15,12 @@ NO_REVIEW = "no_early_review"
 class ConsiderSignificantChange(TaskForm):
     decision = RadioField(
         "Does this change need an early review?",
-        choices=[(CONVENE, "Yes, convene an early review"), (NO_REVIEW, "No, the next review keeps its date")],
+        choices=[SelectChoice(CONVENE, "Yes, convene an early review"),
+                 SelectChoice(NO_REVIEW, "No, the next review keeps its date")],
         validators=[InputRequired(message="Select whether this change needs an early review")],
         widget=GovRadioInput(),
     )
-    early_review_date = DateField(
-        "Date of the early review", format="%d %m %Y", validators=[Optional()], widget=GovDateInput(),
-    )
+    early_review_date = DayMonthYearField("Date of the early review", validators=[Optional()])
     reason = TextAreaField(
         "Reason for your decision",
         validators=[InputRequired(message="Enter the reason for your decision"),

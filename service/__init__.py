@@ -8,6 +8,7 @@ import os
 
 from flask import Flask
 from flask_migrate import Migrate
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .db import db as database  # keeps `service.db` the module, which migrations import
@@ -22,6 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module._normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["PROXY_FIX"]:  # behind a reverse proxy: the client's address and scheme from its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     database.init_app(app)
     migrate.init_app(app, database, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
 

@@ -26,6 +26,7 @@ def from_environment(instance_path: str) -> dict:
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "iro-service@council.example"),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("IRO_OUTBOX_MAX_ATTEMPTS", "8")),
+        "PROXY_FIX": os.environ.get("IRO_PROXY_FIX", "0") == "1",
     }
 
 

@@ -166,7 +166,7 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
-    child_id: Mapped[str | None] = mapped_column(String(64))
+    child_id: Mapped[str | None] = mapped_column(String(64), index=True)  # the case page's timeline
     recipient_role: Mapped[str | None] = mapped_column(String(100))
     recipient_username: Mapped[str | None] = mapped_column(String(100), index=True)  # for the in-app list
     recipient: Mapped[str] = mapped_column(String(200))

@@ -18,7 +18,7 @@ from .people import Identity
 class TaskPage:
     task: HumanTask
     child: Child | None
-    steps: list  # (title, status) of this instance's user tasks so far, this one last
+    steps: list  # (task id, title, status) of this instance's user tasks so far
     instance_version: int
     draft: dict | None
     may_act: bool
@@ -28,11 +28,11 @@ def page(who: Identity, task_id: int) -> TaskPage:
     task = worklist.visible_task(who, task_id)
     child = db.session.get(Child, int(task.child_id)) if task.child_id and task.child_id.isdigit() else None
     steps = db.session.execute(
-        select(HumanTask.title, HumanTask.status).where(HumanTask.instance_id == task.instance_id)
+        select(HumanTask.id, HumanTask.title, HumanTask.status).where(HumanTask.instance_id == task.instance_id)
         .order_by(HumanTask.created_at, HumanTask.id)).all()
     version = db.session.scalar(select(ProcessInstance.version).where(ProcessInstance.id == task.instance_id))
     draft = db.session.get(TaskDraft, task.id)
-    return TaskPage(task, child, [(s.title, s.status) for s in steps], version,
+    return TaskPage(task, child, [(s.id, s.title, s.status) for s in steps], version,
                     draft.data if draft and draft.user_id == who.id else None, access.may_act_on(who, task))
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import Integer, String, and_, case, cast, func, select, update
 
-from . import access, audit, calendar, clock
+from . import access, audit, calendar, clock, roles
 from .db import db
 from .errors import ConflictError, InvalidData, NotFound
 from .models import Child, HumanTask, OutboxMessage, TaskStatus, Team, User
@@ -39,10 +39,7 @@ class Row:
     working_days_left: int | None
     assignee: str | None
     candidate_role: str | None
-
-    @property
-    def overdue(self) -> bool:
-        return self.due_at is not None and self.working_days_left is not None and self.due_at < clock.now()
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -87,10 +84,12 @@ def _page(query, page: int) -> Page:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     ordered = query.order_by(case((HumanTask.due_at.is_(None), 1), else_=0), HumanTask.due_at, HumanTask.id)
-    today = calendar.london_date(clock.now())
+    now = clock.now()
+    today = calendar.london_date(now)
     rows = [
         Row(r.id, r.title, r.spec_name, r.process_name, r.child_id, r.name, r.case_number, r.code, r.due_at,
-            calendar.working_days_between(today, r.due_at) if r.due_at else None, r.assignee, r.candidate_role)
+            calendar.working_days_between(today, r.due_at) if r.due_at else None, r.assignee, r.candidate_role,
+            r.due_at is not None and r.due_at < now)
         for r in db.session.execute(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     ]
     return Page(rows, total, page, pages)
@@ -157,9 +156,11 @@ def reassign(who: Identity, task_id: int, to_username: str) -> None:
         raise ConflictError("the task is already finished")
     target = db.session.scalar(select(User).where(User.username == to_username, User.active.is_(True)))
     target_identity = identity(target.id) if target else None
-    if target_identity is None or task.candidate_role not in target_identity.roles:
-        raise InvalidData(f"{to_username} does not hold the role {task.candidate_role}",
-                          {"assignee": f"choose someone who is a {task.candidate_role}"})
+    scoped = task.candidate_role in roles.TEAM_SCOPED + roles.AREA_SCOPED
+    if (target_identity is None or task.candidate_role not in target_identity.roles
+            or (scoped and task.child_id not in _visible_child_text_ids(target_identity, task.child_id))):
+        raise InvalidData(f"{to_username} is not a {task.candidate_role} for this child",
+                          {"assignee": f"choose a {task.candidate_role} who covers this child"})
     _assign(who, task, to_username, "task_reassigned")
 
 

@@ -1,12 +1,11 @@
 """One task: its page and form, and what can be done with it (submit, save a draft,
 pick it up, give it back, reassign it). Each action is one service call, then a redirect."""
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
-from wtforms import DateField, SelectChoice, SelectField
+from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 import forms
@@ -52,11 +51,7 @@ def task(task_id):
 
 def _form(page):
     """The empty form, or as the draft left it."""
-    form = forms.form_for(page.task.form_key)
-    for name, value in (page.draft or {}).items():
-        if name in form:  # drafts are JSON: a date comes back as ISO text
-            form[name].data = date.fromisoformat(value) if value and isinstance(form[name], DateField) else value
-    return form
+    return forms.with_answers(page.task.form_key, page.draft or {})
 
 
 def _reassign_form(page, formdata=None):

@@ -39,10 +39,11 @@ class DayMonthYearField(DateField):
         super().__init__(label, validators, format="%d %m %Y", **kwargs)
 
     def process_formdata(self, valuelist):
-        if valuelist and len(valuelist) != 3:  # only a crafted post leaves boxes out
+        if len(valuelist) != 3:  # a browser always sends the three boxes; a crafted post may not
             self.raw_data = ["", "", ""]
-            raise ValueError(f"Enter {self.label.text.lower()} as a day, a month and a year")
-        if valuelist and not any(v.strip() for v in valuelist):
+            if valuelist:
+                raise ValueError(f"Enter {self.label.text.lower()} as a day, a month and a year")
+        if not any(v.strip() for v in self.raw_data):
             self.data = None
             return
         try:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from . import audit, clock, roles, specs
 from .db import db
@@ -20,7 +21,7 @@ from .unit_of_work import UnitOfWork
 
 _children, _events = Child.__table__, ChildEvent.__table__
 
-CASE_NUMBER = re.compile(r"^(\d{4,9}[A-Z]|CCC\d{9}PER|\d{4,9})$")
+CASE_NUMBER = re.compile(r"[0-9]{4,9}[A-Z]|CCC[0-9]{9}PER|[0-9]{4,9}")
 GENDERS = ("M", "F", "U")
 ETHNICITIES = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
                "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT")
@@ -81,14 +82,15 @@ def _bool(value):
 
 
 def _case_number(value):
-    if not isinstance(value, str) or not CASE_NUMBER.match(value):
+    if not isinstance(value, str) or not CASE_NUMBER.fullmatch(value):
         raise ValueError("use digits and one letter (4120389A), CCC + 9 digits + PER (CCC000054405PER), "
                          "or digits only (43235)")
     return value
 
 
 def _ids(value):
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value):
         raise ValueError("give a list of child ids")
     return value
 
@@ -165,7 +167,12 @@ def create_child(body: dict, *, actor: str) -> Child:
                   ethnicity=fields.get("ethnicity"), team_id=team.id, social_worker_id=worker.id,
                   siblings=fields.get("siblings", []), looked_after=False, cp_plan=False, created_at=clock.now())
     db.session.add(child)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same case number, sent twice at once
+        db.session.rollback()
+        raise InvalidData("case_number: a child with this case number exists",
+                          {"case_number": "a child with this case number exists"}) from None
     _audit(actor, "child_created", child.id, case_number=child.case_number)
     db.session.commit()
     return child
@@ -192,7 +199,7 @@ def record_event(child_id: int, body: dict, *, actor: str) -> Recorded:
     if not isinstance(body, dict):
         raise InvalidData("send a JSON object", {"body": "must be a JSON object"})
     kind = body.get("type")
-    if kind not in EVENT_FIELDS:
+    if not isinstance(kind, str) or kind not in EVENT_FIELDS:
         message = f"must be one of {', '.join(EVENT_TYPES)}"
         raise InvalidData(f"type: {message}", {"type": message})
     fields = check_fields({k: v for k, v in body.items() if k != "type"},

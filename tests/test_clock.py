@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from service import clock, instances
+from service import clock, instances, tokens
 from service.db import db
 from service.models import AuditEvent, HumanTask, OutboxMessage, TaskStatus
 
@@ -20,6 +20,14 @@ MOVED = re.compile(r"now (\S+); (\d+) instance\(s\) moved on by their timers")
 def close_to(instant, expected):
     """The clock runs on in real time after a move: allow the seconds a test takes."""
     return expected <= instant < expected + timedelta(seconds=30)
+
+
+@pytest.fixture
+def client(app):
+    """The clock endpoint needs a token, like every API endpoint but health."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create('test-system')}"
+    return client
 
 
 def cli(app, *args):
@@ -75,6 +83,7 @@ def test_production_mode_refuses_to_move_the_clock(app_factory):
         assert result.exit_code != 0
         assert "the clock cannot be moved in production mode" in result.output
         client = production.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create('test-system')}"
         assert client.post("/api/v1/clock", json={"now": LATER.isoformat()}).status_code == 404
         assert clock.offset_seconds() == 0.0 and clock_moves() == 0
         assert client.get("/api/v1/health").json["mode"] == "production"

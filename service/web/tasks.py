@@ -1,7 +1,7 @@
 """One task: its page and form, and what can be done with it (submit, save a draft,
 pick it up, give it back, reassign it). Each action is one service call, then a redirect."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
@@ -33,6 +33,8 @@ def task(task_id):
     page = tasks.page(who, task_id)
     if request.method == "GET":
         return _render(page, _form(page))
+    if not page.may_act:  # a manager looking on: nothing to post here
+        abort(404)
     form = forms.form_for(page.task.form_key, formdata=request.form)
     try:
         if request.form.get("action") == "draft":
@@ -104,6 +106,8 @@ def release(task_id):
 def reassign(task_id):
     who = current_user.identity
     page = tasks.page(who, task_id)
+    if not access.may_reassign(who):
+        abort(404)
     form = _reassign_form(page, request.form)
     if form is None:
         return redirect(url_for(".task", task_id=task_id))

@@ -1,0 +1,113 @@
+"""Every route and API endpoint, for every role: the status each may get, and that a
+guessed id leaks nothing. A route the table does not know fails the test, so a new
+route cannot arrive without its access rule."""
+import re
+
+import pytest
+from sqlalchemy import select, update
+
+from service import tokens
+from service.db import db
+from service.models import HumanTask
+
+from . import council
+from .test_web import Browser
+
+# who sees Alex North (team NE, area North, IRO iro1, social worker sw.north) and her task
+SEES_NORTH = {"iro1", "sw.north", "tm.ne", "ism.north", "hos.north", "rqam", "hos.safeguarding", "ad"}
+EVERYONE = set(council.STAFF)
+NOT_NORTH = EVERYONE - SEES_NORTH
+
+
+def expected(rule: str, method: str, username: str | None) -> int:
+    """The status `username` (None: not signed in) gets for one route with the north child's ids."""
+    if rule.startswith("/api/"):
+        return 0  # the API is for systems with tokens, below
+    if rule in ("/static/<path:filename>", "/assets/<path:filename>"):
+        return 0
+    if rule == "/sign-in":
+        return 302 if username and method == "GET" else 200  # a signed-in person goes to their tasks
+    if username is None:
+        return 302  # to the sign-in page
+    if rule in ("/", "/sign-out", "/notifications/read"):
+        return 302
+    if rule in ("/tasks", "/tasks/unassigned", "/notifications"):
+        return 200
+    if username not in SEES_NORTH:
+        return 404  # as for an id that does not exist
+    return {
+        ("/tasks/<int:task_id>", "GET"): 200,
+        ("/tasks/<int:task_id>", "POST"): 400 if username == "iro1" else 404,  # an empty form; only iro1 may act
+        ("/children/<int:child_id>", "GET"): 200,
+        # refused with a message on the task page: it is iro1's already, and only iro1 can give it back
+        ("/tasks/<int:task_id>/claim", "POST"): 302,
+        ("/tasks/<int:task_id>/release", "POST"): 302,
+        ("/tasks/<int:task_id>/reassign", "POST"): 302 if username in {"tm.ne", "ism.north", "hos.north", "rqam",
+                                                                      "hos.safeguarding", "ad"} else 404,
+    }[(rule, method)]
+
+
+@pytest.fixture
+def town(app):
+    app.config["WTF_CSRF_ENABLED"] = False  # access, not CSRF, is what this table checks
+    app.test_client_class = Browser
+    return council.build()
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.rule, method
+
+
+def fill(rule, child_id, task_id):
+    ids = {"child_id": child_id, "task_id": task_id}
+    return re.sub(r"<[^>]*:(\w+)>", lambda m: str(ids[m.group(1)]), rule)
+
+
+def test_every_page_for_every_role(app, town):
+    council.report_change(town.north_child)
+    task_id = _north_task()
+    table = {}
+    for username in [None, *sorted(EVERYONE)]:
+        for rule, method in routes(app):
+            want = expected(rule, method, username)
+            if not want:
+                continue
+            _give_back_to_iro1(task_id)  # a reassignment in the table must not change the next row
+            client = app.test_client()
+            if username:
+                client.post("/sign-in", data={"username": username, "password": council.PASSWORD})
+            data = {"assignee": "iro2"} if rule.endswith("reassign") else {}
+            url = fill(rule, town.north_child, task_id)
+            response = client.get(url) if method == "GET" else client.post(url, data=data)
+            table[(username, method, rule)] = (response.status_code, want)
+            if response.status_code == 404:
+                assert "Alex North" not in response.text and "4120389A" not in response.text
+    wrong = {key: got for key, got in table.items() if got[0] != got[1]}
+    assert wrong == {}
+
+
+def _give_back_to_iro1(task_id):
+    db.session.execute(update(HumanTask).where(HumanTask.id == task_id).values(assignee="iro1"))
+    db.session.commit()
+
+
+def _north_task():
+    return db.session.scalar(select(HumanTask.id).where(HumanTask.spec_name == "consider_change"))
+
+
+def test_the_api_wants_a_token_everywhere_but_health_and_its_document(app, town):
+    token = tokens.create("matrix")
+    client = app.test_client()
+    for rule, method in routes(app):
+        if not rule.startswith("/api/"):
+            continue
+        url = fill(rule, town.north_child, 1)
+        bare = client.open(url, method=method, json={})
+        if rule in ("/api/v1/health", "/api/v1/openapi.json"):
+            assert bare.status_code == 200, rule
+            continue
+        assert bare.status_code == 401, (method, rule, bare.status_code)
+        signed = client.open(url, method=method, json={}, headers={"Authorization": f"Bearer {token}"})
+        assert signed.status_code not in (401, 500), (method, rule, signed.status_code)

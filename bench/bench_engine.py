@@ -9,13 +9,12 @@ processes. The history uses tests/bpmn/review_cycle.bpmn, one instance per cycle
 import time
 from datetime import datetime, timezone
 
-from common import PEOPLE, ROOT, bench_app, median_ms, report
+from common import PEOPLE, ROOT, bench_app, median_ms, report, spiff_round_trip
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from service import calendar, clock, instances
@@ -89,16 +88,7 @@ def bare_spiff():
         workflow.do_engine_steps()
     saved = serializer.serialize_json(workflow)
 
-    def round_trip():
-        began = time.perf_counter()
-        restored = serializer.deserialize_json(saved)
-        restored.script_engine = engine
-        task = restored.get_next_task(state=TaskState.READY, manual=True)
-        task.run()
-        restored.do_engine_steps()
-        serializer.serialize_json(restored)
-        return time.perf_counter() - began
-    return round_trip
+    return lambda: spiff_round_trip(serializer, engine, saved)
 
 
 def main():

@@ -2,12 +2,14 @@
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
 from service import create_app, specs  # noqa: E402
 from service.db import db  # noqa: E402
@@ -27,6 +29,19 @@ def bench_app(**config):
             specs.load_directory(str(directory))
         db.session.commit()
     return app
+
+
+def spiff_round_trip(serializer, engine, saved: str, answer: dict | None = None):
+    """Bare SpiffWorkflow, the baseline: deserialize, complete the ready user task, serialize."""
+    began = time.perf_counter()
+    restored = serializer.deserialize_json(saved)
+    restored.script_engine = engine
+    task = restored.get_next_task(state=TaskState.READY, manual=True)
+    task.set_data(**(answer or {}))
+    task.run()
+    restored.do_engine_steps()
+    serializer.serialize_json(restored)
+    return time.perf_counter() - began
 
 
 def median_ms(samples):

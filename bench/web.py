@@ -19,7 +19,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from common import ROOT, bench_app, report
+from common import ROOT, bench_app, report, spiff_round_trip
 from sqlalchemy import func, select
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -28,7 +28,6 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.util.task import TaskState
 
 from service import calendar, cases, clock, demo, tokens
 from service.db import db
@@ -166,15 +165,7 @@ def bare_spiff():
 
     def round_trip():
         with clock.frozen_at(datetime.now(timezone.utc)):
-            began = time.perf_counter()
-            restored = serializer.deserialize_json(saved)
-            restored.script_engine = engine
-            task = restored.get_next_task(state=TaskState.READY, manual=True)
-            task.set_data(**ANSWER)
-            task.run()
-            restored.do_engine_steps()
-            serializer.serialize_json(restored)
-            return time.perf_counter() - began
+            return spiff_round_trip(serializer, engine, saved, ANSWER)
     return round_trip
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -118,3 +119,15 @@ def app(app_factory):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class RequestClient(FlaskClient):
+    """Each request in an app context of its own, as in production. The `app` fixture keeps one
+    open for the test's own service calls, and Flask would share it, and its `g`, with every
+    request; afterwards the test's session starts afresh, to see what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.rollback()
+        return response

@@ -11,7 +11,7 @@ from service.db import db
 from service.models import HumanTask
 
 from . import council
-from .test_web import Browser
+from .conftest import RequestClient
 
 # who sees Alex North (team NE, area North, IRO iro1, social worker sw.north) and her task
 SEES_NORTH = {"iro1", "sw.north", "tm.ne", "ism.north", "hos.north", "rqam", "hos.safeguarding", "ad"}
@@ -50,7 +50,7 @@ def expected(rule: str, method: str, username: str | None) -> int:
 @pytest.fixture
 def town(app):
     app.config["WTF_CSRF_ENABLED"] = False  # access, not CSRF, is what this table checks
-    app.test_client_class = Browser
+    app.test_client_class = RequestClient
     return council.build()
 
 

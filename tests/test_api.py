@@ -3,7 +3,6 @@ and JSON errors for everything it may get wrong."""
 from datetime import datetime, timedelta
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service import cases, clock, tokens
@@ -11,7 +10,7 @@ from service.db import db
 from service.models import ApiClient, AuditEvent, ChildEvent, HumanTask, TaskStatus
 
 from . import council
-from .conftest import START
+from .conftest import START, RequestClient
 
 SYSTEM = "test-system"
 NEW_CHILD = {"case_number": "CCC000054405PER", "name": "Cal Case", "dob": "2015-06-30", "gender": "M",
@@ -22,18 +21,6 @@ DROP = object()  # a field left out of a body
 ANSWERS = {"decision": "convene_early_review", "early_review_date": "2027-04-26", "reason": "Needs a new plan."}
 
 
-class System(FlaskClient):
-    """Each request in an app context of its own, as in production (the `app` fixture keeps one
-    open, which Flask would otherwise share with every request); then the test's session
-    starts afresh, to see what the request wrote."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.rollback()
-        return response
-
-
 @pytest.fixture
 def town(app):
     return council.build()
@@ -41,7 +28,7 @@ def town(app):
 
 @pytest.fixture
 def api(app):
-    app.test_client_class = System
+    app.test_client_class = RequestClient
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create(SYSTEM)}"
     return client
@@ -49,7 +36,7 @@ def api(app):
 
 @pytest.fixture
 def anonymous(app):
-    app.test_client_class = System
+    app.test_client_class = RequestClient
     return app.test_client()
 
 

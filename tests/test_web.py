@@ -4,7 +4,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 from sqlalchemy import update
 
@@ -14,7 +13,7 @@ from service.models import AuditEvent, HumanTask, TaskStatus
 from service.people import identity, user_by_username
 
 from . import council
-from .conftest import START
+from .conftest import START, RequestClient
 
 STATIC = Path(__file__).parent.parent / "service" / "static"
 NO_DATE = ["", "", ""]  # a browser sends the day, month and year boxes, filled in or not
@@ -22,21 +21,9 @@ VALID = {"decision": "no_early_review", "early_review_date": NO_DATE, "reason": 
 CONFLICT = "Someone else has already completed this task, or it changed since you opened it. Nothing was saved."
 
 
-class Browser(FlaskClient):
-    """Each request in an app context of its own, as in production. The `app` fixture keeps one
-    open for the test's own service calls, and Flask would share it, and its `g`, with every
-    request; afterwards the test's session starts afresh, to see what the request wrote."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.rollback()
-        return response
-
-
 @pytest.fixture
 def client(app):
-    app.test_client_class = Browser
+    app.test_client_class = RequestClient
     return app.test_client()
 
 

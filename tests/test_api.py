@@ -139,7 +139,7 @@ def test_a_significant_change_starts_a_process_whose_task_the_api_lists_by_our_i
     assert listed == [{
         "id": task.id, "spec_name": "consider_change", "title": "Consider the significant change",
         "form_key": "consider_significant_change", "assignee": "iro1", "candidate_role": "IRO",
-        "child": town.north_child, "due": "2027-04-19T22:59:59.999999+00:00", "process": "significant_change",
+        "child": town.north_child, "due": "2027-04-14T22:59:59.999999+00:00", "process": "significant_change",
         "process_name": "Significant change", "status": "open"}]
     assert api.get(f"/api/v1/tasks?child={town.south_child}").json["tasks"] == []
     assert api.get("/api/v1/tasks?open=false").json["tasks"] == []

@@ -178,25 +178,24 @@ def test_the_static_files_are_served(client):
 # --- worklists --------------------------------------------------------------------------------------------
 
 def test_my_tasks_shows_the_significant_change_with_its_child_process_and_working_days_left(client, app, town):
-    council.report_change(town.north_child)  # Monday 12 April: due within 5 WD, by Monday 19 April
+    council.report_change(town.north_child)  # Monday 12 April: due within 2 WD, by Wednesday 14 April
     sign_in(client, "iro1")
     page = client.get("/tasks").text
     assert "My tasks (1)" in page
     assert f'href="/children/{town.north_child}">Alex North</a>' in page and "4120389A" in page
     assert f'href="/tasks/{the_task("iro1")}">Consider the significant change</a>' in page
-    assert "Significant change" in page and "19 April 2027" in page and "5 working days left" in page
+    assert "Significant change" in page and "14 April 2027" in page and "2 working days left" in page
     other = app.test_client()
     sign_in(other, "iro2")
     assert "You have no tasks" in other.get("/tasks").text
 
 
 def test_overdue_tasks_come_first_in_red(client, town):
-    council.report_change(town.south_child)  # due Monday 19 April
-    timers.move_clock(START + timedelta(days=3), actor="test")
-    council.report_change(town.north_child, date="2027-04-15")  # due Thursday 22 April
+    council.report_change(town.south_child)  # due Wednesday 14 April
+    timers.move_clock(START + timedelta(days=3), actor="test")  # Thursday 15 April
+    council.report_change(town.north_child, date="2027-04-15")  # due Monday 19 April
     db.session.execute(update(HumanTask).values(assignee="iro1"))
     db.session.commit()
-    timers.move_clock(START + timedelta(days=8), actor="test")  # Tuesday 20 April
     sign_in(client, "iro1")
     page = client.get("/tasks").text
     assert page.index("Bo South") < page.index("Alex North")
@@ -258,7 +257,7 @@ def test_the_task_page_shows_the_child_the_deadline_and_where_the_step_sits(clie
     sign_in(client, "iro1")
     page = client.get(f"/tasks/{the_task('iro1')}").text
     for text in ("Alex North", "4120389A", "4 March 2012", "North East", "Looked after", "Ira One", "Sam North",
-                 "19 April 2027", "5 working days left", "Where this step sits", 'aria-current="step"',
+                 "14 April 2027", "2 working days left", "Where this step sits", 'aria-current="step"',
                  "Does this change need an early review?", "Save and come back later", "Give back"):
         assert text in page, text
 
@@ -336,7 +335,7 @@ def test_an_iro_is_not_offered_reassigning(client, town):
 # --- notifications ----------------------------------------------------------------------------------------
 
 def test_a_reminder_shows_as_an_unread_notification_until_marked_read(client, town):
-    council.report_change(town.north_child)  # the reminder is due 3 WD later, at the end of Thursday 15 April
+    council.report_change(town.north_child)  # the reminder is due 1 WD later, at the end of Tuesday 13 April
     timers.move_clock(START + timedelta(days=4), actor="test")
     sign_in(client, "iro1")
     page = client.get("/notifications").text

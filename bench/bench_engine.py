@@ -97,7 +97,8 @@ def main():
     report("task_vs_spiff_ratio", service / spiff, f"service {service:.3f} ms, bare SpiffWorkflow {spiff:.3f} ms")
     first, later = history_samples(bench_app())
     first_ms, later_ms = median_ms(first), median_ms(later)
-    report("history_ratio", later_ms / first_ms, f"cycle {HISTORY + 1}: {later_ms:.3f} ms, first cycle: {first_ms:.3f} ms")
+    report("history_ratio", later_ms / first_ms,
+           f"cycle {HISTORY + 1}: {later_ms:.3f} ms, first cycle: {first_ms:.3f} ms")
 
 
 if __name__ == "__main__":

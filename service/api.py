@@ -33,7 +33,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_ID = openapi.MAX_ID
 ID = f"int(max={MAX_ID})"  # a larger id cannot exist, and PostgreSQL could not even compare it
 PUBLIC = {"api.health", "api.openapi_document"}
-LATEST_CLOCK = datetime.fromisoformat("3000-01-01T00:00:00+00:00")  # date arithmetic stays far from year 9999
 BEARER = 'Bearer realm="IRO API"'
 
 
@@ -160,8 +159,8 @@ def move_clock():
         return _error(422, 'send {"now": "<ISO 8601 instant with a UTC offset>"} and nothing else')
     try:
         target = datetime.fromisoformat(body["now"])
-        if target.tzinfo is not None and target >= LATEST_CLOCK:
-            return _error(422, f"now: move the clock to an instant before {LATEST_CLOCK.isoformat()}",
+        if target.tzinfo is not None and target >= clock.LATEST:
+            return _error(422, f"now: move the clock to an instant before {clock.LATEST.isoformat()}",
                           {"now": "too far ahead"})
         fired = timers.move_clock(target, actor=_actor())
     except (TypeError, ValueError):

@@ -16,6 +16,8 @@ from .db import db
 from .errors import ClockError
 from .models import ClockSetting
 
+LATEST = datetime.fromisoformat("3000-01-01T00:00:00+00:00")  # date arithmetic stays far from year 9999
+
 _frozen_now: ContextVar[datetime | None] = ContextVar("frozen_now", default=None)
 
 
@@ -65,6 +67,8 @@ def move_to(target: datetime, mode: str) -> datetime:
         raise ClockError("the clock cannot be moved in production mode")
     if target.tzinfo is None:
         raise ClockError("give the time with a UTC offset, e.g. 2027-01-05T09:00:00+00:00")
+    if target >= LATEST:
+        raise ClockError(f"move the clock to an instant before {LATEST.isoformat()}")
     current = now()
     if target < current:
         raise ClockError(f"the clock never moves backwards: it is already {current.isoformat()}")

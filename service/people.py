@@ -130,7 +130,8 @@ def sign_in_paused(username: str, address: str) -> bool:
     since = clock.real_now() - FAILED_SIGN_IN_WINDOW
 
     def failures(*where):
-        return db.session.scalar(select(func.count()).select_from(SignInAttempt).where(SignInAttempt.at > since, *where))
+        return db.session.scalar(
+            select(func.count()).select_from(SignInAttempt).where(SignInAttempt.at > since, *where))
 
     return (failures(SignInAttempt.username == username) >= MAX_FAILURES_PER_USERNAME
             or failures(SignInAttempt.address == address) >= MAX_FAILURES_PER_ADDRESS)

@@ -67,6 +67,7 @@ def test_cli_advance_fires_due_timers_and_says_how_many_instances_moved_on(app):
     (["clock", "advance", "--", "-1"], "the clock never moves backwards"),
     (["clock", "set", "2027-06-01T10:00:00"], "give the time with a UTC offset"),
     (["clock", "set", "next tuesday"], "'next tuesday' is not an ISO 8601 instant"),
+    (["clock", "set", "9999-12-31T00:00:00+00:00"], "move the clock to an instant before 3000-01-01"),
 ])
 def test_cli_refuses_to_move_the_clock_backwards_or_to_an_unclear_time(app, args, message):
     result = cli(app, *args)

@@ -57,6 +57,7 @@ def page(browser):
 
 
 def shot(page, name):
+    page.evaluate("document.fonts.ready.then(() => true)")  # text is drawn once its font has loaded
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 

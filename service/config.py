@@ -27,6 +27,7 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "iro-service@council.example"),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("IRO_OUTBOX_MAX_ATTEMPTS", "8")),
         "PROXY_FIX": os.environ.get("IRO_PROXY_FIX", "0") == "1",
+        "HTTPS": os.environ.get("IRO_HTTPS", "0") == "1",  # served over TLS: Secure cookies
     }
 
 

@@ -13,7 +13,7 @@ from service.models import AuditEvent, HumanTask, TaskStatus
 from service.people import identity, user_by_username
 
 from . import council
-from .conftest import START, RequestClient
+from .conftest import START, RequestClient, ready
 
 STATIC = Path(__file__).parent.parent / "service" / "static"
 NO_DATE = ["", "", ""]  # a browser sends the day, month and year boxes, filled in or not
@@ -345,3 +345,15 @@ def test_a_reminder_shows_as_an_unread_notification_until_marked_read(client, to
     assert response.status_code == 302
     page = client.get("/notifications").text
     assert "Notifications (0 unread)" in page and "New</strong>" not in page
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_the_session_cookie_is_httponly_and_secure_when_served_over_https(app_factory, https):
+    served = app_factory(HTTPS=https)
+    ready(served)
+    served.test_client_class = RequestClient
+    with served.app_context():
+        council.build()
+        cookie = sign_in(served.test_client(), "iro1").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert ("Secure" in cookie) is https

@@ -39,6 +39,8 @@ def expected(rule: str, method: str, username: str | None) -> int:
         ("/tasks/<int:task_id>", "GET"): 200,
         ("/tasks/<int:task_id>", "POST"): 400 if username == "iro1" else 404,  # an empty form; only iro1 may act
         ("/children/<int:child_id>", "GET"): 200,
+        ("/children/<int:child_id>/significant-change", "GET"): 200,
+        ("/children/<int:child_id>/significant-change", "POST"): 400,  # an empty form
         # refused with a message on the task page: it is iro1's already, and only iro1 can give it back
         ("/tasks/<int:task_id>/claim", "POST"): 302,
         ("/tasks/<int:task_id>/release", "POST"): 302,

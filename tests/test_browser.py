@@ -121,3 +121,21 @@ def test_a_team_manager_sees_only_their_area(page, server, town):
     assert "Bo South" not in page.content()
     assert_accessible(page)
     shot(page, "7-manager-other-area")
+
+
+def test_a_social_worker_reports_a_significant_change(page, server, town):
+    sign_in(page, server, "sw.north")
+    page.goto(f"{server}/children/{town.north_child}")
+    page.get_by_role("link", name="Report a significant change").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Report the change").click()
+    assert "Choose the kind of change" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_label("What has changed?").select_option("missing_over_3_days")
+    page.get_by_label("Day").fill("9")
+    page.get_by_label("Month").fill("4")
+    page.get_by_label("Year").fill("2027")
+    page.get_by_label("What happened").fill("Missing for four days; found safe.")
+    page.get_by_role("button", name="Report the change").click()
+    assert "asked to consider an early review" in page.locator("main").inner_text()
+    shot(page, "8-significant-change-reported")

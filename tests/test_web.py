@@ -357,3 +357,43 @@ def test_the_session_cookie_is_httponly_and_secure_when_served_over_https(app_fa
         cookie = sign_in(served.test_client(), "iro1").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie) is https
+
+
+
+# --- reporting a significant change ---------------------------------------------------------------
+
+def test_a_social_worker_reports_a_significant_change_and_the_iro_gets_the_task(client, town):
+    sign_in(client, "sw.north")
+    url = f"/children/{town.north_child}/significant-change"
+    response = post_form(client, url, {"kind": "school_exclusion_over_5_days", "date": ["9", "4", "2027"],
+                                       "details": "Excluded for six days after a fight.", "care_plan_change": "none",
+                                       "care_plan_description": ""})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/children/{town.north_child}")
+    case_page = client.get(f"/children/{town.north_child}").text
+    assert "The child&#39;s IRO has been asked to consider an early review" in case_page
+    assert "Excluded for six days after a fight." in case_page
+    [row] = worklist.my_tasks(who("iro1")).rows
+    assert row.title == "Consider the significant change" and row.child_name == "Alex North"
+
+
+@pytest.mark.parametrize("answers, messages", [
+    ({}, ["Choose the kind of change", "Enter when it happened", "Enter what happened"]),
+    ({"kind": "complaint", "date": ["1", "1", "2099"], "details": "x", "care_plan_change": "none"},
+     ["When did it happen? cannot be in the future"]),
+    ({"kind": "change_of_placement", "date": ["9", "4", "2027"], "details": "Moving to lodgings.",
+      "care_plan_change": "regulated_to_unregulated_before_18", "care_plan_description": ""},
+     ["Describe the proposed change to the care plan"]),
+])
+def test_a_significant_change_form_with_problems_says_what_and_records_nothing(client, town, answers, messages):
+    sign_in(client, "sw.north")
+    url = f"/children/{town.north_child}/significant-change"
+    response = post_form(client, url, {"date": NO_DATE, **answers})
+    assert response.status_code == 400 and "There is a problem" in response.text
+    for message in messages:
+        assert message in response.text
+    assert worklist.my_tasks(who("iro1")).rows == []
+
+
+def test_nobody_reports_a_change_for_a_child_they_do_not_see(client, town):
+    sign_in(client, "sw.south")
+    assert client.get(f"/children/{town.north_child}/significant-change").status_code == 404

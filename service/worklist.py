@@ -7,7 +7,7 @@ lane's role. Overdue first, then by due date; each row shows the working days le
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, String, and_, case, cast, func, select, update
+from sqlalchemy import Integer, String, case, cast, func, select, update
 
 from . import access, audit, calendar, clock, roles
 from .db import db
@@ -106,7 +106,7 @@ class Counts:
 def counts(who: Identity) -> Counts:
     """The numbers in the navigation: one query per figure, each on an index."""
     now = clock.now()
-    open_visible = and_(HumanTask.status == TaskStatus.OPEN)
+    open_visible = HumanTask.status == TaskStatus.OPEN
     mine = db.session.execute(select(
         func.count(), func.count(case((HumanTask.due_at < now, 1)))
     ).where(open_visible, HumanTask.assignee == who.username)).one()
@@ -150,7 +150,7 @@ def release(who: Identity, task_id: int) -> None:
 def reassign(who: Identity, task_id: int, to_username: str) -> None:
     """A manager moves a task to someone who holds its role and sees its child."""
     task = visible_task(who, task_id)
-    if not access.may_reassign(who) or task.child_id not in _visible_child_text_ids(who, task.child_id):
+    if not access.may_reassign(who) or task.child_id not in visible_children_among(who, {task.child_id}):
         raise NotFound(f"task {task_id} does not exist")
     if task.status != TaskStatus.OPEN:
         raise ConflictError("the task is already finished")
@@ -158,15 +158,16 @@ def reassign(who: Identity, task_id: int, to_username: str) -> None:
     target_identity = identity(target.id) if target else None
     scoped = task.candidate_role in roles.TEAM_SCOPED + roles.AREA_SCOPED
     if (target_identity is None or task.candidate_role not in target_identity.roles
-            or (scoped and task.child_id not in _visible_child_text_ids(target_identity, task.child_id))):
+            or (scoped and task.child_id not in visible_children_among(target_identity, {task.child_id}))):
         raise InvalidData(f"{to_username} is not a {task.candidate_role} for this child",
                           {"assignee": f"choose a {task.candidate_role} who covers this child"})
     _assign(who, task, to_username, "task_reassigned")
 
 
-def _visible_child_text_ids(who, child_id):
+def visible_children_among(who: Identity, child_ids) -> set[str]:
+    """Which of these child ids (text, as projections hold them) this person may see."""
     return set(db.session.scalars(select(cast(Child.id, String)).where(
-        access.child_condition(who), cast(Child.id, String) == child_id)))
+        access.child_condition(who), cast(Child.id, String).in_(child_ids))))
 
 
 def _assign(who, task, username, action):

@@ -6,7 +6,7 @@ what a page that already passed them may show.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from service import access
@@ -107,9 +107,3 @@ def name_of(username: str | None) -> str | None:
 def teams() -> list[tuple[str, str]]:
     """(code, name) of every team, for the worklist's filter."""
     return list(db.session.execute(select(Team.code, Team.name).order_by(Team.name)))
-
-
-def child_text_ids_visible(who: Identity, child_ids) -> set[str]:
-    """Which of these child ids (as projections hold them) this person may see."""
-    return set(db.session.scalars(select(cast(Child.id, String)).where(
-        access.child_condition(who), cast(Child.id, String).in_(child_ids))))

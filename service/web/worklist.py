@@ -43,7 +43,7 @@ def _worklist(listing, title, empty, claimable=False):
     form.team.choices = _choices("All teams", queries.teams())
     filters = worklist.Filters(form.task_type.data or None, form.team.data or None, form.overdue.data)
     page = listing(who, filters, request.args.get("page", 1, type=int))
-    visible = queries.child_text_ids_visible(who, {row.child_id for row in page.rows if row.child_id})
+    visible = worklist.visible_children_among(who, {row.child_id for row in page.rows if row.child_id})
     return render_template("worklist.html", title=title, empty=empty, form=form, page=page, claimable=claimable,
                            visible_children=visible, pagination=_pagination(page),
                            filtered=filters != worklist.Filters())

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from .db import db
 from .errors import ClockError
-from .models import ClockSetting
+from .models import ClockSetting, ProcessInstance
 
 LATEST = datetime.fromisoformat("3000-01-01T00:00:00+00:00")  # date arithmetic stays far from year 9999
 
@@ -79,6 +79,25 @@ def move_to(target: datetime, mode: str) -> datetime:
     real = real_now()
     setting.offset_seconds = (target - real).total_seconds()
     setting.updated_at = real
+    return target
+
+
+def start_at(target: datetime, mode: str) -> datetime:
+    """Set the clock of a database where nothing has run yet to any instant, past included.
+
+    Safe only before the first process instance: with nothing waiting, no timer can be
+    skipped or fire twice. Replaying a council's history (tests, the demo) starts here.
+    """
+    if db.session.scalar(select(ProcessInstance.id).limit(1)) is not None:
+        raise ClockError("processes have run on this database: the clock can only move forwards")
+    if mode == "production":
+        raise ClockError("the clock cannot be moved in production mode")
+    if target.tzinfo is None:
+        raise ClockError("give the time with a UTC offset, e.g. 2027-01-05T09:00:00+00:00")
+    setting = db.session.get(ClockSetting, 1) or ClockSetting(id=1)
+    db.session.add(setting)
+    real = real_now()
+    setting.offset_seconds, setting.updated_at = (target - real).total_seconds(), real
     return target
 
 

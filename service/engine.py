@@ -43,9 +43,18 @@ class Notification:
     context: dict  # the notifying task's data, for resolving the role to an address
 
 
+@dataclass(frozen=True)
+class CaseRecord:
+    """A diagram's change to the child's case (see service.case_records): kind and fields."""
+
+    kind: str
+    fields: dict
+
+
 @dataclass
 class Effects:
     notifications: list = field(default_factory=list)
+    records: list = field(default_factory=list)
     _counts: dict = field(default_factory=dict)
 
     def add(self, task, role, subject, body):
@@ -95,10 +104,31 @@ def notify(role: str, subject: str, body: str = "") -> None:
     effects.add(task, str(role), str(subject), str(body))
 
 
+def _case_record(kind: str, doc: str):
+    def record(*args, **fields):
+        effects = _effects.get()
+        if effects is None or _current_task.get() is None:
+            raise RuntimeError(f"{kind}() can only be called from a diagram script")
+        if args:
+            raise TypeError(f"{kind}() takes named values only, e.g. {kind}(held_on=...)")
+        effects.records.append(CaseRecord(kind, dict(fields)))
+    record.__name__, record.__doc__ = kind, doc
+    return record
+
+
+CASE_RECORDS = {
+    "record_episode": "Record facts of this looked-after episode (allocation, ceasing) on the case.",
+    "record_review": "Record facts of this review (dates, outcome, deadlines met) on the case.",
+    "allocate_iro": "Make a person (iro=username) the child's named IRO.",
+    "end_episode": "Close every other open process of the child: the episode has ended.",
+}
+
+
 def diagram_functions(now) -> dict:
     """What diagram scripts and expressions may call, beside the safe builtins."""
     functions = {name: getattr(calendar, name) for name in calendar.__all__}
     functions.update(now=now, today=lambda: calendar.london_date(now()), notify=notify)
+    functions.update({kind: _case_record(kind, doc) for kind, doc in CASE_RECORDS.items()})
     return functions
 
 
@@ -194,6 +224,9 @@ class Engine:
         task.set_data(**data)
         task.run()
         workflow.do_engine_steps()
+
+    def cancel(self, workflow):
+        workflow.cancel()
 
     def fire_timers(self, workflow):
         workflow.refresh_timers()

@@ -5,9 +5,7 @@ stored once per version). Human tasks, timers, message waits, audit and outbox r
 are written in the same transaction as the state (DESIGN.md decisions 3-5).
 """
 import enum
-from datetime import datetime
-
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,6 +20,7 @@ def _enum(cls):
 class InstanceStatus(str, enum.Enum):
     RUNNING = "running"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"  # the episode it belonged to ended (a child ceased to be looked after)
 
 
 class TaskStatus(str, enum.Enum):
@@ -298,3 +297,77 @@ class SignInAttempt(db.Model):
     username: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReviewStatus(str, enum.Enum):
+    DUE = "due"            # the cycle has started; no date booked yet
+    BOOKED = "booked"
+    ADJOURNED = "adjourned"  # rebooked after an adjournment; `booked_date` is the new date
+    HELD = "held"
+    CANCELLED = "cancelled"  # the child ceased to be looked after first
+
+
+class LookedAfterEpisode(db.Model):
+    """One period of being looked after, as its diagram records it: allocation and ceasing."""
+
+    __tablename__ = "looked_after_episodes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    started_on: Mapped[date | None] = mapped_column(Date)
+    legal_status: Mapped[str | None] = mapped_column(String(2))
+    short_breaks: Mapped[bool | None] = mapped_column(Boolean)
+    allocation_due: Mapped[date | None] = mapped_column(Date)
+    allocated_on: Mapped[date | None] = mapped_column(Date)
+    allocation_met: Mapped[bool | None] = mapped_column(Boolean)
+    iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ceased_on: Mapped[date | None] = mapped_column(Date)
+    ceased_reason: Mapped[str | None] = mapped_column(String(40))
+    reviewed_before_ceasing: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class Review(db.Model):
+    """One statutory review (one review-cycle instance), as its diagram records it.
+
+    The figures of DOMAIN.md section E (reviews on time, participation, record
+    timescales) and the SSDA903 reviews export are read from here. Who chaired it and
+    which team held the case are stamped when the review is recorded as held.
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_held", "status", "held_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    number: Mapped[int | None] = mapped_column(Integer)
+    short_breaks: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus), default=ReviewStatus.DUE)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    booked_date: Mapped[date | None] = mapped_column(Date)
+    brought_forward: Mapped[bool | None] = mapped_column(Boolean)
+    late_reason: Mapped[str | None] = mapped_column(String(40))
+    late_signed_off_on: Mapped[date | None] = mapped_column(Date)
+    adjournments: Mapped[int | None] = mapped_column(Integer)
+    contact_method: Mapped[str | None] = mapped_column(String(20))
+    report_missing: Mapped[bool | None] = mapped_column(Boolean)
+    held_on: Mapped[date | None] = mapped_column(Date)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    participation_code: Mapped[str | None] = mapped_column(String(3))
+    endorses_care_plan_changes: Mapped[bool | None] = mapped_column(Boolean)
+    attendees: Mapped[list | None] = mapped_column(JSON)
+    decisions: Mapped[list | None] = mapped_column(JSON)  # [{text, owner, due, starred, category, done_on}]
+    iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    # the record deadlines (DOMAIN.md A6-A7): due date, the day it was done, and met or missed
+    decisions_to_managers_due: Mapped[date | None] = mapped_column(Date)
+    decisions_to_managers_on: Mapped[date | None] = mapped_column(Date)
+    decisions_to_managers_met: Mapped[bool | None] = mapped_column(Boolean)
+    decisions_due: Mapped[date | None] = mapped_column(Date)
+    decisions_on: Mapped[date | None] = mapped_column(Date)
+    decisions_met: Mapped[bool | None] = mapped_column(Boolean)
+    record_due: Mapped[date | None] = mapped_column(Date)
+    record_on: Mapped[date | None] = mapped_column(Date)
+    record_met: Mapped[bool | None] = mapped_column(Boolean)
+    distribution_due: Mapped[date | None] = mapped_column(Date)
+    distribution_on: Mapped[date | None] = mapped_column(Date)
+    distribution_met: Mapped[bool | None] = mapped_column(Boolean)

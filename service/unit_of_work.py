@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
-from . import audit, clock, outbox, projections, specs
+from . import audit, case_records, clock, outbox, projections, specs
 from .db import WRITE_LOCK, db, execute_rows, has_unsaved_writes
 from .engine import Engine, Snapshot
 from .errors import ConflictError, NotFound, ServiceError
@@ -129,12 +129,13 @@ class UnitOfWork:
             step(instance.workflow, *args)
         instance.effects.append(effects)
 
-    def save(self, instance: LoadedInstance, *, completed_task_id=None) -> None:
+    def save(self, instance: LoadedInstance, *, completed_task_id=None, cancelled=False) -> None:
         workflow = instance.workflow
-        thrown = self.engine.thrown_messages(workflow)
+        thrown = [] if cancelled else self.engine.thrown_messages(workflow)
         state = self.engine.dump(workflow)
-        finished = self.engine.is_completed(workflow)
-        status = InstanceStatus.COMPLETED if finished else InstanceStatus.RUNNING
+        finished = cancelled or self.engine.is_completed(workflow)
+        status = (InstanceStatus.CANCELLED if cancelled else
+                  InstanceStatus.COMPLETED if finished else InstanceStatus.RUNNING)
         if instance.is_new:
             instance.id = self.connection.execute(insert(_instances).values(
                 process_id=instance.process_id, version_ids=instance.version_ids, child_id=instance.child_id,
@@ -154,10 +155,11 @@ class UnitOfWork:
         projections.sync(self.connection, self.engine, instance, instance.before, after, self.now,
                          completed_task_id=completed_task_id, actor=self.actor)
         instance.before = after
-        for effects in instance.effects:
+        done, instance.effects = instance.effects, []
+        for effects in done:  # records first: a notification to "IRO" goes to the IRO just allocated
+            case_records.apply(self, instance, effects.records)
             rows = outbox.notification_rows(self.connection, instance, effects.notifications, self.now)
             self.stage(outbox.queue_statement(self.connection), rows)
-        instance.effects = []
         for message in thrown:
             self.route(message, sender=instance)
 

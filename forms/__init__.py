@@ -4,19 +4,30 @@ A diagram's user task names its form with the `formKey` property. The page rende
 the class with govuk-frontend-wtf; the JSON API validates the same class, so a task
 completed either way meets the same rules. What a valid form gives the diagram is
 `task_data(form)`: JSON values under the fields' names, which gateways read.
+
+A form whose choices or checks depend on the case reads them in `prepare(context)`.
+The context (built by service.task_context) offers: `today` (London date of the
+application clock), `child` (the case, or None), `data` (the task's data in the
+diagram), `iro_options()`, `endorsing_review(since)` and `alerts_since_last_review()`.
 """
 from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField
+from wtforms import DateField, FieldList, Form, FormField
 
 FORMS: dict[str, type] = {}
 
 
 class TaskForm(FlaskForm):
     """Base of every task form: CSRF on the page, none over the API (tokens guard it)."""
+
+    context = None
+
+    def prepare(self, context) -> None:
+        """Set choices from the case; called before validating or showing the form."""
+        self.context = context
 
     def extra_checks(self) -> dict:
         """Checks across fields: {field name: message}. Override where a rule needs two fields."""
@@ -62,56 +73,120 @@ def register(form_key: str):
     return add
 
 
-def form_for(form_key: str | None, formdata=None, data: dict | None = None, api: bool = False) -> TaskForm:
+def form_for(form_key: str | None, formdata=None, data: dict | None = None, api: bool = False,
+             context=None) -> TaskForm:
     """The form of a task: from a posted page, or from JSON (`data`) for the API."""
     form_class = FORMS.get(form_key) or TaskForm
     if api:
-        return form_class(formdata=_formdata(form_class, data or {}), meta={"csrf": False})
-    return form_class(formdata=formdata, data=data)
-
-
-def with_answers(form_key: str | None, answers: dict) -> TaskForm:
-    """A page's form showing saved answers (JSON values, as drafts keep them)."""
-    form = form_for(form_key)
-    for name, value in answers.items():
-        if name in form:
-            form[name].data = date.fromisoformat(value) if value and isinstance(form[name], DateField) else value
+        form = form_class(formdata=_formdata(form_class, data or {}), meta={"csrf": False})
+    else:
+        form = form_class(formdata=formdata, data=data)
+    form.prepare(context)
     return form
 
 
-def _formdata(form_class, data: dict) -> MultiDict:
-    """JSON values as a browser would post them (a date as day, month and year)."""
+def with_answers(form_key: str | None, answers: dict, context=None) -> TaskForm:
+    """A page's form showing saved answers (JSON values, as drafts keep them)."""
+    form = form_for(form_key, context=context)
+    for name, value in answers.items():
+        if name in form and not isinstance(form[name], FieldList):
+            form[name].data = date.fromisoformat(value) if value and isinstance(form[name], DateField) else value
+        elif name in form and isinstance(value, list):
+            form[name].process(None, data=value)
+    return form
+
+
+def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
+    """JSON values as a browser would post them (a date as day, month and year; a list of
+    objects as the numbered rows of a FieldList)."""
     pairs = []
     for name, value in data.items():
-        if isinstance(value, list):
-            pairs += [(name, str(v)) for v in value]
-        elif _is_date_field(form_class, name) and isinstance(value, str):
+        key, unbound = prefix + name, getattr(form_class, name, None)
+        rows_class = _rows_form(unbound)
+        if rows_class is not None and isinstance(value, list):
+            for i, row in enumerate(value):
+                pairs += (_formdata(rows_class, row, f"{key}-{i}-").items(multi=True) if isinstance(row, dict)
+                          else [(f"{key}-{i}", str(row))])
+        elif isinstance(value, list):
+            pairs += [(key, str(v)) for v in value]
+        elif _is_date_field(unbound) and isinstance(value, str):
             try:
                 day = date.fromisoformat(value)
-                pairs += [(name, f"{day.day:02d}"), (name, f"{day.month:02d}"), (name, str(day.year))]
+                pairs += [(key, f"{day.day:02d}"), (key, f"{day.month:02d}"), (key, str(day.year))]
             except ValueError:
-                pairs.append((name, value))
+                pairs.append((key, value))
         elif isinstance(value, bool):
-            pairs += [(name, "y")] if value else []
+            pairs += [(key, "y")] if value else []
         elif value is not None:
-            pairs.append((name, str(value)))
+            pairs.append((key, str(value)))
     return MultiDict(pairs)
 
 
-def _is_date_field(form_class, name) -> bool:
-    field_class = getattr(getattr(form_class, name, None), "field_class", None)
+def _is_date_field(unbound) -> bool:
+    field_class = getattr(unbound, "field_class", None)
     return field_class is not None and issubclass(field_class, DateField)
 
 
-def task_data(form: TaskForm) -> dict:
-    """The form's answers as JSON values, keyed by field name (dates as ISO strings)."""
+def _rows_form(unbound):
+    """The form class of a FieldList of FormFields, else None."""
+    if getattr(unbound, "field_class", None) is not FieldList:
+        return None
+    inner = unbound.args[0] if unbound.args else unbound.kwargs.get("unbound_field")
+    return inner.args[0] if getattr(inner, "field_class", None) is FormField else None
+
+
+def task_data(form) -> dict:
+    """The form's answers as JSON values, keyed by field name (dates as ISO strings).
+
+    Rows of a FieldList that were left empty are dropped (`RowsForm.is_empty`)."""
     answers = {}
     for name, field in form._fields.items():
         if name in ("csrf_token", "submit", "save_draft"):
             continue
-        value = field.data
-        answers[name] = value.isoformat() if isinstance(value, date) else value
+        answers[name] = _json_value(field)
     return answers
 
 
-from . import significant_change  # noqa: E402,F401  (registers its form)
+def first_errors(form) -> dict:
+    """{field name: its first message}; a row of a repeated group is named `list-N-field`."""
+    errors = {}
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                errors.update(first_errors(entry.form) if isinstance(entry, FormField)
+                              else {entry.name: entry.errors[0]} if entry.errors else {})
+            if field.errors and not isinstance(field.errors[0], (dict, list)):
+                errors[field.name] = field.errors[0]
+        elif field.errors:
+            errors[field.name] = field.errors[0]
+    return errors
+
+
+def _json_value(field):
+    if isinstance(field, FieldList):
+        return [_json_value(entry) for entry in field.entries
+                if not (isinstance(entry, FormField) and entry.form.is_empty())]
+    if isinstance(field, FormField):
+        return task_data(field.form)
+    value = field.data
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class RowsForm(Form):
+    """One row of a repeated group (a FieldList of FormFields), e.g. one review decision.
+
+    A page offers a few blank rows; a row left blank (ticked boxes aside) is not checked
+    and not kept."""
+
+    def is_empty(self) -> bool:
+        return all(_blank(f.data) for f in self if not isinstance(f.data, bool))
+
+    def validate(self, extra_validators=None) -> bool:
+        return self.is_empty() or super().validate(extra_validators)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+from . import looked_after, review, significant_change  # noqa: E402,F401  (register their forms)

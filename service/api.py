@@ -8,22 +8,20 @@ rules belong to the web pages, where people sign in.
 
 Every error is JSON, {"error": what to do, "fields": {name: what is wrong}}, with the
 status a client can act on: 400 unreadable JSON, 401 no or bad token, 404 no such
-thing (or route), 405 wrong method, 409 the task moved on, 415 not JSON, 422 refused
-values. Values no database column holds (integers beyond 32 bits, text with NUL or
+thing (or route), 405 wrong method, 409 the task moved on (or a held review the SSDA903
+file needs has no participation code yet), 415 not JSON, 422 refused values. Values no database column holds (integers beyond 32 bits, text with NUL or
 lone surrogates) are refused here, before they can fail deep inside a query or a write.
 """
 import json
 import math
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-import forms
-
-from . import cases, clock, instances, openapi, timers, tokens
+from . import cases, clock, instances, openapi, review_figures, tasks, timers, tokens
 from .db import db
 from .errors import ClockError, ConflictError, InvalidData, NotFound, TaskAlreadyCompleted
 from .models import Child, ChildEvent, HumanTask, TaskStatus, Team, User
@@ -237,9 +235,9 @@ TASK_QUERY = {"child": _whole(1, MAX_ID), "assignee": _username_param, "open": _
               "limit": _whole(1, openapi.TASK_LIMIT_MAX), "offset": _whole(0, MAX_ID)}
 
 
-def _query(parsers: dict) -> dict:
-    """The query string's parameters, parsed; unknown, repeated and bad ones refused together."""
-    errors, clean = {}, {}
+def _query(parsers: dict, required=()) -> dict:
+    """The query string's parameters, parsed; unknown, repeated, bad and missing ones refused together."""
+    errors, clean = {name: "give this parameter" for name in required if name not in request.args}, {}
     for name in request.args:
         values = request.args.getlist(name)
         if name not in parsers:
@@ -305,11 +303,31 @@ def complete_task(task_id):
     body = cases.check_fields(_json_object(), COMPLETION)
     if task.status != TaskStatus.OPEN:
         raise TaskAlreadyCompleted(f"task {task_id} is already {task.status.value}; nothing was saved")
-    form = forms.form_for(task.form_key, data=body["data"], api=True)
-    errors = {name: "unknown field" for name in body["data"] if name not in form}
-    if not form.validate() or errors:
-        errors.update({name: messages[0] for name, messages in form.errors.items() if name})
-        raise InvalidData("; ".join(f"{name}: {message}" for name, message in errors.items()), errors)
-    version = instances.complete_task(task_id, forms.task_data(form), actor=_actor(),
+    answers = tasks.checked_answers(task, body["data"])
+    version = instances.complete_task(task_id, answers, actor=_actor(),
                                       expected_version=body.get("expected_version"))
     return jsonify(id=task_id, status=TaskStatus.COMPLETED.value, instance_version=version)
+
+
+# --- reports -------------------------------------------------------------------------------------------
+def _iso_date(text: str) -> date:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):  # fromisoformat alone takes 20270401 and weeks
+        raise ValueError("give a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("give a real date as YYYY-MM-DD") from None
+
+
+PERIOD_QUERY = {"from": _iso_date, "to": _iso_date}
+
+
+@bp.get("/reports/ssda903-reviews")
+def ssda903_reviews():
+    """The SSDA903 reviews table (CSV) of the reviews held from `from` to `to`, both included."""
+    params = _query(PERIOD_QUERY, required=PERIOD_QUERY)
+    try:
+        body = review_figures.ssda903_reviews_csv(params["from"], params["to"])
+    except review_figures.ReviewsNotCoded as refused:
+        return _error(409, str(refused))
+    return body, {"Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store"}

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import audit, clock, roles, specs
 from .db import db
 from .errors import InvalidData, NotFound
-from .models import Child, ChildEvent, MessageWait, Team, User, UserRole
+from .models import Child, ChildEvent, MessageWait, Review, ReviewStatus, Team, User, UserRole
 from .unit_of_work import UnitOfWork
 
 _children, _events = Child.__table__, ChildEvent.__table__
@@ -215,7 +215,7 @@ def record_event(child_id: int, body: dict, *, actor: str) -> Recorded:
         uow.audit(f"event_{kind}", child_id=str(child.id), event_id=event_id)
         touched = []
         if specs.processes_started_by(kind) or _waits_for(uow.connection, kind, child.id):
-            payload = {"event_id": event_id, "date": body["date"], **stored}
+            payload = {"event_id": event_id, "date": body["date"], **stored, **_facts_for(uow.connection, kind, child)}
             touched = uow.route(uow.engine.message(kind, payload), child_id=str(child.id))
             uow.connection.execute(update(_events).where(_events.c.id == event_id).values(instance_ids=touched))
     return Recorded(event_id, touched)
@@ -224,6 +224,9 @@ def record_event(child_id: int, body: dict, *, actor: str) -> Recorded:
 def _status_changes(child: Child, kind: str, fields: dict) -> dict:
     """What the event changes on the child's record; refused if it contradicts it."""
     if kind == "became_looked_after":
+        if child.looked_after:
+            message = "the child is already looked after"
+            raise InvalidData(f"type: {message}", {"type": message})
         return dict(looked_after=True, legal_status=fields["legal_status"], placement_type=fields["placement_type"],
                     placement_regulated=fields["placement_regulated"], looked_after_since=fields["date"])
     if kind == "ceased_looked_after":
@@ -241,6 +244,15 @@ def _status_changes(child: Child, kind: str, fields: dict) -> dict:
             raise InvalidData(f"type: {message}", {"type": message})
         return dict(cp_plan=False)
     return {}
+
+
+def _facts_for(connection, kind, child) -> dict:
+    """What the case knows that the event's process needs: ceasing checks the last review."""
+    if kind != "ceased_looked_after":
+        return {}
+    held = connection.scalar(select(func.max(Review.held_on)).where(
+        Review.child_id == child.id, Review.status == ReviewStatus.HELD))
+    return {"last_review_held_on": held.isoformat() if held else None}
 
 
 def _waits_for(connection, kind, child_id) -> bool:

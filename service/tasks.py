@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+import forms
+
 from . import access, clock, instances, worklist
 from .db import db
-from .errors import NotFound, TaskAlreadyCompleted
+from .errors import InvalidData, NotFound, TaskAlreadyCompleted
 from .models import Child, HumanTask, ProcessInstance, TaskDraft, TaskStatus
 from .people import Identity
+from .task_context import TaskContext
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class TaskPage:
     instance_version: int
     draft: dict | None
     may_act: bool
+    context: TaskContext  # what the task's form may ask about the case
 
 
 def page(who: Identity, task_id: int) -> TaskPage:
@@ -33,7 +37,8 @@ def page(who: Identity, task_id: int) -> TaskPage:
     version = db.session.scalar(select(ProcessInstance.version).where(ProcessInstance.id == task.instance_id))
     draft = db.session.get(TaskDraft, task.id)
     return TaskPage(task, child, [(s.id, s.title, s.status) for s in steps], version,
-                    draft.data if draft and draft.user_id == who.id else None, access.may_act_on(who, task))
+                    draft.data if draft and draft.user_id == who.id else None, access.may_act_on(who, task),
+                    TaskContext(task))
 
 
 def save_draft(who: Identity, task_id: int, data: dict) -> None:
@@ -57,6 +62,17 @@ def submit(who: Identity, task_id: int, data: dict, expected_version: int | None
         db.session.delete(draft)
         db.session.commit()
     return version
+
+
+def checked_answers(task: HumanTask, data: dict) -> dict:
+    """Answers sent as JSON (the API), checked by the task's own form exactly as its page
+    checks them; InvalidData names every bad or unknown field."""
+    form = forms.form_for(task.form_key, data=data, api=True, context=TaskContext(task))
+    errors = {name: "unknown field" for name in data if name not in form}
+    if not form.validate() or errors:
+        errors.update(forms.first_errors(form))
+        raise InvalidData("; ".join(f"{name}: {message}" for name, message in errors.items()), errors)
+    return forms.task_data(form)
 
 
 def _actionable(who, task_id) -> HumanTask:

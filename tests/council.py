@@ -31,6 +31,14 @@ class Council:
 
 
 def build() -> Council:
+    staff()
+    north = _child("4120389A", "Alex North", "NE", "sw.north", "iro1")
+    south = _child("43235", "Bo South", "South", "sw.south", "iro2")
+    return Council(north, south)
+
+
+def staff() -> None:
+    """The teams and one person per role, without children."""
     people.create_team("NE", "North East", "North")
     people.create_team("NW", "North West", "North")
     people.create_team("South", "South", "South")
@@ -40,9 +48,6 @@ def build() -> Council:
             people.grant(user, role, team_code=scope if role in roles.TEAM_SCOPED else None,
                          service_area=scope if role in roles.AREA_SCOPED else None)
     db.session.commit()
-    north = _child("4120389A", "Alex North", "NE", "sw.north", "iro1")
-    south = _child("43235", "Bo South", "South", "sw.south", "iro2")
-    return Council(north, south)
 
 
 def _child(case_number, name, team, worker, iro):

@@ -44,8 +44,8 @@ def a_change(api, child_id) -> int:
     """Report a significant change; the id of the task it gives the IRO."""
     response = api.post(f"/api/v1/children/{child_id}/events", json=CHANGE)
     assert response.status_code == 202, response.json
-    [task] = api.get(f"/api/v1/tasks?child={child_id}&open=true").json["tasks"]
-    return task["id"]
+    listed = api.get(f"/api/v1/tasks?child={child_id}&open=true").json["tasks"]
+    return max(t["id"] for t in listed if t["spec_name"] == "consider_change")
 
 
 def refused(response, status, **fields):
@@ -89,7 +89,9 @@ def test_a_child_is_created_then_read_back_with_its_events(api, town):
     assert child == {**NEW_CHILD, "id": child_id, "siblings": [town.north_child], "iro": None,
                      "looked_after": True, "legal_status": "V4", "placement_type": "residential",
                      "placement_regulated": False, "cp_plan": False, "cp_category": None, "cp_iro": None}
-    assert event == {"id": event["id"], "type": "became_looked_after", "date": "2027-03-01", "instance_ids": [],
+    assert len(event["instance_ids"]) == 1  # the looked-after episode it started
+    assert event == {"id": event["id"], "type": "became_looked_after", "date": "2027-03-01",
+                     "instance_ids": event["instance_ids"],
                      "fields": {"legal_status": "V4", "placement_type": "residential", "placement_regulated": False}}
     assert db.session.scalar(select(AuditEvent.actor).where(AuditEvent.action == "child_created",
                                                             AuditEvent.child_id == str(child_id))) == SYSTEM
@@ -110,7 +112,7 @@ def test_an_unknown_child_is_a_json_404(api):
 
 
 # --- events ----------------------------------------------------------------------------------------------
-EVENTS = [  # in an order the south child can take them: ceased after looked after, the plan ends after it starts
+EVENTS = [  # in an order a new child can take them: ceased after looked after, the plan ends after it starts
     {"type": "became_looked_after", "date": "2027-02-01", "legal_status": "C1", "placement_type": "foster",
      "placement_regulated": True},
     {"type": "cp_strategy_discussion", "date": "2027-02-02", "s47": True},
@@ -123,10 +125,11 @@ EVENTS = [  # in an order the south child can take them: ceased after looked aft
 
 def test_every_event_type_is_accepted_and_changes_the_child(api, town):
     assert {event["type"] for event in EVENTS} == set(cases.EVENT_TYPES)
-    accepted = [api.post(f"/api/v1/children/{town.south_child}/events", json=event) for event in EVENTS]
+    child_id = api.post("/api/v1/children", json=NEW_CHILD).json["id"]
+    accepted = [api.post(f"/api/v1/children/{child_id}/events", json=event) for event in EVENTS]
     assert [response.status_code for response in accepted] == [202] * len(EVENTS)
-    child = api.get(f"/api/v1/children/{town.south_child}").json
-    assert [event["id"] for event in child["events"][1:]] == [response.json["event_id"] for response in accepted]
+    child = api.get(f"/api/v1/children/{child_id}").json
+    assert [event["id"] for event in child["events"]] == [response.json["event_id"] for response in accepted]
     assert child["looked_after"] is False and child["cp_plan"] is False and child["cp_iro"] == "iro1"
 
 
@@ -136,12 +139,13 @@ def test_a_significant_change_starts_a_process_whose_task_the_api_lists_by_our_i
     [instance_id] = response.json["instances"]
     task = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == instance_id))
     listed = api.get(f"/api/v1/tasks?child={town.north_child}&open=true").json["tasks"]
-    assert listed == [{
+    assert [t["spec_name"] for t in listed] == ["allocate", "consider_change"]  # the allocation is the episode's
+    assert listed[1:] == [{
         "id": task.id, "spec_name": "consider_change", "title": "Consider the significant change",
         "form_key": "consider_significant_change", "assignee": "iro1", "candidate_role": "IRO",
         "child": town.north_child, "due": "2027-04-14T22:59:59.999999+00:00", "process": "significant_change",
         "process_name": "Significant change", "status": "open"}]
-    assert api.get(f"/api/v1/tasks?child={town.south_child}").json["tasks"] == []
+    assert [t["spec_name"] for t in api.get(f"/api/v1/tasks?child={town.south_child}").json["tasks"]] == ["allocate"]
     assert api.get("/api/v1/tasks?open=false").json["tasks"] == []
     assert [t["id"] for t in api.get("/api/v1/tasks?assignee=iro1").json["tasks"]] == [task.id]
 
@@ -195,9 +199,9 @@ def test_an_unknown_task_is_a_json_404(api, town):
 
 
 def test_the_task_list_pages_and_refuses_unknown_or_bad_parameters(api, town):
-    first, second = a_change(api, town.north_child), a_change(api, town.south_child)
-    assert [t["id"] for t in api.get("/api/v1/tasks?limit=1").json["tasks"]] == [first]
-    assert [t["id"] for t in api.get("/api/v1/tasks?limit=1&offset=1").json["tasks"]] == [second]
+    first, second = a_change(api, town.north_child), a_change(api, town.north_child)
+    assert [t["id"] for t in api.get("/api/v1/tasks?assignee=iro1&limit=1").json["tasks"]] == [first]
+    assert [t["id"] for t in api.get("/api/v1/tasks?assignee=iro1&limit=1&offset=1").json["tasks"]] == [second]
     refused(api.get("/api/v1/tasks?open=yes&limit=501&child=-1&offset=x&colour=red&assignee="), 422,
             open="true or false", limit="1 to 500", child="whole number", offset="whole number",
             colour="unknown parameter", assignee="username")

@@ -1,14 +1,9 @@
 """Notifications leave through a real SMTP server: once per outbox row, never twice,
 backing off while the server is down, and failing visibly when they cannot be sent."""
-import email
-import email.policy
-import socket
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from service import calendar, clock, instances, outbox, specs
 from service.db import db
@@ -16,51 +11,12 @@ from service.models import OutboxStatus
 
 from .conftest import START, ready
 from .harness import PEOPLE, Harness
+from .smtp_server import smtp  # noqa: F401  (fixture)
 
 BAD_BPMN = Path(__file__).parent / "bpmn" / "bad"
 REMINDER = calendar.deadline_after_working_days(START, 3) + timedelta(seconds=1)
 OVERDUE = calendar.deadline_after_working_days(START, 5) + timedelta(seconds=1)
 MAX_ATTEMPTS = 3
-
-
-@dataclass
-class Received:
-    to: list
-    subject: str
-    message_id: str
-
-
-class SmtpServer:
-    """A real SMTP server on 127.0.0.1 that keeps what it receives; it can be stopped and started."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.received: list[Received] = []
-        self._controller = None
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append(Received(envelope.rcpt_tos, message["Subject"], message["Message-ID"]))
-        return "250 Message accepted for delivery"
-
-    def start(self):
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self):
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -194,7 +194,7 @@ def test_overdue_tasks_come_first_in_red(client, town):
     council.report_change(town.south_child)  # due Wednesday 14 April
     timers.move_clock(START + timedelta(days=3), actor="test")  # Thursday 15 April
     council.report_change(town.north_child, date="2027-04-15")  # due Monday 19 April
-    db.session.execute(update(HumanTask).values(assignee="iro1"))
+    db.session.execute(update(HumanTask).where(HumanTask.process_id == "significant_change").values(assignee="iro1"))
     db.session.commit()
     sign_in(client, "iro1")
     page = client.get("/tasks").text

@@ -35,7 +35,7 @@ def task(task_id):
         return _render(page, _form(page))
     if not page.may_act:  # a manager looking on: nothing to post here
         abort(404)
-    form = forms.form_for(page.task.form_key, formdata=request.form)
+    form = forms.form_for(page.task.form_key, formdata=request.form, context=page.context)
     try:
         if request.form.get("action") == "draft":
             tasks.save_draft(who, task_id, forms.task_data(form))
@@ -53,7 +53,7 @@ def task(task_id):
 
 def _form(page):
     """The empty form, or as the draft left it."""
-    return forms.with_answers(page.task.form_key, page.draft or {})
+    return forms.with_answers(page.task.form_key, page.draft or {}, context=page.context)
 
 
 def _reassign_form(page, formdata=None):

@@ -1,0 +1,65 @@
+"""The review lifecycle's task pages: what the IRO and the Review and QA Manager see and post."""
+import re
+
+import pytest
+
+from .conftest import RequestClient
+from .lifecycle import Life
+from .test_web import sign_in, submit, token
+
+
+@pytest.fixture
+def life(app_factory):
+    app = app_factory()
+    app.test_client_class = RequestClient
+    with app.app_context():
+        run = Life(app, False, "2024-01-07")
+        child = run.child(dob="2012-03-04")
+        run.on("2024-01-08")
+        run.looked_after(child, "2024-01-08")
+        yield run, child, app.test_client()
+
+
+def test_the_allocation_meeting_sees_iros_by_caseload_and_the_choice_takes_effect(life):
+    run, child, client = life
+    sign_in(client, "rqam")
+    task = run.task(child, "allocate")
+    page = client.get(f"/tasks/{task.id}").text
+    assert re.findall(r'value="(iro\d)"', page) == ["iro1", "iro2"]
+    assert "Ira One (0 children, 0 per FTE)" in page
+    response = submit(client, task.id, page, {"iro": "iro2", "allocation_note": ""})
+    assert response.status_code == 302
+    assert run.episode(child).allocation_met is True
+    assert run.task(child, "book_review").assignee == "iro2"
+
+
+def test_the_review_form_takes_decision_rows_and_refuses_a_code_that_does_not_fit_the_age(life):
+    run, child, client = life
+    run.do(child, "allocate", iro="iro1")
+    run.do(child, "book_review", review_date="2024-02-01")
+    run.do(child, "record_contact", contact_date="2024-01-08", contact_method="visit")
+    run.do(child, "review_report", report_summary="Fine.")
+    run.on("2024-02-01", hour=15)
+    sign_in(client, "iro1")
+    task = run.task(child, "hold_review")
+    page = client.get(f"/tasks/{task.id}").text
+    assert "No management alerts have been raised since the last review." in page
+    assert 'name="decisions-7-text"' in page and "Decision 8" in page
+    answers = {"outcome": "held", "held_on": ["01", "02", "2024"], "attendees": "Alex\nSam North",
+               "participation_code": "PN0", "decisions-0-text": "School place", "decisions-0-owner": "Sam North",
+               "decisions-0-due": ["01", "03", "2024"], "decisions-0-starred": "y",
+               "decisions-0-category": "accessing_resources"}
+    refused = submit(client, task.id, page, answers)
+    assert refused.status_code == 400
+    assert "PN0 is only for a child under 4; the child was 11 on the review date" in refused.text
+    assert submit(client, task.id, token_page(client, task.id), {**answers, "participation_code": "PN1"}
+                  ).status_code == 302
+    [held, _] = run.reviews(child)
+    assert held.decisions == [{"text": "School place", "owner": "Sam North", "due": "2024-03-01", "starred": True,
+                               "category": "accessing_resources"}]
+
+
+def token_page(client, task_id):
+    page = client.get(f"/tasks/{task_id}").text
+    assert token(page)
+    return page

@@ -159,8 +159,8 @@ def _in_path(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
-def _in_query(name: str, schema: dict, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+def _in_query(name: str, schema: dict, description: str, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
 
 
 def document(*, clock: bool) -> dict:
@@ -196,6 +196,17 @@ def document(*, clock: bool) -> dict:
             "completeTask", "Complete an open task with its form's answers (any task: clients act for the system)",
             ("200", "Completed", "Completed"), "400 401 404 409 415 422", body="Completion",
             parameters=[_in_path("task_id")])},
+        "/api/v1/reports/ssda903-reviews": {"get": {
+            "operationId": "ssda903Reviews", "summary": "The SSDA903 reviews table of the reviews held in a period",
+            "parameters": [_in_query("from", DATE, "The period's first day", required=True),
+                           _in_query("to", DATE, "The period's last day, not before from", required=True)],
+            "responses": {
+                "200": {"description": "CSV with the columns CHILD (case number), DOB, REVIEW (the day held) and "
+                                       "REVIEW_CODE (PN0-PN7); dates dd/mm/yyyy; by review date, then case number",
+                        "content": {"text/csv": {"schema": {"type": "string"}}}},
+                "401": _response(ERRORS["401"], "Error"),
+                "409": _response("A review held in the period has no participation code yet", "Error"),
+                "422": _response(ERRORS["422"], "Error")}}},
     }
     if clock:
         paths["/api/v1/clock"] = {"post": _operation(

@@ -1,8 +1,10 @@
-"""A child's case page, and reporting a significant change in the child's life.
+"""A child's case page, and what people report about the child from it.
 
-A social worker (or anyone who sees the child) reports a significant change here, as a
-case-management system would through the API: the same event, the same checks, and
-the child's IRO is asked to consider an early review.
+A social worker (or anyone who sees the child) reports a significant change; the
+Review and QA Manager records that a child became looked after; the child's social
+worker or that manager records that the child ceased to be. Each is the event a
+case-management system would send through the API: the same checks, the same
+processes. The child's IRO may bring the next review forward (reg 33(3)).
 """
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,15 +14,55 @@ from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms import DayMonthYearField
-from service import cases
+from service import cases, reviews, roles
 from service.errors import InvalidData
 
 from . import queries, security
 from .auth import pages_blueprint
-from .template_helpers import CARE_PLAN_CHANGES, SIGNIFICANT_CHANGES
+from .template_helpers import CARE_PLAN_CHANGES, LEGAL_STATUSES, SIGNIFICANT_CHANGES, day
 
 bp = pages_blueprint("children", __name__)
 NO_CARE_PLAN_CHANGE = "none"
+PLACEMENT_TYPES = {
+    "foster": "Foster care", "residential": "Children's home", "placed_with_parents": "Placed with parents",
+    "secure": "Secure children's home", "semi_independent": "Semi-independent living", "other": "Other placement",
+}
+CEASED_REASONS = {
+    "returned_home": "Returned home to parents or relatives", "adopted": "Adopted",
+    "special_guardianship": "Special guardianship order", "child_arrangements_order": "Child arrangements order",
+    "independent_living": "Moved to independent living", "transferred": "Moved to another local authority",
+    "age_18": "Turned 18", "custody": "Sentenced to custody", "died": "Died", "other": "Another reason",
+}
+
+
+# --- who may do what: anyone else gets 404, as for a child they do not see ---
+
+def _may_report_change(who, child) -> bool:
+    return True
+
+
+def _may_record_looked_after(who, child) -> bool:
+    return who.has(roles.REVIEW_QA_MANAGER)
+
+
+def _may_record_ceased(who, child) -> bool:
+    return child.social_worker_id == who.id or who.has(roles.REVIEW_QA_MANAGER)
+
+
+def _may_bring_forward(who, child) -> bool:
+    return child.iro_id == who.id
+
+
+def _actions(who, child) -> list[tuple[str, str]]:
+    """The case page's links: (text, address), each to whom may use it while it applies to the child."""
+    offered = [("Report a significant change", ".significant_change", _may_report_change, child.looked_after),
+               ("Record that the child became looked after", ".became_looked_after", _may_record_looked_after,
+                not child.looked_after),
+               ("Record that the child ceased to be looked after", ".ceased_looked_after", _may_record_ceased,
+                child.looked_after),
+               ("Bring the next review forward", ".bring_review_forward", _may_bring_forward, child.looked_after)]
+    return [(text, url_for(endpoint, child_id=child.id)) for text, endpoint, may, applies in offered
+            if applies and may(who, child)]
 
 
 @bp.get("/children/<int:child_id>")
@@ -31,7 +73,38 @@ def child(child_id):
         return security.error_page(404)
     return render_template("child.html", child=found, holders=queries.case_holders(found),
                            episode=cases.episode(found), tasks=queries.open_tasks(who, child_id),
-                           timeline=queries.timeline(child_id))
+                           timeline=queries.timeline(child_id), actions=_actions(who, found),
+                           looked_after=queries.latest_episode(child_id), reviews=queries.reviews(child_id),
+                           record_deadlines=reviews.record_deadlines, CEASED_REASONS=CEASED_REASONS)
+
+
+def _child_for(child_id, may):
+    """The child, if this person sees them and may use this form; else None (404)."""
+    who = current_user.identity
+    found = queries.visible_child(who, child_id)
+    return found if found is not None and may(who, found) else None
+
+
+def _record_event(child, form, done: str, template: str, **page):
+    """Send the valid form as the child's event; refusals show on the fields, as the API names them."""
+    if request.method == "POST" and form.validate():
+        try:
+            cases.record_event(child.id, form.event(), actor=current_user.identity.username)
+        except InvalidData as refused:
+            for name, message in refused.errors.items():  # e.g. a date in the future
+                field = form[name] if name in form else form.date  # `type`: the child's status changed
+                field.errors.append(f"{field.label.text} {message}")
+        else:
+            flash(done, "success")
+            return redirect(url_for(".child", child_id=child.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, child=child, form=form, **page), status
+
+
+def _nothing_to_record(child, message: str):
+    """A form that no longer applies (someone recorded it first): back to the case page, saying so."""
+    flash(f"{child.name} {message}. Nothing was recorded.")
+    return redirect(url_for(".child", child_id=child.id))
 
 
 class SignificantChangeForm(FlaskForm):
@@ -65,21 +138,101 @@ class SignificantChangeForm(FlaskForm):
 
 @bp.route("/children/<int:child_id>/significant-change", methods=["GET", "POST"])
 def significant_change(child_id):
-    who = current_user.identity
-    found = queries.visible_child(who, child_id)
+    found = _child_for(child_id, _may_report_change)
     if found is None:
         return security.error_page(404)
-    form = SignificantChangeForm()
+    return _record_event(found, SignificantChangeForm(), "The significant change is recorded. The child's IRO has "
+                         "been asked to consider an early review.", "significant_change.html")
+
+
+# Codes are checked by `cases.record_event` (validate_choice=False), so the page and the API refuse alike.
+class BecameLookedAfterForm(FlaskForm):
+    date = DayMonthYearField("When did the child become looked after?",
+                             validators=[InputRequired("Enter when the child became looked after")])
+    legal_status = SelectField(
+        "Legal status", widget=GovSelect(), validate_choice=False,
+        description="V4 is a series of short breaks: the child's reviews then follow the short-break timescales.",
+        choices=[SelectChoice("", "Choose the legal status")]
+        + [SelectChoice(code, f"{code}: {LEGAL_STATUSES[code]}") for code in cases.LEGAL_STATUSES],
+        validators=[InputRequired("Choose the legal status")])
+    placement_type = RadioField(
+        "Placement", widget=GovRadioInput(), validate_choice=False,
+        choices=[SelectChoice(code, PLACEMENT_TYPES[code]) for code in cases.PLACEMENT_TYPES],
+        validators=[InputRequired("Select the kind of placement")])
+    placement_regulated = RadioField(
+        "Is the placement regulated?", widget=GovRadioInput(),
+        description="Registered with Ofsted, as foster care and children's homes are.",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validators=[InputRequired("Select whether the placement is regulated")])
+
+    def event(self) -> dict:
+        """The form as the API's `became_looked_after` event."""
+        return {"type": "became_looked_after", "date": self.date.data.isoformat(),
+                "legal_status": self.legal_status.data, "placement_type": self.placement_type.data,
+                "placement_regulated": self.placement_regulated.data == "yes"}
+
+
+@bp.route("/children/<int:child_id>/looked-after", methods=["GET", "POST"])
+def became_looked_after(child_id):
+    found = _child_for(child_id, _may_record_looked_after)
+    if found is None:
+        return security.error_page(404)
+    if found.looked_after:
+        return _nothing_to_record(found, "is already looked after")
+    return _record_event(found, BecameLookedAfterForm(), "The child is recorded as looked after. The Review and QA "
+                         "Manager has been asked to allocate an IRO.", "child_action.html",
+                         title="Record that the child became looked after", button="Record it")
+
+
+class CeasedLookedAfterForm(FlaskForm):
+    date = DayMonthYearField("When did the child stop being looked after?",
+                             validators=[InputRequired("Enter when the child stopped being looked after")])
+    reason = RadioField(
+        "Why did the child stop being looked after?", widget=GovRadioInput(), validate_choice=False,
+        choices=[SelectChoice(code, CEASED_REASONS[code]) for code in cases.CEASED_REASONS],
+        validators=[InputRequired("Select why the child stopped being looked after")])
+
+    def event(self) -> dict:
+        """The form as the API's `ceased_looked_after` event."""
+        return {"type": "ceased_looked_after", "date": self.date.data.isoformat(), "reason": self.reason.data}
+
+
+@bp.route("/children/<int:child_id>/ceased", methods=["GET", "POST"])
+def ceased_looked_after(child_id):
+    found = _child_for(child_id, _may_record_ceased)
+    if found is None:
+        return security.error_page(404)
+    if not found.looked_after:
+        return _nothing_to_record(found, "is not looked after")
+    return _record_event(found, CeasedLookedAfterForm(), "The child is recorded as no longer looked after.",
+                         "child_action.html", title="Record that the child ceased to be looked after",
+                         button="Record it")
+
+
+class BringForwardForm(FlaskForm):
+    date = DayMonthYearField("When should the review be held?", description="Today or later.",
+                             validators=[InputRequired("Enter when the review should be held")])
+    reason = TextAreaField("Why is the review needed earlier?", widget=GovTextArea(), validators=[
+        InputRequired("Enter why the review is needed earlier"),
+        Length(max=reviews.REASON_LIMIT, message=f"Use {reviews.REASON_LIMIT} characters or fewer")])
+
+
+@bp.route("/children/<int:child_id>/bring-review-forward", methods=["GET", "POST"])
+def bring_review_forward(child_id):
+    found = _child_for(child_id, _may_bring_forward)
+    if found is None:
+        return security.error_page(404)
+    form = BringForwardForm()
     if request.method == "POST" and form.validate():
         try:
-            cases.record_event(child_id, form.event(), actor=who.username)
+            reviews.bring_forward(child_id, form.date.data, form.reason.data, actor=current_user.identity.username)
         except InvalidData as refused:
-            for name, message in refused.errors.items():  # e.g. a date in the future
-                getattr(form, name, form.details).errors.append(f"{getattr(form, name, form.details).label.text} "
-                                                                f"{message}")
+            for name, message in refused.errors.items():  # the service words them for people
+                form[name].errors.append(message)
         else:
-            flash("The significant change is recorded. The child's IRO has been asked to consider an early review.",
-                  "success")
+            flash(f"The next review is brought forward to {day(form.date.data)}.", "success")
             return redirect(url_for(".child", child_id=child_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("significant_change.html", child=found, form=form), status
+    return render_template("child_action.html", child=found, form=form, title="Bring the next review forward",
+                           button="Bring the review forward",
+                           intro="The IRO may ask for a review earlier than its due date (reg 33(3))."), status

@@ -11,7 +11,8 @@ from sqlalchemy.orm import aliased
 
 from service import access
 from service.db import db
-from service.models import Child, ChildEvent, HumanTask, OutboxMessage, TaskStatus, Team, User, UserRole
+from service.models import (Child, ChildEvent, HumanTask, LookedAfterEpisode, OutboxMessage, Review, TaskStatus, Team,
+                            User, UserRole)
 from service.people import Identity
 
 from .template_helpers import EVENT_TYPES, words
@@ -89,6 +90,17 @@ def _event_title(event: ChildEvent) -> str:
     title = words(event.type, EVENT_TYPES)
     kind = event.fields.get("kind")
     return f"{title}: {words(kind).lower()}" if kind else title
+
+
+def latest_episode(child_id: int) -> LookedAfterEpisode | None:
+    """The child's current or most recent period of being looked after."""
+    return db.session.scalar(select(LookedAfterEpisode).where(LookedAfterEpisode.child_id == child_id)
+                             .order_by(LookedAfterEpisode.id.desc()).limit(1))
+
+
+def reviews(child_id: int) -> list[Review]:
+    """The child's reviews, newest first: each cycle's row is written when the cycle starts."""
+    return list(db.session.scalars(select(Review).where(Review.child_id == child_id).order_by(Review.id.desc())))
 
 
 def holders(role: str) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from service import outbox
+from service import outbox, review_figures
 from service.models import ReviewStatus
 
 from .lifecycle import Life
@@ -151,6 +151,14 @@ def test_first_months_allocation_booking_review_and_its_record(life):
     assert (episode.ceased_on, episode.reviewed_before_ceasing) == (date(2019, 10, 31), True)
     assert ("rqam", "A child ceased to be looked after without a review") not in run.notices(seen)
     assert run.reviews(child)[-1].status == ReviewStatus.CANCELLED
+
+    # what the managers' figures and the DfE return make of it
+    figures = review_figures.report(date(2019, 4, 1), date(2020, 3, 31), today=date(2019, 10, 31))
+    assert (figures.overall.reviews.held, figures.overall.reviews.on_time) == (3, 2)
+    assert (figures.overall.participation.coded, figures.overall.participation.participating) == (3, 3)
+    assert review_figures.ssda903_reviews_csv(date(2019, 4, 1), date(2020, 3, 31)).splitlines() == [
+        "CHILD,DOB,REVIEW,REVIEW_CODE", "4120389A,04/03/2012,14/05/2019,PN1", "4120389A,04/03/2012,20/08/2019,PN5",
+        "4120389A,04/03/2012,15/10/2019,PN2"]
 
 
 def test_the_december_2023_review_deadlines_skip_christmas_and_new_year(life):

@@ -3,12 +3,18 @@
 critical accessibility violations. Screenshots go to test-output/screenshots/."""
 import shutil
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from service import instances, tasks, timers
+from service.db import db
+
 from . import council
+from .lifecycle import Life
 
 ROOT = Path(__file__).parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -139,3 +145,60 @@ def test_a_social_worker_reports_a_significant_change(page, server, town):
     page.get_by_role("button", name="Report the change").click()
     assert "asked to consider an early review" in page.locator("main").inner_text()
     shot(page, "8-significant-change-reported")
+
+
+def test_the_allocation_meeting_names_an_iro_who_then_records_the_review(page, server, town, app):
+    sign_in(page, server, "rqam")
+    page.get_by_role("link", name="Allocate an IRO").first.click()
+    assert_accessible(page)
+    page.get_by_label("Ira Two").check()
+    page.get_by_role("button", name="Submit").click()
+    assert "Task completed" in page.locator("main").inner_text()
+
+    db.session.rollback()  # see what the server wrote
+    child = town.north_child if _allocated(town.north_child, "iro2") else town.south_child
+    run = Life.__new__(Life)  # the task lookups only: this council is the test town
+    booking = run.task(child, "book_review")
+    answers = {"review_date": "2027-04-20", "late_reason": "service_pressure"}
+    instances.complete_task(booking.id, tasks.checked_answers(booking, answers), actor="iro2")
+    sign_off = run.task(child, "sign_off_late_review")
+    instances.complete_task(sign_off.id, tasks.checked_answers(sign_off, {"sign_off": "approve"}), actor="rqam")
+    for spec, answers in (("record_contact", {"contact_date": "2027-04-12", "contact_method": "visit"}),
+                          ("review_report", {"report_summary": "Doing well at school."})):
+        task = run.task(child, spec)
+        instances.complete_task(task.id, tasks.checked_answers(task, answers), actor="test")
+    timers.move_clock(datetime.fromisoformat("2027-04-20T15:00:00+01:00"), actor="test")
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, server, "iro2")
+    page.get_by_role("link", name="Record the review").click()
+    assert_accessible(page)
+    shot(page, "9-record-the-review")
+    page.get_by_label("Yes, the review was held").check()
+    held = page.locator("#held_on")
+    held.get_by_label("Day").fill("20")
+    held.get_by_label("Month").fill("4")
+    held.get_by_label("Year").fill("2027")
+    page.get_by_label("Who attended").fill("The child\nSam North")
+    page.get_by_label("Child attends and speaks for themself").check()
+    first = page.get_by_role("group", name="Decision 1")
+    first.get_by_label("Decision", exact=True).fill("Referral to CAMHS")
+    first.get_by_label("Who will do it").fill("Sam North")
+    first.get_by_label("Day").fill("31")
+    first.get_by_label("Month").fill("5")
+    first.get_by_label("Year").fill("2027")
+    first.get_by_label("Starred recommendation").check()
+    page.get_by_role("button", name="Submit").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Select the category of the starred recommendation" in summary
+    assert_accessible(page)
+    page.get_by_role("group", name="Decision 1").get_by_label("Category").select_option("accessing_resources")
+    page.get_by_role("button", name="Submit").click()
+    assert "Task completed" in page.locator("main").inner_text()
+    assert "Send the decisions to the social worker, team manager and ISM" in page.locator("main").inner_text()
+
+
+def _allocated(child_id, username):
+    from service.models import Child, User
+    child = db.session.get(Child, child_id)
+    return child.iro_id == db.session.scalar(select(User.id).where(User.username == username))

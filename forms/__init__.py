@@ -86,13 +86,10 @@ def form_for(form_key: str | None, formdata=None, data: dict | None = None, api:
 
 
 def with_answers(form_key: str | None, answers: dict, context=None) -> TaskForm:
-    """A page's form showing saved answers (JSON values, as drafts keep them)."""
-    form = form_for(form_key, context=context)
-    for name, value in answers.items():
-        if name in form and not isinstance(form[name], FieldList):
-            form[name].data = date.fromisoformat(value) if value and isinstance(form[name], DateField) else value
-        elif name in form and isinstance(value, list):
-            form[name].process(None, data=value)
+    """A page's form showing saved answers (JSON values, as drafts keep them), as if posted again."""
+    form_class = FORMS.get(form_key) or TaskForm
+    form = form_class(formdata=_formdata(form_class, answers) if answers else None)
+    form.prepare(context)
     return form
 
 

@@ -257,3 +257,9 @@ class RagNotification(TaskForm):
                             choices=[SelectChoice("red", "Red"), SelectChoice("amber", "Amber"),
                                      SelectChoice("green", "Green")], widget=GovRadioInput())
     rag_summary = _long_text("Why this grade", "Say why you gave this grade")
+
+    def prepare(self, context) -> None:
+        super().prepare(context)
+        if context is not None and context.data.get("report_missing"):
+            self.rag_status.description = ("The social worker's report for this review was missing: an Amber "
+                                           "criterion of the RAG notification.")

@@ -63,3 +63,35 @@ def token_page(client, task_id):
     page = client.get(f"/tasks/{task_id}").text
     assert token(page)
     return page
+
+
+def test_a_draft_of_the_review_keeps_its_decision_rows(life):
+    run, child, client = life
+    run.do(child, "allocate", iro="iro1")
+    sign_in(client, "iro1")
+    task = run.task(child, "book_review")
+    page = client.get(f"/tasks/{task.id}").text
+    run.do(child, "book_review", review_date="2024-02-01")
+    run.do(child, "record_contact", contact_date="2024-01-08", contact_method="visit")
+    run.do(child, "review_report", report_summary="Fine.")
+    task = run.task(child, "hold_review")
+    page = client.get(f"/tasks/{task.id}").text
+    draft = {"outcome": "held", "attendees": "Alex", "decisions-0-text": "School place",
+             "decisions-0-owner": "Sam North", "decisions-0-due": ["01", "03", "2024"], "action": "draft",
+             "csrf_token": token(page)}
+    assert client.post(f"/tasks/{task.id}", data=draft).status_code == 302
+    again = client.get(f"/tasks/{task.id}").text
+    assert 'value="School place"' in again and 'value="2024"' in again and "Decision 8" in again
+
+
+def test_a_missing_report_is_put_before_the_iro_grading_the_care_plan(life):
+    run, child, client = life
+    run.do(child, "allocate", iro="iro1")
+    run.do(child, "book_review", review_date="2024-02-01")
+    run.do(child, "record_contact", contact_date="2024-01-08", contact_method="visit")
+    run.on("2024-02-01", hour=15)  # no report by the meeting day
+    run.do(child, "hold_review", outcome="held", held_on="2024-02-01", attendees="Alex", participation_code="PN1",
+           decisions=[{"text": "Chase the report", "owner": "Team Manager", "due": "2024-02-08"}])
+    sign_in(client, "iro1")
+    page = client.get(f"/tasks/{run.task(child, 'grade_care_plan').id}").text
+    assert "The social worker&#39;s report for this review was missing" in page

@@ -95,6 +95,12 @@ def _ids(value):
     return value
 
 
+def _whole_number(value):
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 1000:
+        raise ValueError("give a whole number from 1")
+    return value
+
+
 def _nullable(check):
     def maybe(value):
         return None if value is None else check(value)
@@ -125,6 +131,8 @@ EVENT_FIELDS = {
     "cp_plan_ended": {"reason": (True, _one_of(CP_ENDED_REASONS))},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
+TAKE_ON_FIELDS = {"date": (True, _past_date), **EVENT_FIELDS["became_looked_after"], "iro": (True, _text),
+                  "next_review_number": (True, _whole_number), "next_review_due": (True, _date)}
 
 
 def check_fields(body, fields: dict) -> dict:
@@ -204,19 +212,40 @@ def record_event(child_id: int, body: dict, *, actor: str) -> Recorded:
         raise InvalidData(f"type: {message}", {"type": message})
     fields = check_fields({k: v for k, v in body.items() if k != "type"},
                           {"date": (True, _past_date), **EVENT_FIELDS[kind]})
-    changes = _status_changes(child, kind, fields)
+    return _record(child, kind, fields["date"], body, _status_changes(child, kind, fields), kind, actor)
+
+
+def take_on(child_id: int, body: dict, *, actor: str) -> Recorded:
+    """A child already looked after when the council starts using the service, or transferred
+    in: the episode starts with the child's IRO and next review, not with an allocation.
+
+    The body is a `became_looked_after` event (its real, older date) plus `iro`,
+    `next_review_number` and `next_review_due`; it is recorded as that event.
+    """
+    child = db.session.get(Child, child_id)
+    if child is None:
+        raise NotFound(f"child {child_id} does not exist")
+    fields = check_fields(body, TAKE_ON_FIELDS)
+    if _holder_of(fields["iro"], roles.IRO) is None:
+        raise InvalidData("iro: no IRO with this username", {"iro": "no IRO with this username"})
+    changes = _status_changes(child, "became_looked_after", fields)
+    return _record(child, "became_looked_after", fields["date"], body, changes, "already_looked_after", actor)
+
+
+def _record(child, kind, day, body, changes, message_name, actor) -> Recorded:
+    """The event on the child, the child's new status and the process it starts or resumes: one unit."""
     stored = {k: v for k, v in body.items() if k not in ("type", "date")}
     with UnitOfWork(actor) as uow:
         if changes:
             uow.connection.execute(update(_children).where(_children.c.id == child.id).values(**changes))
         event_id = uow.connection.execute(insert(_events).values(
-            child_id=child.id, type=kind, date=fields["date"], fields=stored, reported_by=actor,
+            child_id=child.id, type=kind, date=day, fields=stored, reported_by=actor,
             received_at=uow.now, instance_ids=[]).returning(_events.c.id)).scalar_one()
         uow.audit(f"event_{kind}", child_id=str(child.id), event_id=event_id)
         touched = []
-        if specs.processes_started_by(kind) or _waits_for(uow.connection, kind, child.id):
+        if specs.processes_started_by(message_name) or _waits_for(uow.connection, message_name, child.id):
             payload = {"event_id": event_id, "date": body["date"], **stored, **_facts_for(uow.connection, kind, child)}
-            touched = uow.route(uow.engine.message(kind, payload), child_id=str(child.id))
+            touched = uow.route(uow.engine.message(message_name, payload), child_id=str(child.id))
             uow.connection.execute(update(_events).where(_events.c.id == event_id).values(instance_ids=touched))
     return Recorded(event_id, touched)
 

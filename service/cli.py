@@ -1,11 +1,14 @@
-"""Command-line tools: `flask --app run.py clock ...`, `specs load`, `outbox deliver`."""
+"""Command-line tools: `flask --app run.py clock ...`, `specs load`, `outbox deliver`, `take-on`."""
+import csv
 from datetime import datetime, timedelta
 
 import click
 from flask import current_app
+from sqlalchemy import select
 
-from . import clock, demo, outbox, people, roles, specs, timers, tokens
+from . import cases, clock, demo, outbox, people, roles, specs, timers, tokens
 from .db import db
+from .models import Child
 from .errors import ServiceError
 
 
@@ -17,6 +20,7 @@ def register(app):
     app.cli.add_command(create_user)
     app.cli.add_command(grant_role)
     app.cli.add_command(create_token)
+    app.cli.add_command(take_on)
     app.cli.add_command(demo.demo_group)
 
 
@@ -138,3 +142,41 @@ def create_token(name):
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(token)
+
+
+TAKE_ON_COLUMNS = ("case_number", "date", "legal_status", "placement_type", "placement_regulated", "iro",
+                   "next_review_number", "next_review_due")
+
+
+@click.command("take-on")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+def take_on(csv_file):
+    """Take on children already looked after when the service starts (or transferred in).
+
+    CSV_FILE has the columns case_number, date (when the child became looked after),
+    legal_status, placement_type, placement_regulated (yes/no), iro (username),
+    next_review_number and next_review_due (YYYY-MM-DD). The children must exist. Each
+    row is its own transaction; a refused row is reported with its line and skipped.
+    """
+    reader = csv.DictReader(csv_file)
+    missing = [c for c in TAKE_ON_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise click.ClickException(f"the file has no column {', '.join(missing)}")
+    taken = 0
+    for line, row in enumerate(reader, start=2):
+        child_id = db.session.scalar(select(Child.id).where(Child.case_number == row["case_number"]))
+        if child_id is None:
+            click.echo(f"line {line}: no child with case number {row['case_number']!r}", err=True)
+            continue
+        body = {"date": row["date"], "legal_status": row["legal_status"], "placement_type": row["placement_type"],
+                "placement_regulated": row["placement_regulated"].strip().lower() in ("yes", "true", "y", "1"),
+                "iro": row["iro"], "next_review_due": row["next_review_due"],
+                "next_review_number": int(row["next_review_number"]) if row["next_review_number"].isdigit()
+                else row["next_review_number"]}
+        try:
+            cases.take_on(child_id, body, actor="cli")
+            taken += 1
+        except ServiceError as refused:
+            db.session.rollback()
+            click.echo(f"line {line}: {refused}", err=True)
+    click.echo(f"{taken} child(ren) taken on")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from service import cases, clock, instances, load_shipped_specs, tasks
 from service.db import db
-from service.models import HumanTask, LookedAfterEpisode, OutboxMessage, Review, TaskStatus
+from service.models import HumanTask, LookedAfterEpisode, OutboxMessage, ProcessInstance, Review, TaskStatus
 
 from . import council
 from .harness import Harness
@@ -93,6 +93,9 @@ class Life(Harness):
 
     def last_notice_id(self) -> int:
         return db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0
+
+    def instances_of(self, child_id) -> list[int]:
+        return db.session.scalars(select(ProcessInstance.id).where(ProcessInstance.child_id == str(child_id))).all()
 
     def task_status(self, task_id) -> TaskStatus:
         return db.session.get(HumanTask, task_id).status

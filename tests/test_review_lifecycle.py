@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from service import outbox, review_figures
+from service import cases, outbox, review_figures
+from service.errors import InvalidData
 from service.models import ReviewStatus
 
 from .lifecycle import Life
@@ -279,3 +280,44 @@ def test_each_reminder_and_overdue_notice_reaches_the_smtp_server_exactly_once(a
         ("iro1@council.example", "Reminder: book review 1 by 2019-05-13"),
         ("rqam@council.example", "Overdue: review 1 is not booked"),
     ])
+
+
+def test_a_child_already_looked_after_at_go_live_starts_with_their_iro_and_next_review(life):
+    run = life("2024-01-07")
+    child = run.child()
+    run.on("2024-01-08")
+    taken_on = {"date": "2019-06-03", "legal_status": "C2", "placement_type": "foster", "placement_regulated": True,
+                "iro": "iro2", "next_review_number": 9, "next_review_due": "2024-03-15"}
+    with pytest.raises(InvalidData) as refused:
+        cases.take_on(child, {**taken_on, "iro": "sw.north", "next_review_number": 0}, actor="test")
+    assert refused.value.errors == {"next_review_number": "give a whole number from 1"}
+    with pytest.raises(InvalidData) as refused:
+        cases.take_on(child, {**taken_on, "iro": "sw.north"}, actor="test")
+    assert refused.value.errors == {"iro": "no IRO with this username"}
+    assert run.instances_of(child) == []
+
+    cases.take_on(child, taken_on, actor="test")
+    run.step()
+    episode = run.episode(child)
+    assert (episode.started_on, episode.allocation_due, episode.iro_id is not None) == (date(2019, 6, 3), None, True)
+    [review] = run.reviews(child)
+    assert (review.number, review.due_date, review.status) == (9, date(2024, 3, 15), ReviewStatus.DUE)
+    booking = run.task(child, "book_review")
+    assert (booking.assignee, booking.due_at.date()) == ("iro2", date(2024, 1, 22))  # within 10 WD of today
+    assert run.open_specs(child) == ["book_review"]
+
+
+def test_take_on_from_a_csv_file_reports_each_refused_line(life, tmp_path):
+    run = life("2024-01-07")
+    first, second = run.child(), run.child(name="Bo South", case_number="43235", team="South", worker="sw.south")
+    run.on("2024-01-08")
+    path = tmp_path / "take-on.csv"
+    path.write_text("case_number,date,legal_status,placement_type,placement_regulated,iro,next_review_number,"
+                    "next_review_due\n4120389A,2019-06-03,C2,foster,yes,iro1,9,2024-03-15\n"
+                    "43235,2019-06-03,XX,foster,no,iro2,3,2024-02-01\n99999,2019-06-03,C2,foster,no,iro2,3,2024-02-01\n")
+    result = run.app.test_cli_runner().invoke(args=["take-on", str(path)])
+    assert "1 child(ren) taken on" in result.output
+    assert "line 3: legal_status: must be one of" in result.output
+    assert "line 4: no child with case number '99999'" in result.output
+    run.step()
+    assert run.reviews(first)[0].number == 9 and run.reviews(second) == []

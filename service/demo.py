@@ -1,5 +1,6 @@
-"""The demo council: a council the size of Coventry in July 2012 (the seed report), so
-that `make run` opens on a service with real-looking work in it.
+"""The demo council: a council the size of Coventry in July 2012 (the seed report), whose
+looked-after work stands at realistic stages, so that `make run` opens on a service with
+real-looking work in it.
 
 It loads only in demo and test mode, and only into a database without users.
 The figures come from service/demo_data/ (copied from the seed's data):
@@ -17,32 +18,79 @@ Teams sit in four service areas (the report names no areas; these are ours):
 Looked-after children are spread over the teams roughly as the RAG notifications by
 team (3.4.9); short breaks are mostly CDT's, child protection plans the locality teams'.
 
-Children and their events go through cases.create_child and cases.record_event, as
-the API's do. 120 significant changes from the last three weeks start their
-process; timers that fell due have fired and a third of the IROs' decisions are made,
-so worklists hold fresh, reminded, overdue and finished work. Names are invented and
-drawn from random.Random(2012): every load gives the same people and children, with
-dates counted back from the clock's today. Every demo user's password is `demo`.
+Everything is produced by the shipped diagrams, driven through the public service calls
+the API and the pages use: children and events through `cases`, every task completed
+through `tasks.checked_answers` (its own form's rules, dates against the application
+clock) and `instances.complete_task`, and the clock through `clock.start_at` and
+`timers.move_clock`, so reminders and overdue notices fire as they would have. Nothing
+writes to the process tables or sets a child's IRO by hand.
+
+The replay. The service "went live" WINDOW_WEEKS weeks ago: the clock starts at 09:00 on
+that day (`clock.start_at`, on the empty database) and moves forward a day at a time to
+the real now, so the app's clock is never left in the past.
+- Go-live day: the 618 children already looked after are taken on (`cases.take_on`, the
+  episode diagram's "already looked after" start) with the real date they became looked
+  after, their caseload IRO and their next review, numbered from how long they have been
+  looked after. Their IROs book those reviews over the first two weeks, each on or before
+  its due date. For REVIEWED_IN_WINDOW of them (SHORT_BREAKS_REVIEWED on short breaks),
+  spread over every IRO and team, that review falls in the window: it is held, its
+  record steps follow and the next one is booked. The others' reviews are due after
+  today, within NEXT_REVIEW_WITHIN_DAYS, the contact and the report done where the day
+  is near. Every review of about 450 children due in 20 weeks would take minutes to
+  replay: this subset gives the histories and the figures at a fraction of the cost.
+- ENTRANTS of the 668 (SHORT_BREAK_ENTRANTS on short breaks) come into care during the
+  window, spread the same way. Allocation within 0-4 WD (LATE_ALLOCATIONS_WD: two
+  late); their first review booked and held, then the next one booked (and held too for
+  the earliest).
+- Reviews held in the window (about 130) have a few bookings after the due date with a
+  reason and the manager's sign-off (one refused and rebooked), a few adjournments, a few
+  reports missing on the day, participation codes by the age rule (90% participating),
+  decisions with starred recommendations (most confirmed done by the social worker), the
+  RAG grade, and the record steps mostly on time with a few missed. Reviews on time come
+  out near the seed's 92%.
+- LEAVERS: four more children come into care in the window and cease to be: three within
+  20 WD of a review, one before any review (which flags the Review and QA Manager).
+- 120 significant changes from the last three weeks (more of them recent) are reported
+  on their day, about children whose IRO is named; the IROs decide most within the 2 WD,
+  some late, some not yet; a few convene an early review, only where that brings the
+  next review forward within its timescale (EARLY_REVIEW_CHANGE surely does). Three carry
+  a care-plan change (protocol 3.6.3): one endorsed by a review held since and then made
+  by the social worker, two still waiting for their review.
+- A week before today everyone reads their notifications in the app; the later ones are
+  unread. All of them stay queued for e-mail, as the diagrams raised them.
+Each task's day is drawn when it first appears (from its due date); the answers are
+drawn on that day. Names are invented; everything comes from random.Random(2012), so
+every load on the same day gives the same council, dates counted back from today.
+Loading takes under a minute on a quiet machine (`Summary.seconds`; logged and printed):
+SQLite commits run with synchronous=NORMAL while it loads, and the app's connections go
+back to FULL after.
+Every demo user's password is `demo`.
 """
 import csv
+import logging
 import math
 import random
+import time as timing
+from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select
 from werkzeug.security import generate_password_hash
 
-import forms
+from forms.review import ADJOURNED, HELD
 from forms.significant_change import CONVENE, NO_REVIEW
 
-from . import calendar, cases, clock, people, roles, specs, tasks, timers
+from . import calendar, cases, clock, instances, notifications, participation, people, roles, specs, tasks, timers
 from .db import db
-from .errors import ServiceError
-from .models import Child, HumanTask, TaskStatus, User, UserRole
+from .errors import ClockError, InvalidData, ServiceError
+from .models import Child, HumanTask, OutboxMessage, Review, ReviewStatus, TaskStatus, User, UserRole
+
+log = logging.getLogger(__name__)
 
 DATA = Path(__file__).parent / "demo_data"
 PASSWORD = "demo"
@@ -68,7 +116,35 @@ SERVICE_WIDE = (
     ("ad", roles.ASSISTANT_DIRECTOR), ("director", roles.DIRECTOR), ("ceo", roles.CHIEF_EXECUTIVE),
     ("complaints", roles.COMPLAINTS_OFFICER), ("minutes", roles.MINUTE_TAKER), ("owner", roles.PROCESS_OWNER),
 )
-SIGNIFICANT_CHANGES = 120
+RQAM = "rqam"
+
+# --- the replay (see the module docstring) ---
+WINDOW_WEEKS = 20  # go-live: the clock starts this many weeks before today
+ENTRANTS = 50  # of the 668 looked-after children, those who come into care during the window
+SHORT_BREAK_ENTRANTS = 4  # of the entrants, on a series of short breaks (V4)
+REVIEWED_IN_WINDOW = 72  # of the children taken on at go-live, those whose next review falls in the window
+SHORT_BREAKS_REVIEWED = 6  # of them, on a series of short breaks
+LATE_ALLOCATIONS_WD = (6, 7)  # two entrants whose IRO is named after the 5 WD
+ALLOCATION_WD = {0: 20, 1: 30, 2: 25, 3: 15, 4: 10}  # working days from coming into care to the IRO
+LEAVERS = (("returned_home", True), ("special_guardianship", True), ("age_18", True), ("returned_home", False))
+NEXT_REVIEW_WITHIN_DAYS = 182  # the others taken on: their next review due after today, within 6 months
+SIGNIFICANT_CHANGES = 120  # in the last three weeks, CARE_PLAN_CHANGES and EARLY_REVIEW_CHANGE among them
+EARLY_REVIEW_CHANGE = ("missing_over_3_days", 12)  # kind, days ago: its IRO convenes an early review
+# how often things go otherwise than to plan. The shares the review figures show are dealt
+# like cards (each block of draws holds exactly these counts, shuffled), so that a hundred
+# reviews keep them; the others are drawn at random.
+LATE_BOOKING = {True: 1, False: 24}  # a review booked after its due date (a reason, and the manager's sign-off)
+ADJOURNING = {True: 1, False: 24}  # a review adjourned to a new date (once)
+LATE_BOOKING_TASK = 0.04  # the booking itself done after its deadline
+REPORT_MISSING = 0.07  # the social worker's report never comes: noted missing on the meeting day
+REPORT_LATE = 0.08
+STEP_LATE = {"send_decisions": 0.05, "circulate_decisions": 0.05, "complete_record": 0.07,
+             "distribute_record": 0.06}
+STARRED_SHARE, SECOND_STARRED = 0.3, 0.05  # reviews with a starred recommendation, and with two
+STARRED_NOT_YET = 0.25  # starred recommendations the social worker has not confirmed (yet)
+RECORDED_LATER_WD = {0: 70, 1: 25, 2: 5}  # the review is recorded on its day, or a day or two later
+CHANGE_DECIDED = {"on_time": 65, "late": 15, "not_yet": 20}
+EARLY_REVIEW_SHARE = 0.15  # decisions that convene an early review, where one can be brought forward
 
 # SSDA903 codes within each group of lac_ethnicity_2012.csv, with rough weights
 ETHNICITIES = {
@@ -135,16 +211,85 @@ REASONS = {
     NO_REVIEW: ("The social worker has acted on the change and the care plan still meets the child's needs.",
                 "Discussed with the social worker; the next review will consider the change."),
 }
+CARE_PLAN_CHANGES = (  # (kind, circumstance, description, whether its review is held in the window)
+    ("unplanned_placement_change", "unplanned_move_disrupting_education",
+     "Move to foster carers across the city, which means a change of school.", True),
+    ("change_of_placement", "regulated_to_unregulated_before_18",
+     "Move to semi-independent accommodation before the 18th birthday.", False),
+    ("change_of_placement", "move_from_settled_residential",
+     "Move from the residential home, where the placement is settled, to foster carers.", False),
+)
+
+# SSDA903 participation codes of a child of 4 or over, dealt 20 at a time: 90% participating (4.4)
+PARTICIPATION = {"PN1": 10, "PN2": 1, "PN3": 1, "PN4": 1, "PN5": 5, "PN6": 1, "PN7": 1}
+ATTENDS = ("PN1", "PN2", "PN3", "PN4")
+CONTACT_METHODS = {"visit": 55, "phone": 20, "written": 10, "advocate": 15}
+RAG = {"green": 595, "amber": 294, "red": 111}  # 2011/12 totals (3.4.9): 756, 374, 141 of 1271
+LATE_REASONS = {"stakeholder_unavailable": 45, "service_pressure": 25, "iro_miscalculation": 15, "other": 15}
+LATE_DETAILS = "The only date the child's school and the foster carers could both make."
+REFUSED_SIGN_OFF = "Please book within the timescale: the carers have offered an earlier date."
+REPORTS = (
+    "Settled in placement; school attendance {n}%. Contact with family is going well.",
+    "Placement stable. Health assessment done; dental check due. Attendance {n}%.",
+    "Some difficulties at school this term (attendance {n}%); the carers and school are working together.",
+    "Making good progress; enjoys football club. Wants more contact with their brother.",
+    "The plan is for permanence with the current carers; the assessment is under way.",
+)
+DECISIONS = (  # text, who does it, the category when starred
+    ("Carry out statutory visits to the placement at least every six weeks", "Social worker", None),
+    ("Hold a personal education plan meeting this term", "Designated teacher", None),
+    ("Complete the annual health assessment", "Looked-after children's nurse", None),
+    ("Begin life story work with the child", "Social worker", None),
+    ("Keep supervised family time fortnightly and look at it again at the next review", "Social worker", None),
+    ("Arrange a dental check-up", "Carer", None),
+    ("Offer an advocate for the next review", "IRO", None),
+    ("Update the placement plan with the new school arrangements", "Social worker", None),
+)
+STARRED = (
+    ("Refer to CAMHS for an assessment of emotional well-being", "Social worker", "accessing_resources"),
+    ("Present the permanence plan to the permanence panel", "Team manager", "care_plan_action"),
+    ("Complete the assessment of the brothers and sisters living together", "Social worker", "care_plan_action"),
+    ("Bring the overdue statutory visits and case records up to date", "Team manager", "poor_practice"),
+    ("Secure funding for one-to-one tuition in school", "Team manager", "accessing_resources"),
+)
+PATHWAY_DECISION = ("Complete the pathway plan with the young person", "Personal adviser", None)
+SHORT_BREAK_DECISION = ("Review the short-break plan and overnight stays with the family", "Social worker", None)
+CARERS = {"foster": "Foster carer", "residential": "Residential key worker", "placed_with_parents": "Parent",
+          "semi_independent": "Support worker", "secure": "Unit key worker", "other": "Carer"}
+RAG_SUMMARIES = {
+    "green": "The care plan meets the child's needs and its actions are on track.",
+    "amber": "The care plan is mostly in place; the health assessment and the PEP are overdue.",
+    "red": "The care plan has not been updated since the placement changed, and visits are overdue.",
+}
+ADJOURN_REASONS = (
+    "The social worker's report and the health assessment were not ready.",
+    "The child's mother could not attend and asked for a new date.",
+    "The child was unwell on the day.",
+)
+STARRED_NOTES = ("Done: the referral was accepted and the first appointment booked.",
+                 "Done and recorded on the case file.", "Agreed at the panel last week.")
+CARE_PLAN_NOTES = "The care plan changed as the review endorsed; the move took place as planned."
 
 
 @dataclass
 class _Case:
-    """A child to create: the team, the episode, and who holds the case."""
+    """A child to create, when, and what happens to them."""
 
     team: str
     episode: str
     iro: str = ""
     worker: str = ""
+    kind: str = "cp"  # cp (a plan since before go-live), taken_on (looked after since before go-live),
+    # entrant (comes into care in the window) or leaver (comes into care and leaves it in the window)
+    body: dict | None = None  # for cases.create_child
+    event: dict | None = None  # the event that opens the episode, with its date
+    arrives: date | None = None  # the replay day the child and the event are reported
+    allocation_wd: int = 0  # entrants: working days from coming into care to the IRO
+    take_on: dict | None = None  # taken on: their IRO and next review (for cases.take_on)
+    reviewed: bool = True  # taken on: their next review falls in the window; leavers: reviewed before leaving
+    early: bool = False  # entrants who come into care early enough for a review in the window
+    leaves: str | None = None  # leavers: the reason they cease to be looked after (reviewed first or not)
+    child_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -166,12 +311,17 @@ class Summary:
     open_tasks: int
     overdue_tasks: int
     completed_tasks: int
+    reviews_held: int = 0
+    reviews_on_time: int = 0
+    seconds: float = 0.0
 
     def __str__(self):
-        return (f"demo council loaded\n"
+        on_time = f", {100 * self.reviews_on_time / self.reviews_held:.0f}% on time" if self.reviews_held else ""
+        return (f"demo council loaded in {self.seconds:.0f} s\n"
                 f"  users: {self.users}, {self.iros} of them IROs\n"
                 f"  children: {self.looked_after} looked after ({self.short_breaks} on short breaks), "
                 f"{self.cp_plans} on child protection plans\n"
+                f"  reviews held in the last {WINDOW_WEEKS} weeks: {self.reviews_held}{on_time}\n"
                 f"  tasks: {self.open_tasks} open ({self.overdue_tasks} overdue), {self.completed_tasks} completed")
 
 
@@ -182,14 +332,25 @@ def load() -> Summary:
         raise ServiceError(f"demo data loads only in demo or test mode, and IRO_MODE is {mode}")
     if _has_users():
         raise ServiceError("the database already has users; demo data loads only into an empty database")
+    began = timing.perf_counter()
     specs.load_directory(current_app.config["BPMN_DIR"])  # the processes the events start
     db.session.commit()
     rng = random.Random(2012)
-    today = clock.now().date()
-    ids = _people(rng)
-    looked_after = _children(rng, today, _allocate(rng), ids)
-    _significant_changes(rng, today, looked_after, ids)
-    return summary()
+    today = calendar.london_date(clock.real_now())
+    go_live = go_live_for(today)
+    with _quick_commits():
+        try:
+            clock.start_at(_at_nine(go_live), mode)
+            db.session.commit()
+        except ClockError:
+            db.session.rollback()
+            raise ServiceError("the demo replays its last months from an earlier clock, which needs a database "
+                               "where no process has run") from None
+        _people(rng)
+        _Replay(rng, today, go_live, _council(rng, today, go_live)).run()
+    result = summary(seconds=timing.perf_counter() - began)
+    log.info("demo council loaded in %.1f s", result.seconds)
+    return result
 
 
 def load_if_empty(app) -> None:
@@ -201,6 +362,60 @@ def load_if_empty(app) -> None:
 
 def _has_users() -> bool:
     return db.session.scalar(select(User.id).limit(1)) is not None
+
+
+@contextmanager
+def _quick_commits():
+    """SQLite: commit without waiting for the disk while the demo loads (WAL with
+    synchronous=NORMAL: a power cut may lose the last commits, never corrupt the file;
+    a half-loaded demo is deleted anyway). The pool is emptied after, so the app's own
+    connections open again with synchronous=FULL (service.db)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+
+    def relax(dbapi_connection, _record, _proxy):
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+    event.listen(engine, "checkout", relax)
+    try:
+        yield
+    finally:
+        event.remove(engine, "checkout", relax)
+        db.session.remove()
+        engine.dispose()
+
+
+def go_live_for(today: date) -> date:
+    """The day the demo's replay starts: WINDOW_WEEKS before today (the next working day)."""
+    return _working_day_on_or_after(today - timedelta(weeks=WINDOW_WEEKS))
+
+
+def _real_time() -> datetime:
+    """Where the replay leaves the clock: real time, a tenth of a second on, so that the offset
+    is zero or just above it (the moments spent moving the clock would leave it just behind)."""
+    return clock.real_now() + timedelta(milliseconds=100)
+
+
+def _at_nine(day: date) -> datetime:
+    return datetime.combine(day, time(9), tzinfo=calendar.LONDON)
+
+
+def _working_day_on_or_after(day: date) -> date:
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _working_day_on_or_before(day: date) -> date:
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _add_wd(day: date, n: int) -> date:
+    return calendar.add_working_days(day, n)
 
 
 def _accounts() -> list[_Account]:
@@ -278,35 +493,133 @@ def _allocate(rng) -> list[_Case]:
     return all_cases
 
 
-def _children(rng, today: date, all_cases: list[_Case], ids: dict) -> list[tuple[int, str]]:
-    """Create the children and the events that opened their episodes; then allocate the
-    IROs of looked-after children (there is no allocation process yet).
-    Returns (child id, IRO username) of the looked-after children."""
-    groups = {row["ethnicity"]: int(row["children"]) for row in _read("lac_ethnicity_2012.csv")}
-    case_numbers = set()
-    looked_after = []
+def _spread(rng, candidates: list[_Case], count: int) -> list[_Case]:
+    """`count` of the candidates: each IRO's share follows their caseload, and each pick
+    comes from the team with the fewest so far for its size, so that every IRO and every
+    team has some. The first of each IRO and of each team is marked early."""
+    by_iro, per_team, team_size = defaultdict(list), defaultdict(int), defaultdict(int)
+    for case in candidates:
+        by_iro[case.iro].append(case)
+        team_size[case.team] += 1
+    chosen, counted = [], 0
+    for iro in sorted(by_iro):
+        theirs = by_iro[iro]
+        share = round(count * (counted + len(theirs)) / len(candidates)) - round(count * counted / len(candidates))
+        counted += len(theirs)
+        rng.shuffle(theirs)
+        for number in range(share):
+            pick = min(theirs, key=lambda c: per_team[c.team] / team_size[c.team])
+            theirs.remove(pick)
+            pick.early = number == 0 or not per_team[pick.team]
+            per_team[pick.team] += 1
+            chosen.append(pick)
+    return chosen
+
+
+def _choose(rng, all_cases: list[_Case]) -> None:
+    """Which looked-after children come into care during the window (entrants), and which
+    of those taken on at go-live have their next review in the window."""
+    looked_after = [c for c in all_cases if c.episode != "cp_plan"]
+    short_breaks = [c for c in looked_after if c.episode == "short_breaks"]
+    for case in looked_after:
+        case.kind, case.reviewed = "taken_on", False
+    for case in rng.sample(short_breaks, SHORT_BREAK_ENTRANTS):
+        case.kind, case.early = "entrant", True  # a short-break review is due 3 months on
+    for case in _spread(rng, [c for c in looked_after if c.episode == "looked_after"],
+                        ENTRANTS - SHORT_BREAK_ENTRANTS):
+        case.kind = "entrant"
+    entrants = [c for c in looked_after if c.kind == "entrant"]
+    late = rng.sample(entrants, len(LATE_ALLOCATIONS_WD))
+    for case in entrants:
+        case.allocation_wd = LATE_ALLOCATIONS_WD[late.index(case)] if case in late else _pick(rng, ALLOCATION_WD)
+    taken_on = [c for c in looked_after if c.kind == "taken_on"]
+    for case in rng.sample([c for c in taken_on if c.episode == "short_breaks"], SHORT_BREAKS_REVIEWED):
+        case.reviewed = True
+    for case in _spread(rng, [c for c in taken_on if c.episode == "looked_after"],
+                        REVIEWED_IN_WINDOW - SHORT_BREAKS_REVIEWED):
+        case.reviewed = True
+
+
+def _leavers(rng, all_cases: list[_Case]) -> list[_Case]:
+    """Extra children who come into care and leave it during the window, each with the
+    social worker of their team who holds fewest cases."""
+    iros = sorted({c.iro for c in all_cases if c.episode != "cp_plan"})
+    held = defaultdict(int)
     for case in all_cases:
-        age_days = rng.randint(_youngest(case) * 365 + 60, 17 * 365 + 360)
+        held[case.worker] += 1
+    leavers = []
+    for (reason, reviewed), team in zip(LEAVERS, rng.sample(["LAC", "NE", "NW", "South", "15+"], len(LEAVERS))):
+        worker = min(sorted({c.worker for c in all_cases if c.team == team}), key=lambda w: held[w])
+        held[worker] += 1
+        leavers.append(_Case(team, "looked_after", rng.choice(iros), worker, kind="leaver", leaves=reason,
+                             reviewed=reviewed, allocation_wd=_pick(rng, ALLOCATION_WD)))
+    return leavers
+
+
+def _council(rng, today: date, go_live: date) -> list[_Case]:
+    """Every child, drawn in full before the replay: who they are, their episode's event
+    and the day it is reported."""
+    all_cases = _allocate(rng)
+    _choose(rng, all_cases)
+    all_cases += _leavers(rng, all_cases)
+    groups = {row["ethnicity"]: int(row["children"]) for row in _read("lac_ethnicity_2012.csv")}
+    window = (today - go_live).days
+    last_working_day = _working_day_on_or_before(today)
+    case_numbers = set()
+    for case in all_cases:
+        youngest = 17 if case.leaves == "age_18" else _youngest(case)
+        started = None
+        if case.episode == "cp_plan":
+            age_days = rng.randint(youngest * 365 + 60, 17 * 365 + 360)
+        elif case.kind == "taken_on":  # looked after since before go-live
+            age_days = rng.randint(max(youngest * 365 + 60, window + 30), 17 * 365 + 360)
+        else:  # comes into care in the window; early enough for what must happen in it
+            latest = window - 1
+            if (case.kind == "leaver" and case.reviewed) or case.episode == "short_breaks":
+                latest = window * 2 // 5  # a review (3 months on, for short breaks) and leaving care
+            elif case.early:
+                latest = window * 3 // 5
+            elif case.kind == "leaver" or case.allocation_wd > 4:
+                latest = window - 21
+            started = min(go_live + timedelta(days=rng.randint(0, latest)), last_working_day)
+            age_days = rng.randint(max(youngest * 365 + 60, (today - started).days + 1), 17 * 365 + 360)
         group = _pick(rng, {g: n for g, n in groups.items() if case.team != "UAS" or g in UAS_GROUPS})
         gender = rng.choice("MF")
-        child = cases.create_child({
-            "case_number": _case_number(rng, case_numbers), "dob": (today - timedelta(days=age_days)).isoformat(),
+        dob = today - timedelta(days=age_days)
+        case.body = {
+            "case_number": _case_number(rng, case_numbers), "dob": dob.isoformat(),
             "name": f"{rng.choice(FIRST_NAMES[group][0 if gender == 'M' else 1])} {_surname(rng)}", "gender": gender,
             "ethnicity": _pick(rng, ETHNICITIES[group]), "team": case.team, "social_worker": case.worker,
-        }, actor=ACTOR)
+        }
         if case.episode == "cp_plan":
             started = today - timedelta(days=rng.randint(14, min(age_days, 700)))
-            event = {"type": "cp_plan_started", "category": _pick(rng, CP_CATEGORIES), "iro": case.iro}
+            case.event = {"type": "cp_plan_started", "category": _pick(rng, CP_CATEGORIES), "iro": case.iro}
         else:
-            started = today - timedelta(days=rng.randint(30, min(age_days, 6 * 365)))
-            event = {"type": "became_looked_after", **_placement(rng, case.episode, age_days // 365)}
-            looked_after.append((child.id, case.iro))
-        cases.record_event(child.id, {**event, "date": started.isoformat()}, actor=ACTOR)
-    for iro in {iro for _, iro in looked_after}:
-        reviewed = [child_id for child_id, holder in looked_after if holder == iro]
-        db.session.execute(update(Child).where(Child.id.in_(reviewed)).values(iro_id=ids[iro]))
-    db.session.commit()
-    return looked_after
+            case.event = {"type": "became_looked_after", **_placement(rng, case.episode, age_days // 365)}
+            if case.kind == "taken_on":
+                started = today - timedelta(days=rng.randint(window + 1, min(age_days, 6 * 365)))
+                if case.reviewed:  # due in the window (its first three fifths for the early ones)
+                    first = _add_wd(go_live, 12)
+                    last = (go_live + timedelta(days=window * 3 // 5)) if case.early else \
+                        _add_wd(last_working_day, -1)
+                    due = first + timedelta(days=rng.randint(0, (last - first).days))
+                else:
+                    due = today + timedelta(days=rng.randint(5, NEXT_REVIEW_WITHIN_DAYS))
+                due = _working_day_on_or_after(due)
+                case.take_on = {"iro": case.iro, "next_review_due": due.isoformat(),
+                                "next_review_number": _next_review_number(started, due, case.episode)}
+        case.event["date"] = started.isoformat()
+        case.arrives = max(go_live, started)
+    return all_cases
+
+
+def _next_review_number(started: date, due: date, episode: str) -> int:
+    """The number of a review due on `due` for a child looked after since `started`: the first
+    within 20 WD (3 months for short breaks), the second 3 months on, then every 6 months."""
+    months = (due - started).days / 30.44
+    if episode == "short_breaks":
+        return 1 if months <= 3.5 else 2 + int((months - 3) // 6)
+    return 1 if months <= 1.5 else 2 if months <= 4.5 else 3 + int((months - 4) // 6)
 
 
 def _youngest(case: _Case) -> int:
@@ -323,42 +636,380 @@ def _placement(rng, episode: str, age: int) -> dict:
             "placement_regulated": placement not in UNREGULATED}
 
 
-def _significant_changes(rng, today: date, looked_after: list, ids: dict) -> None:
-    """Report changes from the last three weeks (more of them recent), fire the timers
-    that fell due, then let the IROs decide about a third of them, from the older ones."""
-    reported = []
-    for child_id, iro in rng.sample(looked_after, SIGNIFICANT_CHANGES):
-        days_ago = int(rng.triangular(0, 21, 0))
-        kind = rng.choice(cases.SIGNIFICANT_CHANGES)
-        recorded = cases.record_event(child_id, {
-            "type": "significant_change", "date": (today - timedelta(days=days_ago)).isoformat(), "kind": kind,
-            "details": CHANGE_DETAILS[kind], "care_plan_change": None}, actor=ACTOR)
-        reported.append((days_ago, recorded.instance_ids, iro))
-    timers.sweep(ACTOR)
-    older = [(instance_ids, iro) for days_ago, instance_ids, iro in reported if days_ago > 3]
-    for instance_ids, iro in rng.sample(older, min(len(older), SIGNIFICANT_CHANGES // 3)):
-        task_id = db.session.scalar(select(HumanTask.id).where(
-            HumanTask.instance_id.in_(instance_ids), HumanTask.status == TaskStatus.OPEN))
-        tasks.submit(people.identity(ids[iro]), task_id, _decision(rng, today))
+class _Deck:
+    """Deals the keys of `counts` in shuffled blocks holding exactly those counts."""
+
+    def __init__(self, rng, counts: dict):
+        self.rng, self.block, self.cards = rng, [key for key, n in counts.items() for _ in range(n)], []
+
+    def deal(self):
+        if not self.cards:
+            self.cards = list(self.block)
+            self.rng.shuffle(self.cards)
+        return self.cards.pop()
 
 
-def _decision(rng, today: date) -> dict:
-    """An IRO's answer, checked by the task's form as the pages and the API check it."""
-    decision = CONVENE if rng.random() < 0.3 else NO_REVIEW
-    answers = {"decision": decision, "reason": rng.choice(REASONS[decision])}
-    if decision == CONVENE:
-        answers["early_review_date"] = calendar.add_working_days(today, rng.randint(5, 15)).isoformat()
-    form = forms.form_for("consider_significant_change", data=answers, api=True)
-    if not form.validate():
-        raise ServiceError(f"demo decision refused by its form: {form.errors}")
-    return forms.task_data(form)
+@dataclass(frozen=True)
+class _Seen:
+    """An open task as the replay first saw it."""
+
+    spec: str
+    child_id: int
+    instance_id: int
+    due: date | None
+    created: date
 
 
-def summary() -> Summary:
+class _Replay:
+    """Day by day from go-live to now: move the clock (firing what fell due), report the
+    day's events, and do the day's planned tasks. A task's day is drawn when it first
+    appears; its answers on that day."""
+
+    def __init__(self, rng, today: date, go_live: date, council: list[_Case]):
+        self.rng, self.today, self.go_live = rng, today, go_live
+        self.last_working_day = _working_day_on_or_before(today)
+        self.read_up_to = _add_wd(self.last_working_day, -5)
+        self.agenda = defaultdict(list)  # day -> what is reported that day
+        self.plans = defaultdict(list)  # day -> ids of the tasks done that day
+        self.seen: dict[int, _Seen] = {}
+        self.last_task_id = 0
+        self.kids: dict[int, _Case] = {}
+        self.names = dict(db.session.execute(select(User.username, User.name)).all())
+        self.allocated: set[int] = set()
+        self.ceased: set[int] = set()
+        self.taking_on: set[int] = set()  # children taken on whose IRO has not yet booked their next review
+        self.refused_once = False
+        self.rebooking: set[int] = set()  # review instances whose late date was refused
+        self.adjourned: set[int] = set()
+        self.late_booked: set[int] = set()  # review instances drawn to be booked late
+        self.starred: dict[int, list[str]] = {}  # review instance -> starred recommendations not yet done
+        self.pending_change: set[int] = set()  # children with a care-plan change waiting for a review
+        self.care_plan_task: dict[int, int] = {}
+        self.convening: set[int] = set()  # children whose IRO convenes an early review
+        self.late_booking, self.adjourning = _Deck(rng, LATE_BOOKING), _Deck(rng, ADJOURNING)
+        self.participation = _Deck(rng, PARTICIPATION)
+        for case in council:
+            self.agenda[case.arrives].append((self._arrive, case))
+        for _ in range(SIGNIFICANT_CHANGES - len(CARE_PLAN_CHANGES) - 1):
+            self.agenda[today - timedelta(days=int(rng.triangular(0, 21, 0)))].append((self._change, None))
+        for days_ago, change in zip((20, 9, 4), CARE_PLAN_CHANGES):
+            self.agenda[today - timedelta(days=days_ago)].append((self._change, change))
+        self.agenda[today - timedelta(days=EARLY_REVIEW_CHANGE[1])].append((self._change, EARLY_REVIEW_CHANGE[0]))
+
+    def run(self) -> None:
+        day = self.go_live
+        while day <= self.today:
+            if day > self.go_live:  # the clock started at 09:00 on go-live day
+                timers.move_clock(_at_nine(day) if day < self.today else _real_time(), actor=ACTOR)
+            for act, arg in self.agenda.pop(day, []):
+                act(arg, day)
+            while self.plans.get(day):
+                for task_id in self.plans.pop(day):
+                    self._do(task_id, day)
+            if day == self.read_up_to:
+                self._read_notifications()
+            day += timedelta(days=1)
+
+    def _read_notifications(self) -> None:
+        """Everyone reads their notifications (in the app) up to a week before today."""
+        ids = dict(db.session.execute(select(User.username, User.id)).all())
+        readers = db.session.scalars(select(OutboxMessage.recipient_username).distinct().where(
+            OutboxMessage.read_at.is_(None), OutboxMessage.recipient_username.is_not(None))).all()
+        for username in sorted(readers):
+            notifications.mark_all_read(people.identity(ids[username]))
+
+    # --- events -------------------------------------------------------------
+    def _arrive(self, case: _Case, day: date) -> None:
+        child = cases.create_child(case.body, actor=ACTOR)
+        case.child_id = child.id
+        self.kids[child.id] = case
+        if case.take_on:
+            event = {name: value for name, value in case.event.items() if name != "type"}
+            cases.take_on(child.id, {**event, **case.take_on}, actor=ACTOR)
+            self.taking_on.add(child.id)
+        else:
+            cases.record_event(child.id, case.event, actor=ACTOR)
+        if case.episode != "cp_plan":
+            self._look(day)
+        if case.leaves and not case.reviewed:
+            self.agenda[_add_wd(day, 8)].append((self._cease, child.id))
+
+    def _cease(self, child_id: int, day: date) -> None:
+        case = self.kids[child_id]
+        cases.record_event(child_id, {"type": "ceased_looked_after", "date": day.isoformat(),
+                                      "reason": case.leaves}, actor=ACTOR)
+        self.ceased.add(child_id)
+
+    def _change(self, special, day: date) -> None:
+        """A significant change reported on `day` about a child whose IRO is named: any kind,
+        or (`special`) one of CARE_PLAN_CHANGES, or the kind of EARLY_REVIEW_CHANGE."""
+        rng = self.rng
+        candidates = sorted(self.allocated - self.ceased - self.pending_change)
+        care_plan_change = None
+        if special is None:
+            child_id, kind = rng.choice(candidates), rng.choice(cases.SIGNIFICANT_CHANGES)
+        elif isinstance(special, str):
+            kind = special
+            child_id = rng.choice(self._reviews_to_bring_forward(day) or candidates)
+            self.convening.add(child_id)
+        else:
+            kind, circumstance, description, reviewed = special
+            child_id = rng.choice(self._booked_children(day, reviewed, circumstance) or candidates)
+            self.pending_change.add(child_id)
+            care_plan_change = {"circumstance": circumstance, "description": description}
+        reported = min(day, clock.now().date())  # an event may not be dated after today (UTC) when it arrives
+        cases.record_event(child_id, {"type": "significant_change", "date": reported.isoformat(), "kind": kind,
+                                      "details": CHANGE_DETAILS[kind], "care_plan_change": care_plan_change},
+                           actor=ACTOR)
+        self._look(day)
+
+    def _reviews_to_bring_forward(self, day: date) -> list[int]:
+        """Children whose next review an early review 5-7 WD from now would bring forward within its timescale."""
+        soon = _add_wd(day, 8)
+        found = db.session.scalars(select(Review.child_id).where(
+            Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED]), Review.due_date >= soon,
+            (Review.booked_date.is_(None)) | (Review.booked_date > soon)).order_by(Review.child_id)).all()
+        return [child_id for child_id in found if child_id in self.allocated and child_id not in self.ceased
+                and child_id not in self.pending_change and not self.kids[child_id].leaves]
+
+    def _booked_children(self, day: date, reviewed: bool, circumstance: str) -> list[int]:
+        """Children whose next review is booked: before the end of the window when the change
+        is to be endorsed, after it when it is to wait."""
+        when = (Review.booked_date.between(_add_wd(day, 2), _add_wd(self.last_working_day, -5)) if reviewed
+                else Review.booked_date > self.today + timedelta(days=10))
+        found = db.session.execute(select(Review.child_id, Child.dob).join(Child, Child.id == Review.child_id).where(
+            Review.status == ReviewStatus.BOOKED, when).order_by(Review.child_id)).all()
+        ok = [child_id for child_id, dob in found
+              if child_id in self.allocated and child_id not in self.ceased and child_id not in self.pending_change
+              and not self.kids[child_id].leaves
+              and (circumstance != "regulated_to_unregulated_before_18"
+                   or 16 <= participation.age_on(dob, day) < 18)]
+        return ok
+
+    # --- tasks --------------------------------------------------------------
+    def _look(self, day: date) -> None:
+        """Plan the tasks that appeared since the last look."""
+        rows = db.session.execute(
+            select(HumanTask.id, HumanTask.spec_name, HumanTask.child_id, HumanTask.instance_id, HumanTask.due_at,
+                   HumanTask.status).where(HumanTask.id > self.last_task_id).order_by(HumanTask.id)).all()
+        db.session.rollback()
+        if rows:
+            self.last_task_id = rows[-1].id
+        # tasks opened by one step are numbered in an order SpiffWorkflow's task ids decide: sort them
+        for row in sorted(rows, key=lambda r: (r.instance_id, r.spec_name, r.id)):
+            if row.status != TaskStatus.OPEN or not (row.child_id or "").isdigit():
+                continue
+            seen = _Seen(row.spec_name, int(row.child_id), row.instance_id,
+                         calendar.london_date(row.due_at) if row.due_at else None, day)
+            self.seen[row.id] = seen
+            when = self._plan(row.id, seen)
+            if when is not None:
+                self.plans[max(when, day)].append(row.id)
+
+    def _plan(self, task_id: int, task: _Seen) -> date | None:
+        """The day this task is done (None: not in the window)."""
+        rng, day, due, spec = self.rng, task.created, task.due, task.spec
+        case = self.kids[task.child_id]
+
+        def working(d):
+            return _working_day_on_or_after(max(d, day))
+
+        if spec == "allocate":
+            return min(_add_wd(day, case.allocation_wd) if calendar.is_working_day(day)
+                       else _add_wd(day, max(case.allocation_wd, 1)), max(day, self.last_working_day))
+        if spec == "book_review":
+            if task.child_id in self.taking_on:  # the IROs enter their diaries over the first two weeks
+                return working(min(_add_wd(day, rng.randint(0, 9)), due))
+            if rng.random() < LATE_BOOKING_TASK and not case.leaves:
+                return _add_wd(due, rng.randint(1, 2))
+            return working(min(_add_wd(day, rng.randint(0, 4)), due))
+        if spec == "sign_off_late_review":
+            return working(_add_wd(day, rng.randint(0, 2)))
+        if spec == "record_contact":
+            return working(_add_wd(due, -rng.randint(1, 10)))
+        if spec == "review_report":
+            chance = rng.random()
+            if chance < REPORT_MISSING and not case.leaves:
+                return None
+            if chance < REPORT_MISSING + REPORT_LATE:
+                return working(_add_wd(due, rng.randint(1, 2)))
+            return working(_add_wd(due, -rng.randint(0, 4)))
+        if spec == "hold_review":
+            return working(_add_wd(due, _pick(rng, RECORDED_LATER_WD)))
+        if spec == "grade_care_plan":
+            return working(_add_wd(day, rng.randint(0, 3)))
+        if spec in STEP_LATE:
+            if rng.random() < STEP_LATE[spec]:
+                return _add_wd(due, rng.randint(1, 3))
+            if spec in ("send_decisions", "circulate_decisions"):
+                return working(min(_add_wd(day, rng.randint(0, 2)), due))
+            return working(_add_wd(due, -rng.randint(0, 8 if spec == "complete_record" else 4)))
+        if spec == "starred_done":
+            if rng.random() < STARRED_NOT_YET:
+                return None
+            return working(day + timedelta(days=rng.randint(5, 40)))
+        if spec == "consider_change":
+            if task.child_id in self.convening:
+                return working(_add_wd(day, 1))
+            how = _pick(rng, CHANGE_DECIDED)
+            if how == "not_yet":
+                return None
+            return working(_add_wd(day, rng.randint(0, 2) if how == "on_time" else rng.randint(3, 5)))
+        if spec == "change_care_plan":
+            self.care_plan_task[task.child_id] = task_id
+            return None
+        return None
+
+    def _do(self, task_id: int, day: date) -> None:
+        task = db.session.get(HumanTask, task_id)
+        if task is None or task.status != TaskStatus.OPEN:
+            return  # cancelled meanwhile (a report noted missing, a review brought forward, a child who left care)
+        answers = self._answers(task, self.seen[task_id], day)
+        try:
+            checked = tasks.checked_answers(task, answers)
+        except InvalidData as refused:
+            raise ServiceError(f"the demo's answers to {task.spec_name} (child {task.child_id}) were refused by "
+                               f"its form: {refused}") from None
+        db.session.rollback()
+        instances.complete_task(task_id, checked, actor=task.assignee or RQAM)
+        self._after(self.seen[task_id], answers, day)
+        self._look(day)
+
+    def _answers(self, task: HumanTask, seen: _Seen, day: date) -> dict:
+        rng, case, spec = self.rng, self.kids[seen.child_id], seen.spec
+        if spec == "allocate":
+            return {"iro": case.iro}
+        if spec == "book_review":
+            return self._booking(seen, case, day)
+        if spec == "sign_off_late_review":
+            review = self._review(seen.instance_id)
+            if not self.refused_once and review.due_date >= _add_wd(day, 5):
+                self.refused_once = True
+                self.rebooking.add(seen.instance_id)
+                return {"sign_off": "refuse", "sign_off_comments": REFUSED_SIGN_OFF}
+            return {"sign_off": "approve", "sign_off_comments": ""}
+        if spec == "record_contact":
+            return {"contact_date": day.isoformat(), "contact_method": _pick(rng, CONTACT_METHODS)}
+        if spec == "review_report":
+            return {"report_summary": rng.choice(REPORTS).format(n=rng.randint(82, 99))}
+        if spec == "hold_review":
+            return self._review_held(seen, case, day)
+        if spec == "grade_care_plan":
+            status = _pick(rng, RAG)
+            return {"rag_status": status, "rag_summary": RAG_SUMMARIES[status]}
+        if spec in STEP_LATE:
+            return {"done": True}
+        if spec == "starred_done":
+            return {"recommendation": self.starred[seen.instance_id][0], "completion_note": rng.choice(STARRED_NOTES)}
+        if spec == "consider_change":
+            return self._decision(seen, day)
+        if spec == "change_care_plan":
+            return {"change_made_on": day.isoformat(), "change_notes": CARE_PLAN_NOTES}
+        raise ServiceError(f"the demo has no answers for {spec}")
+
+    def _review(self, instance_id: int) -> Review:
+        return db.session.scalar(select(Review).where(Review.instance_id == instance_id))
+
+    def _booking(self, seen: _Seen, case: _Case, day: date) -> dict:
+        rng = self.rng
+        due = self._review(seen.instance_id).due_date
+        earliest = _add_wd(day, 3)
+        if case.kind == "taken_on" and not case.reviewed:  # their review is after today
+            earliest = max(earliest, _add_wd(self.last_working_day, 1))
+        elif (due <= self.last_working_day and seen.instance_id not in self.rebooking and not case.leaves
+              and self.late_booking.deal()):  # a review to be held in the window
+            self.late_booked.add(seen.instance_id)
+        if seen.instance_id in self.late_booked and due >= day:
+            when = _add_wd(due, rng.randint(1, 8))
+        else:
+            when = max(_add_wd(due, -rng.randint(0, 3 if seen.instance_id in self.rebooking else 8)), earliest)
+        answers = {"review_date": when.isoformat()}
+        if when > due:  # drawn to be late, or too near (or past) its due date for anything else
+            reason = _pick(rng, LATE_REASONS) if seen.instance_id in self.late_booked else "service_pressure"
+            answers["late_reason"] = reason
+            if reason == "other":
+                answers["late_details"] = LATE_DETAILS
+        return answers
+
+    def _review_held(self, seen: _Seen, case: _Case, day: date) -> dict:
+        rng = self.rng
+        if (seen.instance_id not in self.adjourned and not case.leaves and seen.child_id not in self.pending_change
+                and self.adjourning.deal()):
+            self.adjourned.add(seen.instance_id)
+            return {"outcome": ADJOURNED, "adjourn_reason": rng.choice(ADJOURN_REASONS),
+                    "new_date": _add_wd(day, rng.randint(6, 12)).isoformat()}
+        held_on = seen.due  # the meeting's day; it may be recorded a day or two later
+        dob = date.fromisoformat(case.body["dob"])
+        code = participation.UNDER_FOUR if participation.age_on(dob, held_on) < 4 else self.participation.deal()
+        child, worker = case.body["name"].split()[0], self.names[case.worker]
+        carer = CARERS[case.event["placement_type"]]
+        attendees = ([child] if code in ATTENDS else []) + [worker, carer]
+        if rng.random() < 0.4:
+            attendees.append("Designated teacher")
+        age = participation.age_on(dob, held_on)
+        pool = list(DECISIONS) + ([PATHWAY_DECISION] if age >= 15 else []) + \
+            ([SHORT_BREAK_DECISION] if case.episode == "short_breaks" else [])
+        chosen = rng.sample(pool, rng.randint(2, 3))
+        starred = []
+        chance = rng.random()
+        if chance < STARRED_SHARE:
+            starred = rng.sample(STARRED, 2 if chance < SECOND_STARRED else 1)
+        decisions = [{"text": text, "owner": owner, "due": (held_on + timedelta(days=rng.randint(14, 90))).isoformat(),
+                      **({"starred": True, "category": category} if category else {})}
+                     for text, owner, category in chosen + [(t, o, c) for t, o, c in starred]]
+        if starred:
+            self.starred[seen.instance_id] = [text for text, _, _ in starred]
+        answers = {"outcome": HELD, "held_on": held_on.isoformat(), "attendees": "\n".join(attendees),
+                   "participation_code": code, "decisions": decisions}
+        if seen.child_id in self.pending_change:
+            answers["care_plan_changes_endorsed"] = "yes"
+        return answers
+
+    def _decision(self, seen: _Seen, day: date) -> dict:
+        """The IRO's decision on a significant change: an early review only where it brings
+        the child's next review forward within its timescale."""
+        rng = self.rng
+        waiting = db.session.scalar(select(Review).where(
+            Review.child_id == seen.child_id,
+            Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED])))
+        early = _add_wd(day, rng.randint(5, 7) if seen.child_id in self.convening else rng.randint(5, 15))
+        convene = ((seen.child_id in self.convening or rng.random() < EARLY_REVIEW_SHARE) and waiting is not None
+                   and seen.child_id not in self.pending_change
+                   and early <= waiting.due_date and (waiting.booked_date is None or early < waiting.booked_date))
+        decision = CONVENE if convene else NO_REVIEW
+        answers = {"decision": decision, "reason": rng.choice(REASONS[decision])}
+        if convene:
+            answers["early_review_date"] = early.isoformat()
+        return answers
+
+    def _after(self, seen: _Seen, answers: dict, day: date) -> None:
+        """What a completed task sets going in the replay."""
+        case = self.kids[seen.child_id]
+        if seen.spec == "allocate":
+            self.allocated.add(seen.child_id)
+        elif seen.spec == "consider_change":
+            self.convening.discard(seen.child_id)
+        elif seen.spec == "book_review":
+            self.taking_on.discard(seen.child_id)
+        elif seen.spec == "starred_done":
+            self.starred[seen.instance_id].remove(answers["recommendation"])
+        elif seen.spec == "hold_review" and answers["outcome"] == HELD:
+            if case.leaves:
+                leaving = min(_add_wd(day, self.rng.randint(4, 12)), self.last_working_day)
+                self.agenda[leaving].append((self._cease, seen.child_id))
+            if seen.child_id in self.pending_change:  # the review endorsed the change: it can be made
+                self.pending_change.discard(seen.child_id)
+                task_id = self.care_plan_task.get(seen.child_id)
+                if task_id is not None:
+                    self.plans[_add_wd(day, self.rng.randint(1, 2))].append(task_id)
+
+
+def summary(seconds: float = 0.0) -> Summary:
     def count(*where, of=Child.id):
         return db.session.scalar(select(func.count(of)).where(*where))
 
     now = clock.now()
+    held = (Review.status == ReviewStatus.HELD, Review.held_on >= go_live_for(calendar.london_date(now)))
     return Summary(
         users=count(of=User.id), iros=count(UserRole.role == roles.IRO, of=UserRole.user_id.distinct()),
         looked_after=count(Child.looked_after.is_(True)),
@@ -366,7 +1017,9 @@ def summary() -> Summary:
         cp_plans=count(Child.cp_plan.is_(True)),
         open_tasks=count(HumanTask.status == TaskStatus.OPEN, of=HumanTask.id),
         overdue_tasks=count(HumanTask.status == TaskStatus.OPEN, HumanTask.due_at < now, of=HumanTask.id),
-        completed_tasks=count(HumanTask.status == TaskStatus.COMPLETED, of=HumanTask.id))
+        completed_tasks=count(HumanTask.status == TaskStatus.COMPLETED, of=HumanTask.id),
+        reviews_held=count(*held, of=Review.id), reviews_on_time=count(*held, Review.on_time.is_(True), of=Review.id),
+        seconds=seconds)
 
 
 def _pick(rng, weights: dict):

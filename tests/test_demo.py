@@ -1,25 +1,69 @@
-"""The demo council: Coventry's IRO caseloads of July 2012, people in every role, and
-significant-change work at every stage; loaded only where it belongs."""
+"""The demo council: Coventry's IRO caseloads of July 2012, people in every role, and its
+looked-after work at realistic stages, all run by the shipped diagrams on a replayed
+clock; loaded only where it belongs.
+
+The full load takes a minute or so, so the tests that read the loaded council share one
+load (a module-scoped database of its own)."""
 import csv
 import re
-from collections import Counter
+import shutil
+from collections import Counter, defaultdict
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from service import cases, clock, demo, people, roles
+from service import calendar, cases, clock, create_app, demo, participation, people, review_figures, roles
 from service.db import db
 from service.errors import ServiceError
-from service.models import Child, HumanTask, OutboxMessage, TaskStatus, Team, User, UserRole
+from service.models import (Child, ChildEvent, HumanTask, LookedAfterEpisode, OutboxMessage, Review, ReviewStatus,
+                            TaskStatus, Team, User, UserRole)
+
+WAITING = (ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED)
+POST_REVIEW = {"grade_care_plan", "send_decisions", "circulate_decisions", "complete_record", "distribute_record",
+               "starred_done"}
 
 
-def test_the_demo_council_has_the_july_2012_caseloads_and_work_at_every_stage(app):
-    summary = demo.load()
+@pytest.fixture(scope="module")
+def council(sqlite_template, tmp_path_factory):
+    """The demo loaded once into a database of its own; the summary it printed."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = create_app({"TESTING": True, "IRO_MODE": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "SCHEDULER_IN_PROCESS": False})
+    with app.app_context():
+        summary = demo.load()
+        yield summary
+        db.session.remove()
+        db.engine.dispose()
 
-    assert (summary.users, summary.iros) == (80, 13)
-    assert (summary.looked_after, summary.short_breaks, summary.cp_plans) == (668, 64, 475)
-    assert summary.completed_tasks == 40 and summary.open_tasks == 80
+
+@pytest.fixture(scope="module")
+def window(council):
+    """(go-live, today): the days the demo replayed."""
+    today = calendar.london_date(clock.now())
+    return demo.go_live_for(today), today
+
+
+def open_tasks(*where):
+    return db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.OPEN, *where)).all()
+
+
+def entrants(go_live):
+    """The episodes of the looked-after children who came into care since go-live."""
+    return db.session.scalars(select(LookedAfterEpisode).where(LookedAfterEpisode.started_on >= go_live,
+                                                                LookedAfterEpisode.ceased_on.is_(None))).all()
+
+
+def notices(subject_start):
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.startswith(subject_start))).all()
+
+
+def test_the_demo_council_has_the_july_2012_caseloads_and_people_in_every_role(council):
+    assert (council.users, council.iros) == (80, 13)
+    assert (council.looked_after, council.short_breaks, council.cp_plans) == (668, 64, 475)
+    assert council.seconds > 0 and f"loaded in {council.seconds:.0f} s" in str(council)
     with open(demo.DATA / "iro_caseloads_july_2012.csv", newline="") as f:
         for row in csv.DictReader(f):
             iro = people.user_by_username(row["iro"].lower())
@@ -28,7 +72,7 @@ def test_the_demo_council_has_the_july_2012_caseloads_and_work_at_every_stage(ap
             assert (iro.fte, reviewing, chairing) == (float(row["fte"]), int(row["lac_children"] or 0),
                                                        int(row["cp_children"] or 0)), row["iro"]
     short_breaks = Counter(db.session.scalars(select(Team.code).join(Child, Child.team_id == Team.id)
-                                              .where(Child.legal_status == cases.SHORT_BREAKS)))
+                                              .where(Child.looked_after, Child.legal_status == cases.SHORT_BREAKS)))
     assert short_breaks.most_common(1)[0] == ("CDT", 56)
     caseloads = Counter(db.session.scalars(select(Child.social_worker_id)))
     assert len(caseloads) == 43 and min(caseloads.values()) >= 15 and max(caseloads.values()) <= 30
@@ -44,22 +88,155 @@ def test_the_demo_council_has_the_july_2012_caseloads_and_work_at_every_stage(ap
         assert {t.service_area for t in teams} == {area for r, _, area in held if r == role}
     assert {role for role, *_ in held} == set(roles.ALL)
 
-    open_tasks = db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.OPEN)).all()
-    iros = set(db.session.scalars(select(User.username).where(User.username.like("iro%"))))
-    assert {t.spec_name for t in open_tasks} == {"consider_change"} and {t.assignee for t in open_tasks} <= iros
-    now = clock.now()
-    assert sum(t.due_at < now for t in open_tasks) > 0 and sum(t.due_at > now for t in open_tasks) > 0
-    subjects = Counter(db.session.scalars(select(OutboxMessage.subject)))
-    assert any(s.startswith("Overdue") for s in subjects) and any(s.startswith("Reminder") for s in subjects)
-    completed_by = db.session.scalars(select(HumanTask.completed_by).where(
-        HumanTask.status == TaskStatus.COMPLETED)).all()
-    assert set(completed_by) <= iros
-
     for username, _ in demo.sign_ins():  # every role and scope
         assert people.sign_in(username, "demo", "127.0.0.1") is not None, username
     # and every other user: scrypt takes 0.1 s a check, so each distinct hash is checked once
     assert all(db.session.scalars(select(User.active)))
     assert all(check_password_hash(h, "demo") for h in set(db.session.scalars(select(User.password_hash))))
+
+
+def test_the_clock_ends_at_real_time(council):
+    assert 0 <= clock.offset_seconds() < 1
+    assert abs((clock.now() - clock.real_now()).total_seconds()) < 60
+
+
+def test_every_looked_after_child_has_an_episode_with_the_iro_the_diagram_named(council, window):
+    go_live, _ = window
+    looked_after = db.session.scalars(select(Child).where(Child.looked_after)).all()
+    episodes = {e.child_id: e for e in db.session.scalars(
+        select(LookedAfterEpisode).where(LookedAfterEpisode.ceased_on.is_(None)))}
+    assert len(episodes) == len(looked_after) == 668
+    for child in looked_after:
+        episode = episodes[child.id]
+        assert child.iro_id is not None and episode.iro_id == child.iro_id, child.id
+        assert episode.started_on == child.looked_after_since, child.id
+    assert open_tasks(HumanTask.spec_name == "allocate") == []
+    # children who came into care in the window: named within 5 WD, but for the two planned late ones
+    came = entrants(go_live)
+    assert len(came) == demo.ENTRANTS and sum(e.short_breaks for e in came) == demo.SHORT_BREAK_ENTRANTS
+    assert all(e.allocated_on is not None for e in came)
+    assert [e.allocation_met for e in came].count(False) == len(demo.LATE_ALLOCATIONS_WD)
+    assert len(notices("Overdue: no IRO allocated")) == len(demo.LATE_ALLOCATIONS_WD)
+    # the others were taken on at go-live with their IRO and next review: no allocation
+    taken_on = [e for e in episodes.values() if e.started_on < go_live]
+    assert len(taken_on) == 668 - demo.ENTRANTS
+    assert {(e.allocation_due, e.allocated_on, e.allocation_met) for e in taken_on} == {(None, None, None)}
+
+
+def test_every_looked_after_child_has_a_current_review_and_the_work_is_at_every_stage(council, window):
+    go_live, today = window
+    waiting = Counter(db.session.scalars(select(Review.child_id).join(Child, Child.id == Review.child_id).where(
+        Child.looked_after, Review.status.in_(WAITING))))
+    assert len(waiting) == 668 and set(waiting.values()) == {1}
+    # children taken on at go-live: some had their next review in the window, the others have it booked
+    # after today, within its due date; their reviews carry on the numbering they came with
+    reviews = defaultdict(list)
+    for review in db.session.scalars(select(Review).join(
+            LookedAfterEpisode, LookedAfterEpisode.child_id == Review.child_id).where(
+            LookedAfterEpisode.started_on < go_live, LookedAfterEpisode.ceased_on.is_(None)).order_by(Review.id)):
+        reviews[review.child_id].append(review)
+    assert len(reviews) == 668 - demo.ENTRANTS
+    reviewed = [child for child, theirs in reviews.items() if theirs[0].status == ReviewStatus.HELD]
+    assert demo.REVIEWED_IN_WINDOW - 10 <= len(reviewed) <= demo.REVIEWED_IN_WINDOW + 10  # and a few early reviews
+    assert max(theirs[0].number for theirs in reviews.values()) > 5
+    for child, theirs in reviews.items():
+        first = theirs[0]
+        assert first.due_date > go_live, child
+        if first.due_date > today and not first.brought_forward:  # booked at go-live, for a day before it is due
+            assert first.status == ReviewStatus.BOOKED and today < first.booked_date <= first.due_date, child
+            assert first.late_reason is None and first.late_signed_off_on is None, child
+    assert {theirs[0].booked_date for theirs in reviews.values()} - {None} <= {
+        go_live + timedelta(days=n) for n in range(1, 7 * 52)}
+
+    open_now = open_tasks()
+    specs = Counter(t.spec_name for t in open_now)
+    assert {"book_review", "record_contact", "review_report", "hold_review", "consider_change"} <= set(specs)
+    assert len(POST_REVIEW & set(specs)) >= 3, specs
+    now = clock.now()
+    overdue = [t for t in open_now if t.due_at is not None and t.due_at < now]
+    assert 0 < len(overdue) < 0.03 * len(open_now)
+    assert {t.spec_name for t in overdue} <= {"consider_change", "review_report", "hold_review", "send_decisions",
+                                              "circulate_decisions", "complete_record", "distribute_record",
+                                              "book_review", "grade_care_plan", "sign_off_late_review"}
+    assert all(t.assignee for t in open_now)
+    completed_by = set(db.session.scalars(select(HumanTask.completed_by).where(
+        HumanTask.status == TaskStatus.COMPLETED)))
+    assert "rqam" in completed_by and {name[:2] for name in completed_by} == {"rq", "ir", "sw"}
+
+
+def test_held_reviews_give_figures_like_the_seeds(council, window):
+    go_live, today = window
+    figures = review_figures.report(go_live, today, today)
+    overall = figures.overall
+    assert council.reviews_held == overall.reviews.held >= 60
+    assert 0 < overall.reviews.held - overall.reviews.on_time  # some late
+    assert 85 <= overall.reviews.percent <= 97  # the seed: 92% (5.1)
+    assert 85 <= overall.participation.percent <= 97  # the seed: 90% (4.4)
+    assert overall.short_breaks.held >= 1
+    for deadline in overall.deadlines:  # mostly met, a few missed
+        assert deadline.met > 0 and deadline.percent >= 80, deadline
+    assert sum(deadline.missed for deadline in overall.deadlines) > 0
+    assert {row.label for row in figures.by_team} == {"15+", "CDT", "LAC", "UAS", "NE", "NW", "RAS", "South"}
+    assert len(figures.by_iro) == 12  # every IRO who reviews looked-after children (iro13 chairs CP only)
+
+    held = db.session.execute(select(Review, Child.dob).join(Child, Child.id == Review.child_id).where(
+        Review.status == ReviewStatus.HELD)).all()
+    for review, dob in held:
+        assert participation.code_problem(review.participation_code, dob, review.held_on) is None
+        assert review.held_on <= today and review.iro_id is not None and review.attendees and review.decisions
+    codes = Counter(review.participation_code for review, _ in held)
+    assert len(codes) >= 5 and codes["PN0"] > 0
+    reviews = [review for review, _ in held]
+    assert sum(r.number >= 2 for r in reviews) > 0  # some children have had two reviews since go-live
+    assert sum(r.report_missing for r in reviews) > 0 and sum(r.late_signed_off_on is not None for r in reviews) > 0
+    every = db.session.scalars(select(Review)).all()
+    assert sum((r.adjournments or 0) > 0 for r in every) > 0
+    assert sum(r.brought_forward is True for r in every) > 0  # early reviews convened after a significant change
+    starred = [d for r in reviews for d in r.decisions if d.get("starred")]
+    assert starred and {d["category"] for d in starred} <= {"care_plan_action", "accessing_resources",
+                                                             "poor_practice"}
+    assert 0 < sum("done_on" in d for d in starred) < len(starred)
+    rag = Counter(db.session.scalars(select(OutboxMessage.subject).where(
+        OutboxMessage.subject.startswith("Care plan graded"), OutboxMessage.recipient_role == roles.SOCIAL_WORKER)))
+    assert {subject.split()[3] for subject in rag} == {"Red", "Amber", "Green"}
+
+
+def test_a_few_children_leave_care_and_one_without_a_review_is_flagged(council, window):
+    go_live, _ = window
+    ceased = db.session.scalars(select(LookedAfterEpisode).where(LookedAfterEpisode.ceased_on.is_not(None))).all()
+    assert sorted(e.reviewed_before_ceasing for e in ceased) == [False, True, True, True]
+    assert all(e.started_on >= go_live for e in ceased)
+    assert len(notices("A child ceased to be looked after without a review")) == 1
+    assert open_tasks(HumanTask.child_id.in_([str(e.child_id) for e in ceased])) == []
+    assert db.session.scalar(select(func.count()).select_from(Child).where(Child.looked_after.is_(False),
+                                                                            Child.cp_plan.is_(False))) == 4
+
+
+def test_significant_changes_reach_the_named_iro_at_every_stage(council, window):
+    go_live, _ = window
+    changes = db.session.scalars(select(ChildEvent).where(ChildEvent.type == "significant_change")).all()
+    assert len(changes) == demo.SIGNIFICANT_CHANGES
+    named_on = {e.child_id: e.allocated_on or go_live for e in db.session.scalars(select(LookedAfterEpisode))}
+    assert all(named_on[c.child_id] <= c.date for c in changes)  # taken on at go-live, or allocated
+    decisions = db.session.scalars(select(HumanTask).where(HumanTask.spec_name == "consider_change")).all()
+    status = Counter(t.status for t in decisions)
+    assert status[TaskStatus.COMPLETED] > 0 and status[TaskStatus.OPEN] > 0
+    iros = set(db.session.scalars(select(User.username).where(User.username.like("iro%"))))
+    assert {t.assignee for t in decisions} <= iros
+    assert {t.completed_by for t in decisions if t.status == TaskStatus.COMPLETED} <= iros
+    now = clock.now()
+    still_open = [t for t in decisions if t.status == TaskStatus.OPEN]
+    assert any(t.due_at < now for t in still_open) and any(t.due_at > now for t in still_open)
+    assert notices("Reminder: a significant change") and notices("Overdue: an IRO has not yet considered")
+
+    # protocol 3.6.3: one care-plan change endorsed by a review and made, two waiting for their review
+    proposed = [c for c in changes if c.fields.get("care_plan_change")]
+    assert len(proposed) == len(demo.CARE_PLAN_CHANGES)
+    made = db.session.scalars(select(HumanTask).where(HumanTask.spec_name == "change_care_plan")).all()
+    assert sorted(t.status.value for t in made) == ["completed", "open", "open"]
+    [done] = [t for t in made if t.status == TaskStatus.COMPLETED]
+    assert db.session.scalar(select(func.count()).select_from(Review).where(
+        Review.child_id == int(done.child_id), Review.endorses_care_plan_changes.is_(True))) == 1
 
 
 def test_demo_data_loads_only_into_an_empty_database_outside_production(app):

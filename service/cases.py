@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, clock, roles, specs
+from . import audit, calendar, clock, roles, specs
 from .db import db
 from .errors import InvalidData, NotFound
 from .models import Child, ChildEvent, MessageWait, Review, ReviewStatus, Team, User, UserRole
@@ -70,7 +70,7 @@ def _date(value):
 
 def _past_date(value):
     day = _date(value)
-    if day > clock.now().date():
+    if day > calendar.london_date(clock.now()):  # "today" is London's, as the forms have it
         raise ValueError("cannot be in the future")
     return day
 

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import assignment, clock
-from .db import db, execute_rows
+from .db import WRITE_LOCK, db, execute_rows
 from .models import OutboxMessage, OutboxStatus
 
 CLAIM_SECONDS = 120
@@ -60,13 +60,17 @@ def deliver_due(owner: str, limit: int = 50) -> int:
     config = current_app.config
     sent = 0
     for message_id in _claim(owner, limit):
-        message = db.session.get(OutboxMessage, message_id)
+        failure = None
         try:
-            _send(message, config)
+            _send(db.session.get(OutboxMessage, message_id), config)
         except ValueError as exc:  # cannot be written as mail (e.g. a line break in an address): never will
-            _record_failure(message, exc, max_attempts=1)
+            failure = (exc, 1)
         except (OSError, smtplib.SMTPException) as exc:
-            _record_failure(message, exc, config["OUTBOX_MAX_ATTEMPTS"])
+            failure = (exc, config["OUTBOX_MAX_ATTEMPTS"])
+        _writing()  # the result is written under the write lock, not over a stale read
+        message = db.session.get(OutboxMessage, message_id)
+        if failure:
+            _record_failure(message, *failure)
         else:
             message.status, message.sent_at, message.last_error = OutboxStatus.SENT, clock.now(), None
             sent += 1
@@ -74,8 +78,16 @@ def deliver_due(owner: str, limit: int = 50) -> int:
     return sent
 
 
+def _writing():
+    """End the session's read and begin a transaction holding SQLite's write lock (BEGIN IMMEDIATE):
+    a read that turned into a write would fail whenever the timer sweep committed in between."""
+    db.session.rollback()
+    db.session.connection(execution_options=WRITE_LOCK)
+
+
 def _claim(owner, limit):
     """Take due rows for a while by pushing their next attempt on; commit so others skip them."""
+    _writing()
     now = clock.now()
     due = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
     candidates = (select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)

@@ -11,24 +11,13 @@ from service.models import (Child, ChildEvent, HumanTask, LookedAfterEpisode, Pr
                             TaskStatus)
 from service.people import user_by_username
 
-from . import council
-from .conftest import RequestClient
-from .test_web import NO_DATE, post_form, sign_in
+from .test_web import NO_DATE, client, post_form, sign_in, town  # noqa: F401  (fixtures)
 
 BECAME = {"date": ["5", "4", "2027"], "legal_status": "V4", "placement_type": "foster", "placement_regulated": "yes"}
 CEASED = {"date": ["9", "4", "2027"], "reason": "returned_home"}
 BRING_FORWARD = {"date": ["20", "4", "2027"], "reason": "The school has asked for the plan to be looked at again."}
 
 
-@pytest.fixture
-def client(app):
-    app.test_client_class = RequestClient
-    return app.test_client()
-
-
-@pytest.fixture
-def town(app):
-    return council.build()
 
 
 @pytest.fixture

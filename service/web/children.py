@@ -142,7 +142,10 @@ def significant_change(child_id):
     if found is None:
         return security.error_page(404)
     return _record_event(found, SignificantChangeForm(), "The significant change is recorded. The child's IRO has "
-                         "been asked to consider an early review.", "significant_change.html")
+                         "been asked to consider an early review.", "child_action.html",
+                         title="Report a significant change", button="Report the change",
+                         intro="Tell the child's IRO about a change in the child's life (protocol 3.6.1). The IRO "
+                               "decides whether to bring the next review forward.")
 
 
 # Codes are checked by `cases.record_event` (validate_choice=False), so the page and the API refuse alike.

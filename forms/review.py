@@ -88,7 +88,8 @@ class BookReview(TaskForm):
 
 @register("sign_off_late_review")
 class SignOffLateReview(TaskForm):
-    sign_off = RadioField("Do you sign off the late date?", validators=[InputRequired("Select whether you sign it off")],
+    sign_off = RadioField("Do you sign off the late date?",
+                          validators=[InputRequired("Select whether you sign it off")],
                           choices=[SelectChoice("approve", "Yes, sign off the date"),
                                    SelectChoice("refuse", "No, ask the IRO to book an earlier date")],
                           widget=GovRadioInput())

@@ -9,8 +9,9 @@ rules belong to the web pages, where people sign in.
 Every error is JSON, {"error": what to do, "fields": {name: what is wrong}}, with the
 status a client can act on: 400 unreadable JSON, 401 no or bad token, 404 no such
 thing (or route), 405 wrong method, 409 the task moved on (or a held review the SSDA903
-file needs has no participation code yet), 415 not JSON, 422 refused values. Values no database column holds (integers beyond 32 bits, text with NUL or
-lone surrogates) are refused here, before they can fail deep inside a query or a write.
+file needs has no participation code yet), 415 not JSON, 422 refused values. Values no
+database column holds (integers beyond 32 bits, text with NUL or lone surrogates) are
+refused here, before they can fail deep inside a query or a write.
 """
 import json
 import math

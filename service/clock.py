@@ -63,23 +63,11 @@ def frozen_at(instant: datetime):
 
 def move_to(target: datetime, mode: str) -> datetime:
     """Set the offset so that now equals target. Never backwards; never in production."""
-    if mode == "production":
-        raise ClockError("the clock cannot be moved in production mode")
-    if target.tzinfo is None:
-        raise ClockError("give the time with a UTC offset, e.g. 2027-01-05T09:00:00+00:00")
-    if target >= LATEST:
-        raise ClockError(f"move the clock to an instant before {LATEST.isoformat()}")
+    _check_target(target, mode)
     current = now()
     if target < current:
         raise ClockError(f"the clock never moves backwards: it is already {current.isoformat()}")
-    setting = db.session.get(ClockSetting, 1)
-    if setting is None:
-        setting = ClockSetting(id=1, offset_seconds=0.0, updated_at=real_now())
-        db.session.add(setting)
-    real = real_now()
-    setting.offset_seconds = (target - real).total_seconds()
-    setting.updated_at = real
-    return target
+    return _set(target)
 
 
 def start_at(target: datetime, mode: str) -> datetime:
@@ -90,10 +78,21 @@ def start_at(target: datetime, mode: str) -> datetime:
     """
     if db.session.scalar(select(ProcessInstance.id).limit(1)) is not None:
         raise ClockError("processes have run on this database: the clock can only move forwards")
+    _check_target(target, mode)
+    return _set(target)
+
+
+def _check_target(target: datetime, mode: str) -> None:
     if mode == "production":
         raise ClockError("the clock cannot be moved in production mode")
     if target.tzinfo is None:
         raise ClockError("give the time with a UTC offset, e.g. 2027-01-05T09:00:00+00:00")
+    if target >= LATEST:
+        raise ClockError(f"move the clock to an instant before {LATEST.isoformat()}")
+
+
+def _set(target: datetime) -> datetime:
+    """Store the offset that makes now equal `target`."""
     setting = db.session.get(ClockSetting, 1) or ClockSetting(id=1)
     db.session.add(setting)
     real = real_now()

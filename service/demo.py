@@ -414,10 +414,6 @@ def _working_day_on_or_before(day: date) -> date:
     return day
 
 
-def _add_wd(day: date, n: int) -> date:
-    return calendar.add_working_days(day, n)
-
-
 def _accounts() -> list[_Account]:
     """Every demo user and the role they hold, in the order they are created."""
     accounts = [_Account(f"iro{row['iro'][3:]}", roles.IRO, None, roles.IRO, float(row["fte"]))
@@ -599,9 +595,9 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
             if case.kind == "taken_on":
                 started = today - timedelta(days=rng.randint(window + 1, min(age_days, 6 * 365)))
                 if case.reviewed:  # due in the window (its first three fifths for the early ones)
-                    first = _add_wd(go_live, 12)
+                    first = calendar.add_working_days(go_live, 12)
                     last = (go_live + timedelta(days=window * 3 // 5)) if case.early else \
-                        _add_wd(last_working_day, -1)
+                        calendar.add_working_days(last_working_day, -1)
                     due = first + timedelta(days=rng.randint(0, (last - first).days))
                 else:
                     due = today + timedelta(days=rng.randint(5, NEXT_REVIEW_WITHIN_DAYS))
@@ -668,7 +664,7 @@ class _Replay:
     def __init__(self, rng, today: date, go_live: date, council: list[_Case]):
         self.rng, self.today, self.go_live = rng, today, go_live
         self.last_working_day = _working_day_on_or_before(today)
-        self.read_up_to = _add_wd(self.last_working_day, -5)
+        self.read_up_to = calendar.add_working_days(self.last_working_day, -5)
         self.agenda = defaultdict(list)  # day -> what is reported that day
         self.plans = defaultdict(list)  # day -> ids of the tasks done that day
         self.seen: dict[int, _Seen] = {}
@@ -732,7 +728,7 @@ class _Replay:
         if case.episode != "cp_plan":
             self._look(day)
         if case.leaves and not case.reviewed:
-            self.agenda[_add_wd(day, 8)].append((self._cease, child.id))
+            self.agenda[calendar.add_working_days(day, 8)].append((self._cease, child.id))
 
     def _cease(self, child_id: int, day: date) -> None:
         case = self.kids[child_id]
@@ -765,7 +761,7 @@ class _Replay:
 
     def _reviews_to_bring_forward(self, day: date) -> list[int]:
         """Children whose next review an early review 5-7 WD from now would bring forward within its timescale."""
-        soon = _add_wd(day, 8)
+        soon = calendar.add_working_days(day, 8)
         found = db.session.scalars(select(Review.child_id).where(
             Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED]), Review.due_date >= soon,
             (Review.booked_date.is_(None)) | (Review.booked_date > soon)).order_by(Review.child_id)).all()
@@ -775,7 +771,8 @@ class _Replay:
     def _booked_children(self, day: date, reviewed: bool, circumstance: str) -> list[int]:
         """Children whose next review is booked: before the end of the window when the change
         is to be endorsed, after it when it is to wait."""
-        when = (Review.booked_date.between(_add_wd(day, 2), _add_wd(self.last_working_day, -5)) if reviewed
+        when = (Review.booked_date.between(calendar.add_working_days(day, 2),
+                                           calendar.add_working_days(self.last_working_day, -5)) if reviewed
                 else Review.booked_date > self.today + timedelta(days=10))
         found = db.session.execute(select(Review.child_id, Child.dob).join(Child, Child.id == Review.child_id).where(
             Review.status == ReviewStatus.BOOKED, when).order_by(Review.child_id)).all()
@@ -815,46 +812,46 @@ class _Replay:
             return _working_day_on_or_after(max(d, day))
 
         if spec == "allocate":
-            return min(_add_wd(day, case.allocation_wd) if calendar.is_working_day(day)
-                       else _add_wd(day, max(case.allocation_wd, 1)), max(day, self.last_working_day))
+            return min(calendar.add_working_days(day, case.allocation_wd) if calendar.is_working_day(day)
+                       else calendar.add_working_days(day, max(case.allocation_wd, 1)), max(day, self.last_working_day))
         if spec == "book_review":
             if task.child_id in self.taking_on:  # the IROs enter their diaries over the first two weeks
-                return working(min(_add_wd(day, rng.randint(0, 9)), due))
+                return working(min(calendar.add_working_days(day, rng.randint(0, 9)), due))
             if rng.random() < LATE_BOOKING_TASK and not case.leaves:
-                return _add_wd(due, rng.randint(1, 2))
-            return working(min(_add_wd(day, rng.randint(0, 4)), due))
+                return calendar.add_working_days(due, rng.randint(1, 2))
+            return working(min(calendar.add_working_days(day, rng.randint(0, 4)), due))
         if spec == "sign_off_late_review":
-            return working(_add_wd(day, rng.randint(0, 2)))
+            return working(calendar.add_working_days(day, rng.randint(0, 2)))
         if spec == "record_contact":
-            return working(_add_wd(due, -rng.randint(1, 10)))
+            return working(calendar.add_working_days(due, -rng.randint(1, 10)))
         if spec == "review_report":
             chance = rng.random()
             if chance < REPORT_MISSING and not case.leaves:
                 return None
             if chance < REPORT_MISSING + REPORT_LATE:
-                return working(_add_wd(due, rng.randint(1, 2)))
-            return working(_add_wd(due, -rng.randint(0, 4)))
+                return working(calendar.add_working_days(due, rng.randint(1, 2)))
+            return working(calendar.add_working_days(due, -rng.randint(0, 4)))
         if spec == "hold_review":
-            return working(_add_wd(due, _pick(rng, RECORDED_LATER_WD)))
+            return working(calendar.add_working_days(due, _pick(rng, RECORDED_LATER_WD)))
         if spec == "grade_care_plan":
-            return working(_add_wd(day, rng.randint(0, 3)))
+            return working(calendar.add_working_days(day, rng.randint(0, 3)))
         if spec in STEP_LATE:
             if rng.random() < STEP_LATE[spec]:
-                return _add_wd(due, rng.randint(1, 3))
+                return calendar.add_working_days(due, rng.randint(1, 3))
             if spec in ("send_decisions", "circulate_decisions"):
-                return working(min(_add_wd(day, rng.randint(0, 2)), due))
-            return working(_add_wd(due, -rng.randint(0, 8 if spec == "complete_record" else 4)))
+                return working(min(calendar.add_working_days(day, rng.randint(0, 2)), due))
+            return working(calendar.add_working_days(due, -rng.randint(0, 8 if spec == "complete_record" else 4)))
         if spec == "starred_done":
             if rng.random() < STARRED_NOT_YET:
                 return None
             return working(day + timedelta(days=rng.randint(5, 40)))
         if spec == "consider_change":
             if task.child_id in self.convening:
-                return working(_add_wd(day, 1))
+                return working(calendar.add_working_days(day, 1))
             how = _pick(rng, CHANGE_DECIDED)
             if how == "not_yet":
                 return None
-            return working(_add_wd(day, rng.randint(0, 2) if how == "on_time" else rng.randint(3, 5)))
+            return working(calendar.add_working_days(day, rng.randint(0, 2) if how == "on_time" else rng.randint(3, 5)))
         if spec == "change_care_plan":
             self.care_plan_task[task.child_id] = task_id
             return None
@@ -883,7 +880,7 @@ class _Replay:
             return self._booking(seen, case, day)
         if spec == "sign_off_late_review":
             review = self._review(seen.instance_id)
-            if not self.refused_once and review.due_date >= _add_wd(day, 5):
+            if not self.refused_once and review.due_date >= calendar.add_working_days(day, 5):
                 self.refused_once = True
                 self.rebooking.add(seen.instance_id)
                 return {"sign_off": "refuse", "sign_off_comments": REFUSED_SIGN_OFF}
@@ -913,16 +910,17 @@ class _Replay:
     def _booking(self, seen: _Seen, case: _Case, day: date) -> dict:
         rng = self.rng
         due = self._review(seen.instance_id).due_date
-        earliest = _add_wd(day, 3)
+        earliest = calendar.add_working_days(day, 3)
         if case.kind == "taken_on" and not case.reviewed:  # their review is after today
-            earliest = max(earliest, _add_wd(self.last_working_day, 1))
+            earliest = max(earliest, calendar.add_working_days(self.last_working_day, 1))
         elif (due <= self.last_working_day and seen.instance_id not in self.rebooking and not case.leaves
               and self.late_booking.deal()):  # a review to be held in the window
             self.late_booked.add(seen.instance_id)
         if seen.instance_id in self.late_booked and due >= day:
-            when = _add_wd(due, rng.randint(1, 8))
+            when = calendar.add_working_days(due, rng.randint(1, 8))
         else:
-            when = max(_add_wd(due, -rng.randint(0, 3 if seen.instance_id in self.rebooking else 8)), earliest)
+            back = rng.randint(0, 3 if seen.instance_id in self.rebooking else 8)
+            when = max(calendar.add_working_days(due, -back), earliest)
         answers = {"review_date": when.isoformat()}
         if when > due:  # drawn to be late, or too near (or past) its due date for anything else
             reason = _pick(rng, LATE_REASONS) if seen.instance_id in self.late_booked else "service_pressure"
@@ -937,7 +935,7 @@ class _Replay:
                 and self.adjourning.deal()):
             self.adjourned.add(seen.instance_id)
             return {"outcome": ADJOURNED, "adjourn_reason": rng.choice(ADJOURN_REASONS),
-                    "new_date": _add_wd(day, rng.randint(6, 12)).isoformat()}
+                    "new_date": calendar.add_working_days(day, rng.randint(6, 12)).isoformat()}
         held_on = seen.due  # the meeting's day; it may be recorded a day or two later
         dob = date.fromisoformat(case.body["dob"])
         code = participation.UNDER_FOUR if participation.age_on(dob, held_on) < 4 else self.participation.deal()
@@ -972,7 +970,8 @@ class _Replay:
         waiting = db.session.scalar(select(Review).where(
             Review.child_id == seen.child_id,
             Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED])))
-        early = _add_wd(day, rng.randint(5, 7) if seen.child_id in self.convening else rng.randint(5, 15))
+        early = calendar.add_working_days(
+            day, rng.randint(5, 7) if seen.child_id in self.convening else rng.randint(5, 15))
         convene = ((seen.child_id in self.convening or rng.random() < EARLY_REVIEW_SHARE) and waiting is not None
                    and seen.child_id not in self.pending_change
                    and early <= waiting.due_date and (waiting.booked_date is None or early < waiting.booked_date))
@@ -995,13 +994,13 @@ class _Replay:
             self.starred[seen.instance_id].remove(answers["recommendation"])
         elif seen.spec == "hold_review" and answers["outcome"] == HELD:
             if case.leaves:
-                leaving = min(_add_wd(day, self.rng.randint(4, 12)), self.last_working_day)
+                leaving = min(calendar.add_working_days(day, self.rng.randint(4, 12)), self.last_working_day)
                 self.agenda[leaving].append((self._cease, seen.child_id))
             if seen.child_id in self.pending_change:  # the review endorsed the change: it can be made
                 self.pending_change.discard(seen.child_id)
                 task_id = self.care_plan_task.get(seen.child_id)
                 if task_id is not None:
-                    self.plans[_add_wd(day, self.rng.randint(1, 2))].append(task_id)
+                    self.plans[calendar.add_working_days(day, self.rng.randint(1, 2))].append(task_id)
 
 
 def summary(seconds: float = 0.0) -> Summary:

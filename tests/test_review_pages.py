@@ -95,3 +95,31 @@ def test_a_missing_report_is_put_before_the_iro_grading_the_care_plan(life):
     sign_in(client, "iro1")
     page = client.get(f"/tasks/{run.task(child, 'grade_care_plan').id}").text
     assert "The social worker&#39;s report for this review was missing" in page
+
+
+def test_the_allocation_suggests_the_cp_iro_then_a_siblings_iro_then_the_lightest_caseload_per_fte(life):
+    run, child, client = life
+    sign_in(client, "rqam")
+    assert _offered(client, run.task(child, "allocate")) == ["iro1", "iro2"]  # no caseloads yet: by name
+
+    run.do(child, "allocate", iro="iro1")  # iro1 now has one looked-after child, iro2 none
+    second = run.child(name="Cy Second", case_number="5120389B")
+    run.looked_after(second, "2024-01-08")
+    assert _offered(client, run.task(second, "allocate")) == ["iro2", "iro1"]
+
+    sibling = run.child(name="Di Sibling", case_number="6120389C", siblings=[child])
+    run.looked_after(sibling, "2024-01-08")
+    page = client.get(f"/tasks/{run.task(sibling, 'allocate').id}").text
+    assert _offered(client, run.task(sibling, "allocate")) == ["iro1", "iro2"]
+    assert "Ira One (siblings&#39; IRO; 1 children, 1 per FTE)" in page
+
+    protected = run.child(name="Ed Plan", case_number="7120389D")
+    run.event(protected, "cp_plan_started", "2024-01-08", category="neglect", iro="iro2")
+    run.looked_after(protected, "2024-01-08")
+    page = client.get(f"/tasks/{run.task(protected, 'allocate').id}").text
+    assert _offered(client, run.task(protected, "allocate")) == ["iro2", "iro1"]
+    assert "Ira Two (child protection IRO;" in page
+
+
+def _offered(client, task):
+    return re.findall(r'value="(iro\d)"', client.get(f"/tasks/{task.id}").text)

@@ -13,9 +13,11 @@ diagram), `iro_options()`, `endorsing_review(since)` and `alerts_since_last_revi
 from datetime import date
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, FieldList, Form, FormField
+from wtforms import DateField, FieldList, Form, FormField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
 
 FORMS: dict[str, type] = {}
 
@@ -61,6 +63,23 @@ class DayMonthYearField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date") from None
+
+
+def choices_of(words: dict) -> list:
+    """Radio or select choices from {stored value: words shown}."""
+    return [SelectChoice(code, text) for code, text in words.items()]
+
+
+def long_text(label, required_message=None, max_length=4000):
+    """A text box; required when given the message to show if it is left empty."""
+    checks = [InputRequired(message=required_message)] if required_message else [Optional()]
+    return TextAreaField(label, widget=GovTextArea(), validators=[
+        *checks, Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")])
+
+
+def iso_day(value) -> date | None:
+    """A date the diagram holds as an ISO string (or None)."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
 
 
 def register(form_key: str):
@@ -186,4 +205,4 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-from . import looked_after, review, significant_change  # noqa: E402,F401  (register their forms)
+from . import looked_after, management_alert, review, significant_change  # noqa: E402,F401  (register their forms)

@@ -8,14 +8,14 @@ the child's age on the review date.
 """
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovTextInput
+from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from service import participation
 
-from . import DayMonthYearField, RowsForm, TaskForm, register
+from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
 
 LATE_REASONS = {  # DOMAIN.md A2 (seed 5.1.2)
     "stakeholder_unavailable": "A stakeholder is unavailable",
@@ -33,20 +33,6 @@ HELD, ADJOURNED = "held", "adjourned"
 MAX_DECISIONS = 8
 
 
-def _choices(words: dict) -> list:
-    return [SelectChoice(code, text) for code, text in words.items()]
-
-
-def _long_text(label, required_message=None):
-    checks = [InputRequired(message=required_message)] if required_message else [Optional()]
-    return TextAreaField(label, widget=GovTextArea(),
-                         validators=[*checks, Length(max=4000, message=f"{label} must be 4000 characters or fewer")])
-
-
-def _day(value) -> date | None:
-    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
-
-
 def _not_before_looked_after(context, day: date, what: str) -> str | None:
     since = context.child.looked_after_since if context and context.child else None
     if day and since and day < since:
@@ -57,13 +43,13 @@ def _not_before_looked_after(context, day: date, what: str) -> str | None:
 @register("book_review")
 class BookReview(TaskForm):
     review_date = DayMonthYearField("Date of the review", validators=[InputRequired("Enter the date of the review")])
-    late_reason = RadioField("Why is the review after its due date?", choices=_choices(LATE_REASONS),
+    late_reason = RadioField("Why is the review after its due date?", choices=choices_of(LATE_REASONS),
                              validators=[Optional()], widget=GovRadioInput())
-    late_details = _long_text("More about why it is late")
+    late_details = long_text("More about why it is late")
 
     def prepare(self, context) -> None:
         super().prepare(context)
-        due = _day(context.data.get("due_date")) if context is not None else None
+        due = iso_day(context.data.get("due_date")) if context is not None else None
         if due:
             self.review_date.description = (f"Review {context.data.get('number')} is due by {due:%d %B %Y}. "
                                             "A later date needs a reason and the Review and QA Manager's sign-off.")
@@ -77,7 +63,7 @@ class BookReview(TaskForm):
         too_early = _not_before_looked_after(context, day, "The review")
         if too_early:
             return {"review_date": too_early}
-        due = _day(context.data.get("due_date"))
+        due = iso_day(context.data.get("due_date"))
         if due and day > due:
             if not self.late_reason.data:
                 return {"late_reason": f"Select why the review is after its due date of {due:%d %B %Y}"}
@@ -93,7 +79,7 @@ class SignOffLateReview(TaskForm):
                           choices=[SelectChoice("approve", "Yes, sign off the date"),
                                    SelectChoice("refuse", "No, ask the IRO to book an earlier date")],
                           widget=GovRadioInput())
-    sign_off_comments = _long_text("Comments")
+    sign_off_comments = long_text("Comments")
 
     def prepare(self, context) -> None:
         super().prepare(context)
@@ -113,10 +99,10 @@ class SignOffLateReview(TaskForm):
 @register("record_contact")
 class RecordContact(TaskForm):
     contact_date = DayMonthYearField("Date of the contact", validators=[InputRequired("Enter the date of the contact")])
-    contact_method = RadioField("How did you see or consult the child?", choices=_choices(CONTACT_METHODS),
+    contact_method = RadioField("How did you see or consult the child?", choices=choices_of(CONTACT_METHODS),
                                 validators=[InputRequired("Select how you saw or consulted the child")],
                                 widget=GovRadioInput())
-    contact_notes = _long_text("Notes (optional)")
+    contact_notes = long_text("Notes (optional)")
 
     def extra_checks(self) -> dict:
         day, context = self.contact_date.data, self.context
@@ -130,7 +116,7 @@ class RecordContact(TaskForm):
 
 @register("review_report")
 class ReviewReport(TaskForm):
-    report_summary = _long_text("Your report for the review", "Enter your report for the review")
+    report_summary = long_text("Your report for the review", "Enter your report for the review")
 
 
 class DecisionRow(RowsForm):
@@ -141,7 +127,7 @@ class DecisionRow(RowsForm):
     due = DayMonthYearField("By when", validators=[InputRequired("Enter when it is due by")])
     starred = BooleanField("Starred recommendation", widget=GovCheckboxInput())
     category = SelectField("Category (starred only)", choices=[SelectChoice("", "Not starred")]
-                           + _choices(STARRED_CATEGORIES), validators=[Optional()], widget=GovSelect())
+                           + choices_of(STARRED_CATEGORIES), validators=[Optional()], widget=GovSelect())
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -160,15 +146,15 @@ class RecordReview(TaskForm):
                          validators=[InputRequired("Select whether the review was held or adjourned")],
                          widget=GovRadioInput())
     held_on = DayMonthYearField("Date the review was held", validators=[Optional()])
-    attendees = _long_text("Who attended (one per line)")
-    participation_code = RadioField("How did the child take part?", choices=_choices(participation.CODES),
+    attendees = long_text("Who attended (one per line)")
+    participation_code = RadioField("How did the child take part?", choices=choices_of(participation.CODES),
                                     validators=[Optional()], widget=GovRadioInput())
     decisions = FieldList(FormField(DecisionRow), min_entries=MAX_DECISIONS, max_entries=MAX_DECISIONS)
     care_plan_changes_endorsed = RadioField(
         "Does the review endorse the proposed care plan changes?", validators=[Optional()], widget=GovRadioInput(),
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No, they must wait for a later review")])
-    intended_alerts = _long_text("Management alerts you intend to raise (for the Legal section, optional)")
-    adjourn_reason = _long_text("Why was the review adjourned?")
+    intended_alerts = long_text("Management alerts you intend to raise (for the Legal section, optional)")
+    adjourn_reason = long_text("Why was the review adjourned?")
     new_date = DayMonthYearField("New date of the review", validators=[Optional()])
 
     def prepare(self, context) -> None:
@@ -237,7 +223,7 @@ class StarredDone(TaskForm):
     recommendation = RadioField("Which starred recommendation is done?", validate_choice=False,
                                 validators=[InputRequired("Select the recommendation that is done")],
                                 widget=GovRadioInput())
-    completion_note = _long_text("What was done", "Say what was done")
+    completion_note = long_text("What was done", "Say what was done")
 
     def prepare(self, context) -> None:
         super().prepare(context)
@@ -257,7 +243,7 @@ class RagNotification(TaskForm):
     rag_status = RadioField("Care plan quality", validators=[InputRequired("Select Red, Amber or Green")],
                             choices=[SelectChoice("red", "Red"), SelectChoice("amber", "Amber"),
                                      SelectChoice("green", "Green")], widget=GovRadioInput())
-    rag_summary = _long_text("Why this grade", "Say why you gave this grade")
+    rag_summary = long_text("Why this grade", "Say why you gave this grade")
 
     def prepare(self, context) -> None:
         super().prepare(context)

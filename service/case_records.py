@@ -1,22 +1,26 @@
-"""What diagrams record on a child's case: episodes, reviews, the named IRO.
+"""What diagrams record on a child's case: episodes, reviews, the named IRO, alerts, case notes.
 
-A diagram calls `record_episode(...)`, `record_review(...)`, `allocate_iro(...)` or
-`end_episode()`; the engine collects the call and the unit of work applies it here,
-in the same transaction as the instance's new state. Field names are the columns of
-`LookedAfterEpisode` and `Review`; anything else is refused, naming the field, so a
-typo in a diagram fails its step instead of writing nothing.
+A diagram calls `record_episode(...)`, `record_review(...)`, `allocate_iro(...)`,
+`end_episode()`, `record_alert(...)`, `record_alert_step(...)` or `case_note(text=...)`;
+the engine collects the call and the unit of work applies it here, in the same
+transaction as the instance's new state. Field names are the columns of
+`LookedAfterEpisode`, `Review` and `ManagementAlert`; anything else is refused, naming
+the field, so a typo in a diagram fails its step instead of writing nothing.
 """
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Integer, insert, select, update
+from sqlalchemy import Boolean, Date, Enum, Integer, insert, select, update
 
 from .errors import ScriptFailed
-from .models import Child, InstanceStatus, LookedAfterEpisode, ProcessInstance, Review, ReviewStatus, User, UserRole
-from . import roles
+from .models import (AlertEntry, AlertStatus, CaseNote, Child, InstanceStatus, LookedAfterEpisode, ManagementAlert,
+                     ProcessInstance, Review, ReviewStatus, User, UserRole)
+from . import calendar, roles
 
 _episodes, _reviews, _children = LookedAfterEpisode.__table__, Review.__table__, Child.__table__
+_alerts, _entries, _notes = ManagementAlert.__table__, AlertEntry.__table__, CaseNote.__table__
 _instances, _users, _user_roles = ProcessInstance.__table__, User.__table__, UserRole.__table__
-_NOT_WRITABLE = {"id", "child_id", "instance_id", "iro_id", "team_id"}
+_NOT_WRITABLE = {"id", "child_id", "instance_id", "iro_id", "team_id", "raised_by", "child_name", "child_dob",
+                 "social_worker", "line_manager"}
 
 
 def apply(uow, instance, records) -> None:
@@ -29,6 +33,12 @@ def apply(uow, instance, records) -> None:
             _allocate(uow, instance, record.fields)
         elif record.kind == "end_episode":
             _end_episode(uow, instance)
+        elif record.kind == "record_alert":
+            _upsert(uow, _alerts, instance, record.fields)
+        elif record.kind == "record_alert_step":
+            _alert_step(uow, instance, record.fields)
+        elif record.kind == "case_note":
+            _case_note(uow, instance, record.fields)
         uow.audit(record.kind, instance_id=instance.id, child_id=instance.child_id, **_jsonable(record.fields))
 
 
@@ -38,6 +48,8 @@ def _upsert(uow, table, instance, fields):
         values.update(_chair_and_team(uow.connection, instance.child_id))
     found = uow.connection.scalar(select(table.c.id).where(table.c.instance_id == instance.id))
     if found is None:
+        if table is _alerts:
+            values.update(_as_sent(uow.connection, instance.child_id), raised_by=uow.actor)
         uow.connection.execute(insert(table).values(child_id=int(instance.child_id), instance_id=instance.id,
                                                     **values))
     elif values:
@@ -59,8 +71,8 @@ def _value(table, name, value):
             return bool(value)
         if isinstance(kind, Integer):
             return int(value)
-        if name == "status":
-            return ReviewStatus(value)
+        if isinstance(kind, Enum):
+            return kind.enum_class(value)
     except ValueError as exc:
         raise ScriptFailed(f"{table.name}.{name}: {exc}") from None
     return value
@@ -70,6 +82,41 @@ def _chair_and_team(connection, child_id):
     row = connection.execute(select(_children.c.iro_id, _children.c.team_id)
                              .where(_children.c.id == int(child_id))).one()
     return {"iro_id": row.iro_id, "team_id": row.team_id}
+
+
+def _as_sent(connection, child_id):
+    """The alert form's header, copied from the case as it stands when the alert is raised."""
+    child = connection.execute(select(_children.c.name, _children.c.dob, _children.c.team_id,
+                                      _users.c.name.label("worker"))
+                               .join(_users, _users.c.id == _children.c.social_worker_id)
+                               .where(_children.c.id == int(child_id))).one()
+    manager = connection.scalar(
+        select(_users.c.name).join(_user_roles, _user_roles.c.user_id == _users.c.id)
+        .where(_user_roles.c.role == roles.TEAM_MANAGER, _user_roles.c.team_id == child.team_id,
+               _users.c.active.is_(True)).order_by(_user_roles.c.id).limit(1))
+    return {"child_name": child.name, "child_dob": child.dob, "team_id": child.team_id,
+            "social_worker": child.worker, "line_manager": manager}
+
+
+def _alert_step(uow, instance, fields):
+    alert_id = uow.connection.scalar(select(_alerts.c.id).where(_alerts.c.instance_id == instance.id))
+    if alert_id is None:
+        raise ScriptFailed("record_alert_step: record_alert(...) must come first")
+    step, stage = fields.pop("step", None), fields.pop("stage", None)
+    if not step:
+        raise ScriptFailed("record_alert_step: give step=..., e.g. step=\"response\"")
+    uow.connection.execute(insert(_entries).values(
+        alert_id=alert_id, stage=int(stage) if stage is not None else None, step=str(step)[:40],
+        recorded_at=uow.now, recorded_by=uow.actor, details=_jsonable(fields)))
+
+
+def _case_note(uow, instance, fields):
+    text = fields.get("text")
+    if not text or set(fields) != {"text"}:
+        raise ScriptFailed("case_note: give the note as text=...")
+    uow.connection.execute(insert(_notes).values(
+        child_id=int(instance.child_id), instance_id=instance.id, written_at=uow.now, written_by=uow.actor,
+        text=str(text)))
 
 
 def _allocate(uow, instance, fields):
@@ -95,6 +142,9 @@ def _end_episode(uow, instance):
     uow.connection.execute(update(_reviews).where(
         _reviews.c.child_id == int(instance.child_id), _reviews.c.status.in_(
             [ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED])).values(status=ReviewStatus.CANCELLED))
+    uow.connection.execute(update(_alerts).where(
+        _alerts.c.child_id == int(instance.child_id), _alerts.c.status == AlertStatus.OPEN,
+        _alerts.c.instance_id != instance.id).values(status=AlertStatus.CANCELLED, closed_on=calendar.london_date(uow.now)))
 
 
 def _jsonable(fields):

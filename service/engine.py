@@ -70,7 +70,7 @@ class UserTaskView:
     title: str
     process_name: str
     form_key: str | None
-    lane: str | None
+    lane: str | None  # the role: the task's `candidateRole` expression if it has one, else its lane
     due_at: datetime | None
     assignee: str | None
     data: dict  # the task's own data, for resolving the lane to a person
@@ -121,6 +121,9 @@ CASE_RECORDS = {
     "record_review": "Record facts of this review (dates, outcome, deadlines met) on the case.",
     "allocate_iro": "Make a person (iro=username) the child's named IRO.",
     "end_episode": "Close every other open process of the child: the episode has ended.",
+    "record_alert": "Record facts of this management alert (stage, deadlines, outcome) on the case.",
+    "record_alert_step": "Add a step (step=..., stage=..., and its answers) to this alert's history.",
+    "case_note": "Write a line (text=...) in the child's case notes.",
 }
 
 
@@ -273,7 +276,7 @@ class Engine:
             title=spec.bpmn_name or spec.name,
             process_name=workflow.spec.description or workflow.spec.name,
             form_key=props.get("formKey"),
-            lane=spec.lane,
+            lane=self._evaluate(task, props.get("candidateRole")) or spec.lane,
             due_at=self._instant(task, props.get("dueAt")),
             assignee=self._evaluate(task, props.get("assignee")),
             data=task.data,

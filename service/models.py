@@ -371,3 +371,75 @@ class Review(db.Model):
     distribution_due: Mapped[date | None] = mapped_column(Date)
     distribution_on: Mapped[date | None] = mapped_column(Date)
     distribution_met: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class AlertStatus(str, enum.Enum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    REFERRED = "referred"    # referred to CAFCASS (section 118)
+    WITHDRAWN = "withdrawn"  # closed by the IRO without resolution
+    CANCELLED = "cancelled"  # the child ceased to be looked after first
+
+
+class ManagementAlert(db.Model):
+    """One IRO management alert (one management-alert instance), as its diagram records it.
+
+    `stages` is the diagram's list of the role at each stage, so the printable form
+    and "Alerts for me" follow the diagram a process owner deployed. The child's
+    details are copied when the alert is raised: the form shows what was sent.
+    """
+
+    __tablename__ = "management_alerts"
+    __table_args__ = (Index("ix_management_alerts_open", "status", "stage_role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    status: Mapped[AlertStatus] = mapped_column(_enum(AlertStatus), default=AlertStatus.OPEN)
+    raised_by: Mapped[str | None] = mapped_column(String(100))
+    raised_on: Mapped[date | None] = mapped_column(Date, index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    serious: Mapped[bool | None] = mapped_column(Boolean)
+    start_stage: Mapped[int | None] = mapped_column(Integer)
+    stage: Mapped[int | None] = mapped_column(Integer)
+    stage_role: Mapped[str | None] = mapped_column(String(100))
+    stage_received_on: Mapped[date | None] = mapped_column(Date)
+    stage_due_on: Mapped[date | None] = mapped_column(Date)
+    stages: Mapped[list | None] = mapped_column(JSON)
+    summary: Mapped[str | None] = mapped_column(Text)
+    actions_requested: Mapped[list | None] = mapped_column(JSON)
+    resolve_by: Mapped[date | None] = mapped_column(Date)
+    cap_date: Mapped[date | None] = mapped_column(Date)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    cafcass_referred_on: Mapped[date | None] = mapped_column(Date)
+    # as sent: the child and the people around the case when the alert was raised
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    child_name: Mapped[str | None] = mapped_column(String(200))
+    child_dob: Mapped[date | None] = mapped_column(Date)
+    social_worker: Mapped[str | None] = mapped_column(String(200))
+    line_manager: Mapped[str | None] = mapped_column(String(200))
+
+
+class AlertEntry(db.Model):
+    """One step of an alert's history: a response, a meeting, an outcome, a notice."""
+
+    __tablename__ = "management_alert_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("management_alerts.id"), index=True)
+    stage: Mapped[int | None] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(40))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    details: Mapped[dict] = mapped_column(JSON)
+
+
+class CaseNote(db.Model):
+    """A line in the child's case notes, written by a diagram (e.g. an alert raised, resolved)."""
+
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    written_by: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)

@@ -135,3 +135,10 @@ def sign_in_paused(username: str, address: str) -> bool:
 
     return (failures(SignInAttempt.username == username) >= MAX_FAILURES_PER_USERNAME
             or failures(SignInAttempt.address == address) >= MAX_FAILURES_PER_ADDRESS)
+
+
+def holders(role: str) -> list[tuple[str, str]]:
+    """(username, name) of the active people holding a role: whom a task of that role may go to."""
+    return list(db.session.execute(
+        select(User.username, User.name).where(User.active.is_(True), User.id.in_(
+            select(UserRole.user_id).where(UserRole.role == role))).order_by(User.name)))

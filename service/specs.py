@@ -38,7 +38,7 @@ _CODE_PLACES = (
     (".//spiffworkflow:messagePayload", "eval"),
 )
 # task properties whose values are expressions the engine evaluates
-EXPRESSION_PROPERTIES = ("dueAt", "assignee")
+EXPRESSION_PROPERTIES = ("dueAt", "assignee", "candidateRole")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, func, select
 
-from . import calendar, clock, roles, specs
+from . import alerts, calendar, clock, people, roles, specs
 from .db import db
 from .models import Child, ChildEvent, HumanTask, ProcessInstance, Review, ReviewStatus, User, UserRole
 from .unit_of_work import engine
@@ -93,6 +93,13 @@ class TaskContext:
             *([ChildEvent.date > last] if last else [])).order_by(ChildEvent.date, ChildEvent.id)).all()
         return [{"date": e.date, **e.fields["care_plan_change"]} for e in events if e.fields.get("care_plan_change")]
 
-    def alerts_since_last_review(self) -> list:
-        """Management alerts raised since the child's last review (they arrive with the alert process)."""
-        return []
+    def alerts_since_last_review(self) -> list[str]:
+        """Management alerts raised since the child's last review, in words (protocol 3.5.1)."""
+        return alerts.raised_since_last_review(int(self.task.child_id)) if self.child is not None else []
+
+    def alert_header(self) -> "alerts.Header | None":
+        """The header of case study 4's form for this child, as it would be sent today."""
+        return alerts.header(self.child, self.today, self.data) if self.child is not None else None
+
+    def holders(self, role: str) -> list[tuple[str, str]]:
+        return people.holders(role)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import forms
 
-from . import access, clock, instances, worklist
+from . import access, alerts, clock, instances, worklist
 from .db import db
 from .errors import InvalidData, NotFound, TaskAlreadyCompleted
 from .models import Child, HumanTask, ProcessInstance, TaskDraft, TaskStatus
@@ -80,5 +80,6 @@ def _actionable(who, task_id) -> HumanTask:
     if not access.may_act_on(who, task):
         raise NotFound(f"task {task_id} is not yours to complete")
     if task.status != TaskStatus.OPEN:
-        raise TaskAlreadyCompleted(f"task {task_id} is already {task.status.value}; nothing was saved")
+        raise TaskAlreadyCompleted(alerts.moved_on(task) or
+                                   f"task {task_id} is already {task.status.value}; nothing was saved")
     return task

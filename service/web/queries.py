@@ -103,13 +103,6 @@ def reviews(child_id: int) -> list[Review]:
     return list(db.session.scalars(select(Review).where(Review.child_id == child_id).order_by(Review.id.desc())))
 
 
-def holders(role: str) -> list[tuple[str, str]]:
-    """(username, name) of the active people holding a role: whom a task of that role may go to."""
-    return list(db.session.execute(
-        select(User.username, User.name).where(User.active.is_(True), User.id.in_(
-            select(UserRole.user_id).where(UserRole.role == role))).order_by(User.name)))
-
-
 def name_of(username: str | None) -> str | None:
     if username is None:
         return None

@@ -9,7 +9,7 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 import forms
-from service import access, cases, tasks, worklist
+from service import access, cases, people, tasks, worklist
 from service.errors import ConflictError, InvalidData
 from service.models import TaskStatus
 
@@ -63,7 +63,7 @@ def _reassign_form(page, formdata=None):
         return None
     form = ReassignForm(formdata=formdata)
     form.assignee.choices = [SelectChoice("", "Choose a person")] + [
-        SelectChoice(username, name) for username, name in queries.holders(task.candidate_role)
+        SelectChoice(username, name) for username, name in people.holders(task.candidate_role)
         if username != task.assignee]
     return form
 

@@ -19,7 +19,12 @@ STAFF = {
     "hos.north": ("Hal North", [(roles.HEAD_OF_SERVICE, "North")]),
     "rqam": ("Rae Quality", [(roles.REVIEW_QA_MANAGER, None)]),
     "hos.safeguarding": ("Hana Safe", [(roles.HEAD_OF_SAFEGUARDING, None)]),
+    "ism.south": ("Ivo South", [(roles.ISM, "South")]),
+    "hos.south": ("Hugo South", [(roles.HEAD_OF_SERVICE, "South")]),
     "ad": ("Ada Director", [(roles.ASSISTANT_DIRECTOR, None)]),
+    "director": ("Dora Director", [(roles.DIRECTOR, None)]),
+    "ceo": ("Cy Chief", [(roles.CHIEF_EXECUTIVE, None)]),
+    "minutes": ("Mina Minutes", [(roles.MINUTE_TAKER, None)]),
     "owner": ("Otto Owner", [(roles.PROCESS_OWNER, None)]),
 }
 

@@ -14,7 +14,9 @@ from . import council
 from .conftest import RequestClient
 
 # who sees Alex North (team NE, area North, IRO iro1, social worker sw.north) and her task
-SEES_NORTH = {"iro1", "sw.north", "tm.ne", "ism.north", "hos.north", "rqam", "hos.safeguarding", "ad"}
+SEES_NORTH = {"iro1", "sw.north", "tm.ne", "ism.north", "hos.north", "rqam", "hos.safeguarding", "ad", "director",
+              "ceo"}
+SERVICE_WIDE = {"rqam", "hos.safeguarding", "ad", "director", "ceo"}
 EVERYONE = set(council.STAFF)
 NOT_NORTH = EVERYONE - SEES_NORTH
 
@@ -34,7 +36,7 @@ def expected(rule: str, method: str, username: str | None) -> int:
     if rule in ("/tasks", "/tasks/unassigned", "/notifications"):
         return 200
     if rule in ("/reports/reviews", "/reports/ssda903-reviews.csv"):
-        return 200 if username in {"rqam", "hos.safeguarding", "ad"} else 404  # service-wide managers only
+        return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
     if username not in SEES_NORTH:
         return 404  # as for an id that does not exist
     return {
@@ -53,8 +55,8 @@ def expected(rule: str, method: str, username: str | None) -> int:
         # refused with a message on the task page: it is iro1's already, and only iro1 can give it back
         ("/tasks/<int:task_id>/claim", "POST"): 302,
         ("/tasks/<int:task_id>/release", "POST"): 302,
-        ("/tasks/<int:task_id>/reassign", "POST"): 302 if username in {"tm.ne", "ism.north", "hos.north", "rqam",
-                                                                      "hos.safeguarding", "ad"} else 404,
+        ("/tasks/<int:task_id>/reassign", "POST"): 302 if username in {"tm.ne", "ism.north", "hos.north",
+                                                                      *SERVICE_WIDE} else 404,
     }[(rule, method)]
 
 

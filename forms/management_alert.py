@@ -271,7 +271,8 @@ class CafcassReferral(TaskForm):
         if "stages_exhausted" in ticked and stage < len(stages):
             errors["conditions"] = (f"The alert is at stage {stage}: the stages up to the Chief Executive are not "
                                     "exhausted")
-        if ticked != set(REFERRAL_CONDITIONS) and not (self.exceptional_circumstances.data or "").strip():
+        exceptional = stage < len(stages) or ticked != set(REFERRAL_CONDITIONS)
+        if exceptional and not (self.exceptional_circumstances.data or "").strip():
             errors["exceptional_circumstances"] = "State the exceptional circumstances for referring now"
         if not (self.case_summary.data or "").strip():
             errors["case_summary"] = "Enter the case summary for CAFCASS Legal"

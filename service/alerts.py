@@ -161,6 +161,6 @@ def moved_on(task: HumanTask) -> str | None:
     if alert is None or task.status != TaskStatus.CANCELLED:
         return None
     if alert.status == AlertStatus.OPEN:
-        return (f"This alert has moved on to stage {alert.stage} ({stage_role(alert, alert.stage)}): "
-                "your response was not recorded")
-    return f"This alert is {alert.status.value}: your response was not recorded"
+        return (f"This task was withdrawn when the alert moved on; the alert is now at stage {alert.stage} "
+                f"({stage_role(alert, alert.stage)}). Your response was not recorded.")
+    return f"This task was withdrawn: the alert is {alert.status.value}. Your response was not recorded."

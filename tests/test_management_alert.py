@@ -1,0 +1,322 @@
+"""The IRO management alert (DOMAIN.md C), run by the shipped diagram on the application
+clock. Each scenario runs twice: straight through, and with every cache dropped between
+steps, as after a restart."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from service import alerts, people, tasks
+from service.db import db
+from service.errors import InvalidData, TaskAlreadyCompleted
+from service.models import AlertEntry, AlertStatus, CaseNote, HumanTask, ManagementAlert, TaskStatus
+from service.task_context import TaskContext
+
+from .lifecycle import Life
+
+CONCERNS = ("After very significant delay within the court proceedings, there has been no action to seek long "
+            "term placements for 4 of the children.")
+ACTIONS = [{"action": "Confirmation that the sibling placement planning for the group of 4 is clear."},
+           {"action": "Long term referrals to homefinding/placements have been made for them."}]
+
+
+class AlertLife(Life):
+    def looked_after_child(self, day, name="Alex North", case_number="4120389A", team="NE", worker="sw.north",
+                           siblings=None) -> int:
+        child = self.child(name=name, case_number=case_number, team=team, worker=worker, siblings=siblings)
+        self.looked_after(child, day)
+        self.do(child, "allocate", iro="iro1")
+        return child
+
+    def raise_alert(self, child, resolve_by, serious=False, iro="iro1") -> ManagementAlert:
+        alerts.request(people.identity(people.user_by_username(iro).id), child)
+        self.step()
+        self.do(child, "raise_alert", serious_or_urgent=serious, summary_of_concerns=CONCERNS,
+                actions_requested=ACTIONS, resolve_by=resolve_by)
+        return self.alert(child)
+
+    def alert(self, child) -> ManagementAlert:
+        return db.session.scalars(select(ManagementAlert).where(ManagementAlert.child_id == child)
+                                  .order_by(ManagementAlert.id.desc())).first()
+
+    def alert_specs(self, child) -> list[str]:
+        instance = self.alert(child).instance_id
+        return sorted(t.spec_name for t in self.open_tasks(str(child)) if t.instance_id == instance)
+
+    def steps(self, child) -> list[tuple]:
+        return [(e.stage, e.step) for e in db.session.scalars(
+            select(AlertEntry).where(AlertEntry.alert_id == self.alert(child).id).order_by(AlertEntry.id))]
+
+    def alert_notices(self, since_id) -> list[tuple]:
+        """The notifications about management alerts (the child's reviews send their own)."""
+        return [n for n in self.notices(since_id) if "management alert" in n[1] or "CAFCASS" in n[1]]
+
+    def respond(self, child, spec="respond"):
+        self.do(child, spec, response="We have met and agreed a plan.",
+                actions_agreed=[{"action": "Referral to homefinding", "by": "2030-01-31"}])
+
+    def outcome(self, child, outcome, notes="As recorded.", spec="record_outcome", **more):
+        self.do(child, spec, outcome=outcome, outcome_notes=notes, **more)
+
+
+@pytest.fixture(params=[False, True], ids=["straight", "restarted"])
+def life(app_factory, request):
+    app = app_factory()
+    with app.app_context():
+        yield lambda start: AlertLife(app, request.param, start)
+
+
+def test_case_study_4_a_sibling_group_raised_at_stage_3_resolved_at_the_stage_4_meeting(life):
+    run = life("2012-06-01")
+    run.on("2012-06-04")
+    siblings = [run.looked_after_child("2012-06-04", name=f"Child {n}", case_number=f"412038{n}A")
+                for n in range(1, 8)]
+    run.on("2012-06-28")
+    for child in siblings:
+        alert = run.raise_alert(child, resolve_by="2012-09-28", serious=True)
+        assert (alert.start_stage, alert.stage, alert.stage_role) == (3, 3, "Head of Service")
+        assert (alert.stage_received_on, alert.stage_due_on) == (date(2012, 6, 28), date(2012, 7, 5))
+        assert alert.summary == CONCERNS and alert.actions_requested == ACTIONS
+        assert (alert.child_dob, alert.social_worker, alert.line_manager) == (date(2012, 3, 4), "Sam North",
+                                                                               "Tia Manager")
+        assert run.task(child, "respond").assignee == "hos.north"  # the Head of Service of the child's area
+    first = siblings[0]
+    assert CaseNote.query.filter_by(child_id=first).one().text.startswith(
+        "IRO management alert raised at stage 3 (Head of Service)")
+
+    run.on("2012-07-04")
+    for child in siblings:
+        run.respond(child)
+        run.outcome(child, "next_stage", "No long term referrals made yet.")
+        assert (run.alert(child).stage, run.alert(child).stage_role) == (4, "Assistant Director")
+        assert run.alert_specs(child) == ["iro_statement", "set_meeting"]
+        assert run.task(child, "set_meeting").assignee == "ad"
+    run.on("2012-07-05")
+    for child in siblings:
+        run.do(child, "set_meeting", meeting_date="2012-07-10", meeting_time="10:00", meeting_place="Civic Centre",
+               invited="Social worker\nTeam manager\nHomefinding", minute_taker="minutes")
+        assert run.alert_specs(child) == ["iro_statement"]  # the meeting cannot be minuted without the statement
+        run.do(child, "iro_statement", statement="Referrals to homefinding for all seven, with timescales.")
+        assert run.alert_specs(child) == ["record_minutes"]
+        assert run.task(child, "record_minutes").assignee == "minutes"
+    assert run.refused(first, "record_minutes", attended="AD", minutes="Too early") == {
+        "minutes": "The meeting is on 10 July 2012: record its minutes on or after that day"}
+    run.on("2012-07-10", hour=15)
+    for child in siblings:
+        run.do(child, "record_minutes", attended="Assistant Director\nSocial worker", minutes="Referrals agreed.")
+        run.do(child, "meeting_outcome", response="Homefinding referrals made today.",
+               actions_agreed=[{"action": "Placement search update to the review", "by": "2012-07-24"}])
+        run.outcome(child, "resolved", "Referrals made; the review is reconvened.")
+        alert = run.alert(child)
+        assert (alert.status, alert.stage, alert.closed_on) == (AlertStatus.RESOLVED, 4, date(2012, 7, 10))
+        assert run.alert_specs(child) == []
+    assert run.steps(first) == [
+        (3, "received"), (3, "response"), (3, "outcome"), (4, "received"), (4, "meeting_set"), (4, "statement"),
+        (4, "minutes"), (4, "meeting_outcome"), (4, "outcome")]
+    assert [n.text for n in CaseNote.query.filter_by(child_id=first).order_by(CaseNote.id)][1] == (
+        "IRO management alert resolved at stage 4 (Assistant Director) on 2012-07-10.")
+
+
+def _to_stage(run, child, stage):
+    """An alert received at `stage` on Wed 24 Aug 2022 (raised on Monday where it must pass stage 1 or 3)."""
+    if stage in (1, 3):
+        run.on("2022-08-24")
+        return run.raise_alert(child, resolve_by="2022-11-24", serious=stage == 3)
+    run.on("2022-08-22")
+    run.raise_alert(child, resolve_by="2022-11-22", serious=stage == 4)
+    run.on("2022-08-23")
+    run.respond(child)
+    run.on("2022-08-24")
+    if stage in (2, 4):
+        run.outcome(child, "next_stage")
+    else:
+        run.outcome(child, "escalate_early", escalate_to=str(stage))
+    return run.alert(child)
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3, 4, 5, 6])
+def test_every_stage_has_5_working_days_across_the_bank_holiday_with_one_reminder_and_one_overdue_notice(
+        life, stage):
+    run = life("2022-08-19")
+    child = run.looked_after_child("2022-08-19")
+    alert = _to_stage(run, child, stage)
+    role = alert.stage_role
+    assert (alert.stage, alert.stage_received_on, alert.stage_due_on) == (stage, date(2022, 8, 24), date(2022, 9, 1))
+    task = run.task(child, "respond" if stage <= 3 else "set_meeting")
+    assert task.due_at.date() == date(2022, 9, 1)  # the end of Thu 1 Sep, London (29 Aug was a bank holiday)
+    holder = task.assignee
+    seen = run.last_notice_id()
+    run.on("2022-08-30")
+    assert run.alert_notices(seen) == []
+    run.on("2022-08-31")  # two working days left: Wed 31 Aug and Thu 1 Sep
+    reminders = run.alert_notices(seen)
+    assert len(reminders) == 1 and reminders[0][0] == holder and reminders[0][1].startswith(
+        f"Reminder: IRO management alert, stage {stage}")
+    seen = run.last_notice_id()
+    run.on("2022-09-01", hour=23)
+    assert run.alert_notices(seen) == []
+    run.on("2022-09-02")
+    assert sorted(run.alert_notices(seen)) == sorted([
+        ("iro1", f"Overdue: no {'response to' if stage <= 3 else 'meeting set for'} the management alert at stage "
+                 f"{stage} ({role})"),
+        ("rqam", f"Overdue: no {'response to' if stage <= 3 else 'meeting set for'} a management alert at stage "
+                 f"{stage} ({role})")])
+    seen = run.last_notice_id()
+    run.on("2022-09-20")
+    assert run.alert_notices(seen) == []  # once each
+    assert run.steps(child)[-1] == (stage, "overdue")
+
+
+def _cafcass_requested(run, child, at_stage):
+    alert = _to_stage(run, child, at_stage)
+    if at_stage <= 3:
+        run.respond(child)
+    else:
+        run.do(child, "set_meeting", meeting_date="2022-08-26", meeting_time="09:30", meeting_place="Council House",
+               invited="Everyone", minute_taker="minutes")
+        run.do(child, "iro_statement", statement="A placement plan by Friday.")
+        run.on("2022-08-26")
+        run.do(child, "record_minutes", attended="All", minutes="No plan yet.")
+        run.do(child, "meeting_outcome", response="No plan yet.", actions_agreed=[])
+    run.outcome(child, "cafcass", "The child's human rights may be breached.")
+    return alert
+
+
+@pytest.mark.parametrize("stage", [1, 5])
+def test_a_cafcass_referral_waits_for_both_consultations_then_is_allowed_from_any_stage(life, stage):
+    run = life("2022-08-19")
+    child = run.looked_after_child("2022-08-19")
+    _cafcass_requested(run, child, stage)
+    run.on("2022-08-26", hour=11)
+    assert run.alert_specs(child) == ["consult_head_of_service", "consult_safeguarding"]
+    assert run.task(child, "consult_safeguarding").assignee == "hos.safeguarding"
+    assert run.task(child, "consult_head_of_service").assignee == "hos.north"  # the child's area's Head of Service
+    assert run.refused(child, "consult_safeguarding", consulted_on="2022-08-26", advice="Refer.") == {
+        "confirmed": "Confirm the IRO consulted you"}
+    run.do(child, "consult_safeguarding", consulted_on="2022-08-26", advice="Refer.", confirmed=True)
+    assert run.alert_specs(child) == ["consult_head_of_service"]  # no referral with one consultation
+    run.do(child, "consult_head_of_service", consulted_on="2022-08-26", advice="Agreed.", confirmed=True)
+    assert run.alert_specs(child) == ["make_referral"]
+    assert run.refused(child, "make_referral", refer="yes", conditions=["stages_exhausted", "no_other_adult"],
+                       case_summary="Summary") == {
+        "conditions": f"The alert is at stage {stage}: the stages up to the Chief Executive are not exhausted",
+        "exceptional_circumstances": "State the exceptional circumstances for referring now"}
+    seen = run.last_notice_id()
+    run.do(child, "make_referral", refer="yes", conditions=["no_other_adult"], case_summary="Summary",
+           exceptional_circumstances="Placement breakdown imminent; no plan after three stages.")
+    alert = run.alert(child)
+    assert (alert.status, alert.cafcass_referred_on) == (AlertStatus.REFERRED, date(2022, 8, 26))
+    assert sorted(run.alert_notices(seen)) == [  # the stages were not exhausted: told in writing
+        ("hos.north", "Notice: IRO management alert referred to CAFCASS"),
+        ("ism.north", "Notice: IRO management alert referred to CAFCASS")]
+    assert [s for _, s in run.steps(child)][-4:] == ["consultation", "consultation", "cafcass_referral", "notice"]
+    assert run.alert_specs(child) == []
+
+
+def test_an_alert_left_unresolved_reaches_the_iros_decision_the_day_after_its_timescale(life):
+    run = life("2022-08-19")
+    child = run.looked_after_child("2022-08-19")
+    run.on("2022-08-24")
+    alerts.request(people.identity(people.user_by_username("iro1").id), child)
+    assert run.refused(child, "raise_alert", summary_of_concerns=CONCERNS, actions_requested=ACTIONS,
+                       resolve_by="2022-11-25") == {
+        "resolve_by": "The date cannot be after 24 November 2022: an alert is resolved within 3 months at most"}
+    run.do(child, "raise_alert", serious_or_urgent=False, summary_of_concerns=CONCERNS, actions_requested=ACTIONS,
+           resolve_by="2022-09-30")
+    respond = run.task(child, "respond").id
+    run.on("2022-09-30", hour=23)
+    assert run.alert_specs(child) == ["respond"]
+    run.on("2022-10-01")
+    assert run.alert_specs(child) == ["timescale_reached"]
+    assert run.task_status(respond) == TaskStatus.CANCELLED
+    assert run.refused(child, "timescale_reached", outcome="extend", outcome_notes="Holiday",
+                       new_resolve_by="2022-11-25") == {
+        "new_resolve_by": "The date cannot be after 24 November 2022: an alert is resolved within 3 months at most"}
+    seen = run.last_notice_id()
+    run.do(child, "timescale_reached", outcome="extend", outcome_notes="The manager is on leave.",
+           new_resolve_by="2022-11-24")
+    assert run.alert_specs(child) == ["respond"]  # the stage carries on, its deadline unchanged
+    assert run.task(child, "respond").due_at.date() == date(2022, 9, 1)
+    assert run.alert(child).resolve_by == date(2022, 11, 24)
+    run.on("2022-10-03")
+    assert run.alert_notices(seen) == []  # the reminder and the overdue notice were sent before: not again
+    run.on("2022-11-24", hour=23)
+    assert run.alert_specs(child) == ["respond"]
+    run.on("2022-11-25")  # the cap ran out with it
+    assert run.alert_specs(child) == ["timescale_reached"]
+    assert run.refused(child, "timescale_reached", outcome="next_stage", outcome_notes="Go on") == {
+        "outcome": "The alert reached its cap on 24 November 2022: refer it to CAFCASS, record it resolved or "
+                   "close it"}
+    run.outcome(child, "cafcass", spec="timescale_reached")
+    assert run.alert_specs(child) == ["consult_head_of_service", "consult_safeguarding"]
+
+
+def test_a_manager_sees_only_the_alerts_at_their_stage_for_their_area_and_a_late_response_is_refused(life):
+    run = life("2022-08-19")
+    north = run.looked_after_child("2022-08-19")
+    south = run.looked_after_child("2022-08-19", name="Bo South", case_number="43235", team="South",
+                                   worker="sw.south")
+    run.on("2022-08-24")
+    run.raise_alert(north, resolve_by="2022-09-30")
+    run.raise_alert(south, resolve_by="2022-09-30", serious=True)
+
+    def seen_by(username):
+        who = people.identity(people.user_by_username(username).id)
+        return [(a.child_name, a.alert.stage, a.working_days_left, a.task_id is not None) for a in alerts.for_me(who)]
+
+    assert seen_by("tm.ne") == [("Alex North", 1, 5, True)]  # Thu 25 Aug to Thu 1 Sep, the bank holiday skipped
+    assert seen_by("tm.south") == [] and seen_by("ism.north") == [] and seen_by("hos.north") == []
+    assert seen_by("hos.south") == [("Bo South", 3, 5, True)]
+    assert seen_by("ad") == [] and seen_by("iro1") == []
+    stale = run.task(north, "respond").id
+    run.on("2022-10-01")  # the IRO's timescale ran out: the stage is interrupted
+    run.outcome(north, "next_stage", spec="timescale_reached", new_resolve_by="2022-11-01")
+    assert seen_by("tm.ne") == [] and seen_by("ism.north") == [("Alex North", 2, 5, True)]
+    tm = people.identity(people.user_by_username("tm.ne").id)
+    with pytest.raises(TaskAlreadyCompleted) as refused:
+        tasks.submit(tm, stale, {"response": "Late", "actions_agreed": []})
+    assert str(refused.value) == ("This task was withdrawn when the alert moved on; the alert is now at stage 2 "
+                                  "(Integrated Service Manager). Your response was not recorded.")
+    assert [s for _, s in run.steps(north)].count("response") == 0
+
+
+def test_only_an_iro_who_sees_a_looked_after_child_raises_an_alert(life):
+    run = life("2022-08-19")
+    child = run.child()
+    iro = people.identity(people.user_by_username("iro1").id)
+    with pytest.raises(Exception) as not_theirs:
+        alerts.request(iro, child)
+    assert "does not exist" in str(not_theirs.value)  # iro1 is not this child's IRO yet
+    run.looked_after(child, "2022-08-19")
+    run.do(child, "allocate", iro="iro1")
+    tm = people.identity(people.user_by_username("tm.ne").id)
+    with pytest.raises(Exception) as manager:
+        alerts.request(tm, child)
+    assert "only an IRO" in str(manager.value)
+    run.on("2022-08-22")
+    run.event(child, "ceased_looked_after", "2022-08-22", reason="returned_home")
+    with pytest.raises(InvalidData) as ceased:
+        alerts.request(iro, child)
+    assert "is not looked after" in str(ceased.value)
+
+
+def test_the_next_review_hears_of_the_alerts_raised_since_the_last(life):
+    run = life("2022-08-19")
+    child = run.looked_after_child("2022-08-19")
+    run.on("2022-08-24")
+    run.raise_alert(child, resolve_by="2022-09-30", serious=True)
+    booking = db.session.scalar(select(HumanTask).where(HumanTask.child_id == str(child),
+                                                        HumanTask.spec_name == "book_review"))
+    assert TaskContext(booking).alerts_since_last_review() == [
+        "Raised 24 August 2022 at stage 3: open at stage 3 (Head of Service)"]
+    run.do(child, "book_review", review_date="2022-08-26")
+    run.do(child, "record_contact", contact_date="2022-08-24", contact_method="visit")
+    run.do(child, "review_report", report_summary="Settled.")
+    run.on("2022-08-26")
+    hold = run.task(child, "hold_review")
+    assert TaskContext(hold).alerts_since_last_review() == [
+        "Raised 24 August 2022 at stage 3: open at stage 3 (Head of Service)"]
+    run.do(child, "hold_review", outcome="held", held_on="2022-08-26", attendees="Alex", participation_code="PN1",
+           decisions=[{"text": "Placement search", "owner": "Sam North", "due": "2022-09-30"}])
+    next_booking = run.task(child, "book_review")
+    assert TaskContext(next_booking).alerts_since_last_review() == []  # heard at the review of 26 August

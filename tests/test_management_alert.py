@@ -1,18 +1,23 @@
 """The IRO management alert (DOMAIN.md C), run by the shipped diagram on the application
 clock. Each scenario runs twice: straight through, and with every cache dropped between
 steps, as after a restart."""
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from service import alerts, people, tasks
+from service import alerts, clock, people, tasks
 from service.db import db
 from service.errors import InvalidData, TaskAlreadyCompleted
 from service.models import AlertEntry, AlertStatus, CaseNote, HumanTask, ManagementAlert, TaskStatus
 from service.task_context import TaskContext
 
-from .lifecycle import Life
+from .lifecycle import Life, at_nine
+
+ROOT = Path(__file__).parent.parent
 
 CONCERNS = ("After very significant delay within the court proceedings, there has been no action to seek long "
             "term placements for 4 of the children.")
@@ -320,3 +325,42 @@ def test_the_next_review_hears_of_the_alerts_raised_since_the_last(life):
            decisions=[{"text": "Placement search", "owner": "Sam North", "due": "2022-09-30"}])
     next_booking = run.task(child, "book_review")
     assert TaskContext(next_booking).alerts_since_last_review() == []  # heard at the review of 26 August
+
+
+def _sweeper(url, owner):
+    return subprocess.Popen([sys.executable, "-m", "tests.sweeper_process", url, owner, "sweep"], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def _sweep_with_two_schedulers(url, instant):
+    clock.move_to(instant, "test")  # time moves on; nothing fires until the schedulers sweep
+    db.session.commit()
+    db.session.remove()
+    sweepers = [_sweeper(url, f"scheduler-{n}") for n in (1, 2)]
+    for process in sweepers:
+        process.communicate(timeout=300)
+        assert process.returncode == 0
+
+
+@pytest.mark.postgres
+def test_the_timers_of_alerts_fire_once_each_with_two_schedulers_running(app, database_url):
+    run = AlertLife(app, False, "2022-08-19")
+    children = [run.looked_after_child("2022-08-19", name=f"Child {n}", case_number=f"43{n:03d}")
+                for n in range(12)]
+    run.on("2022-08-24")
+    for child in children:
+        run.raise_alert(child, resolve_by="2022-09-30")
+    seen = run.last_notice_id()
+
+    _sweep_with_two_schedulers(database_url, at_nine("2022-09-02"))
+    notices = run.alert_notices(seen)
+    for child in children:
+        assert [s for _, s in run.steps(child)] == ["received", "overdue"]
+    assert sorted(subject.split(":")[0] for _, subject in notices) == sorted(["Reminder", "Overdue", "Overdue"] * 12)
+    assert len([n for n in notices if n[0] == "tm.ne"]) == 12  # one reminder per alert to its Team Manager
+
+    _sweep_with_two_schedulers(database_url, at_nine("2022-10-03"))  # the IRO's timescale ran out on 30 Sep
+    for child in children:
+        assert run.alert_specs(child) == ["timescale_reached"]
+    assert db.session.scalar(select(func.count()).select_from(HumanTask).where(
+        HumanTask.spec_name == "timescale_reached")) == 12

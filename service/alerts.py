@@ -127,18 +127,17 @@ def for_me(who: Identity) -> list[AlertForMe]:
     condition = _at_my_stage(who)
     if condition is None:
         return []
-    rows = db.session.execute(select(ManagementAlert, Child.name).join(Child, Child.id == ManagementAlert.child_id)
+    my_task = (select(HumanTask.id).where(
+        HumanTask.instance_id == ManagementAlert.instance_id, HumanTask.status == TaskStatus.OPEN,
+        HumanTask.candidate_role == ManagementAlert.stage_role,
+        or_(HumanTask.assignee == who.username, HumanTask.assignee.is_(None)))
+        .order_by(HumanTask.id).limit(1).scalar_subquery())
+    rows = db.session.execute(select(ManagementAlert, Child.name, my_task)
+                              .join(Child, Child.id == ManagementAlert.child_id)
                               .where(condition).order_by(ManagementAlert.stage_due_on, ManagementAlert.id)).all()
     today = calendar.london_date(clock.now())
-    found = []
-    for alert, name in rows:
-        task_id = db.session.scalar(select(HumanTask.id).where(
-            HumanTask.instance_id == alert.instance_id, HumanTask.status == TaskStatus.OPEN,
-            HumanTask.candidate_role == alert.stage_role,
-            or_(HumanTask.assignee == who.username, HumanTask.assignee.is_(None))).limit(1))
-        left = calendar.working_days_between(today, alert.stage_due_on) if alert.stage_due_on else None
-        found.append(AlertForMe(alert, name, left, task_id))
-    return found
+    return [AlertForMe(alert, name, calendar.working_days_between(today, alert.stage_due_on)
+                       if alert.stage_due_on else None, task_id) for alert, name, task_id in rows]
 
 
 def visible(who: Identity, alert_id: int) -> ManagementAlert:

@@ -364,3 +364,43 @@ def test_the_timers_of_alerts_fire_once_each_with_two_schedulers_running(app, da
         assert run.alert_specs(child) == ["timescale_reached"]
     assert db.session.scalar(select(func.count()).select_from(HumanTask).where(
         HumanTask.spec_name == "timescale_reached")) == 12
+
+
+def test_the_safeguarding_service_escalates_early_and_the_ism_and_head_of_service_are_told_in_writing(life):
+    run = life("2022-08-19")
+    child = run.looked_after_child("2022-08-19")
+    run.on("2022-08-24")
+    run.raise_alert(child, resolve_by="2022-11-24")
+    run.respond(child)
+    assert run.refused(child, "record_outcome", outcome="escalate_early", outcome_notes="Urgent") == {
+        "escalate_to": "Choose the stage to escalate to"}
+    seen = run.last_notice_id()
+    run.outcome(child, "escalate_early", "Extremely serious drift.", escalate_to="4")
+    alert = run.alert(child)
+    assert (alert.stage, alert.stage_role) == (4, "Assistant Director")
+    notice = "Notice: IRO management alert escalated early to stage 4"
+    assert sorted(run.alert_notices(seen)) == [
+        ("ad", "IRO management alert, stage 4: set the meeting by 2022-09-01"), ("hos.north", notice),
+        ("ism.north", notice)]
+    assert [s for _, s in run.steps(child)][-3:] == ["outcome", "notice", "received"]
+
+
+def test_a_meeting_stage_interrupted_by_the_timescale_and_extended_carries_on_where_it_was(life):
+    run = life("2022-08-19")
+    child = run.looked_after_child("2022-08-19")
+    run.on("2022-08-22")
+    run.raise_alert(child, resolve_by="2022-10-14", serious=True)
+    run.respond(child)
+    run.outcome(child, "next_stage")
+    run.do(child, "set_meeting", meeting_date="2022-10-20", meeting_time="10:00", meeting_place="Council House",
+           invited="Everyone", minute_taker="minutes")
+    run.do(child, "iro_statement", statement="A placement plan.")
+    assert run.alert_specs(child) == ["record_minutes"]
+    run.on("2022-10-17")
+    assert run.alert_specs(child) == ["timescale_reached"]
+    assert run.refused(child, "timescale_reached", outcome="extend", outcome_notes="The meeting is on Thursday.",
+                       new_resolve_by="2022-10-14") == {
+        "new_resolve_by": "The date must be today or in the future"}
+    run.outcome(child, "extend", "The meeting is on Thursday.", spec="timescale_reached", new_resolve_by="2022-11-04")
+    assert run.alert_specs(child) == ["record_minutes"]  # the meeting set and the statement given stand
+    assert [s for _, s in run.steps(child)].count("meeting_set") == 1

@@ -7,7 +7,7 @@ what these forms accept.
 import re
 
 from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovSelect,
-                                                GovTextArea, GovTextInput)
+                                                GovTextInput)
 from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional

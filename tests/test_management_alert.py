@@ -404,3 +404,16 @@ def test_a_meeting_stage_interrupted_by_the_timescale_and_extended_carries_on_wh
     run.outcome(child, "extend", "The meeting is on Thursday.", spec="timescale_reached", new_resolve_by="2022-11-04")
     assert run.alert_specs(child) == ["record_minutes"]  # the meeting set and the statement given stand
     assert [s for _, s in run.steps(child)].count("meeting_set") == 1
+
+
+def test_an_open_alert_closes_when_the_child_ceases_to_be_looked_after(life):
+    run = life("2022-08-19")
+    child = run.looked_after_child("2022-08-19")
+    run.on("2022-08-24")
+    run.raise_alert(child, resolve_by="2022-09-30")
+    run.event(child, "ceased_looked_after", "2022-08-24", reason="returned_home")
+    alert = run.alert(child)
+    assert (alert.status, alert.closed_on) == (AlertStatus.CANCELLED, date(2022, 8, 24))
+    assert run.alert_specs(child) == []
+    tm = people.identity(people.user_by_username("tm.ne").id)
+    assert alerts.for_me(tm) == []

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_, select, true
+from sqlalchemy.orm import aliased
 
 from . import access, calendar, clock, instances, roles
 from .db import db
@@ -118,26 +119,30 @@ def _at_my_stage(who: Identity):
 class AlertForMe:
     alert: ManagementAlert
     child_name: str
-    working_days_left: int | None
-    task_id: int | None  # the open task of this stage that this person may act on
+    task_id: int | None  # the alert's open task this person may act on (a response, a meeting, a consultation)
+    task_title: str | None
+    working_days_left: int | None  # until that task is due; None while nothing waits for this person
 
 
 def for_me(who: Identity) -> list[AlertForMe]:
-    """"Alerts for me": open alerts at my stage in my area, the least time left first."""
+    """"Alerts for me": open alerts at my stage in my area, what each waits for from me first."""
     condition = _at_my_stage(who)
     if condition is None:
         return []
-    my_task = (select(HumanTask.id).where(
-        HumanTask.instance_id == ManagementAlert.instance_id, HumanTask.status == TaskStatus.OPEN,
-        HumanTask.candidate_role == ManagementAlert.stage_role,
-        or_(HumanTask.assignee == who.username, HumanTask.assignee.is_(None)))
-        .order_by(HumanTask.id).limit(1).scalar_subquery())
-    rows = db.session.execute(select(ManagementAlert, Child.name, my_task)
+    mine = aliased(HumanTask)
+    my_task = (select(mine.id).where(
+        mine.instance_id == ManagementAlert.instance_id, mine.status == TaskStatus.OPEN,
+        or_(mine.assignee == who.username, and_(mine.assignee.is_(None), mine.candidate_role.in_(who.roles))))
+        .order_by(mine.due_at, mine.id).limit(1).correlate(ManagementAlert).scalar_subquery())
+    rows = db.session.execute(select(ManagementAlert, Child.name, HumanTask.id, HumanTask.title, HumanTask.due_at)
                               .join(Child, Child.id == ManagementAlert.child_id)
-                              .where(condition).order_by(ManagementAlert.stage_due_on, ManagementAlert.id)).all()
+                              .outerjoin(HumanTask, HumanTask.id == my_task)
+                              .where(condition)).all()
     today = calendar.london_date(clock.now())
-    return [AlertForMe(alert, name, calendar.working_days_between(today, alert.stage_due_on)
-                       if alert.stage_due_on else None, task_id) for alert, name, task_id in rows]
+    found = [AlertForMe(alert, name, task_id, title,
+                        calendar.working_days_between(today, due) if due is not None else None)
+             for alert, name, task_id, title, due in rows]
+    return sorted(found, key=lambda a: (a.task_id is None, a.working_days_left or 0, a.alert.id))
 
 
 def visible(who: Identity, alert_id: int) -> ManagementAlert:

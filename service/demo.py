@@ -56,6 +56,10 @@ the real now, so the app's clock is never left in the past.
   next review forward within its timescale (EARLY_REVIEW_CHANGE surely does). Three carry
   a care-plan change (protocol 3.6.3): one endorsed by a review held since and then made
   by the social worker, two still waiting for their review.
+- Six IRO management alerts (service.demo_alerts), raised over the window and carried
+  through their stages so that today one stands at each point: resolved at stage 1,
+  resolved at stage 2, at a stage 4 meeting not yet held, waiting for the Team Manager,
+  overdue with the ISM, and at the consultation before a CAFCASS referral.
 - A week before today everyone reads their notifications in the app; the later ones are
   unread. All of them stay queued for e-mail, as the diagrams raised them.
 Each task's day is drawn when it first appears (from its due date); the answers are
@@ -85,10 +89,12 @@ from werkzeug.security import generate_password_hash
 from forms.review import ADJOURNED, HELD
 from forms.significant_change import CONVENE, NO_REVIEW
 
-from . import calendar, cases, clock, instances, notifications, participation, people, roles, specs, tasks, timers
+from . import (calendar, cases, clock, demo_alerts, instances, notifications, participation, people, roles, specs,
+               tasks, timers)
 from .db import db
 from .errors import ClockError, InvalidData, ServiceError
-from .models import Child, HumanTask, OutboxMessage, Review, ReviewStatus, TaskStatus, User, UserRole
+from .models import (AlertStatus, Child, HumanTask, ManagementAlert, OutboxMessage, Review, ReviewStatus, TaskStatus,
+                     User, UserRole)
 
 log = logging.getLogger(__name__)
 
@@ -313,6 +319,8 @@ class Summary:
     completed_tasks: int
     reviews_held: int = 0
     reviews_on_time: int = 0
+    alerts_open: int = 0
+    alerts_closed: int = 0  # resolved, referred to CAFCASS or withdrawn
     seconds: float = 0.0
 
     def __str__(self):
@@ -322,6 +330,7 @@ class Summary:
                 f"  children: {self.looked_after} looked after ({self.short_breaks} on short breaks), "
                 f"{self.cp_plans} on child protection plans\n"
                 f"  reviews held in the last {WINDOW_WEEKS} weeks: {self.reviews_held}{on_time}\n"
+                f"  management alerts: {self.alerts_open} open, {self.alerts_closed} closed\n"
                 f"  tasks: {self.open_tasks} open ({self.overdue_tasks} overdue), {self.completed_tasks} completed")
 
 
@@ -684,6 +693,9 @@ class _Replay:
         self.convening: set[int] = set()  # children whose IRO convenes an early review
         self.late_booking, self.adjourning = _Deck(rng, LATE_BOOKING), _Deck(rng, ADJOURNING)
         self.participation = _Deck(rng, PARTICIPATION)
+        self.alerts = demo_alerts.AlertReplay(self.last_working_day)
+        for day, alert in self.alerts.days(go_live):
+            self.agenda[day].append((self._raise_alert, alert))
         for case in council:
             self.agenda[case.arrives].append((self._arrive, case))
         for _ in range(SIGNIFICANT_CHANGES - len(CARE_PLAN_CHANGES) - 1):
@@ -735,6 +747,14 @@ class _Replay:
         cases.record_event(child_id, {"type": "ceased_looked_after", "date": day.isoformat(),
                                       "reason": case.leaves}, actor=ACTOR)
         self.ceased.add(child_id)
+
+    def _raise_alert(self, alert: demo_alerts.Alert, day: date) -> None:
+        """An IRO raises a management alert about a child taken on at go-live (whose IRO has
+        known them since), still looked after."""
+        eligible = {child_id for child_id, case in self.kids.items()
+                    if case.kind == "taken_on" and case.episode == "looked_after" and child_id not in self.ceased}
+        self.alerts.request(alert, day, eligible)
+        self._look(day)
 
     def _change(self, special, day: date) -> None:
         """A significant change reported on `day` about a child whose IRO is named: any kind,
@@ -807,6 +827,8 @@ class _Replay:
         """The day this task is done (None: not in the window)."""
         rng, day, due, spec = self.rng, task.created, task.due, task.spec
         case = self.kids[task.child_id]
+        if spec in demo_alerts.SPECS:  # set by the alert's steps, not drawn
+            return self.alerts.plan(task_id, spec, task.instance_id, day)
 
         def working(d):
             return _working_day_on_or_after(max(d, day))
@@ -861,7 +883,7 @@ class _Replay:
         task = db.session.get(HumanTask, task_id)
         if task is None or task.status != TaskStatus.OPEN:
             return  # cancelled meanwhile (a report noted missing, a review brought forward, a child who left care)
-        answers = self._answers(task, self.seen[task_id], day)
+        answers = self._answers(task_id, self.seen[task_id], day)
         try:
             checked = tasks.checked_answers(task, answers)
         except InvalidData as refused:
@@ -872,8 +894,10 @@ class _Replay:
         self._after(self.seen[task_id], answers, day)
         self._look(day)
 
-    def _answers(self, task: HumanTask, seen: _Seen, day: date) -> dict:
+    def _answers(self, task_id: int, seen: _Seen, day: date) -> dict:
         rng, case, spec = self.rng, self.kids[seen.child_id], seen.spec
+        if spec in demo_alerts.SPECS:
+            return self.alerts.answers(task_id, spec, seen.instance_id, seen.created, day)
         if spec == "allocate":
             return {"iro": case.iro}
         if spec == "book_review":
@@ -1018,6 +1042,9 @@ def summary(seconds: float = 0.0) -> Summary:
         overdue_tasks=count(HumanTask.status == TaskStatus.OPEN, HumanTask.due_at < now, of=HumanTask.id),
         completed_tasks=count(HumanTask.status == TaskStatus.COMPLETED, of=HumanTask.id),
         reviews_held=count(*held, of=Review.id), reviews_on_time=count(*held, Review.on_time.is_(True), of=Review.id),
+        alerts_open=count(ManagementAlert.status == AlertStatus.OPEN, of=ManagementAlert.id),
+        alerts_closed=count(ManagementAlert.status.in_([AlertStatus.RESOLVED, AlertStatus.REFERRED,
+                                                        AlertStatus.WITHDRAWN]), of=ManagementAlert.id),
         seconds=seconds)
 
 

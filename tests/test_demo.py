@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from service import calendar, cases, clock, create_app, demo, participation, people, review_figures, roles
+from service import (alerts, calendar, cases, clock, create_app, demo, demo_alerts, participation, people,
+                     review_figures, roles)
 from service.db import db
 from service.errors import ServiceError
-from service.models import (Child, ChildEvent, HumanTask, LookedAfterEpisode, OutboxMessage, Review, ReviewStatus,
-                            TaskStatus, Team, User, UserRole)
+from service.models import (AlertEntry, AlertStatus, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode,
+                            ManagementAlert, OutboxMessage, Review, ReviewStatus, TaskStatus, Team, User, UserRole)
 
 WAITING = (ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED)
 POST_REVIEW = {"grade_care_plan", "send_decisions", "circulate_decisions", "complete_record", "distribute_record",
@@ -157,10 +158,11 @@ def test_every_looked_after_child_has_a_current_review_and_the_work_is_at_every_
     assert 0 < len(overdue) < 0.03 * len(open_now)
     assert {t.spec_name for t in overdue} <= {"consider_change", "review_report", "hold_review", "send_decisions",
                                               "circulate_decisions", "complete_record", "distribute_record",
-                                              "book_review", "grade_care_plan", "sign_off_late_review"}
+                                              "book_review", "grade_care_plan", "sign_off_late_review",
+                                              "respond"}  # the alert overdue at stage 2
     assert all(t.assignee for t in open_now)
     completed_by = set(db.session.scalars(select(HumanTask.completed_by).where(
-        HumanTask.status == TaskStatus.COMPLETED)))
+        HumanTask.status == TaskStatus.COMPLETED, HumanTask.spec_name.not_in(demo_alerts.SPECS))))
     assert "rqam" in completed_by and {name[:2] for name in completed_by} == {"rq", "ir", "sw"}
 
 
@@ -237,6 +239,81 @@ def test_significant_changes_reach_the_named_iro_at_every_stage(council, window)
     [done] = [t for t in made if t.status == TaskStatus.COMPLETED]
     assert db.session.scalar(select(func.count()).select_from(Review).where(
         Review.child_id == int(done.child_id), Review.endorses_care_plan_changes.is_(True))) == 1
+
+
+def test_management_alerts_stand_at_every_stage_through_the_diagram(council, window):
+    go_live, today = window
+    raised = {a.summary: a for a in db.session.scalars(select(ManagementAlert))}
+    assert len(raised) == len(demo_alerts.ALERTS) == 6  # the seed: 12 in a year (3.5.1)
+    assert (council.alerts_open, council.alerts_closed) == (4, 2) and "4 open, 2 closed" in str(council)
+    found = {alert.key: raised[alert.summary] for alert in demo_alerts.ALERTS}
+    assert all(go_live < a.raised_on <= today and a.raised_by.startswith("iro") for a in found.values())
+    assert len({a.child_id for a in found.values()}) == 6 and len({a.raised_on for a in found.values()}) == 6
+    steps = {key: [(e.stage, e.step) for e in alerts.history(alert)] for key, alert in found.items()}
+    assert all(steps.values())  # every alert has its history
+    outcomes = {key: [(e.stage, e.details["outcome"]) for e in alerts.history(alert) if e.step == "outcome"]
+                for key, alert in found.items()}
+
+    def state(key):
+        a = found[key]
+        return a.status, a.start_stage, a.stage, a.stage_role
+
+    def tasks_of(key):
+        return {(t.spec_name, t.status) for t in db.session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == found[key].instance_id))}
+
+    # resolved at stage 1, by the Team Manager's response
+    assert state("visits") == (AlertStatus.RESOLVED, 1, 1, roles.TEAM_MANAGER) and found["visits"].closed_on
+    assert outcomes["visits"] == [(1, "resolved")]
+    # resolved at stage 2, the Team Manager's response not enough; raised about the last review
+    assert state("recommendations") == (AlertStatus.RESOLVED, 1, 2, roles.ISM)
+    assert outcomes["recommendations"] == [(1, "next_stage"), (2, "resolved")]
+    assert found["recommendations"].review_id is not None
+    # serious: straight to stage 3, escalated to stage 4; the meeting set (after today), the IRO's statement
+    # given, the minutes waiting for the meeting
+    placement = found["placement"]
+    assert placement.serious and state("placement") == (AlertStatus.OPEN, 3, 4, roles.ASSISTANT_DIRECTOR)
+    assert (4, "meeting_set") in steps["placement"] and (4, "statement") in steps["placement"]
+    assert (4, "minutes") not in steps["placement"]
+    [meeting] = [e.details for e in alerts.history(placement) if e.step == "meeting_set"]
+    assert meeting["meeting_date"] >= today.isoformat() and meeting["on_time"]
+    assert meeting["minute_taker"] in dict(people.holders(roles.MINUTE_TAKER))
+    [minutes] = open_tasks(HumanTask.instance_id == placement.instance_id)
+    assert (minutes.spec_name, minutes.assignee) == ("record_minutes", meeting["minute_taker"])
+    # open at stage 1: the Team Manager's response due in two working days, in their "Alerts for me"
+    pathway = found["pathway_plan"]
+    assert state("pathway_plan") == (AlertStatus.OPEN, 1, 1, roles.TEAM_MANAGER)
+    assert calendar.working_days_between(today, pathway.stage_due_on) == 2
+    [respond] = open_tasks(HumanTask.instance_id == pathway.instance_id)
+    manager = people.identity(people.user_by_username(respond.assignee).id)
+    [mine] = [a for a in alerts.for_me(manager) if a.alert.id == pathway.id]
+    assert (mine.working_days_left, mine.task_id) == (2, respond.id)
+    # overdue at stage 2: the ISM has not responded; the IRO and the Review and QA Manager were told
+    late = found["family_finding"]
+    assert state("family_finding") == (AlertStatus.OPEN, 1, 2, roles.ISM) and late.stage_due_on < today
+    assert steps["family_finding"][-1] == (2, "overdue")
+    assert len(notices("Overdue: no response to the management alert at stage 2")) == 1
+    [respond] = open_tasks(HumanTask.instance_id == late.instance_id)
+    assert respond.spec_name == "respond" and respond.due_at < clock.now()
+    # the Head of Service did not respond at stage 3, the timescale ran out and the IRO decided to refer
+    # to CAFCASS: the Head of Safeguarding has confirmed the consultation, the Head of Service not yet
+    assert state("proceedings") == (AlertStatus.OPEN, 1, 3, roles.HEAD_OF_SERVICE)
+    assert outcomes["proceedings"] == [(1, "next_stage"), (2, "next_stage"), (3, "cafcass")]
+    assert (3, "overdue") in steps["proceedings"] and steps["proceedings"][-1] == (3, "consultation")
+    assert {("respond", TaskStatus.CANCELLED), ("timescale_reached", TaskStatus.COMPLETED),
+            ("consult_safeguarding", TaskStatus.COMPLETED), ("consult_head_of_service", TaskStatus.OPEN)} <= \
+        tasks_of("proceedings")
+
+    # each step done by the person the diagram gave it to, and the case notes say what happened
+    done = db.session.execute(select(HumanTask.spec_name, HumanTask.assignee, HumanTask.completed_by).where(
+        HumanTask.status == TaskStatus.COMPLETED,
+        HumanTask.instance_id.in_([a.instance_id for a in found.values()]))).all()
+    assert all(by == assignee for spec, assignee, by in done if assignee)
+    assert {by[:3] for _, _, by in done} >= {"iro", "tm.", "ism", "hos", "ad", "saf"}
+    notes = Counter(text.split(" at stage")[0] for text in db.session.scalars(select(CaseNote.text).where(
+        CaseNote.text.startswith("IRO management alert"))))
+    assert notes == {"IRO management alert raised": 6, "IRO management alert resolved": 2}
+    assert db.session.scalar(select(func.count(AlertEntry.id))) == sum(map(len, steps.values()))
 
 
 def test_demo_data_loads_only_into_an_empty_database_outside_production(app):

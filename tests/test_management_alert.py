@@ -96,6 +96,7 @@ def test_case_study_4_a_sibling_group_raised_at_stage_3_resolved_at_the_stage_4_
         assert (run.alert(child).stage, run.alert(child).stage_role) == (4, "Assistant Director")
         assert run.alert_specs(child) == ["iro_statement", "set_meeting"]
         assert run.task(child, "set_meeting").assignee == "ad"
+        assert run.task(child, "iro_statement").assignee == "iro1"
     run.on("2012-07-05")
     for child in siblings:
         run.do(child, "set_meeting", meeting_date="2012-07-10", meeting_time="10:00", meeting_place="Civic Centre",
@@ -103,7 +104,8 @@ def test_case_study_4_a_sibling_group_raised_at_stage_3_resolved_at_the_stage_4_
         assert run.alert_specs(child) == ["iro_statement"]  # the meeting cannot be minuted without the statement
         run.do(child, "iro_statement", statement="Referrals to homefinding for all seven, with timescales.")
         assert run.alert_specs(child) == ["record_minutes"]
-        assert run.task(child, "record_minutes").assignee == "minutes"
+        minutes = run.task(child, "record_minutes")
+        assert (minutes.assignee, minutes.candidate_role) == ("minutes", "Minute Taker")
     assert run.refused(first, "record_minutes", attended="AD", minutes="Too early") == {
         "minutes": "The meeting is on 10 July 2012: record its minutes on or after that day"}
     run.on("2012-07-10", hour=15)
@@ -267,16 +269,16 @@ def test_a_manager_sees_only_the_alerts_at_their_stage_for_their_area_and_a_late
 
     def seen_by(username):
         who = people.identity(people.user_by_username(username).id)
-        return [(a.child_name, a.alert.stage, a.working_days_left, a.task_id is not None) for a in alerts.for_me(who)]
+        return [(a.child_name, a.alert.stage, a.working_days_left, a.task_title) for a in alerts.for_me(who)]
 
-    assert seen_by("tm.ne") == [("Alex North", 1, 5, True)]  # Thu 25 Aug to Thu 1 Sep, the bank holiday skipped
+    assert seen_by("tm.ne") == [("Alex North", 1, 5, "Respond to the management alert")]  # Thu 25 Aug to Thu 1 Sep, the bank holiday skipped
     assert seen_by("tm.south") == [] and seen_by("ism.north") == [] and seen_by("hos.north") == []
-    assert seen_by("hos.south") == [("Bo South", 3, 5, True)]
+    assert seen_by("hos.south") == [("Bo South", 3, 5, "Respond to the management alert")]
     assert seen_by("ad") == [] and seen_by("iro1") == []
     stale = run.task(north, "respond").id
     run.on("2022-10-01")  # the IRO's timescale ran out: the stage is interrupted
     run.outcome(north, "next_stage", spec="timescale_reached", new_resolve_by="2022-11-01")
-    assert seen_by("tm.ne") == [] and seen_by("ism.north") == [("Alex North", 2, 5, True)]
+    assert seen_by("tm.ne") == [] and seen_by("ism.north") == [("Alex North", 2, 5, "Respond to the management alert")]
     tm = people.identity(people.user_by_username("tm.ne").id)
     with pytest.raises(TaskAlreadyCompleted) as refused:
         tasks.submit(tm, stale, {"response": "Late", "actions_agreed": []})

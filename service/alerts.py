@@ -164,7 +164,12 @@ def moved_on(task: HumanTask) -> str | None:
     alert = db.session.scalar(select(ManagementAlert).where(ManagementAlert.instance_id == task.instance_id))
     if alert is None or task.status != TaskStatus.CANCELLED:
         return None
-    if alert.status == AlertStatus.OPEN:
+    if alert.status != AlertStatus.OPEN:
+        return f"This task was withdrawn: the alert is {alert.status.value}. Your response was not recorded."
+    reached = db.session.scalar(select(AlertEntry.recorded_at).where(
+        AlertEntry.alert_id == alert.id, AlertEntry.step == "received").order_by(AlertEntry.id.desc()).limit(1))
+    if reached is not None and reached > task.created_at:  # the stage it belonged to has ended
         return (f"This task was withdrawn when the alert moved on; the alert is now at stage {alert.stage} "
                 f"({stage_role(alert, alert.stage)}). Your response was not recorded.")
-    return f"This task was withdrawn: the alert is {alert.status.value}. Your response was not recorded."
+    return ("This task was withdrawn when the alert's timescale ran out; the IRO is deciding what happens next. "
+            "Your response was not recorded.")

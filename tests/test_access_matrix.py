@@ -6,9 +6,10 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from service import tokens
+from service import alerts, instances, tasks, tokens
 from service.db import db
-from service.models import HumanTask
+from service.models import HumanTask, ManagementAlert
+from service.people import identity, user_by_username
 
 from . import council
 from .conftest import RequestClient
@@ -33,9 +34,9 @@ def expected(rule: str, method: str, username: str | None) -> int:
         return 302  # to the sign-in page
     if rule in ("/", "/sign-out", "/notifications/read"):
         return 302
-    if rule in ("/tasks", "/tasks/unassigned", "/notifications"):
-        return 200
-    if rule in ("/reports/reviews", "/reports/ssda903-reviews.csv"):
+    if rule in ("/tasks", "/tasks/unassigned", "/notifications", "/alerts"):
+        return 200  # "Alerts for me" is empty for whoever receives no alert
+    if rule in ("/reports/reviews", "/reports/ssda903-reviews.csv", "/reports/alerts", "/reports/alerts.csv"):
         return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
     if username not in SEES_NORTH:
         return 404  # as for an id that does not exist
@@ -52,6 +53,12 @@ def expected(rule: str, method: str, username: str | None) -> int:
         ("/children/<int:child_id>/ceased", "POST"): 400 if username in {"sw.north", "rqam"} else 404,
         ("/children/<int:child_id>/bring-review-forward", "GET"): 200 if username == "iro1" else 404,
         ("/children/<int:child_id>/bring-review-forward", "POST"): 400 if username == "iro1" else 404,
+        # only an IRO who sees the child raises an alert, and is sent to its form
+        ("/children/<int:child_id>/management-alert", "POST"): 302 if username == "iro1" else 404,
+        # an alert is seen by whoever sees its child; it was not referred to CAFCASS, so there is no letter
+        ("/alerts/<int:alert_id>", "GET"): 200,
+        ("/alerts/<int:alert_id>/form", "GET"): 200,
+        ("/alerts/<int:alert_id>/cafcass-letter", "GET"): 404,
         # refused with a message on the task page: it is iro1's already, and only iro1 can give it back
         ("/tasks/<int:task_id>/claim", "POST"): 302,
         ("/tasks/<int:task_id>/release", "POST"): 302,
@@ -73,14 +80,15 @@ def routes(app):
             yield rule.rule, method
 
 
-def fill(rule, child_id, task_id):
-    ids = {"child_id": child_id, "task_id": task_id}
+def fill(rule, child_id, task_id, alert_id=None):
+    ids = {"child_id": child_id, "task_id": task_id, "alert_id": alert_id}
     return re.sub(r"<[^>]*:(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
 
 def test_every_page_for_every_role(app, town):
     council.report_change(town.north_child)
     task_id = _north_task()
+    alert_id = _north_alert(town.north_child)
     table = {}
     for username in [None, *sorted(EVERYONE)]:
         for rule, method in routes(app):
@@ -92,7 +100,7 @@ def test_every_page_for_every_role(app, town):
             if username:
                 client.post("/sign-in", data={"username": username, "password": council.PASSWORD})
             data = {"assignee": "iro2"} if rule.endswith("reassign") else {}
-            url = fill(rule, town.north_child, task_id)
+            url = fill(rule, town.north_child, task_id, alert_id)
             response = client.get(url) if method == "GET" else client.post(url, data=data)
             table[(username, method, rule)] = (response.status_code, want)
             if response.status_code == 404:
@@ -110,13 +118,23 @@ def _north_task():
     return db.session.scalar(select(HumanTask.id).where(HumanTask.spec_name == "consider_change"))
 
 
+def _north_alert(child_id):
+    """A management alert for the north child, raised by iro1 through the alert's own form."""
+    raise_task = db.session.get(HumanTask, alerts.request(identity(user_by_username("iro1").id), child_id))
+    answers = tasks.checked_answers(raise_task, {"summary_of_concerns": "Drift.", "resolve_by": "2027-05-12",
+                                                 "actions_requested": [{"action": "A plan"}]})
+    db.session.rollback()
+    instances.complete_task(raise_task.id, answers, actor="iro1")
+    return db.session.scalar(select(ManagementAlert.id).where(ManagementAlert.child_id == child_id))
+
+
 def test_the_api_wants_a_token_everywhere_but_health_and_its_document(app, town):
     token = tokens.create("matrix")
     client = app.test_client()
     for rule, method in routes(app):
         if not rule.startswith("/api/"):
             continue
-        url = fill(rule, town.north_child, 1)
+        url = fill(rule, town.north_child, 1, 1)
         bare = client.open(url, method=method, json={})
         if rule in ("/api/v1/health", "/api/v1/openapi.json"):
             assert bare.status_code == 200, rule

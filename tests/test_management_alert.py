@@ -16,6 +16,7 @@ from service.models import AlertEntry, AlertStatus, CaseNote, HumanTask, Managem
 from service.task_context import TaskContext
 
 from .lifecycle import Life, at_nine
+from .test_alert_pages import client_for, text, ticked
 
 ROOT = Path(__file__).parent.parent
 
@@ -122,6 +123,18 @@ def test_case_study_4_a_sibling_group_raised_at_stage_3_resolved_at_the_stage_4_
         (4, "minutes"), (4, "meeting_outcome"), (4, "outcome")]
     assert [n.text for n in CaseNote.query.filter_by(child_id=first).order_by(CaseNote.id)][1] == (
         "IRO management alert resolved at stage 4 (Assistant Director) on 2012-07-10.")
+
+    page = client_for(run.app, "rqam").get(f"/alerts/{run.alert(first).id}/form").text
+    words = text(page)  # the printable form, in the shape of the seed's
+    assert "Independent Review Officer Management Alert Form" in words and "Date of Alert: 28 June 2012" in words
+    assert ticked(page, "The stages the alert has reached") == ["Stage 1:", "Stage 2:", "Stage 3:", "Stage 4:"]
+    assert ticked(page, "If not resolved progress to:") == ["Stage 4"]
+    assert "At each stage a formal response is expected within 5 working days" in words
+    assert "Name of Child: Child 1" in words and "SW/ Line Manager: Tia Manager" in words
+    assert CONCERNS in words and ACTIONS[0]["action"] in words
+    assert "Response by Head of Service (Hal North) Date: 4 July 2012" in words
+    assert "Resolution of Alert (recorded by IRO) Date: 10 July 2012" in words
+    assert "Resolved at stage 4 (Assistant Director)" in words
 
 
 def _to_stage(run, child, stage):
@@ -277,9 +290,13 @@ def test_a_manager_sees_only_the_alerts_at_their_stage_for_their_area_and_a_late
     assert seen_by("ad") == [] and seen_by("iro1") == []
     stale = run.task(north, "respond").id
     run.on("2022-10-01")  # the IRO's timescale ran out: the stage is interrupted
+    tm = people.identity(people.user_by_username("tm.ne").id)
+    with pytest.raises(TaskAlreadyCompleted) as refused:
+        tasks.submit(tm, stale, {"response": "Late", "actions_agreed": []})
+    assert str(refused.value) == ("This task was withdrawn when the alert's timescale ran out; the IRO is deciding "
+                                  "what happens next. Your response was not recorded.")
     run.outcome(north, "next_stage", spec="timescale_reached", new_resolve_by="2022-11-01")
     assert seen_by("tm.ne") == [] and seen_by("ism.north") == [("Alex North", 2, 5, "Respond to the management alert")]
-    tm = people.identity(people.user_by_username("tm.ne").id)
     with pytest.raises(TaskAlreadyCompleted) as refused:
         tasks.submit(tm, stale, {"response": "Late", "actions_agreed": []})
     assert str(refused.value) == ("This task was withdrawn when the alert moved on; the alert is now at stage 2 "

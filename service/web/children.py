@@ -4,7 +4,8 @@ A social worker (or anyone who sees the child) reports a significant change; the
 Review and QA Manager records that a child became looked after; the child's social
 worker or that manager records that the child ceased to be. Each is the event a
 case-management system would send through the API: the same checks, the same
-processes. The child's IRO may bring the next review forward (reg 33(3)).
+processes. The child's IRO may bring the next review forward (reg 33(3)), and an IRO
+who sees a looked-after child may raise a management alert (service/web/alerts.py).
 """
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -53,6 +54,11 @@ def _may_bring_forward(who, child) -> bool:
     return child.iro_id == who.id
 
 
+def _may_raise_alert(who, child) -> bool:
+    """An IRO who sees a looked-after child may challenge the care plan (protocol 3.3)."""
+    return who.has(roles.IRO) and child.looked_after
+
+
 def _actions(who, child) -> list[tuple[str, str]]:
     """The case page's links: (text, address), each to whom may use it while it applies to the child."""
     offered = [("Report a significant change", ".significant_change", _may_report_change, child.looked_after),
@@ -75,7 +81,8 @@ def child(child_id):
                            episode=cases.episode(found), tasks=queries.open_tasks(who, child_id),
                            timeline=queries.timeline(child_id), actions=_actions(who, found),
                            looked_after=queries.latest_episode(child_id), reviews=queries.reviews(child_id),
-                           record_deadlines=reviews.record_deadlines, CEASED_REASONS=CEASED_REASONS)
+                           record_deadlines=reviews.record_deadlines, CEASED_REASONS=CEASED_REASONS,
+                           alerts=queries.child_alerts(child_id), may_raise_alert=_may_raise_alert(who, found))
 
 
 def _child_for(child_id, may):

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from service import access
+from service import access, alerts
 from service.db import db
-from service.models import (Child, ChildEvent, HumanTask, LookedAfterEpisode, OutboxMessage, Review, TaskStatus, Team,
-                            User, UserRole)
+from service.models import (AlertEntry, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode, ManagementAlert,
+                            OutboxMessage, Review, TaskStatus, Team, User)
 from service.people import Identity
 
 from .template_helpers import EVENT_TYPES, words
@@ -65,7 +65,8 @@ class Entry:
 
 
 def timeline(child_id: int) -> list[Entry]:
-    """Newest first: reported events, completed tasks and notifications sent about the child."""
+    """Newest first: reported events, completed tasks, case notes (an alert raised or resolved) and
+    notifications sent about the child."""
     child_text = str(child_id)
     events = db.session.scalars(select(ChildEvent).where(ChildEvent.child_id == child_id)
                                 .order_by(ChildEvent.received_at.desc()).limit(TIMELINE_LENGTH))
@@ -79,7 +80,12 @@ def timeline(child_id: int) -> list[Entry]:
                OutboxMessage.recipient_username)
         .where(OutboxMessage.child_id == child_text)
         .order_by(OutboxMessage.created_at.desc()).limit(TIMELINE_LENGTH))
+    notes = db.session.execute(
+        select(CaseNote.written_at, CaseNote.text, CaseNote.written_by, User.name)
+        .outerjoin(User, User.username == CaseNote.written_by)
+        .where(CaseNote.child_id == child_id).order_by(CaseNote.written_at.desc()).limit(TIMELINE_LENGTH))
     entries = [Entry(e.received_at, _event_title(e), e.date, e.fields.get("details"), e.reported_by) for e in events]
+    entries += [Entry(n.written_at, "Case note", detail=n.text, by=n.name or n.written_by) for n in notes]
     entries += [Entry(t.completed_at, f"Task completed: {t.title}", by=t.name or t.completed_by) for t in done]
     entries += [Entry(m.created_at, f"Notification: {m.subject}",
                       detail=f"To {m.recipient_role or m.recipient_username}") for m in sent]
@@ -112,3 +118,99 @@ def name_of(username: str | None) -> str | None:
 def teams() -> list[tuple[str, str]]:
     """(code, name) of every team, for the worklist's filter."""
     return list(db.session.execute(select(Team.code, Team.name).order_by(Team.name)))
+
+
+# --- management alerts ------------------------------------------------------------------------------------
+
+def child_alerts(child_id: int) -> list[tuple[int, str]]:
+    """(id, the alert in words) of the child's alerts raised so far, newest first (the page shows the child)."""
+    found = db.session.scalars(select(ManagementAlert).where(
+        ManagementAlert.child_id == child_id, ManagementAlert.raised_on.is_not(None))
+        .order_by(ManagementAlert.raised_on.desc(), ManagementAlert.id.desc()))
+    return [(alert.id, alerts.describe(alert)) for alert in found]
+
+
+def alert_id_of(instance_id: int) -> int | None:
+    """The alert an instance records (its tasks' pages link to it), or None."""
+    return db.session.scalar(select(ManagementAlert.id).where(ManagementAlert.instance_id == instance_id))
+
+
+@dataclass(frozen=True)
+class AlertStep:
+    """One entry of an alert's history, with the name of who recorded it."""
+
+    entry: AlertEntry
+    by: str | None
+
+    @property
+    def step(self) -> str:
+        return self.entry.step
+
+    @property
+    def details(self) -> dict:
+        return self.entry.details or {}
+
+
+@dataclass(frozen=True)
+class AlertStage:
+    number: int | None
+    role: str
+    steps: list[AlertStep]
+
+    def of(self, *kinds: str) -> list[AlertStep]:
+        return [step for step in self.steps if step.step in kinds]
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """An alert as its page, its printable form and the CAFCASS letter show it."""
+
+    alert: ManagementAlert
+    case_number: str
+    team: str | None
+    raised_by: str | None  # the IRO's name
+    stages: list[AlertStage]  # each stage it reached, in order, with its history
+    response_days: int  # working days a stage has to respond (the diagram's named value, as it was used)
+    referral: AlertStep | None  # the referral to CAFCASS, once made
+    names: dict  # username: name, of everyone the history names
+
+    @property
+    def reached(self) -> list[int]:
+        """The stages ticked on the form: from 1 up to the current (or last) stage, as case study 4 ticks them."""
+        return list(range(1, (self.alert.stage or 0) + 1))
+
+    @property
+    def progressed_to(self) -> set[int]:
+        """The stages it went on to after the one it started at."""
+        return {stage.number for stage in self.stages
+                if stage.number and stage.number != self.alert.start_stage and stage.of("received")}
+
+    def role(self, stage: int | None) -> str:
+        return alerts.stage_role(self.alert, stage)
+
+    def name(self, username: str | None) -> str | None:
+        return self.names.get(username, username)
+
+
+def alert_record(who: Identity, alert_id: int) -> AlertRecord:
+    """The alert with its history grouped by stage; NotFound unless this person sees its child."""
+    alert = alerts.visible(who, alert_id)
+    entries = alerts.history(alert)
+    usernames = {entry.recorded_by for entry in entries} | ({alert.raised_by} if alert.raised_by else set()) | {
+        (entry.details or {}).get("minute_taker") for entry in entries if entry.step == "meeting_set"} - {None}
+    names = dict(db.session.execute(select(User.username, User.name).where(User.username.in_(usernames))).all())
+    case_number = db.session.scalar(select(Child.case_number).where(Child.id == alert.child_id))
+    team = db.session.scalar(select(Team.name).where(Team.id == alert.team_id)) if alert.team_id else None
+    grouped: dict = {}
+    for entry in entries:
+        grouped.setdefault(entry.stage, []).append(AlertStep(entry, names.get(entry.recorded_by, entry.recorded_by)))
+    stages = [AlertStage(number, alerts.stage_role(alert, number), steps)
+              for number, steps in sorted(grouped.items(), key=lambda item: (item[0] is None, item[0] or 0))]
+    referral = next((step for stage in stages for step in stage.of("cafcass_referral")), None)
+    return AlertRecord(alert, case_number, team, names.get(alert.raised_by, alert.raised_by), stages,
+                       _response_days(entries), referral, names)
+
+
+def _response_days(entries: list[AlertEntry]) -> int | None:
+    """The working days the first stage had to respond, as the diagram's named value then said."""
+    return next(((e.details or {}).get("response_wd") for e in entries if e.step == "received"), None)

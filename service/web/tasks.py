@@ -9,7 +9,7 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 import forms
-from service import access, cases, people, tasks, worklist
+from service import access, alerts, cases, people, tasks, worklist
 from service.errors import ConflictError, InvalidData
 from service.models import TaskStatus
 
@@ -46,7 +46,8 @@ def task(task_id):
         tasks.submit(who, task_id, forms.task_data(form),
                      expected_version=request.form.get("instance_version", type=int))
     except ConflictError:
-        return _render(tasks.page(who, task_id), form, conflict=CONFLICT), 409
+        page = tasks.page(who, task_id)  # a task an alert moved on from says so
+        return _render(page, form, conflict=alerts.moved_on(page.task) or CONFLICT), 409
     flash("Task completed", "success")
     return redirect(url_for("worklist.my_tasks"))
 

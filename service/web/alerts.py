@@ -1,0 +1,165 @@
+"""IRO management alerts (DOMAIN.md C; protocol 3.3-3.7, case study 4): the managers'
+"Alerts for me", an alert's page with its history, its printable form, the letter to
+CAFCASS Legal, raising an alert from a child's page, and the alert register (3.5.3).
+
+Each page checks who is asking through the service: an alert is seen by whoever sees its
+child; anyone else gets the 404 page, as for an alert that does not exist. The register
+is for the service-wide managers, as the review figures are.
+"""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.main import wtforms_errors
+from wtforms import DateField, Form
+from wtforms.validators import Optional
+
+from forms.management_alert import OUTCOMES, REFERRAL_CONDITIONS
+from service import alert_register, alerts, calendar, clock, roles
+from service.errors import InvalidData
+
+from . import queries, security
+from .auth import pages_blueprint
+from .reports import REVERSED, GovDateBox, sees_reports
+
+bp = pages_blueprint("alerts", __name__)
+# the roles that receive an alert at one of its stages (the diagram's `stages`)
+STAGE_ROLES = (roles.TEAM_MANAGER, roles.ISM, roles.HEAD_OF_SERVICE, roles.ASSISTANT_DIRECTOR, roles.DIRECTOR,
+               roles.CHIEF_EXECUTIVE)
+CAFCASS_LEGAL = ("CAFCASS Legal", "8th floor, Wyndham House", "South Quay Plaza", "189 Marsh Wall", "London",
+                 "E14 9SH")  # protocol 3.4.4
+NOT_REFERRED = "No referral to CAFCASS has been made for this alert"
+STEPS = {
+    "received": "Alert received",
+    "response": "Written response",
+    "overdue": "Response overdue",
+    "timescale": "The IRO's timescale ran out",
+    "meeting_set": "Stage meeting set",
+    "statement": "IRO's statement for the meeting",
+    "minutes": "Minutes of the stage meeting",
+    "meeting_outcome": "Outcome of the stage meeting",
+    "outcome": "IRO's decision",
+    "notice": "Notice in writing",
+    "consultation": "Consultation before a CAFCASS referral",
+    "cafcass_referral": "Referral to CAFCASS",
+}
+# steps the diagram records as they happen, not a person's answer: no "by" is shown for them
+AUTOMATIC_STEPS = ("received", "overdue", "timescale", "notice")
+OUTCOME_WORDS = {"extend": "Timescale extended at this stage", **OUTCOMES}
+
+
+@bp.app_template_global()
+def sees_alerts() -> bool:
+    """Whether "Alerts for me" is in the navigation: for those who receive alerts at a stage."""
+    return current_user.is_authenticated and current_user.identity.has(*STAGE_ROLES)
+
+
+@bp.app_template_global()
+def alert_moved_on(task) -> str | None:
+    """Why a cancelled task of an alert can no longer be done (the alert moved on), or None."""
+    return alerts.moved_on(task)
+
+
+@bp.app_template_global()
+def alert_id_of(task) -> int | None:
+    """The alert a task belongs to (its page links to the alert's history), or None."""
+    return queries.alert_id_of(task.instance_id)
+
+
+@bp.app_context_processor
+def _words():
+    return {"ALERT_STEPS": STEPS, "ALERT_OUTCOMES": OUTCOME_WORDS, "REFERRAL_CONDITIONS": REFERRAL_CONDITIONS,
+            "AUTOMATIC_STEPS": AUTOMATIC_STEPS}
+
+
+@bp.get("/alerts")
+def for_me():
+    return render_template("alerts_for_me.html", found=alerts.for_me(current_user.identity))
+
+
+@bp.get("/alerts/<int:alert_id>")
+def alert(alert_id):
+    return render_template("alert.html", record=queries.alert_record(current_user.identity, alert_id),
+                           STATUS_WORDS=alert_register.STATUS_WORDS)
+
+
+@bp.get("/alerts/<int:alert_id>/form")
+def printable_form(alert_id):
+    return render_template("alert_form.html", record=queries.alert_record(current_user.identity, alert_id),
+                           STATUS_WORDS=alert_register.STATUS_WORDS)
+
+
+@bp.get("/alerts/<int:alert_id>/cafcass-letter")
+def cafcass_letter(alert_id):
+    record = queries.alert_record(current_user.identity, alert_id)
+    if record.referral is None:
+        return render_template("alert_not_referred.html", message=NOT_REFERRED), 404
+    return render_template("alert_cafcass_letter.html", record=record, address=CAFCASS_LEGAL,
+                           STATUS_WORDS=alert_register.STATUS_WORDS)
+
+
+@bp.post("/children/<int:child_id>/management-alert")
+def raise_alert(child_id):
+    """An IRO who sees the looked-after child starts an alert; its form is their first task."""
+    try:
+        task_id = alerts.request(current_user.identity, child_id,
+                                 review_id=request.form.get("review_id", type=int))
+    except InvalidData as refused:
+        flash(str(refused))
+        return redirect(url_for("children.child", child_id=child_id))
+    return redirect(url_for("tasks.task", task_id=task_id))
+
+
+# --- the register -----------------------------------------------------------------------------------------
+
+class AlertPeriodForm(Form):
+    """Sent with GET, so it has no CSRF token: it changes nothing."""
+
+    start = DateField("From", name="from", widget=GovDateBox(), validators=[Optional()],
+                      invalid_value_message="Enter the start date as a real date, for example 2027-04-01")
+    end = DateField("To", name="to", widget=GovDateBox(), validators=[Optional()],
+                    invalid_value_message="Enter the end date as a real date, for example 2028-03-31")
+
+    def read(self, today):
+        """(start, end) of a valid form, defaults (the last 12 months) filled in; None if it has errors."""
+        valid = self.validate()
+        if not (self.start.errors or self.end.errors):
+            self.end.data = self.end.data or today
+            self.start.data = self.start.data or alert_register.default_period(self.end.data)[0]
+            if self.end.data < self.start.data:
+                self.end.errors.append(REVERSED)
+                valid = False
+        return (self.start.data, self.end.data) if valid else None
+
+
+def _register_only():
+    return None if sees_reports() else security.error_page(404)
+
+
+def _period():
+    form = AlertPeriodForm(request.args)
+    return form, form.read(calendar.london_date(clock.now()))
+
+
+@bp.get("/reports/alerts")
+def register():
+    refused = _register_only()
+    if refused:
+        return refused
+    form, period = _period()
+    found = alert_register.register(*period) if period else None
+    return render_template("reports_alerts.html", form=form, register=found,
+                           errors=wtforms_errors(form)["errorList"]), 200 if period else 400
+
+
+@bp.get("/reports/alerts.csv")
+def register_csv():
+    refused = _register_only()
+    if refused:
+        return refused
+    form, period = _period()
+    if period is None:
+        return render_template("reports_alerts.html", form=form, register=None,
+                               errors=wtforms_errors(form)["errorList"]), 400
+    start, end = period
+    return alert_register.register_csv(start, end), {
+        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="management-alerts-{start}-{end}.csv"'}

@@ -3,14 +3,14 @@
 critical accessibility violations. Screenshots go to test-output/screenshots/."""
 import shutil
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from service import instances, tasks, timers
+from service import calendar, clock, instances, tasks, timers
 from service.db import db
 
 from . import council
@@ -202,3 +202,39 @@ def _allocated(child_id, username):
     from service.models import Child, User
     child = db.session.get(Child, child_id)
     return child.iro_id == db.session.scalar(select(User.id).where(User.username == username))
+
+
+def test_an_iro_raises_a_management_alert_and_the_team_manager_responds_from_alerts_for_me(browser, page, server,
+                                                                                           town):
+    today = calendar.london_date(clock.now())
+    resolve_by = today + timedelta(days=30)
+    sign_in(page, server, "iro1")
+    page.goto(f"{server}/children/{town.north_child}")
+    page.get_by_role("button", name="Raise a management alert").click()
+    assert "Independent Review Officer Management Alert Form" in page.locator("main").inner_text()
+    assert_accessible(page)
+    shot(page, "alert-1-raise")
+    page.get_by_label("Summary of concerns").fill("No homefinding referral since the care plan changed in March.")
+    page.locator("#actions_requested-0-action").fill("Make the long-term homefinding referral")
+    page.get_by_label("Day").fill(str(resolve_by.day))
+    page.get_by_label("Month").fill(str(resolve_by.month))
+    page.get_by_label("Year").fill(str(resolve_by.year))
+    page.get_by_role("button", name="Submit").click()
+    assert "Task completed" in page.locator("main").inner_text()
+
+    manager = browser.new_context(bypass_csp=True).new_page()
+    sign_in(manager, server, "tm.ne")
+    manager.get_by_role("link", name="Alerts for me").click()
+    listed = manager.locator("main").inner_text()
+    assert "Alex North" in listed and "No homefinding referral" in listed
+    assert_accessible(manager)
+    shot(manager, "alert-2-alerts-for-me")
+    manager.get_by_role("link", name="Respond to the alert about Alex North").click()
+    manager.get_by_label("Your response").fill("Referral made today; the homefinding team will report in 4 weeks.")
+    manager.get_by_role("button", name="Submit").click()
+    manager.goto(f"{server}/alerts")
+    manager.get_by_role("link", name="View the alert about Alex North").click()
+    history = manager.locator("main").inner_text()
+    assert "Written response" in history and "Referral made today" in history
+    assert_accessible(manager)
+    shot(manager, "alert-3-history")

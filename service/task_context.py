@@ -101,5 +101,10 @@ class TaskContext:
         """The header of case study 4's form for this child, as it would be sent today."""
         return alerts.header(self.child, self.today, self.data) if self.child is not None else None
 
+    @cached_property
+    def review_id(self) -> int | None:
+        """The review this task's process records (a review cycle's tasks), if any."""
+        return db.session.scalar(select(Review.id).where(Review.instance_id == self.task.instance_id))
+
     def holders(self, role: str) -> list[tuple[str, str]]:
         return people.holders(role)

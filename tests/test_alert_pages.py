@@ -361,3 +361,25 @@ def test_the_register_lists_alerts_with_the_stage_reached_outcome_and_days_and_i
     for username in ("iro1", "tm.ne", "hos.north"):
         assert client_for(app, username).get("/reports/alerts").status_code == 404
         assert client_for(app, username).get("/reports/alerts.csv").status_code == 404
+
+
+def test_an_alert_raised_from_a_review_is_linked_to_it(life):
+    run, child, app = life
+    [review] = run.reviews(child)
+    iro = client_for(app, "iro1")
+    page = iro.get(f"/children/{child}?review={review.id}").text  # the review form links here so
+    assert f'name="review_id" value="{review.id}"' in page
+    raised = iro.post(f"/children/{child}/management-alert", data={"csrf_token": token(page),
+                                                                   "review_id": str(review.id)})
+    run.do(child, "raise_alert", summary_of_concerns=SUMMARY, actions_requested=[{"action": ACTIONS[0]}],
+           resolve_by="2024-02-20")
+    assert raised.status_code == 302 and the_alert(raise_id(child)).review_id == review.id
+    refused = iro.post(f"/children/{child}/management-alert", data={"csrf_token": token(page),
+                                                                     "review_id": str(review.id + 1000)})
+    assert refused.status_code == 302 and refused.location == f"/children/{child}"
+    assert f"review {review.id + 1000} is not one of Alex North's reviews" in text(iro.get(refused.location).text)
+
+
+def raise_id(child) -> int:
+    return db.session.scalar(select(ManagementAlert.id).where(ManagementAlert.child_id == child)
+                             .order_by(ManagementAlert.id.desc()).limit(1))

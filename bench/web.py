@@ -1,7 +1,10 @@
 """Web benchmark on the demo-sized council (about 1,150 children, 13 IROs).
 
-Prints `worklist_p95_ms` (an IRO with 150 open tasks; target <= 50) and
-`case_page_p95_ms` (target <= 80): server time through the Flask test client; and
+Prints `worklist_p95_ms` (an IRO with 150 open tasks; target <= 50),
+`case_page_p95_ms` (target <= 80), `alerts_for_me_p95_ms` (a Team Manager with 60 open
+management alerts; target <= 50) and `alert_register_p95_ms` (the Review and QA
+Manager's register of those alerts; target <= 80): server time through the Flask test
+client; and
 `api_complete_vs_spiff_ratio` (target <= 7) with `api_complete_p50_ms` and
 `api_complete_p95_ms`: 300 completions with POST /api/v1/tasks/<id>/complete
 against `python run.py` (the server and in-process scheduler `make run` starts),
@@ -29,13 +32,14 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
-from service import calendar, cases, clock, demo, tokens
+from service import alerts, calendar, cases, clock, demo, instances, people, tasks, tokens
 from service.db import db
-from service.models import Child, HumanTask, TaskStatus, User
+from service.models import Child, HumanTask, TaskStatus, Team, User, UserRole
 
 PAGE_SAMPLES = 100
 COMPLETIONS = 300
 WORKLIST_TASKS = 150
+ALERTS = 60
 ANSWER = {"decision": "no_early_review", "reason": "Placement stable again; the next review keeps its date."}
 
 
@@ -92,6 +96,38 @@ def pages(app):
         worklist = timed_gets(client, ["/tasks"] * PAGE_SAMPLES)
         case_pages = timed_gets(client, [f"/children/{children[n % len(children)]}" for n in range(PAGE_SAMPLES)])
     return p95(worklist), p95(case_pages)
+
+
+def raise_alerts(team_code, count):
+    """`count` management alerts on the team's looked-after children, raised by their IROs through
+    the alert diagram and its form; returns the Team Manager's username."""
+    today = calendar.london_date(clock.now())
+    children = db.session.execute(select(Child.id, Child.iro_id).join(Team, Team.id == Child.team_id).where(
+        Team.code == team_code, Child.looked_after, Child.iro_id.is_not(None)).order_by(Child.id)).all()
+    answers = {"serious_or_urgent": False, "summary_of_concerns": "Statutory visits have not been undertaken.",
+               "actions_requested": [{"action": "Visit the child within five working days"}],
+               "resolve_by": calendar.add_months(today, 2).isoformat()}
+    for n in range(count):
+        child_id, iro_id = children[n % len(children)]
+        task_id = alerts.request(people.identity(iro_id), child_id)
+        task = db.session.get(HumanTask, task_id)
+        checked = tasks.checked_answers(task, answers)
+        db.session.rollback()
+        instances.complete_task(task_id, checked, actor=task.assignee)
+    return db.session.scalar(select(User.username).join(UserRole, UserRole.user_id == User.id).where(
+        UserRole.role == "Team Manager", UserRole.team_id == select(Team.id).where(Team.code == team_code)
+        .scalar_subquery()))
+
+
+def alert_pages(app):
+    with app.app_context():
+        manager = raise_alerts("NE", ALERTS)
+        db.session.remove()
+    samples = {}
+    for username, path in ((manager, "/alerts"), ("rqam", "/reports/alerts")):
+        with app.app_context():  # one signed-in person per context: Flask-Login keeps the user in it
+            samples[path] = timed_gets(signed_in_client(app, username), [path] * PAGE_SAMPLES)
+    return p95(samples["/alerts"]), p95(samples["/reports/alerts"]), manager
 
 
 def free_port():
@@ -177,6 +213,9 @@ def main():
     worklist, case_page = pages(app)
     report("worklist_p95_ms", worklist, f"iro08 with {WORKLIST_TASKS} open tasks, {PAGE_SAMPLES} requests")
     report("case_page_p95_ms", case_page, f"{PAGE_SAMPLES} case pages of iro08's children")
+    for_me, register, manager = alert_pages(app)
+    report("alerts_for_me_p95_ms", for_me, f"{manager} with {ALERTS} open alerts, {PAGE_SAMPLES} requests")
+    report("alert_register_p95_ms", register, f"rqam, the last 12 months' alerts, {PAGE_SAMPLES} requests")
     api, spiff = api_completions(app, database_url)
     api_ms, spiff_ms = statistics.median(api) * 1000, statistics.median(spiff) * 1000
     report("api_complete_vs_spiff_ratio", api_ms / spiff_ms,

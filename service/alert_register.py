@@ -153,14 +153,14 @@ def register_csv(start: date, end: date) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows(start, end):
-        writer.writerow(_cell(value) for value in (
+        writer.writerow(csv_cell(value) for value in (
             row.alert_id, row.child_id, row.case_number, row.team_code, row.raised_on, row.start_stage,
             row.stage_reached, row.stage_reached_role, row.status.value, row.closed_on, row.calendar_days,
             row.working_days, row.cafcass_referred_on))
     return out.getvalue()
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     """A value as the file holds it; text a spreadsheet would run as a formula is quoted."""
     if value is None:
         return ""

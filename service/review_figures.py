@@ -199,11 +199,18 @@ def _figures(held: tuple | None, records: tuple | None) -> Figures:
         tuple(Deadline(name, label, *records[4 * i:4 * i + 4]) for i, (name, label) in enumerate(DEADLINES.items())))
 
 
+def people_choices(role: str, *named_in) -> list[tuple[str, str]]:
+    """(username, name) of today's holders of `role` and of anyone a column of `named_in` names
+    (a user id column): whom figures may be for, by name."""
+    return list(db.session.execute(select(User.username, User.name).where(or_(
+        User.id.in_(select(UserRole.user_id).where(UserRole.role == role)),
+        *(User.id.in_(select(column).where(column.is_not(None))) for column in named_in)))
+        .order_by(User.name, User.username)))
+
+
 def iro_choices() -> list[tuple[str, str]]:
     """(username, name) of today's IROs and of anyone who chaired a review: whom figures may be for."""
-    return list(db.session.execute(select(User.username, User.name).where(or_(
-        User.id.in_(select(UserRole.user_id).where(UserRole.role == roles.IRO)),
-        User.id.in_(select(Review.iro_id).where(Review.iro_id.is_not(None))))).order_by(User.name, User.username)))
+    return people_choices(roles.IRO, Review.iro_id)
 
 
 def ssda903_reviews_csv(start: date, end: date) -> str:

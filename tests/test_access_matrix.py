@@ -36,7 +36,8 @@ def expected(rule: str, method: str, username: str | None) -> int:
         return 302
     if rule in ("/tasks", "/tasks/unassigned", "/notifications", "/alerts"):
         return 200  # "Alerts for me" is empty for whoever receives no alert
-    if rule in ("/reports/reviews", "/reports/ssda903-reviews.csv", "/reports/alerts", "/reports/alerts.csv"):
+    if rule in ("/reports/reviews", "/reports/ssda903-reviews.csv", "/reports/alerts", "/reports/alerts.csv",
+                "/reports/rag", "/reports/rag.csv"):
         return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
     if username not in SEES_NORTH:
         return 404  # as for an id that does not exist

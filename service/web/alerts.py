@@ -9,8 +9,6 @@ is for the service-wide managers, as the review figures are.
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
-from wtforms import DateField, Form
-from wtforms.validators import Optional
 
 from forms.management_alert import OUTCOMES, REFERRAL_CONDITIONS
 from service import alert_register, alerts, calendar, clock, roles
@@ -18,7 +16,7 @@ from service.errors import InvalidData
 
 from . import queries, security
 from .auth import pages_blueprint
-from .reports import REVERSED, GovDateBox, sees_reports
+from .reports import TwelveMonthsForm, sees_reports
 
 bp = pages_blueprint("alerts", __name__)
 # the roles that receive an alert at one of its stages (the diagram's `stages`)
@@ -110,32 +108,12 @@ def raise_alert(child_id):
 
 # --- the register -----------------------------------------------------------------------------------------
 
-class AlertPeriodForm(Form):
-    """Sent with GET, so it has no CSRF token: it changes nothing."""
-
-    start = DateField("From", name="from", widget=GovDateBox(), validators=[Optional()],
-                      invalid_value_message="Enter the start date as a real date, for example 2027-04-01")
-    end = DateField("To", name="to", widget=GovDateBox(), validators=[Optional()],
-                    invalid_value_message="Enter the end date as a real date, for example 2028-03-31")
-
-    def read(self, today):
-        """(start, end) of a valid form, defaults (the last 12 months) filled in; None if it has errors."""
-        valid = self.validate()
-        if not (self.start.errors or self.end.errors):
-            self.end.data = self.end.data or today
-            self.start.data = self.start.data or alert_register.default_period(self.end.data)[0]
-            if self.end.data < self.start.data:
-                self.end.errors.append(REVERSED)
-                valid = False
-        return (self.start.data, self.end.data) if valid else None
-
-
 def _register_only():
     return None if sees_reports() else security.error_page(404)
 
 
 def _period():
-    form = AlertPeriodForm(request.args)
+    form = TwelveMonthsForm(request.args)
     return form, form.read(calendar.london_date(clock.now()))
 
 

@@ -1,9 +1,11 @@
 """Reports for those who oversee the whole service: the review figures managers report
-(DOMAIN.md E) and the SSDA903 reviews file the performance team sends to the DfE.
+(DOMAIN.md E), the SSDA903 reviews file the performance team sends to the DfE, and the RAG
+register with table 3.4.9 (DOMAIN.md B).
 
 Only the service-wide managers (`roles.SEE_EVERY_CHILD`) see them; anyone else gets
-the 404 page, as for a page that does not exist. The period defaults to the financial
-year so far, London time.
+the 404 page, as for a page that does not exist. The review figures' period defaults to the
+financial year so far, the RAG register's (as the alert register's) to the last 12 months,
+London time.
 """
 from flask import render_template, request
 from flask_login import current_user
@@ -12,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovInput, GovSelect
 from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional
 
-from service import calendar, clock, review_figures, roles
+from service import alert_register, calendar, clock, rag_register, review_figures, roles
 from service.errors import InvalidData
 
 from . import queries, security
@@ -41,22 +43,25 @@ class GovDateBox(GovInput):
     input_type = "date"
 
 
-class PeriodForm(Form):
-    """Sent with GET, so it has no CSRF token: it changes nothing."""
+class DatesForm(Form):
+    """A report's period, from and to. Sent with GET, so it has no CSRF token: it changes nothing.
+    The period ends today unless given, and starts on 1 April of its financial year."""
 
     start = DateField("From", name="from", widget=GovDateBox(), validators=[Optional()],
                       invalid_value_message="Enter the start date as a real date, for example 2027-04-01")
     end = DateField("To", name="to", widget=GovDateBox(), validators=[Optional()],
                     invalid_value_message="Enter the end date as a real date, for example 2028-03-31")
-    team = SelectField("Team", widget=GovSelect(), default="", invalid_choice_message="Choose a team from the list")
-    iro = SelectField("IRO", widget=GovSelect(), default="", invalid_choice_message="Choose an IRO from the list")
+
+    @staticmethod
+    def default_start(end):
+        return review_figures.financial_year_start(end)
 
     def read(self, today):
         """(start, end) of a valid form, defaults filled in and shown in the boxes; None if it has errors."""
         valid = self.validate()
         if not (self.start.errors or self.end.errors):
             self.end.data = self.end.data or today
-            self.start.data = self.start.data or review_figures.financial_year_start(self.end.data)
+            self.start.data = self.start.data or self.default_start(self.end.data)
             try:
                 review_figures.check_period(self.start.data, self.end.data)
             except InvalidData:
@@ -65,10 +70,39 @@ class PeriodForm(Form):
         return (self.start.data, self.end.data) if valid else None
 
 
+class TwelveMonthsForm(DatesForm):
+    """A period that starts, unless given, 12 months before its end: the registers' default."""
+
+    @staticmethod
+    def default_start(end):
+        return alert_register.default_period(end)[0]
+
+
+def _team_select():
+    return SelectField("Team", widget=GovSelect(), default="", invalid_choice_message="Choose a team from the list")
+
+
+def _iro_select():
+    return SelectField("IRO", widget=GovSelect(), default="", invalid_choice_message="Choose an IRO from the list")
+
+
+def _team_choices():
+    return [SelectChoice("", "All teams"), *(SelectChoice(c, f"{c}: {n}") for c, n in queries.teams())]
+
+
+def _people(everyone, found):
+    return [SelectChoice("", everyone), *(SelectChoice(u, n) for u, n in found)]
+
+
+class PeriodForm(DatesForm):
+    team = _team_select()
+    iro = _iro_select()
+
+
 def _form() -> PeriodForm:
     form = PeriodForm(request.args)
-    form.team.choices = [SelectChoice("", "All teams"), *(SelectChoice(c, f"{c}: {n}") for c, n in queries.teams())]
-    form.iro.choices = [SelectChoice("", "All IROs"), *(SelectChoice(u, n) for u, n in review_figures.iro_choices())]
+    form.team.choices = _team_choices()
+    form.iro.choices = _people("All IROs", review_figures.iro_choices())
     return form
 
 
@@ -100,3 +134,57 @@ def ssda903_reviews():
     start, end = period
     return body, {"Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
                   "Content-Disposition": f'attachment; filename="ssda903-reviews-{start}-{end}.csv"'}
+
+
+# --- the RAG register and table 3.4.9 ---------------------------------------------------------------------
+
+class RagForm(TwelveMonthsForm):
+    team = _team_select()
+    iro = _iro_select()
+    worker = SelectField("Allocated worker", widget=GovSelect(), default="",
+                         invalid_choice_message="Choose an allocated worker from the list")
+    status = SelectField("Status", widget=GovSelect(), default="", invalid_choice_message="Choose Red, Amber or Green",
+                         choices=[SelectChoice("", "Red, Amber and Green"), *(
+                             SelectChoice(code.value, word) for code, word in rag_register.STATUS_WORDS.items())])
+
+    def filters(self) -> dict:
+        """The register's filters chosen, by the names `rag_register` takes them."""
+        return {name: getattr(self, name).data or None for name in ("team", "iro", "worker", "status")}
+
+
+def _rag_form():
+    form = RagForm(request.args)
+    form.team.choices = _team_choices()
+    form.iro.choices = _people("All IROs", rag_register.iro_choices())
+    form.worker.choices = _people("All allocated workers", rag_register.worker_choices())
+    return form
+
+
+def _rag_page(form, period):
+    """The register and table 3.4.9 of the period; the form with its errors without one (400)."""
+    found = table = query = None
+    if period:
+        filters = form.filters()
+        found, table = rag_register.register(*period, **filters), rag_register.table_349(*period)
+        query = {"from": period[0].isoformat(), "to": period[1].isoformat(),
+                 **{name: value for name, value in filters.items() if value}}  # the CSV's, for the same rows
+    return render_template("reports_rag.html", form=form, period=period, rows=found, table=table, query=query,
+                           errors=wtforms_errors(form)["errorList"]), 200 if period else 400
+
+
+@bp.get("/reports/rag")
+def rag():
+    form = _rag_form()
+    return _rag_page(form, form.read(calendar.london_date(clock.now())))
+
+
+@bp.get("/reports/rag.csv")
+def rag_csv():
+    form = _rag_form()
+    period = form.read(calendar.london_date(clock.now()))
+    if period is None:
+        return _rag_page(form, None)
+    start, end = period
+    return rag_register.register_csv(start, end, **form.filters()), {
+        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="rag-register-{start}-{end}.csv"'}

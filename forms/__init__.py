@@ -9,6 +9,11 @@ A form whose choices or checks depend on the case reads them in `prepare(context
 The context (built by service.task_context) offers: `today` (London date of the
 application clock), `child` (the case, or None), `data` (the task's data in the
 diagram), `iro_options()`, `endorsing_review(since)` and `alerts_since_last_review()`.
+
+A form may give the diagram more than its fields: `derived()` returns values worked out on
+the server (normalised answers, facts about the case read through the context), which
+`task_data(form)` merges into the answers after the fields. They are never taken from what
+was posted: a name `derived()` returns is not a field, so the API refuses it as unknown.
 """
 from datetime import date
 
@@ -33,6 +38,10 @@ class TaskForm(FlaskForm):
 
     def extra_checks(self) -> dict:
         """Checks across fields: {field name: message}. Override where a rule needs two fields."""
+        return {}
+
+    def derived(self) -> dict:
+        """Values the diagram reads besides the fields, computed here (see the module docstring)."""
         return {}
 
     def validate(self, extra_validators=None) -> bool:
@@ -152,7 +161,8 @@ def _rows_form(unbound):
 
 
 def task_data(form) -> dict:
-    """The form's answers as JSON values, keyed by field name (dates as ISO strings).
+    """The form's answers as JSON values, keyed by field name (dates as ISO strings), then
+    what the form derives (`TaskForm.derived`).
 
     Rows of a FieldList that were left empty are dropped (`RowsForm.is_empty`)."""
     answers = {}
@@ -160,6 +170,8 @@ def task_data(form) -> dict:
         if name in ("csrf_token", "submit", "save_draft"):
             continue
         answers[name] = _json_value(field)
+    if isinstance(form, TaskForm):
+        answers.update(form.derived())
     return answers
 
 
@@ -205,4 +217,4 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-from . import looked_after, management_alert, review, significant_change  # noqa: E402,F401  (register their forms)
+from . import looked_after, management_alert, rag, rag_followup, review, significant_change  # noqa: E402,F401  (register their forms)

@@ -235,18 +235,3 @@ class StarredDone(TaskForm):
             return {"recommendation": "Select a recommendation from the list"}
         return {}
 
-
-@register("rag_notification")
-class RagNotification(TaskForm):
-    """The grade alone; the full QA notification form of the seed's appendix replaces this."""
-
-    rag_status = RadioField("Care plan quality", validators=[InputRequired("Select Red, Amber or Green")],
-                            choices=[SelectChoice("red", "Red"), SelectChoice("amber", "Amber"),
-                                     SelectChoice("green", "Green")], widget=GovRadioInput())
-    rag_summary = long_text("Why this grade", "Say why you gave this grade")
-
-    def prepare(self, context) -> None:
-        super().prepare(context)
-        if context is not None and context.data.get("report_missing"):
-            self.rag_status.description = ("The social worker's report for this review was missing: an Amber "
-                                           "criterion of the RAG notification.")

@@ -13,14 +13,15 @@ from sqlalchemy import Boolean, Date, Enum, Integer, insert, select, update
 
 from .errors import ScriptFailed
 from .models import (AlertEntry, AlertStatus, CaseNote, Child, InstanceStatus, LookedAfterEpisode, ManagementAlert,
-                     ProcessInstance, Review, ReviewStatus, User, UserRole)
-from . import calendar, roles
+                     ProcessInstance, RagNotification, RagStatus, Review, ReviewStatus, User, UserRole)
+from . import calendar, rag_patterns, roles
 
 _episodes, _reviews, _children = LookedAfterEpisode.__table__, Review.__table__, Child.__table__
 _alerts, _entries, _notes = ManagementAlert.__table__, AlertEntry.__table__, CaseNote.__table__
+_rags = RagNotification.__table__
 _instances, _users, _user_roles = ProcessInstance.__table__, User.__table__, UserRole.__table__
 _NOT_WRITABLE = {"id", "child_id", "instance_id", "iro_id", "team_id", "raised_by", "child_name", "child_dob",
-                 "social_worker", "line_manager"}
+                 "social_worker", "line_manager", "worker_id", "pattern_notified"}
 
 
 def apply(uow, instance, records) -> None:
@@ -39,6 +40,8 @@ def apply(uow, instance, records) -> None:
             _alert_step(uow, instance, record.fields)
         elif record.kind == "case_note":
             _case_note(uow, instance, record.fields)
+        elif record.kind == "record_rag":
+            _upsert(uow, _rags, instance, record.fields)
         uow.audit(record.kind, instance_id=instance.id, child_id=instance.child_id, **_jsonable(record.fields))
 
 
@@ -50,8 +53,14 @@ def _upsert(uow, table, instance, fields):
     if found is None:
         if table is _alerts:
             values.update(_as_sent(uow.connection, instance.child_id), raised_by=uow.actor)
-        uow.connection.execute(insert(table).values(child_id=int(instance.child_id), instance_id=instance.id,
-                                                    **values))
+        if table is _rags:
+            values.update(_case_holders(uow.connection, instance.child_id))
+        new_id = uow.connection.execute(insert(table).values(
+            child_id=int(instance.child_id), instance_id=instance.id, **values).returning(table.c.id)).scalar_one()
+        if table is _alerts and values.get("review_id"):
+            _link_rag_notifications(uow.connection, values["review_id"], new_id)
+        if table is _rags and values.get("status") == RagStatus.RED:
+            rag_patterns.check(uow, instance, new_id)
     elif values:
         uow.connection.execute(update(table).where(table.c.id == found).values(**values))
 
@@ -96,6 +105,19 @@ def _as_sent(connection, child_id):
                _users.c.active.is_(True)).order_by(_user_roles.c.id).limit(1))
     return {"child_name": child.name, "child_dob": child.dob, "team_id": child.team_id,
             "social_worker": child.worker, "line_manager": manager}
+
+
+def _case_holders(connection, child_id):
+    """Who held the case when a RAG notification was given: the register counts by them."""
+    row = connection.execute(select(_children.c.social_worker_id, _children.c.team_id, _children.c.iro_id)
+                             .where(_children.c.id == int(child_id))).one()
+    return {"worker_id": row.social_worker_id, "team_id": row.team_id, "iro_id": row.iro_id}
+
+
+def _link_rag_notifications(connection, review_id, alert_id):
+    """An alert raised about a review (or started by its RAG history rules) is that review's grade's alert."""
+    connection.execute(update(_rags).where(_rags.c.review_id == int(review_id), _rags.c.alert_id.is_(None))
+                       .values(alert_id=alert_id))
 
 
 def _alert_step(uow, instance, fields):

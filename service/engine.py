@@ -124,6 +124,7 @@ CASE_RECORDS = {
     "record_alert": "Record facts of this management alert (stage, deadlines, outcome) on the case.",
     "record_alert_step": "Add a step (step=..., stage=..., and its answers) to this alert's history.",
     "case_note": "Write a line (text=...) in the child's case notes.",
+    "record_rag": "Record this review's RAG notification (status, criteria, actions, progress, alert) on the case.",
 }
 
 

@@ -443,3 +443,37 @@ class CaseNote(db.Model):
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
     written_by: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+
+
+class RagStatus(str, enum.Enum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class RagNotification(db.Model):
+    """One quality assurance RAG notification (DOMAIN.md B), as the RAG diagram records it.
+
+    The allocated worker, team and IRO are stamped from the case when it is recorded, so
+    the register (table 3.4.9) counts each by who held the case on the day.
+    """
+
+    __tablename__ = "rag_notifications"
+    __table_args__ = (Index("ix_rag_notifications_worker", "worker_id", "status", "review_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    review_date: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[RagStatus | None] = mapped_column(_enum(RagStatus))
+    criteria: Mapped[list | None] = mapped_column(JSON)  # [{code, details}] of the chosen status
+    actions: Mapped[list | None] = mapped_column(JSON)  # the "Action required" options chosen
+    excellent_practice: Mapped[bool | None] = mapped_column(Boolean)
+    case_number: Mapped[str | None] = mapped_column(String(20))
+    worker_qualified: Mapped[bool | None] = mapped_column(Boolean)
+    progress: Mapped[str | None] = mapped_column(String(10))  # the IRO's review of the response: adequate, limited
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("management_alerts.id"))  # started or linked
+    pattern_notified: Mapped[bool] = mapped_column(Boolean, default=False)  # case study 5: counted in a notice
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

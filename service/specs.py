@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 from lxml import etree
 from sqlalchemy import func, select
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -70,6 +70,7 @@ def analyse(file_name: str, content: bytes | str) -> FileInfo:
     _check_code(file_name, root)
     parser = SpiffBpmnParser()
     try:
+        _add_stored_decisions(parser)
         parser.add_bpmn_xml(root, file_name)
         executable = [p.get("id") for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
         if not executable:
@@ -86,6 +87,15 @@ def analyse(file_name: str, content: bytes | str) -> FileInfo:
         requires=sorted((called - set(executable)) | decisions),
         start_messages=_start_messages(root, executable),
     )
+
+
+def _add_stored_decisions(parser) -> None:
+    """The decision tables already stored, which a business rule task of the file may call."""
+    if not has_app_context():
+        return
+    for version in latest_versions():
+        if version.kind == "dmn":
+            parser.add_dmn_xml(xmlsafe.parse_xml(version.content, max_bytes=MAX_FILE_BYTES), version.file_name)
 
 
 def _kind(file_name: str) -> str:
@@ -193,9 +203,10 @@ def _definitions_elsewhere(file_name, defines):
 
 
 def load_directory(directory: str, author: str = "system") -> list[ProcessVersion]:
-    """Store every diagram in a directory whose content is new; return the new versions."""
+    """Store every diagram in a directory whose content is new (decision tables first, for the
+    diagrams that call them); return the new versions."""
     created = []
-    for path in sorted(Path(directory).glob("*")):
+    for path in sorted(Path(directory).glob("*"), key=lambda p: (p.suffix.lower() != ".dmn", p.name)):
         if path.suffix.lower() in (".bpmn", ".dmn"):
             content = path.read_text(encoding="utf-8")
             version, is_new = store_version(path.name, content, author, "loaded from " + path.name)

@@ -8,11 +8,12 @@ from datetime import date
 from functools import cached_property
 from uuid import UUID
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from . import alerts, calendar, clock, people, roles, specs
 from .db import db
-from .models import Child, ChildEvent, HumanTask, ProcessInstance, Review, ReviewStatus, User, UserRole
+from .models import (AlertStatus, Child, ChildEvent, HumanTask, ManagementAlert, ProcessInstance, RagNotification,
+                     Review, ReviewStatus, Team, User, UserRole)
 from .unit_of_work import engine
 
 
@@ -108,3 +109,37 @@ class TaskContext:
 
     def holders(self, role: str) -> list[tuple[str, str]]:
         return people.holders(role)
+
+    def previous_rag(self, before: date | None) -> RagNotification | None:
+        """The child's latest RAG notification given at a review before `before` (any review when
+        None), other than this process's own."""
+        if self.child is None:
+            return None
+        return db.session.scalar(
+            select(RagNotification).where(
+                RagNotification.child_id == self.child.id, RagNotification.status.is_not(None),
+                or_(RagNotification.instance_id.is_(None), RagNotification.instance_id != self.task.instance_id),
+                *([RagNotification.review_date < before] if before else []))
+            .order_by(RagNotification.review_date.desc(), RagNotification.id.desc()).limit(1))
+
+    def open_alert_id(self) -> int | None:
+        """The child's open IRO management alert (the latest raised, should there be two), if any."""
+        if self.child is None:
+            return None
+        return db.session.scalar(
+            select(ManagementAlert.id).where(ManagementAlert.child_id == self.child.id,
+                                             ManagementAlert.status == AlertStatus.OPEN)
+            .order_by(ManagementAlert.raised_on.desc(), ManagementAlert.id.desc()).limit(1))
+
+    def review_people(self) -> dict:
+        """Names of the allocated worker, the team's manager, the team and the IRO (the one who
+        chaired this process's review, else the child's IRO), as the RAG notification's header shows."""
+        child = self.child
+        review = db.session.scalar(select(Review).where(Review.instance_id == self.task.instance_id))
+        iro_id = (review.iro_id if review is not None else None) or child.iro_id
+        team_id = (review.team_id if review is not None else None) or child.team_id
+        worker = db.session.get(User, child.social_worker_id) if child.social_worker_id else None
+        iro = db.session.get(User, iro_id) if iro_id else None
+        team = db.session.get(Team, team_id)
+        return {"worker": worker.name if worker else None, "team_manager": alerts._team_manager(team_id),
+                "team": team.name if team else None, "iro": iro.name if iro else None}

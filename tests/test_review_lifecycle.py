@@ -68,7 +68,8 @@ def test_first_months_allocation_booking_review_and_its_record(life):
     seen = run.last_notice_id()
     run.on("2019-05-16")
     run.do(child, "send_decisions", done=True)
-    run.do(child, "grade_care_plan", rag_status="green", rag_summary="Plan on track.")
+    run.do(child, "grade_care_plan", worker_qualified="qualified", rag_status="green", green_criteria=["green_1"],
+           details_green_1="Plan on track.", green_actions=["passed_on", "review_in_timescale"])
     subject = "Decisions of the review held on 2019-05-14 (starred recommendations marked *)"
     assert run.notices(seen) == [  # sent on 16 May, before the reminder due at the end of that day
         ("sw.north", subject), ("tm.ne", subject), ("ism.north", subject),

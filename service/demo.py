@@ -46,8 +46,20 @@ the real now, so the app's clock is never left in the past.
   reason and the manager's sign-off (one refused and rebooked), a few adjournments, a few
   reports missing on the day, participation codes by the age rule (90% participating),
   decisions with starred recommendations (most confirmed done by the social worker), the
-  RAG grade, and the record steps mostly on time with a few missed. Reviews on time come
-  out near the seed's 92%.
+  RAG notification (its status dealt in the seed's shares, about 59/29/11 per cent; its
+  criteria, details and action from a generator of its own per review), and the
+  record steps mostly on time with a few missed. Reviews on time come out near the
+  seed's 92%. A second consecutive Red is graded Amber unless the child has an alert
+  open: the history rules would start a management alert beside the six below.
+- The RAG notification's follow-ups (RAG_FOLLOW_UPS), each drawn from a generator of its
+  own per review and task: the social worker's and the Team Manager's responses in 2
+  weeks and the IRO's review of progress in 3 (mostly in the days before the due date,
+  a few up to FOLLOW_UP_LATE_WD working days late, after the overdue notice), the written
+  update in 3 months (before the next review when that comes first) and the IRO's
+  judgement of it, progress mostly adequate (limited only where no alert can follow);
+  after a second Red or Amber (the history rules) the IRO's meeting with the case
+  holders, and "no" to starting an alert. Today the follow-ups of recent grades are
+  open, none more than a few working days overdue.
 - LEAVERS: four more children come into care in the window and cease to be: three within
   20 WD of a review, one before any review (which flags the Review and QA Manager).
 - 120 significant changes from the last three weeks (more of them recent) are reported
@@ -93,8 +105,8 @@ from . import (calendar, cases, clock, demo_alerts, instances, notifications, pa
                tasks, timers)
 from .db import db
 from .errors import ClockError, InvalidData, ServiceError
-from .models import (AlertStatus, Child, HumanTask, ManagementAlert, OutboxMessage, Review, ReviewStatus, TaskStatus,
-                     User, UserRole)
+from .models import (AlertStatus, Child, HumanTask, ManagementAlert, OutboxMessage, RagNotification, RagStatus,
+                     Review, ReviewStatus, TaskStatus, User, UserRole)
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +242,8 @@ CARE_PLAN_CHANGES = (  # (kind, circumstance, description, whether its review is
 PARTICIPATION = {"PN1": 10, "PN2": 1, "PN3": 1, "PN4": 1, "PN5": 5, "PN6": 1, "PN7": 1}
 ATTENDS = ("PN1", "PN2", "PN3", "PN4")
 CONTACT_METHODS = {"visit": 55, "phone": 20, "written": 10, "advocate": 15}
-RAG = {"green": 595, "amber": 294, "red": 111}  # 2011/12 totals (3.4.9): 756, 374, 141 of 1271
+# the RAG statuses, dealt like cards in every hundred: the 2011/12 totals (3.4.9), 756, 374 and 141 of 1271
+RAG = {"green": 60, "amber": 29, "red": 11}
 LATE_REASONS = {"stakeholder_unavailable": 45, "service_pressure": 25, "iro_miscalculation": 15, "other": 15}
 LATE_DETAILS = "The only date the child's school and the foster carers could both make."
 REFUSED_SIGN_OFF = "Please book within the timescale: the carers have offered an earlier date."
@@ -262,11 +275,70 @@ PATHWAY_DECISION = ("Complete the pathway plan with the young person", "Personal
 SHORT_BREAK_DECISION = ("Review the short-break plan and overnight stays with the family", "Social worker", None)
 CARERS = {"foster": "Foster carer", "residential": "Residential key worker", "placed_with_parents": "Parent",
           "semi_independent": "Support worker", "secure": "Unit key worker", "other": "Carer"}
-RAG_SUMMARIES = {
-    "green": "The care plan meets the child's needs and its actions are on track.",
-    "amber": "The care plan is mostly in place; the health assessment and the PEP are overdue.",
-    "red": "The care plan has not been updated since the placement changed, and visits are overdue.",
+# the RAG notification's criteria the demo's IROs tick (forms.rag codes), how often, and the details they add
+RAG_CRITERIA = {
+    "green": {"green_1": 6, "green_3": 3, "green_4": 3, "green_5": 2, "green_6": 1},
+    "amber": {"amber_10": 3, "amber_5": 3, "amber_4": 2, "amber_8": 2, "amber_2": 1, "amber_7": 1},
+    "red": {"red_4": 3, "red_9": 3, "red_11": 2, "red_10": 2, "red_5": 1, "red_13": 1},
 }
+RAG_DETAILS = {
+    "green_1": "The care plan meets the child's needs and its actions are on track.",
+    "amber_3": "The report was not in by the day of the review.",
+    "amber_5": "Third social worker this year; the life story work has stalled.",
+    "amber_10": "The health assessment is booked but was not done within 28 days.",
+    "red_4": "The care plan has not been updated since the placement changed.",
+    "red_9": "No statutory visit since the last review.",
+}
+RAG_ACTIONS = {"green": {("passed_on", "review_in_timescale"): 1},  # the appendix: one option for Red or Amber
+               "amber": {("response_2_weeks",): 7, ("written_update_3_months",): 3},
+               "red": {("response_2_weeks",): 3, ("iro_review_3_weeks",): 1}}
+RAG_RESPONSIBILITY = {  # amber_4: where responsibility lies, and the details given
+    "partner_agency": "The health assessment and the PEP are overdue: health and the school have been chased.",
+    "legal_services": "The application for a placement order has not yet been made.",
+}
+EXCELLENT_PRACTICE = 0.05  # of Green notifications
+UNQUALIFIED_WORKER = 0.1
+EXCELLENT_DETAILS = "Outstanding direct work with the child, who spoke up at the review for the first time."
+# the RAG notification's follow-ups (bpmn/rag_notification.bpmn): each task's day and answers come from a
+# generator of its own (per review and task), so they move no other draw
+RAG_FOLLOW_UPS = frozenset({"sw_response", "tm_response", "review_progress", "written_update", "judge_update",
+                            "meet_case_holders", "ask_about_alert"})
+FOLLOW_UP_LATE = {"sw_response": 0.12, "tm_response": 0.1, "review_progress": 0.08, "written_update": 0.15,
+                  "judge_update": 0.05}  # done after the due date, by 1 to FOLLOW_UP_LATE_WD working days
+FOLLOW_UP_LATE_WD = 4
+FOLLOW_UP_EARLY_WD = {"sw_response": 6, "tm_response": 6, "review_progress": 4, "written_update": 15}  # the others:
+# done up to this many working days before the due date
+LIMITED_PROGRESS = 0.15  # written updates the IRO finds show limited progress (recorded for the next Amber);
+# the IRO's review of a Red's response finds it limited only where an alert already runs (limited would start one)
+SW_RESPONSES = (
+    "The health assessment is now booked for next week and the carers have the date.",
+    "I have visited and seen the child alone; visits are booked every four weeks up to the next review.",
+    "The care plan is updated with the new placement and is on Protocol.",
+    "The PEP meeting is arranged with the designated teacher for this month.",
+    "I have met the young person about the pathway plan; the needs assessment will be done by the end of the month.",
+)
+TM_RESPONSES = (
+    "Discussed in supervision: the actions have dates and I will check them at the next supervision.",
+    "I have agreed the actions with the social worker and the ISM is aware.",
+    "The delay was due to the change of worker; the case is now allocated and the actions are in hand.",
+    "Agreed with the social worker; the outstanding actions will be completed before the next review.",
+)
+PROGRESS_NOTES = {
+    "adequate": ("Met the social worker and the Team Manager: the issues are being addressed within the timescales.",
+                 "The response sets out the actions with dates; progress since the review is satisfactory."),
+    "limited": ("The actions have not started and no dates are given.",
+                "Little has changed since the review; the same concerns remain."),
+}
+WRITTEN_UPDATES = (
+    "The health assessment was done last month and the PEP is up to date. Contact arrangements are settled.",
+    "The permanence plan went to the panel; family finding has started.",
+    "The new social worker has met the child twice; the life story work has started again.",
+    "The pathway plan is complete and the young person has a personal adviser.",
+)
+MEETING_ACTIONS = ("Visits every four weeks, the first within five working days; the care plan updated within two "
+                   "weeks; the Team Manager to report progress to the IRO in four weeks.")
+NO_ALERT_REASONS = ("The Team Manager has agreed a plan with dates; the IRO will look at it again at the next review.",
+                    "Progress has picked up since the update; the ISM is aware and an alert would not add to it.")
 ADJOURN_REASONS = (
     "The social worker's report and the health assessment were not ready.",
     "The child's mother could not attend and asked for a new date.",
@@ -691,8 +763,10 @@ class _Replay:
         self.pending_change: set[int] = set()  # children with a care-plan change waiting for a review
         self.care_plan_task: dict[int, int] = {}
         self.convening: set[int] = set()  # children whose IRO convenes an early review
+        self.follow_up: dict[int, random.Random] = {}  # a RAG follow-up task's own generator
         self.late_booking, self.adjourning = _Deck(rng, LATE_BOOKING), _Deck(rng, ADJOURNING)
         self.participation = _Deck(rng, PARTICIPATION)
+        self.rag_status = _Deck(rng, RAG)
         self.alerts = demo_alerts.AlertReplay(self.last_working_day)
         for day, alert in self.alerts.days(go_live):
             self.agenda[day].append((self._raise_alert, alert))
@@ -833,6 +907,8 @@ class _Replay:
         def working(d):
             return _working_day_on_or_after(max(d, day))
 
+        if spec in RAG_FOLLOW_UPS:
+            return self._follow_up_day(task_id, task, working)
         if spec == "allocate":
             return min(calendar.add_working_days(day, case.allocation_wd) if calendar.is_working_day(day)
                        else calendar.add_working_days(day, max(case.allocation_wd, 1)), max(day, self.last_working_day))
@@ -916,8 +992,9 @@ class _Replay:
         if spec == "hold_review":
             return self._review_held(seen, case, day)
         if spec == "grade_care_plan":
-            status = _pick(rng, RAG)
-            return {"rag_status": status, "rag_summary": RAG_SUMMARIES[status]}
+            return self._rag(seen, self._grade(seen, self.rag_status.deal()))
+        if spec in RAG_FOLLOW_UPS:
+            return self._follow_up_answers(task_id, seen, day)
         if spec in STEP_LATE:
             return {"done": True}
         if spec == "starred_done":
@@ -927,6 +1004,86 @@ class _Replay:
         if spec == "change_care_plan":
             return {"change_made_on": day.isoformat(), "change_notes": CARE_PLAN_NOTES}
         raise ServiceError(f"the demo has no answers for {spec}")
+
+    def _rag(self, seen: _Seen, status: str) -> dict:
+        """The RAG notification: the status dealt by the replay, the rest from the review's own
+        generator (so these draws move no other)."""
+        own = random.Random(f"rag-{seen.instance_id}")
+        ticked = {_pick(own, RAG_CRITERIA[status]) for _ in range(own.randint(1, 2))}
+        if status == "amber" and self._review(seen.instance_id).report_missing:
+            ticked.add("amber_3")
+        answers = {"worker_qualified": "unqualified" if own.random() < UNQUALIFIED_WORKER else "qualified",
+                   "rag_status": status, f"{status}_criteria": sorted(ticked),
+                   f"{status}_actions": list(_pick(own, RAG_ACTIONS[status]))}
+        answers.update({f"details_{code}": RAG_DETAILS[code] for code in sorted(ticked) if code in RAG_DETAILS})
+        if "amber_4" in ticked:
+            where = own.choice(sorted(RAG_RESPONSIBILITY))
+            answers.update(amber_responsibility=[where], details_amber_4=RAG_RESPONSIBILITY[where])
+        if status == "green" and own.random() < EXCELLENT_PRACTICE:
+            answers.update(excellent_practice=True, excellent_practice_details=EXCELLENT_DETAILS)
+        return answers
+
+    def _grade(self, seen: _Seen, drawn: str) -> str:
+        """The status drawn, but for a second consecutive Red where the child has no open alert: the
+        history rules would start a management alert of its own, and the demo's alerts are the six of
+        demo_alerts, so the IRO grades that one Amber."""
+        if drawn != "red":
+            return drawn
+        held_on = self._review(seen.instance_id).held_on
+        previous = db.session.scalar(
+            select(RagNotification.status).where(RagNotification.child_id == seen.child_id,
+                                                 RagNotification.review_date < held_on,
+                                                 RagNotification.status.is_not(None))
+            .order_by(RagNotification.review_date.desc(), RagNotification.id.desc()).limit(1))
+        if previous == RagStatus.RED and self._alert_open(seen.child_id) is None:
+            return "amber"
+        return drawn
+
+    def _alert_open(self, child_id: int, raised_before: date | None = None) -> int | None:
+        """The child's open management alert (raised before `raised_before`, when given), if any."""
+        return db.session.scalar(select(ManagementAlert.id).where(
+            ManagementAlert.child_id == child_id, ManagementAlert.status == AlertStatus.OPEN,
+            *([ManagementAlert.raised_on < raised_before] if raised_before else [])).limit(1))
+
+    def _follow_up_day(self, task_id: int, task: _Seen, working) -> date:
+        """The day a follow-up of a RAG notification is done: mostly on time, a few late (after the
+        overdue notice); a written update in time for the next review when that comes first."""
+        own = self.follow_up[task_id] = random.Random(f"{task.spec}-{task.instance_id}")
+        spec, day, due = task.spec, task.created, task.due
+        if spec == "meet_case_holders":  # a second Red: the IRO meets the case holders within the 2 weeks
+            return working(min(calendar.add_working_days(day, own.randint(3, 8)), due))
+        if spec == "ask_about_alert":
+            return working(min(calendar.add_working_days(day, own.randint(1, 5)), due))
+        if spec == "written_update":
+            waiting = db.session.scalar(select(func.coalesce(Review.booked_date, Review.due_date)).where(
+                Review.child_id == task.child_id,
+                Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED])).limit(1))
+            db.session.rollback()
+            if waiting is not None and waiting < due:
+                return working(calendar.add_working_days(waiting, -own.randint(2, 5)))
+        if own.random() < FOLLOW_UP_LATE[spec]:
+            return calendar.add_working_days(due, own.randint(1, FOLLOW_UP_LATE_WD))
+        if spec == "judge_update":
+            return working(min(calendar.add_working_days(day, own.randint(0, 2)), due))
+        on_time = _working_day_on_or_before(due)  # 3 calendar months on may be a weekend
+        return working(calendar.add_working_days(on_time, -own.randint(0, FOLLOW_UP_EARLY_WD[spec])))
+
+    def _follow_up_answers(self, task_id: int, seen: _Seen, day: date) -> dict:
+        own, spec = self.follow_up[task_id], seen.spec
+        if spec in ("sw_response", "tm_response"):
+            return {"response": own.choice(SW_RESPONSES if spec == "sw_response" else TM_RESPONSES)}
+        if spec == "written_update":
+            return {"written_update": own.choice(WRITTEN_UPDATES)}
+        if spec in ("review_progress", "judge_update"):
+            limited = own.random() < LIMITED_PROGRESS and (  # a Red's limited progress starts an alert unless
+                spec == "judge_update"  # one was open when it was graded (raised before the review, still open)
+                or self._alert_open(seen.child_id, self._review(seen.instance_id).held_on) is not None)
+            progress = "limited" if limited else "adequate"
+            return {"progress": progress, "progress_notes": own.choice(PROGRESS_NOTES[progress])}
+        if spec == "meet_case_holders":
+            met_on = max(calendar.add_working_days(day, -own.randint(0, 2)), seen.created)
+            return {"met_on": met_on.isoformat(), "meeting_actions": MEETING_ACTIONS}
+        return {"start_alert": "no", "start_alert_reason": own.choice(NO_ALERT_REASONS)}  # ask_about_alert
 
     def _review(self, instance_id: int) -> Review:
         return db.session.scalar(select(Review).where(Review.instance_id == instance_id))

@@ -19,11 +19,15 @@ from service import (alerts, calendar, cases, clock, create_app, demo, demo_aler
 from service.db import db
 from service.errors import ServiceError
 from service.models import (AlertEntry, AlertStatus, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode,
-                            ManagementAlert, OutboxMessage, Review, ReviewStatus, TaskStatus, Team, User, UserRole)
+                            ManagementAlert, OutboxMessage, RagNotification, RagStatus, Review, ReviewStatus,
+                            TaskStatus, Team, User, UserRole)
 
 WAITING = (ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED)
 POST_REVIEW = {"grade_care_plan", "send_decisions", "circulate_decisions", "complete_record", "distribute_record",
                "starred_done"}
+# the follow-ups the RAG notification's "Action required" options start (bpmn/rag_notification.bpmn); the
+# history rules' meet_case_holders and ask_about_alert come only after a second Red or Amber
+ACTION_FOLLOW_UPS = {"sw_response", "tm_response", "review_progress", "written_update", "judge_update"}
 
 
 @pytest.fixture(scope="module")
@@ -159,11 +163,13 @@ def test_every_looked_after_child_has_a_current_review_and_the_work_is_at_every_
     assert {t.spec_name for t in overdue} <= {"consider_change", "review_report", "hold_review", "send_decisions",
                                               "circulate_decisions", "complete_record", "distribute_record",
                                               "book_review", "grade_care_plan", "sign_off_late_review",
-                                              "respond"}  # the alert overdue at stage 2
+                                              "respond",  # the alert overdue at stage 2
+                                              *ACTION_FOLLOW_UPS}  # a few days late
     assert all(t.assignee for t in open_now)
     completed_by = set(db.session.scalars(select(HumanTask.completed_by).where(
         HumanTask.status == TaskStatus.COMPLETED, HumanTask.spec_name.not_in(demo_alerts.SPECS))))
-    assert "rqam" in completed_by and {name[:2] for name in completed_by} == {"rq", "ir", "sw"}
+    # Team Managers respond to RAG notifications
+    assert "rqam" in completed_by and {name[:2] for name in completed_by} == {"rq", "ir", "sw", "tm"}
 
 
 def test_held_reviews_give_figures_like_the_seeds(council, window):
@@ -201,6 +207,47 @@ def test_held_reviews_give_figures_like_the_seeds(council, window):
     rag = Counter(db.session.scalars(select(OutboxMessage.subject).where(
         OutboxMessage.subject.startswith("Care plan graded"), OutboxMessage.recipient_role == roles.SOCIAL_WORKER)))
     assert {subject.split()[3] for subject in rag} == {"Red", "Amber", "Green"}
+
+
+def test_held_reviews_are_graded_and_their_rag_follow_ups_done_mostly_on_time(council, window):
+    _, today = window
+    held = {r.id: r for r in db.session.scalars(select(Review).where(Review.status == ReviewStatus.HELD))}
+    rags = db.session.scalars(select(RagNotification)).all()
+    # one notification for each held review, given on it, but for the last few the IRO has yet to grade
+    graded = {rag.review_id: rag for rag in rags}
+    assert len(graded) == len(rags) and set(graded) <= set(held)
+    assert all(rag.review_date == held[rag.review_id].held_on and rag.instance_id == held[rag.review_id].instance_id
+               for rag in rags)
+    waiting = open_tasks(HumanTask.spec_name == "grade_care_plan")
+    assert {r.instance_id for r in held.values() if r.id not in graded} == {t.instance_id for t in waiting}
+    assert len(waiting) <= 10 and all(held[r].held_on > today - timedelta(days=14) for r in held if r not in graded)
+    share = {status: 100 * n / len(rags) for status, n in Counter(rag.status for rag in rags).items()}
+    assert 52 <= share[RagStatus.GREEN] <= 68 and 22 <= share[RagStatus.AMBER] <= 37 and \
+        6 <= share[RagStatus.RED] <= 16  # the seed: 59, 29 and 11 per cent (3.4.9)
+    assert all(rag.criteria and rag.actions and rag.case_number and rag.worker_id and rag.iro_id for rag in rags)
+
+    # each follow-up the actions start was done in the replay, by the person the diagram gave it to
+    follow_ups = db.session.scalars(select(HumanTask).where(HumanTask.spec_name.in_(
+        ACTION_FOLLOW_UPS | {"meet_case_holders", "ask_about_alert"}))).all()
+    done = [t for t in follow_ups if t.status == TaskStatus.COMPLETED]
+    assert {t.spec_name for t in done} >= ACTION_FOLLOW_UPS
+    assert all(t.completed_by == t.assignee for t in done)
+    assert {t.assignee[:2] for t in done if t.spec_name == "tm_response"} == {"tm"}
+    # mostly on time: a few late, after the overdue notice to the IRO and the ISM
+    responses = [t for t in done if t.spec_name in ("sw_response", "tm_response")]
+    late = [t for t in responses if calendar.london_date(t.completed_at) > calendar.london_date(t.due_at)]
+    assert len(responses) >= 30 and 0 < len(late) <= 0.2 * len(responses)
+    assert len(notices("Overdue: no response from the")) >= 2 * len(late)  # the IRO's and the ISM's
+    assert len(notices("Response from the")) == len(responses)
+    # the IRO finds progress mostly adequate; no follow-up started an alert (the demo's six are demo_alerts')
+    progress = Counter(rag.progress for rag in rags if rag.progress)
+    assert progress["adequate"] > progress["limited"]
+    assert db.session.scalar(select(func.count(ManagementAlert.id))) == len(demo_alerts.ALERTS)
+    # today the follow-ups of recent grades stand open, none more than a few working days overdue
+    now = clock.now()
+    still_open = [t for t in follow_ups if t.status == TaskStatus.OPEN]
+    assert {t.spec_name for t in still_open} >= {"written_update"}
+    assert all(calendar.working_days_between(t.due_at, now) <= demo.FOLLOW_UP_LATE_WD for t in still_open)
 
 
 def test_a_few_children_leave_care_and_one_without_a_review_is_flagged(council, window):

@@ -62,14 +62,15 @@ def header(child: Child, today: date, data: dict) -> Header:
     worker = db.session.get(User, child.social_worker_id)
     stages = data.get("stages") or []
     return Header(today, iro or "the child's IRO", stages, child.name, child.dob, worker.name if worker else None,
-                  team.name, _team_manager(child.team_id))
+                  team.name, team_manager_name(child.team_id))
 
 
 def _name_of(username: str | None) -> str | None:
     return db.session.scalar(select(User.name).where(User.username == username)) if username else None
 
 
-def _team_manager(team_id) -> str | None:
+def team_manager_name(team_id) -> str | None:
+    """The name of the team's Team Manager (the social worker's line manager on the forms), or None."""
     return db.session.scalar(
         select(User.name).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == roles.TEAM_MANAGER, UserRole.team_id == team_id, User.active.is_(True))

@@ -141,5 +141,5 @@ class TaskContext:
         worker = db.session.get(User, child.social_worker_id) if child.social_worker_id else None
         iro = db.session.get(User, iro_id) if iro_id else None
         team = db.session.get(Team, team_id)
-        return {"worker": worker.name if worker else None, "team_manager": alerts._team_manager(team_id),
+        return {"worker": worker.name if worker else None, "team_manager": alerts.team_manager_name(team_id),
                 "team": team.name if team else None, "iro": iro.name if iro else None}

@@ -97,6 +97,8 @@ def _compile(source, mode):
         result = compiler(source, policy=_Policy)
     except (SyntaxError, ValueError) as err:  # found by compile() after the AST checks
         return None, (f"Line {getattr(err, 'lineno', None)}: {err.__class__.__name__}: {err}",)
+    except (RecursionError, MemoryError):  # e.g. "-" * 100000 + "1": the parser gives up
+        return None, ("the code is nested too deeply to compile",)
     return result.code, tuple(result.errors)
 
 

@@ -1,0 +1,304 @@
+"""The checks that guard every deploy and upload of a diagram (service.diagram_checks).
+
+Bad diagrams are the shipped ones with one thing broken (string replacement), small
+processes built here, or files in tests/bpmn_bad/ (unsafe XML, unreachable elements,
+a diagram SpiffWorkflow refuses)."""
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from service import create_app, load_shipped_specs, specs
+from service.db import db
+from service.diagram_checks import Problem, check
+
+from .conftest import _config
+
+SHIPPED = Path(__file__).parent.parent / "bpmn"
+BAD = Path(__file__).parent / "bpmn_bad"
+
+
+@pytest.fixture(scope="module")
+def shipped_app(sqlite_template, tmp_path_factory):
+    """One app with the shipped diagrams stored, for the whole module: checking only reads."""
+    path = tmp_path_factory.mktemp("diagram_checks") / "iro.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = create_app(_config(f"sqlite:///{path}"))
+    load_shipped_specs(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def stored(shipped_app):
+    with shipped_app.app_context():
+        yield
+        db.session.remove()
+
+
+def _variant(file_name, *replacements):
+    content = (SHIPPED / file_name).read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in content, old
+        content = content.replace(old, new, 1)
+    return content
+
+
+def _small(body, *, lanes=""):
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Definitions_small">
+  <bpmn:process id="small" name="Small" isExecutable="true">{lanes}
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="s1" sourceRef="start" targetRef="first" />
+    {body}
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def _timer(kind, expression, named_values="x = 1"):
+    """A process whose named values run, then whose timer `wait` waits."""
+    return _small(f"""<bpmn:scriptTask id="first" name="Named values">
+      <bpmn:script>{named_values}</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="s2" sourceRef="first" targetRef="wait" />
+    <bpmn:intermediateCatchEvent id="wait" name="Wait">
+      <bpmn:timerEventDefinition id="wait_timer"><bpmn:{kind}>{expression}</bpmn:{kind}></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="s3" sourceRef="wait" targetRef="end" />
+    <bpmn:endEvent id="end" />""")
+
+
+def _only(problems) -> Problem:
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+# --- what passes ---------------------------------------------------------------------------
+
+def test_every_shipped_diagram_passes(stored):
+    files = sorted(SHIPPED.glob("*.bpmn")) + sorted(SHIPPED.glob("*.dmn"))
+    assert {p.name for p in files} >= {"management_alert.bpmn", "rag_history.dmn"}
+    assert {p.name: check(p.name, p.read_bytes()) for p in files} == {p.name: [] for p in files}
+
+
+def test_a_new_decision_table_passes_and_one_without_a_decision_does_not(stored):
+    table = (SHIPPED / "rag_history.dmn").read_text()
+    assert check("other_rules.dmn", table.replace('id="rag_history_rules"', 'id="other_rules"')) == []
+    empty = table[:table.index("<decision ")] + "</definitions>"
+    problem = _only(check("no_rules.dmn", empty))
+    assert problem.element_id is None and "no decision" in problem.message
+
+
+# --- 1. safe XML, file name -------------------------------------------------------------------
+
+def test_external_entity_is_refused_without_reading_it():
+    problem = _only(check("external_entity.bpmn", (BAD / "external_entity.bpmn").read_bytes()))
+    assert problem.element_id is None
+    assert "DOCTYPE or ENTITY declaration is not accepted" in problem.message
+    assert "root:" not in problem.message  # /etc/passwd was not read into the message
+
+
+def test_billion_laughs_is_refused_quickly_without_expanding():
+    start = time.monotonic()
+    problem = _only(check("billion_laughs.bpmn", (BAD / "billion_laughs.bpmn").read_bytes()))
+    assert time.monotonic() - start < 0.5
+    assert "DOCTYPE or ENTITY declaration is not accepted" in problem.message and "lol" not in problem.message
+
+
+def test_file_over_the_size_limit_is_refused_naming_size_and_limit():
+    content = _small("<bpmn:endEvent id=\"first\" />").replace("<bpmn:process ", "<!--" + "x" * specs.MAX_FILE_BYTES
+                                                              + "-->\n<bpmn:process ")
+    problem = _only(check("huge.bpmn", content))
+    assert problem.element_id is None
+    assert f"is {len(content.encode())} bytes; the limit is {specs.MAX_FILE_BYTES}" in problem.message
+
+
+def test_malformed_xml_names_the_line():
+    problem = _only(check("malformed.bpmn", (BAD / "malformed.bpmn").read_text()))
+    assert problem.element_id is None and "malformed at line 5" in problem.message
+
+
+def test_only_bpmn_and_dmn_files(stored):
+    problem = _only(check("notes.txt", _small('<bpmn:endEvent id="first" />')))
+    assert problem.element_id is None and "only .bpmn and .dmn" in problem.message
+
+
+# --- 2. SpiffWorkflow parses it ---------------------------------------------------------------
+
+def test_spiffworkflow_parse_error_names_its_element(stored):
+    problem = _only(check("two_start_events.bpmn", (BAD / "two_start_events.bpmn").read_text()))
+    assert problem.element_id == "inner"
+    assert problem.message.startswith("inner (Two ways in): Exactly one start event is required")
+
+
+def test_a_diagram_needs_an_executable_process(stored):
+    content = _small('<bpmn:endEvent id="first" />').replace('isExecutable="true"', 'isExecutable="false"')
+    problem = _only(check("idle.bpmn", content))
+    assert problem.element_id is None and "no executable process" in problem.message
+
+
+# --- 3. forms ---------------------------------------------------------------------------------
+
+def test_unknown_form_key_names_the_task_and_close_forms(stored):
+    content = _variant("significant_change.bpmn",
+                       ('value="consider_significant_change"', 'value="consider_significant_chnage"'))
+    problem = _only(check("significant_change.bpmn", content))
+    assert problem.element_id == "consider_change"
+    assert problem.message.startswith(
+        'consider_change (Consider the significant change): form key "consider_significant_chnage" does not exist; '
+        'known forms include "consider_significant_change"')
+
+
+def test_user_task_without_a_form_key(stored):
+    content = _variant("significant_change.bpmn",
+                       ('<spiffworkflow:property name="formKey" value="change_care_plan" />', ""))
+    problem = _only(check("significant_change.bpmn", content))
+    assert problem.element_id == "change_care_plan" and "has no formKey" in problem.message
+
+
+# --- 4. lanes and roles -----------------------------------------------------------------------
+
+def test_lane_naming_no_role(stored):
+    content = _variant("significant_change.bpmn", ('name="Social Worker"', 'name="Social Workers"'))
+    problem = _only(check("significant_change.bpmn", content))
+    assert problem.element_id == "Lane_sw"
+    assert problem.message.startswith('Lane_sw (Social Workers): "Social Workers" is not a role')
+
+
+def test_stage_manager_lane_passes_only_while_its_tasks_give_their_role(stored):
+    content = (SHIPPED / "management_alert.bpmn").read_text()
+    assert 'name="Stage manager"' in content and check("management_alert.bpmn", content) == []
+    without_role = content.replace(
+        '<spiffworkflow:property name="formKey" value="alert_response" />\n'
+        '            <spiffworkflow:property name="candidateRole" value="stage_role" />',
+        '<spiffworkflow:property name="formKey" value="alert_response" />')
+    assert without_role != content
+    problem = _only(check("management_alert.bpmn", without_role))
+    assert problem.element_id == "Lane_response_manager"
+    assert '"Stage manager" is not a role' in problem.message and "candidateRole" in problem.message
+
+
+def test_quoted_candidate_role_must_be_a_role(stored):
+    made_up = _variant("management_alert.bpmn", ('name="candidateRole" value="stage_role"',
+                                                 "name=\"candidateRole\" value=\"'Stage Boss'\""))
+    problem = _only(check("management_alert.bpmn", made_up))
+    assert problem.element_id == "respond"
+    assert 'candidateRole "Stage Boss" is not a role' in problem.message
+    real = _variant("management_alert.bpmn", ('name="candidateRole" value="stage_role"',
+                                              "name=\"candidateRole\" value=\"'Team Manager'\""))
+    assert check("management_alert.bpmn", real) == []
+
+
+# --- 5. code in the sandbox -------------------------------------------------------------------
+
+def test_script_with_import_is_refused(stored):
+    content = _variant("significant_change.bpmn", ("<bpmn:script>consider_within_wd = 2",
+                                                   "<bpmn:script>import os\nconsider_within_wd = 2"))
+    problem = _only(check("significant_change.bpmn", content))
+    assert problem.element_id == "set_deadlines"
+    assert problem.message.startswith("set_deadlines (Work out the deadlines): ") and "import" in problem.message
+
+
+@pytest.mark.parametrize("old, new, element_id", [
+    ("<bpmn:script>consider_within_wd = 2",
+     "<bpmn:script>classes = ().__class__.__base__.__subclasses__()\nconsider_within_wd = 2", "set_deadlines"),
+    ('decision == "convene_early_review"', 'decision == "convene_early_review" or ().__class__', "f8"),
+    ('value="due_at"', "value=\"__import__('os').system('id')\"", "consider_change"),
+])
+def test_dunder_escapes_are_refused_on_their_element(stored, old, new, element_id):
+    problem = _only(check("significant_change.bpmn", _variant("significant_change.bpmn", (old, new))))
+    assert problem.element_id == element_id
+    assert "starts with \"_\"" in problem.message or "invalid variable name" in problem.message
+
+
+def test_code_too_deeply_nested_to_compile_is_a_problem_not_a_crash(stored):
+    content = _variant("significant_change.bpmn",
+                       ('decision == "convene_early_review"', "-" * 100_000 + "1"),
+                       ("<bpmn:timeDate>due_at</bpmn:timeDate>", f"<bpmn:timeDate>{'-' * 100_000}1</bpmn:timeDate>"))
+    assert [(p.element_id, p.message) for p in check("significant_change.bpmn", content)] == [
+        ("f8", "f8 (Yes): the code is nested too deeply to compile"),
+        ("overdue", "overdue (Overdue): the code is nested too deeply to compile")]
+
+
+# --- 6. timers --------------------------------------------------------------------------------
+
+def test_unquoted_timer_asks_for_quotes(stored):
+    content = _variant("significant_change.bpmn", ("<bpmn:timeDate>reminder_at</bpmn:timeDate>",
+                                                   "<bpmn:timeDate>2027-05-01T09:00:00+01:00</bpmn:timeDate>"))
+    problem = _only(check("significant_change.bpmn", content))
+    assert problem.element_id == "reminder"
+    assert problem.message == ('reminder (Reminder): the timer 2027-05-01T09:00:00+01:00 is written without quotes, '
+                               'so it is read as code; put it in quotes: "2027-05-01T09:00:00+01:00"')
+
+
+@pytest.mark.parametrize("expression", ['"2027-05-01T09:00:00"', "datetime(2027, 5, 1)", "reported_on"])
+def test_naive_timer_must_be_timezone_aware(stored, expression):
+    content = _variant("significant_change.bpmn", ("<bpmn:timeDate>due_at</bpmn:timeDate>",
+                                                   f"<bpmn:timeDate>{expression}</bpmn:timeDate>"))
+    problem = _only(check("significant_change.bpmn", content))
+    assert problem.element_id == "overdue"
+    assert "has no UTC offset" in problem.message and "timezone-aware" in problem.message
+
+
+def test_timer_reads_named_values_and_samples_by_name_ending(stored):
+    reads = "deadline_after_working_days(received_on, allowed_wd + extra_wd)"
+    assert check("small.bpmn", _timer("timeDate", reads, "allowed_wd = 5")) == []
+    problem = _only(check("small.bpmn", _timer("timeDate", "deadline_after_working_days(received, 2)")))
+    assert problem.element_id == "wait"
+    assert "reads received, which the check cannot give a sample value" in problem.message
+    assert "_at, _on, _by, _date, _due, _wd, _days, _weeks, _months" in problem.message
+    wrong_type = _only(check("small.bpmn", _timer("timeDate", "add_working_days(received_on, allowed_wd)",
+                                                  'allowed_wd = "five"')))
+    assert wrong_type.element_id == "wait" and "fails with sample values: TypeError" in wrong_type.message
+
+
+@pytest.mark.parametrize("kind, good, bad", [
+    ("timeDuration", '"P3D"', "timedelta(days=3)"),
+    ("timeDuration", '"PT" + str(hours) + "H"', '"3 days"'),
+    ("timeCycle", '"R3/PT1H"', '"every hour"'),
+    ("timeCycle", '"R2/2027-05-01T09:00:00+01:00/P1D"', '"R2/2027-05-01T09:00:00/P1D"'),
+])
+def test_durations_and_cycles(stored, kind, good, bad):
+    assert check("small.bpmn", _timer(kind, good, "hours = 4")) == []
+    problem = _only(check("small.bpmn", _timer(kind, bad, "hours = 4")))
+    assert problem.element_id == "wait" and problem.message.startswith("wait (Wait): the timer gives ")
+
+
+# --- 7. called processes and decisions --------------------------------------------------------
+
+def test_call_to_a_missing_process(stored):
+    content = _variant("review_cycle.bpmn", ('calledElement="rag_notification"', 'calledElement="rag_notificatoin"'))
+    problem = _only(check("review_cycle.bpmn", content))
+    assert problem.element_id == "rag_notification"
+    assert 'RAG notification): calls process "rag_notificatoin"' in problem.message
+
+
+def test_call_to_a_missing_decision(stored):
+    content = _variant("rag_notification.bpmn", (">rag_history_rules<", ">rag_history<"))
+    problem = _only(check("rag_notification.bpmn", content))  # once, though SpiffWorkflow refuses it too
+    assert problem.element_id == "history_rules"
+    assert problem.message.startswith('history_rules (Apply the history rules): calls decision "rag_history", '
+                                      'which no loaded decision table defines (loaded decisions: "rag_history_rules")')
+
+
+# --- 8. reachability, and every problem at once ---------------------------------------------------
+
+def test_unreachable_elements_but_not_those_reached_by_boundary_link_or_event(stored):
+    problems = check("unreachable.bpmn", (BAD / "unreachable.bpmn").read_text())
+    assert [p.element_id for p in problems] == ["forgotten_task", "forgotten_end"]
+    assert problems[0].message == ("forgotten_task (Forgotten task): cannot be reached: "
+                                   "no sequence flow leads to it from a start event")
+
+
+def test_every_problem_is_reported_not_only_the_first(stored):
+    content = _variant("significant_change.bpmn",
+                       ('value="consider_significant_change"', 'value="nope"'),
+                       ('name="Social Worker"', 'name="Social Workers"'),
+                       ('<bpmn:sequenceFlow id="f2e" sourceRef="change_care_plan" '
+                        'targetRef="tell_iro_care_plan_changed" />', ""),
+                       ("<bpmn:timeDate>due_at</bpmn:timeDate>", "<bpmn:timeDate>P3D</bpmn:timeDate>"))
+    assert [p.element_id for p in check("significant_change.bpmn", content)] == [
+        "consider_change", "Lane_sw", "overdue", "tell_iro_care_plan_changed", "care_plan_changed"]

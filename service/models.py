@@ -44,12 +44,13 @@ class OutboxStatus(str, enum.Enum):
 
 
 class ProcessVersion(db.Model):
-    """One version of one diagram file (.bpmn or .dmn), kept for ever."""
+    """One version of one diagram file (.bpmn or .dmn), kept for ever. A rollback deploys an
+    earlier version's content again as a new number, so content may repeat across numbers."""
 
     __tablename__ = "process_versions"
     __table_args__ = (
         UniqueConstraint("file_name", "number"),
-        UniqueConstraint("file_name", "content_hash"),
+        Index("ix_process_versions_file_name_content_hash", "file_name", "content_hash"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     file_name: Mapped[str] = mapped_column(String(200))

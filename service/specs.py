@@ -5,6 +5,7 @@ Every `.bpmn` and `.dmn` file is stored once per distinct content (hash) as a
 defines its process, then every file that process needs), so it keeps running on
 them after newer versions arrive. Parsed specs are cached per set of versions.
 """
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,21 +170,26 @@ def content_hash(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def store_version(file_name: str, content: str, author: str, comment: str = "") -> tuple[ProcessVersion, bool]:
-    """Add a version of a file unless its content is already stored; return (version, created)."""
+def store_version(file_name: str, content: str, author: str, comment: str = "", *,
+                  again: bool = False) -> tuple[ProcessVersion, bool]:
+    """Add a version of a file unless its content is already stored; return (version, created).
+
+    With `again`, content stored under an earlier number becomes the newest version once more
+    (a rollback); only a repeat of the newest version is skipped. Loading the shipped files
+    at start-up must not pass it, or a restart would undo the process owner's deployments.
+    """
     digest = content_hash(content)
     existing = db.session.scalar(
         select(ProcessVersion).where(ProcessVersion.file_name == file_name, ProcessVersion.content_hash == digest)
+        .order_by(ProcessVersion.number.desc()).limit(1)
     )
-    if existing is not None:
+    if existing is not None and (not again or existing.number == _newest_number(file_name)):
         return existing, False
     info = analyse(file_name, content)
     clash = _definitions_elsewhere(file_name, info.defines)
     if clash:
         raise SpecError(f"{file_name}: {', '.join(clash)} already defined in another file")
-    number = (db.session.scalar(
-        select(func.max(ProcessVersion.number)).where(ProcessVersion.file_name == file_name)
-    ) or 0) + 1
+    number = _newest_number(file_name) + 1
     version = ProcessVersion(
         file_name=file_name, kind=info.kind, number=number, content=content, content_hash=digest,
         defines=info.defines, requires=info.requires, start_messages=info.start_messages,
@@ -192,6 +198,11 @@ def store_version(file_name: str, content: str, author: str, comment: str = "") 
     db.session.add(version)
     db.session.flush()
     return version, True
+
+
+def _newest_number(file_name) -> int:
+    return db.session.scalar(
+        select(func.max(ProcessVersion.number)).where(ProcessVersion.file_name == file_name)) or 0
 
 
 def _definitions_elsewhere(file_name, defines):
@@ -267,11 +278,19 @@ def bundle(process_id: str, version_ids: list[int]) -> SpecBundle:
 
 def _parse_bundle(process_id: str, version_ids: list[int]) -> SpecBundle:
     versions = db.session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(version_ids))).all()
+    return _parsed(process_id, tuple((v.kind, v.file_name, v.content) for v in
+                                     sorted(versions, key=lambda v: (v.kind != "dmn", v.file_name))))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(process_id: str, files: tuple) -> SpecBundle:
+    """Parse by content, shared by every app of the process: the same files always give the same
+    specs, which running workflows only read."""
     parser = SpiffBpmnParser()
-    for version in sorted(versions, key=lambda v: v.kind != "dmn"):
-        root = xmlsafe.parse_xml(version.content, max_bytes=MAX_FILE_BYTES)
-        if version.kind == "dmn":
-            parser.add_dmn_xml(root, version.file_name)
+    for kind, file_name, content in files:
+        root = xmlsafe.parse_xml(content, max_bytes=MAX_FILE_BYTES)
+        if kind == "dmn":
+            parser.add_dmn_xml(root, file_name)
         else:
-            parser.add_bpmn_xml(root, version.file_name)
+            parser.add_bpmn_xml(root, file_name)
     return SpecBundle(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id))

@@ -46,8 +46,17 @@ def _migrate(url):
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
+    """A migrated database holding the shipped and test diagrams, copied for each test:
+    storing a diagram checks it, which is too slow to repeat for every test."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    _migrate(f"sqlite:///{path}")
+    url = f"sqlite:///{path}"
+    _migrate(url)
+    app = create_app(_config(url))
+    load_shipped_specs(app)
+    with app.app_context():
+        specs.load_directory(str(TEST_BPMN))
+        db.session.commit()
+        db.engine.dispose()
     return path
 
 

@@ -1,0 +1,171 @@
+"""The process owner's diagrams: what is deployed, deploying, rolling back, downloading.
+
+Deploying stores a new version of a file once the server's checks
+(service.diagram_checks) find no problem; a refused file changes nothing. New
+instances start on the newest versions; running instances keep theirs until they
+are migrated (service.migration). Rolling back deploys an earlier version's content
+again, as the newest number, so the history reads as it happened. Every deployment
+is audited.
+"""
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sqlalchemy import func, select
+
+from . import audit, clock, diagram_checks, diagram_diff, specs
+from .db import db
+from .errors import InvalidData, NotFound, SpecError
+from .models import InstanceStatus, ProcessInstance, ProcessVersion
+
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,150}\.(bpmn|dmn)$")
+
+
+class DiagramRefused(InvalidData):
+    """The server's checks found problems; `problems` lists them (element id, message)."""
+
+    def __init__(self, file_name: str, problems: list):
+        count = len(problems)
+        super().__init__(f"{file_name} was not deployed: {count} problem{'s' if count != 1 else ''} to put right")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: ProcessVersion
+    running: int  # instances running on this version
+
+
+@dataclass(frozen=True)
+class ProcessFile:
+    newest: ProcessVersion
+    versions: int
+    running: int
+
+
+def files() -> list[ProcessFile]:
+    """Every diagram file with its newest version and how many instances run on any version."""
+    running = _running_by_version()
+    counts = dict(db.session.execute(
+        select(ProcessVersion.file_name, func.count()).group_by(ProcessVersion.file_name)).all())
+    by_file = {}
+    for version_id, file_name in db.session.execute(select(ProcessVersion.id, ProcessVersion.file_name)):
+        by_file[file_name] = by_file.get(file_name, 0) + running.get(version_id, 0)
+    return [ProcessFile(v, counts[v.file_name], by_file.get(v.file_name, 0))
+            for v in sorted(specs.latest_versions(), key=lambda v: (v.kind, v.file_name))]
+
+
+def versions(file_name: str) -> list[VersionRow]:
+    """A file's versions, newest first, each with its running instances; NotFound if none."""
+    found = db.session.scalars(select(ProcessVersion).where(ProcessVersion.file_name == file_name)
+                               .order_by(ProcessVersion.number.desc())).all()
+    if not found:
+        raise NotFound(f"no diagram called {file_name}")
+    running = _running_by_version()
+    return [VersionRow(v, running.get(v.id, 0)) for v in found]
+
+
+def version(file_name: str, number: int) -> ProcessVersion:
+    found = db.session.scalar(select(ProcessVersion).where(ProcessVersion.file_name == file_name,
+                                                          ProcessVersion.number == number))
+    if found is None:
+        raise NotFound(f"{file_name} has no version {number}")
+    return found
+
+
+def newest(file_name: str) -> ProcessVersion:
+    return versions(file_name)[0].version
+
+
+@dataclass(frozen=True)
+class RunningInstance:
+    id: int
+    process_id: str
+    child_id: str | None
+    version_ids: list
+    started: object
+
+
+def running_instances(version_id: int) -> list[RunningInstance]:
+    """The running instances whose versions include this one (as the defining file or one it needs),
+    oldest first; their state is not read."""
+    rows = db.session.execute(
+        select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.child_id, ProcessInstance.version_ids,
+               ProcessInstance.created_at)
+        .where(ProcessInstance.status == InstanceStatus.RUNNING).order_by(ProcessInstance.id))
+    return [RunningInstance(*row) for row in rows if version_id in row.version_ids]
+
+
+def diff_with_previous(file_name: str, number: int) -> diagram_diff.DiagramDiff | None:
+    """What version `number` changed from the one before it (None for the first)."""
+    current = version(file_name, number)
+    if number == 1:
+        return None
+    return diagram_diff.diff(version(file_name, number - 1).content, current.content)
+
+
+def check(file_name: str, content: str) -> list:
+    """The server's problems with a file, without deploying it (the editor's Validate button)."""
+    return diagram_checks.check(_valid_name(file_name), content)
+
+
+def deploy(file_name: str, content: str, *, actor: str, comment: str = "") -> ProcessVersion:
+    """Deploy a file's content as its newest version; DiagramRefused if it has problems."""
+    file_name = _valid_name(file_name)
+    problems = diagram_checks.check(file_name, content)
+    if problems:
+        raise DiagramRefused(file_name, problems)
+    return _store(file_name, content, actor=actor, comment=comment, action="diagram_deployed")
+
+
+def upload(file_name: str, data: bytes, *, actor: str, comment: str = "") -> ProcessVersion:
+    """Deploy a file made in another bpmn-js based modeller (Camunda Modeler, SpiffArena)."""
+    name = PurePath(file_name.replace("\\", "/")).name
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidData(f"{name} is not UTF-8 text", {"file": "The file must be a .bpmn or .dmn XML file"}) from None
+    return deploy(name, content, actor=actor, comment=comment or f"uploaded {name}")
+
+
+def rollback(file_name: str, number: int, *, actor: str) -> ProcessVersion:
+    """Deploy version `number` again as the newest; its content passes the checks again first,
+    since the processes and forms it names may have changed since."""
+    earlier = version(file_name, number)
+    if earlier.number == newest(file_name).number:
+        raise InvalidData(f"version {number} of {file_name} is already the newest")
+    problems = diagram_checks.check(file_name, earlier.content)
+    if problems:
+        raise DiagramRefused(file_name, problems)
+    return _store(file_name, earlier.content, actor=actor, comment=f"rolled back to version {number}",
+                  action="diagram_rolled_back")
+
+
+def _store(file_name, content, *, actor, comment, action) -> ProcessVersion:
+    try:
+        version, created = specs.store_version(file_name, content, actor, comment, again=True)
+    except SpecError as exc:  # e.g. a process id that another file defines
+        raise DiagramRefused(file_name, [diagram_checks.Problem(None, str(exc))]) from None
+    if not created:
+        raise InvalidData(f"{file_name} is unchanged: version {version.number} has exactly this content",
+                          {"content": "Change the diagram before deploying it"})
+    audit.record(clock.now(), actor, action, file_name=file_name, number=version.number,
+                 content_hash=version.content_hash, comment=comment)
+    db.session.commit()
+    return version
+
+
+def _valid_name(file_name: str) -> str:
+    if not FILE_NAME.match(file_name or ""):
+        raise InvalidData(f"{file_name!r} is not a diagram file name",
+                          {"file": "The file name must end .bpmn or .dmn and use letters, digits, - _ and ."})
+    return file_name
+
+
+def _running_by_version() -> dict:
+    counts = {}
+    for version_ids, in db.session.execute(select(ProcessInstance.version_ids)
+                                           .where(ProcessInstance.status == InstanceStatus.RUNNING)):
+        for version_id in version_ids:
+            counts[version_id] = counts.get(version_id, 0) + 1
+    return counts

@@ -8,8 +8,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 INSTALL_DEPS := setup.cfg pyproject.toml requirements.lock
-ASSETS := service/static/govuk/.stamp
+NPM_INSTALLED := node_modules/.installed
+GOVUK_ASSETS := service/static/govuk/.stamp
+EDITOR_ASSETS := service/static/editor/.stamp
+ASSETS := $(GOVUK_ASSETS) $(EDITOR_ASSETS)
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+FRONTEND_SOURCES := $(shell find frontend -type f 2>/dev/null)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -38,12 +42,21 @@ $(VENV)/.installed-test: $(INSTALL_DEPS) | $(PY)
 	$(PIP) install -c requirements.lock -e '.[test]'
 	@touch $@
 
-# GOV.UK Frontend's CSS, JS, fonts and images, from the npm packages pinned in package-lock.json.
-$(ASSETS): package.json package-lock.json
+# The npm packages pinned in package-lock.json; stamped, so npm ci reruns only when they change.
+$(NPM_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund
+	@touch $@
+
+# GOV.UK Frontend's CSS, JS, fonts and images.
+$(GOVUK_ASSETS): $(NPM_INSTALLED)
 	rm -rf service/static/govuk && mkdir -p service/static/govuk
 	cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.js service/static/govuk/
 	cp -R $(GOVUK_DIST)/assets service/static/govuk/assets
+	@touch $@
+
+# The process editors and the instance viewer (bpmn-js, dmn-js), bundled from frontend/ by esbuild.
+$(EDITOR_ASSETS): $(NPM_INSTALLED) $(FRONTEND_SOURCES)
+	node frontend/build.mjs
 	@touch $@
 
 migrate: $(VENV)/.installed-run
@@ -59,5 +72,5 @@ bench: $(VENV)/.installed-test $(ASSETS)
 	@set -e; for f in bench/bench_*.py bench/web.py; do echo "== $$f"; $(PY) "$$f"; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache node_modules service/static/govuk test-output
+	rm -rf $(VENV) build *.egg-info .pytest_cache node_modules service/static/govuk service/static/editor test-output
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

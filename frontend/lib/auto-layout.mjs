@@ -1,0 +1,69 @@
+// Draws a BPMN diagram that has no DI (no shapes) with bpmn-auto-layout, then its lanes
+// (lanes.mjs), which bpmn-auto-layout does not draw. Shared by the browser bundles and
+// frontend/layout.mjs.
+import { BpmnModdle } from 'bpmn-moddle';
+import { layoutProcess } from 'bpmn-auto-layout';
+import { drawLanes } from './lanes.mjs';
+
+/** The diagram's XML, laid out if it has no shapes yet; otherwise the same string. */
+export async function layoutIfNeeded(xml) {
+  const moddle = new BpmnModdle();
+  const { rootElement: definitions } = await moddle.fromXML(xml);
+  if (hasDi(definitions)) {
+    return xml;
+  }
+  const drawn = new BpmnModdle();
+  const { rootElement: laidOut } = await drawn.fromXML(await layoutProcess(await prepared(moddle, definitions)));
+  drawLanes(drawn, laidOut);
+  return (await drawn.toXML(laidOut, { format: true })).xml;
+}
+
+export function hasDi(definitions) {
+  return (definitions.diagrams || []).some(
+    (diagram) => diagram.plane && (diagram.plane.planeElement || []).length > 0);
+}
+
+// bpmn-auto-layout follows flow nodes' incoming/outgoing, which diagrams written by hand
+// leave out (the sequence flows' sourceRef/targetRef say the same), and it draws a
+// sub-process it does not know to be expanded onto the main plane, over the process's own
+// shapes; it learns "expanded" only from existing DI, so each sub-process gets a stub shape.
+async function prepared(moddle, definitions) {
+  const process = (definitions.rootElements || []).find((element) => element.$type === 'bpmn:Process');
+  if (!process) {
+    return (await moddle.toXML(definitions)).xml;
+  }
+  const subProcesses = [];
+  visitContainers(process, (container) => {
+    for (const element of container.flowElements || []) {
+      if (element.$instanceOf('bpmn:SubProcess')) {
+        subProcesses.push(element);
+      }
+      if (element.$instanceOf('bpmn:SequenceFlow') && element.sourceRef && element.targetRef) {
+        addOnce(element.sourceRef.get('outgoing'), element);
+        addOnce(element.targetRef.get('incoming'), element);
+      }
+    }
+  });
+  const stubs = subProcesses.map((subProcess) => moddle.create('bpmndi:BPMNShape', {
+    id: subProcess.id + '_di', bpmnElement: subProcess, isExpanded: true,
+    bounds: moddle.create('dc:Bounds', { x: 0, y: 0, width: 0, height: 0 }),
+  }));
+  const plane = moddle.create('bpmndi:BPMNPlane', { bpmnElement: process, planeElement: stubs });
+  definitions.diagrams = [ moddle.create('bpmndi:BPMNDiagram', { plane }) ];
+  return (await moddle.toXML(definitions)).xml;
+}
+
+function visitContainers(container, visit) {
+  visit(container);
+  for (const element of container.flowElements || []) {
+    if (element.$instanceOf('bpmn:SubProcess')) {
+      visitContainers(element, visit);
+    }
+  }
+}
+
+function addOnce(list, item) {
+  if (!list.includes(item)) {
+    list.push(item);
+  }
+}

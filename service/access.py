@@ -13,7 +13,7 @@ Anything else is answered as if it did not exist (404), so ids leak nothing.
 from sqlalchemy import String, and_, cast, false, or_, select, true
 
 from . import roles
-from .models import Child, HumanTask, Team
+from .models import Child, HumanTask, ProcessInstance, Team
 from .people import Identity
 
 
@@ -60,3 +60,11 @@ def may_reassign(who: Identity) -> bool:
 
 def sees_processes(who: Identity) -> bool:
     return who.has(roles.PROCESS_OWNER)
+
+
+def instance_condition(who: Identity):
+    """Rows of `process_instances` this person may see: the process owner every one (to mend and
+    migrate them), anyone else those of the children they see."""
+    if sees_processes(who):
+        return true()
+    return ProcessInstance.child_id.in_(visible_child_ids(who))

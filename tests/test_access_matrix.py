@@ -22,6 +22,22 @@ EVERYONE = set(council.STAFF)
 NOT_NORTH = EVERYONE - SEES_NORTH
 
 
+# the process owner's pages, for the owner (everyone else gets 404), with significant_change.bpmn version 1
+PROCESS_OWNER_ROUTES = {
+    ("/processes", "GET"): 200,
+    ("/processes/upload", "POST"): 400,  # no file
+    ("/processes/<file_name>", "GET"): 200,
+    ("/processes/<file_name>/edit", "GET"): 200,
+    ("/processes/<file_name>/validate", "POST"): 400,  # no diagram
+    ("/processes/<file_name>/deploy", "POST"): 400,  # no diagram
+    ("/processes/<file_name>/migrate", "POST"): 302,  # nothing to migrate: back to the process page
+    ("/processes/<file_name>/versions/<int:number>", "GET"): 200,
+    ("/processes/<file_name>/versions/<int:number>/download", "GET"): 200,
+    ("/processes/<file_name>/versions/<int:number>/rollback", "POST"): 302,  # refused: it is the newest
+    ("/instances/<int:instance_id>/migrate", "POST"): 302,  # refused: it runs on the newest already
+}
+
+
 def expected(rule: str, method: str, username: str | None) -> int:
     """The status `username` (None: not signed in) gets for one route with the north child's ids."""
     if rule.startswith("/api/"):
@@ -39,6 +55,10 @@ def expected(rule: str, method: str, username: str | None) -> int:
     if rule in ("/reports/reviews", "/reports/ssda903-reviews.csv", "/reports/alerts", "/reports/alerts.csv",
                 "/reports/rag", "/reports/rag.csv"):
         return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
+    if rule.startswith("/processes") or rule == "/instances/<int:instance_id>/migrate":
+        return PROCESS_OWNER_ROUTES[(rule, method)] if username == "owner" else 404
+    if rule == "/instances/<int:instance_id>":
+        return 200 if username == "owner" or username in SEES_NORTH else 404
     if username not in SEES_NORTH:
         return 404  # as for an id that does not exist
     return {
@@ -81,15 +101,17 @@ def routes(app):
             yield rule.rule, method
 
 
-def fill(rule, child_id, task_id, alert_id=None):
-    ids = {"child_id": child_id, "task_id": task_id, "alert_id": alert_id}
-    return re.sub(r"<[^>]*:(\w+)>", lambda m: str(ids[m.group(1)]), rule)
+def fill(rule, child_id, task_id, alert_id=None, instance_id=None):
+    ids = {"child_id": child_id, "task_id": task_id, "alert_id": alert_id, "instance_id": instance_id,
+           "file_name": "significant_change.bpmn", "number": 1}
+    return re.sub(r"<(?:[^>:]*:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
 
 def test_every_page_for_every_role(app, town):
     council.report_change(town.north_child)
     task_id = _north_task()
     alert_id = _north_alert(town.north_child)
+    instance_id = db.session.get(HumanTask, task_id).instance_id
     table = {}
     for username in [None, *sorted(EVERYONE)]:
         for rule, method in routes(app):
@@ -101,7 +123,7 @@ def test_every_page_for_every_role(app, town):
             if username:
                 client.post("/sign-in", data={"username": username, "password": council.PASSWORD})
             data = {"assignee": "iro2"} if rule.endswith("reassign") else {}
-            url = fill(rule, town.north_child, task_id, alert_id)
+            url = fill(rule, town.north_child, task_id, alert_id, instance_id)
             response = client.get(url) if method == "GET" else client.post(url, data=data)
             table[(username, method, rule)] = (response.status_code, want)
             if response.status_code == 404:

@@ -3,6 +3,7 @@
 critical accessibility violations. Screenshots go to test-output/screenshots/."""
 import shutil
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -33,15 +34,24 @@ def town(app):
     return council.build()
 
 
-@pytest.fixture
-def server(app, town):
+@contextmanager
+def serving(app):
     """The app on a free loopback port, in a thread, over the test's database."""
+    db.session.rollback()  # the test's own reads must not hold the SQLite file
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(10)
+
+
+@pytest.fixture
+def server(app, town):
+    with serving(app) as address:
+        yield address
 
 
 @pytest.fixture

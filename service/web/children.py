@@ -83,7 +83,8 @@ def child(child_id):
                            looked_after=queries.latest_episode(child_id), reviews=queries.reviews(child_id),
                            record_deadlines=reviews.record_deadlines, CEASED_REASONS=CEASED_REASONS,
                            alerts=queries.child_alerts(child_id), may_raise_alert=_may_raise_alert(who, found),
-                           review_id=request.args.get("review", type=int))  # raising an alert from a review
+                           review_id=request.args.get("review", type=int),  # raising an alert from a review
+                           instances=queries.child_instances(child_id))
 
 
 def _child_for(child_id, may):

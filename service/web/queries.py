@@ -11,8 +11,9 @@ from sqlalchemy.orm import aliased
 
 from service import access, alerts
 from service.db import db
+from service.errors import NotFound
 from service.models import (AlertEntry, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode, ManagementAlert,
-                            OutboxMessage, Review, TaskStatus, Team, User)
+                            InstanceStatus, OutboxMessage, ProcessInstance, Review, TaskStatus, Team, User)
 from service.people import Identity
 
 from .template_helpers import EVENT_TYPES, words
@@ -214,3 +215,20 @@ def alert_record(who: Identity, alert_id: int) -> AlertRecord:
 def _response_days(entries: list[AlertEntry]) -> int | None:
     """The working days the first stage had to respond, as the diagram's named value then said."""
     return next(((e.details or {}).get("response_wd") for e in entries if e.step == "received"), None)
+
+
+def child_instances(child_id: int) -> list:
+    """The child's process instances, running ones first then the newest (for a page that
+    already checked the person sees the child); their state is not read."""
+    return list(db.session.execute(
+        select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.status, ProcessInstance.created_at)
+        .where(ProcessInstance.child_id == str(child_id))
+        .order_by((ProcessInstance.status != InstanceStatus.RUNNING), ProcessInstance.id.desc())))
+
+
+def check_instance_visible(who: Identity, instance_id: int) -> None:
+    """NotFound unless this person may see the instance (as for one that does not exist)."""
+    seen = db.session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance_id,
+                                                              access.instance_condition(who)))
+    if seen is None:
+        raise NotFound(f"no instance {instance_id}")

@@ -1,0 +1,228 @@
+"""The process owner's pages without a browser: deploying, refusing, rolling back, uploading
+and downloading diagrams, the versions and their differences, and who may do any of it.
+(The editor itself, in chromium, is in test_browser.py; the checks one by one in
+test_diagram_checks.py; migration in test_migration.py.)"""
+import re
+import shutil
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from sqlalchemy import func, select
+
+from service import calendar
+from service.db import db
+from service.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
+
+from . import council
+from .conftest import RequestClient
+from .test_alert_pages import text
+from .test_web import sign_in, token
+
+ROOT = Path(__file__).parent.parent
+FILE = "significant_change.bpmn"
+SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+
+
+@pytest.fixture
+def town(app):
+    app.test_client_class = RequestClient
+    return council.build()
+
+
+def client_for(app, username):
+    client = app.test_client()
+    sign_in(client, username)
+    return client
+
+
+@pytest.fixture
+def owner(app, town):
+    return client_for(app, "owner")
+
+
+def newest_content(file_name=FILE) -> str:
+    return db.session.scalars(select(ProcessVersion.content).where(ProcessVersion.file_name == file_name)
+                              .order_by(ProcessVersion.number.desc())).first()
+
+
+def numbers(file_name=FILE) -> list[int]:
+    return list(db.session.scalars(select(ProcessVersion.number).where(ProcessVersion.file_name == file_name)
+                                   .order_by(ProcessVersion.number)))
+
+
+def deploy(client, content, comment="Three working days to decide", file_name=FILE):
+    page = client.get(f"/processes/{file_name}/edit").text
+    return client.post(f"/processes/{file_name}/deploy",
+                       data={"content": content, "comment": comment, "csrf_token": token(page)})
+
+
+def upload(client, name, content: bytes, comment="From Camunda Modeler"):
+    page = client.get("/processes").text
+    return client.post("/processes/upload", content_type="multipart/form-data",
+                       data={"file": (BytesIO(content), name), "comment": comment, "csrf_token": token(page)})
+
+
+def decision_due(child_id) -> str:
+    task = db.session.scalars(select(HumanTask).where(HumanTask.child_id == str(child_id),
+                                                      HumanTask.spec_name == "consider_change")
+                              .order_by(HumanTask.id.desc())).first()
+    return calendar.london_date(task.due_at).isoformat()
+
+
+def test_a_deployment_is_a_new_version_for_new_instances_while_running_ones_keep_theirs(app, town, owner):
+    council.report_change(town.north_child)  # Monday 12 April 2027: decide within 2 working days
+    before = db.session.scalar(select(ProcessInstance).where(ProcessInstance.child_id == str(town.north_child)))
+    old_versions, old_state = list(before.version_ids), before.state
+    assert decision_due(town.north_child) == "2027-04-14"
+
+    changed = newest_content().replace("consider_within_wd = 2", "consider_within_wd = 3")
+    response = deploy(owner, changed)
+    assert response.status_code == 302
+    assert "Deployed significant_change.bpmn version 2" in text(owner.get(response.location).text)
+    assert numbers() == [1, 2]
+    version = db.session.scalar(select(ProcessVersion).where(ProcessVersion.file_name == FILE,
+                                                             ProcessVersion.number == 2))
+    assert (version.author, version.comment) == ("owner", "Three working days to decide")
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "diagram_deployed")).one()
+    assert (audit.actor, audit.details["number"], audit.details["file_name"]) == ("owner", 2, FILE)
+
+    council.report_change(town.south_child)
+    assert decision_due(town.south_child) == "2027-04-15"  # the new instance: 3 working days
+    db.session.refresh(before)
+    assert (before.version_ids, before.state) == (old_versions, old_state)  # the running one is untouched
+    assert decision_due(town.north_child) == "2027-04-14"
+
+    page = text(owner.get(f"/processes/{FILE}").text)
+    assert "Three working days to decide" in page
+    assert re.search(r"What version 2 changed .* Changed \(1\) Work out the deadlines \(scriptTask set_deadlines\) ?: "
+                     r"script", page)
+
+
+def test_deploying_the_same_content_again_or_a_diagram_with_problems_changes_nothing(app, town, owner):
+    response = deploy(owner, newest_content())
+    assert response.status_code == 400
+    assert "is unchanged: version 1 has exactly this content" in text(response.text)
+
+    broken = newest_content().replace('value="consider_significant_change"', 'value="no_such_form"')
+    assert broken != newest_content()
+    response = deploy(owner, broken)
+    assert response.status_code == 400
+    page = text(response.text)
+    assert "The diagram was not deployed" in page and "no_such_form" in page
+    # the owner's edit is still in the editor, with each problem for its element
+    assert "no_such_form" in response.text.split('id="diagram-content"')[1].split("</textarea>")[0]
+    assert "consider_change" in response.text.split('data-problems="')[1].split('"')[0]
+    assert numbers() == [1]
+
+
+def test_validate_answers_the_problems_as_json_without_storing_anything(app, town, owner):
+    page = owner.get(f"/processes/{FILE}/edit").text
+    bad = newest_content().replace('value="consider_significant_change"', 'value="no_such_form"')
+    response = owner.post(f"/processes/{FILE}/validate", data={"content": bad}, headers={"X-CSRFToken": token(page)})
+    problems = response.get_json()["problems"]
+    assert [p["element_id"] for p in problems] == ["consider_change"]
+    good = owner.post(f"/processes/{FILE}/validate", data={"content": newest_content()},
+                      headers={"X-CSRFToken": token(page)})
+    assert good.get_json() == {"problems": []}
+    assert numbers() == [1]
+
+
+def test_rolling_back_deploys_an_earlier_version_again_as_the_newest(app, town, owner):
+    original = newest_content()
+    deploy(owner, original.replace("consider_within_wd = 2", "consider_within_wd = 3"))
+    page = owner.get(f"/processes/{FILE}/versions/1").text
+    response = owner.post(f"/processes/{FILE}/versions/1/rollback", data={"csrf_token": token(page)})
+    assert response.status_code == 302
+    assert numbers() == [1, 2, 3]
+    assert newest_content() == original
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "diagram_rolled_back")) == 1
+    council.report_change(town.north_child)
+    assert decision_due(town.north_child) == "2027-04-14"  # version 3 says 2 working days again
+    # rolling back to the newest is refused with a message
+    page = owner.get(f"/processes/{FILE}/versions/3").text
+    assert "Roll back to version 3" not in page
+    response = owner.post(f"/processes/{FILE}/versions/3/rollback", data={"csrf_token": token(page)},
+                          follow_redirects=True)
+    assert "version 3 of significant_change.bpmn is already the newest" in text(response.text)
+    assert numbers() == [1, 2, 3]
+
+
+def spiff_properties(content: str) -> set:
+    """Every extension property and script of a diagram, by the element that holds it."""
+    root = etree.fromstring(content.encode())
+    found = set()
+    for node in root.iter(f"{SPIFF}property"):
+        owner_element = node.getparent().getparent().getparent()
+        found.add((owner_element.get("id"), node.get("name"), node.get("value")))
+    for tag in ("preScript", "postScript", "calledDecisionId", "messagePayload", "messageVariable"):
+        for node in root.iter(f"{SPIFF}{tag}"):
+            found.add((node.getparent().getparent().get("id"), tag, (node.text or "").strip()))
+    return found
+
+
+def test_a_downloaded_diagram_edited_and_uploaded_again_keeps_every_extension_property(app, town, owner):
+    file_name = "management_alert.bpmn"
+    downloaded = owner.get(f"/processes/{file_name}/versions/1/download")
+    assert downloaded.status_code == 200
+    assert 'filename="management_alert-v1.bpmn"' in downloaded.headers["Content-Disposition"]
+    content = downloaded.get_data(as_text=True)
+    assert content == newest_content(file_name)
+    edited = content.replace("stage_response_wd = 5", "stage_response_wd = 3")
+
+    response = upload(owner, "management_alert.bpmn", edited.encode())
+    assert response.status_code == 302
+    assert numbers(file_name) == [1, 2]
+    again = owner.get(f"/processes/{file_name}/versions/2/download").get_data(as_text=True)
+    assert spiff_properties(again) == spiff_properties(content) and len(spiff_properties(content)) > 20
+    assert "stage_response_wd = 3" in again
+    page = text(owner.get(f"/processes/{file_name}/versions/2").text)
+    assert re.search(r"Changed \(1\) Named values \(scriptTask named_values\) ?: script", page)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("notes.txt", b"<x/>", "is not a diagram file name"),
+    ("xxe.bpmn", b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]><d>&e;</d>',
+     "DOCTYPE"),
+    ("latin.bpmn", "<d>\xe9</d>".encode("latin-1"), "is not UTF-8 text"),
+    ("broken.bpmn", b"<bpmn:definitions", "malformed"),
+])
+def test_an_upload_that_is_refused_says_why_and_changes_nothing(app, town, owner, name, content, message):
+    count = db.session.scalar(select(func.count()).select_from(ProcessVersion))
+    response = upload(owner, name, content)
+    assert response.status_code == 400
+    assert message in text(response.text)
+    assert db.session.scalar(select(func.count()).select_from(ProcessVersion)) == count
+
+
+@pytest.mark.parametrize("username", ["iro1", "rqam", "ceo", "sw.north"])
+def test_nobody_but_the_process_owner_reaches_the_diagrams(app, town, username):
+    client = client_for(app, username)
+    assert "Processes" not in text(client.get("/tasks").text)
+    for url in ("/processes", f"/processes/{FILE}", f"/processes/{FILE}/edit", f"/processes/{FILE}/versions/1",
+                f"/processes/{FILE}/versions/1/download"):
+        assert client.get(url).status_code == 404, url
+    page = client.get("/tasks").text
+    changed = newest_content().replace("consider_within_wd = 2", "consider_within_wd = 3")
+    response = client.post(f"/processes/{FILE}/deploy", data={"content": changed, "comment": "x",
+                                                              "csrf_token": token(page)})
+    assert response.status_code == 404
+    response = client.post("/processes/upload", content_type="multipart/form-data",
+                           data={"file": (BytesIO(changed.encode()), FILE), "comment": "x", "csrf_token": token(page)})
+    assert response.status_code == 404
+    assert numbers() == [1]
+
+
+def test_the_editors_model_reads_and_writes_every_extension_of_every_shipped_diagram():
+    """bpmn-moddle with our spiffworkflow descriptor, as bpmn-js loads it, imports and exports each
+    shipped diagram (and the same without its drawing, laid out as the browser does) unchanged
+    in meaning: every element, attribute, script and spiffworkflow extension."""
+    if not (ROOT / "node_modules" / "bpmn-moddle").exists() or shutil.which("node") is None:
+        pytest.skip("Node.js and the npm packages are needed: `make test` installs them")
+    checked = subprocess.run(["node", "frontend/roundtrip-check.mjs", *sorted(map(str, (ROOT / "bpmn").glob("*.bpmn")))],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("ok ") == len(list((ROOT / "bpmn").glob("*.bpmn"))) == 5

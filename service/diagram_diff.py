@@ -96,10 +96,15 @@ def _own_content(node) -> dict:
 
 
 def _without_ids(child):
-    """A copy without the modeller's ids of event definitions, which say nothing of meaning."""
-    copy = etree.fromstring(etree.tostring(child))
+    """A copy without what says nothing of meaning: the modeller's ids of event definitions, and
+    the indentation between elements (modellers format their files differently)."""
+    copy = etree.fromstring(etree.tostring(child, with_tail=False))
     for node in copy.iter(etree.Element):
         node.attrib.pop("id", None)
+        if node.text and not node.text.strip():
+            node.text = None
+        if node.tail and not node.tail.strip():
+            node.tail = None
     return copy
 
 

@@ -101,8 +101,8 @@ from werkzeug.security import generate_password_hash
 from forms.review import ADJOURNED, HELD
 from forms.significant_change import CONVENE, NO_REVIEW
 
-from . import (calendar, cases, clock, demo_alerts, instances, notifications, participation, people, roles, specs,
-               tasks, timers)
+from . import (calendar, cases, clock, demo_alerts, demo_processes, instances, notifications, participation, people,
+               roles, specs, tasks, timers)
 from .db import db
 from .errors import ClockError, InvalidData, ServiceError
 from .models import (AlertStatus, Child, HumanTask, ManagementAlert, OutboxMessage, RagNotification, RagStatus,
@@ -429,6 +429,7 @@ def load() -> Summary:
                                "where no process has run") from None
         _people(rng)
         _Replay(rng, today, go_live, _council(rng, today, go_live)).run()
+        demo_processes.deploy_revision("owner")
     result = summary(seconds=timing.perf_counter() - began)
     log.info("demo council loaded in %.1f s", result.seconds)
     return result

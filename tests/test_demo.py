@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from service import (alerts, calendar, cases, clock, create_app, demo, demo_alerts, participation, people,
-                     review_figures, roles)
+from service import (alerts, calendar, cases, clock, create_app, demo, demo_alerts, demo_processes, deployments,
+                     migration, participation, people, review_figures, roles)
 from service.db import db
 from service.errors import ServiceError
 from service.models import (AlertEntry, AlertStatus, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode,
@@ -377,3 +377,16 @@ def test_demo_data_loads_only_into_an_empty_database_outside_production(app):
 
 def test_every_kind_of_significant_change_has_a_demo_sentence():
     assert set(demo.CHANGE_DETAILS) == set(cases.SIGNIFICANT_CHANGES)
+
+
+def test_the_owner_has_revised_the_alert_and_the_running_alerts_can_move_to_it(council):
+    rows = deployments.versions(demo_processes.FILE)
+    newest, first = rows[0], rows[-1]
+    assert [row.version.number for row in rows] == [2, 1]
+    assert (newest.version.author, newest.version.comment) == ("owner", demo_processes.COMMENT)
+    assert (newest.running, first.running) == (0, council.alerts_open)  # the replay's alerts run on version 1
+    changed = deployments.diff_with_previous(demo_processes.FILE, 2).changed
+    assert [(c.element.id, c.what) for c in changed] == [("named_values", ("script",))]
+    alert = db.session.scalars(select(ManagementAlert).where(ManagementAlert.status == AlertStatus.OPEN)).first()
+    plan = migration.plan(alert.instance_id)
+    assert plan.safe and plan.target_numbers[0] == 2, plan.reasons

@@ -24,7 +24,9 @@ async function start() {
   }
   const container = document.getElementById('problems');
   const showProblems = (problems, options = {}) => container && renderProblems(container, problems, options);
-  const modeler = new DmnModeler({ container: canvas });
+  // every keystroke reaches the model at once: an export straight after typing (Validate,
+  // Deploy) must not miss what was typed, which dmn-js otherwise holds back for 300 ms
+  const modeler = new DmnModeler({ container: canvas, common: { debounceInput: false } });
   let opened = false;
   try {
     const { warnings } = await modeler.importXML(content.value);

@@ -77,3 +77,25 @@ def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it
         run.respond(earlier)
         run.outcome(earlier, "next_stage", "The response does not resolve the concerns.")
         assert stage(started_before) == (2, 3)  # its later stages use 3 WD
+
+
+def test_the_owner_edits_a_decision_table_with_dmn_js(app_factory, page):
+    app = app_factory()
+    with app.app_context():
+        AlertLife(app, False, "2027-03-31")
+        with serving(app) as server:
+            sign_in(page, server, "owner")
+            page.goto(f"{server}/processes/rag_history.dmn/edit")
+            cell = page.locator("td", has_text="Second consecutive Red: the management alert starts at stage 1")
+            cell.locator("[contenteditable]").click()
+            page.keyboard.press("End")
+            page.keyboard.type(" (protocol 3.3)")
+            page.get_by_role("button", name="Validate").click()
+            expect(page.locator("#problems")).to_contain_text("No problems found")
+            shot(page, "editor-rag-history")
+            page.get_by_label("What changed").fill("Cite the protocol")
+            page.get_by_role("button", name="Deploy").click()
+            expect(page.locator(".govuk-notification-banner")).to_contain_text("Deployed rag_history.dmn version 2")
+        changed = deployments.diff_with_previous("rag_history.dmn", 2).changed
+        assert [(c.element.id, c.what) for c in changed] == [("second_red", ("description",))]
+        assert "the management alert starts at stage 1 (protocol 3.3)" in deployments.newest("rag_history.dmn").content

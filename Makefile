@@ -15,13 +15,17 @@ ASSETS := $(GOVUK_ASSETS) $(EDITOR_ASSETS)
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 FRONTEND_SOURCES := $(shell find frontend -type f 2>/dev/null)
 PYTEST_ARGS ?=
+# pytest-xdist workers: each has its own copy of the template database, so tests never share one;
+# a module runs on one worker, so a module-wide fixture (the demo council) is built once.
+PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help run migrate test bench clean
 
 help:
 	@echo "make run      install, migrate instance/iro.sqlite, serve http://127.0.0.1:5000 (demo mode, with the scheduler)"
-	@echo "make test     install with test extras and run pytest (PYTEST_ARGS='...' to pass options)"
+	@echo "make test     install with test extras and run pytest on every core (PYTEST_ARGS='...' to pass options,"
+	@echo "              PYTEST_WORKERS=0 for one process)"
 	@echo "make bench    install with test extras and run the benchmarks in bench/"
 	@echo "make migrate  apply database migrations only"
 	@echo "make clean    remove .venv and build and test caches (keeps instance/)"
@@ -66,7 +70,7 @@ run: migrate $(ASSETS)
 	IRO_MODE=demo $(PY) run.py
 
 test: $(VENV)/.installed-test $(ASSETS)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test $(ASSETS)
 	@set -e; for f in bench/bench_*.py bench/web.py; do echo "== $$f"; $(PY) "$$f"; done

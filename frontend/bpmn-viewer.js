@@ -39,6 +39,11 @@ async function start() {
     }
   }
   showReadable(canvas);
+  // where the instance is now: its first open task, else the first thing it waits for
+  const now = [ ...(marks.active || []), ...(marks.waiting || []) ].map((id) => elementRegistry.get(id)).find(Boolean);
+  if (now) {
+    canvas.scrollToElement(now, { top: 100, bottom: 100, left: 200, right: 200 });
+  }
   window.iroViewer = viewer;
 }
 

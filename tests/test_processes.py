@@ -2,6 +2,8 @@
 and downloading diagrams, the versions and their differences, and who may do any of it.
 (The editor itself, in chromium, is in test_browser.py; the checks one by one in
 test_diagram_checks.py; migration in test_migration.py.)"""
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -222,7 +224,59 @@ def test_the_editors_model_reads_and_writes_every_extension_of_every_shipped_dia
     in meaning: every element, attribute, script and spiffworkflow extension."""
     if not (ROOT / "node_modules" / "bpmn-moddle").exists() or shutil.which("node") is None:
         pytest.skip("Node.js and the npm packages are needed: `make test` installs them")
-    checked = subprocess.run(["node", "frontend/roundtrip-check.mjs", *sorted(map(str, (ROOT / "bpmn").glob("*.bpmn")))],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    shipped = sorted(str(path) for path in (ROOT / "bpmn").glob("*.bpmn"))
+    checked = subprocess.run(["node", "frontend/roundtrip-check.mjs", *shipped], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert checked.stdout.count("ok ") == len(list((ROOT / "bpmn").glob("*.bpmn"))) == 5
+    assert checked.stdout.count("ok ") == len(shipped) == 5
+
+
+BAD = Path(__file__).parent / "bpmn_bad"
+REFUSED = {  # what is broken: (file, replacements or whole content, the element marked, words of the message)
+    "unknown form key": (FILE, [('value="consider_significant_change"', 'value="no_such_form"')],
+                         "consider_change", 'form key "no_such_form" does not exist'),
+    "unknown lane role": (FILE, [('name="Social Worker"', 'name="Social Workers"')], "Lane_sw",
+                          '"Social Workers" is not a role'),
+    "unquoted timer": (FILE, [("<bpmn:timeDate>due_at<", "<bpmn:timeDate>2027-05-01T09:00:00+01:00<")], "overdue",
+                       "put it in quotes"),
+    "naive timer": (FILE, [("<bpmn:timeDate>due_at<", '<bpmn:timeDate>"2027-05-01T09:00:00"<')], "overdue",
+                    "no UTC offset"),
+    "script with an import": (FILE, [("consider_within_wd = 2", "import os\nconsider_within_wd = 2")],
+                              "set_deadlines", "import statements are not allowed"),
+    "dunder escape": (FILE, [("consider_within_wd = 2", "consider_within_wd = ().__class__.__base__")],
+                      "set_deadlines", "__class__"),
+    "call to a missing process": ("review_cycle.bpmn", [('calledElement="rag_notification"',
+                                                         'calledElement="no_such_process"')],
+                                  "rag_notification", 'calls process "no_such_process"'),
+    "external entity": (FILE, (BAD / "external_entity.bpmn").read_text(), None, "DOCTYPE or ENTITY"),
+    "billion laughs": (FILE, (BAD / "billion_laughs.bpmn").read_text(), None, "DOCTYPE or ENTITY"),
+    "over the size limit": (FILE, None, None, "the limit is 2000000"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_deployment_with_a_problem_is_refused_on_its_element_and_changes_nothing(app, town, owner, case):
+    file_name, change, element_id, words = REFUSED[case]
+    council.report_change(town.north_child)
+    running = db.session.scalar(select(ProcessInstance).where(ProcessInstance.child_id == str(town.north_child)))
+    before = (running.version, running.version_ids, running.state)
+    versions = db.session.scalar(select(func.count()).select_from(ProcessVersion))
+    if isinstance(change, str):
+        content = change
+    elif change is None:
+        padding = "<!--" + "x" * 2_000_000 + "-->"
+        content = newest_content(file_name).replace("</bpmn:definitions>", padding + "</bpmn:definitions>")
+    else:
+        content = newest_content(file_name)
+        for old, new in change:
+            assert old in content, old
+            content = content.replace(old, new)
+
+    response = deploy(owner, content, file_name=file_name)
+    assert response.status_code == 400
+    problems = json.loads(html.unescape(response.text.split('data-problems="')[1].split('"')[0]))
+    assert any(p["element_id"] == element_id and words in p["message"] for p in problems), problems
+    assert words in html.unescape(response.text)  # in the error summary too
+    assert db.session.scalar(select(func.count()).select_from(ProcessVersion)) == versions
+    db.session.refresh(running)
+    assert (running.version, running.version_ids, running.state) == before

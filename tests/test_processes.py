@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
-from service import calendar
+from service import calendar, deployments
 from service.db import db
 from service.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
 
@@ -67,6 +67,12 @@ def upload(client, name, content: bytes, comment="From Camunda Modeler"):
                        data={"file": (BytesIO(content), name), "comment": comment, "csrf_token": token(page)})
 
 
+def change_instance(child_id) -> ProcessInstance:
+    """The child's significant-change instance."""
+    return db.session.scalar(select(ProcessInstance).where(ProcessInstance.child_id == str(child_id),
+                                                           ProcessInstance.process_id == "significant_change"))
+
+
 def decision_due(child_id) -> str:
     task = db.session.scalars(select(HumanTask).where(HumanTask.child_id == str(child_id),
                                                       HumanTask.spec_name == "consider_change")
@@ -76,7 +82,7 @@ def decision_due(child_id) -> str:
 
 def test_a_deployment_is_a_new_version_for_new_instances_while_running_ones_keep_theirs(app, town, owner):
     council.report_change(town.north_child)  # Monday 12 April 2027: decide within 2 working days
-    before = db.session.scalar(select(ProcessInstance).where(ProcessInstance.child_id == str(town.north_child)))
+    before = change_instance(town.north_child)
     old_versions, old_state = list(before.version_ids), before.state
     assert decision_due(town.north_child) == "2027-04-14"
 
@@ -258,7 +264,7 @@ REFUSED = {  # what is broken: (file, replacements or whole content, the element
 def test_a_deployment_with_a_problem_is_refused_on_its_element_and_changes_nothing(app, town, owner, case):
     file_name, change, element_id, words = REFUSED[case]
     council.report_change(town.north_child)
-    running = db.session.scalar(select(ProcessInstance).where(ProcessInstance.child_id == str(town.north_child)))
+    running = change_instance(town.north_child)
     before = (running.version, running.version_ids, running.state)
     versions = db.session.scalar(select(func.count()).select_from(ProcessVersion))
     if isinstance(change, str):
@@ -280,3 +286,30 @@ def test_a_deployment_with_a_problem_is_refused_on_its_element_and_changes_nothi
     assert db.session.scalar(select(func.count()).select_from(ProcessVersion)) == versions
     db.session.refresh(running)
     assert (running.version, running.version_ids, running.state) == before
+
+
+def test_an_instance_page_shows_where_it_is_and_the_owner_migrates_it_from_there(app, town, owner):
+    council.report_change(town.north_child)
+    running = change_instance(town.north_child)
+    deploy(owner, newest_content().replace("consider_within_wd = 2", "consider_within_wd = 3"))
+    assert f"/instances/{running.id}" in owner.get(f"/processes/{FILE}").text  # listed under version 1
+
+    page = owner.get(f"/instances/{running.id}").text
+    marks = json.loads(html.unescape(page.split('data-marks="')[1].split('"')[0]))
+    assert "consider_change" in marks["active"] and "set_deadlines" in marks["completed"]
+    assert {"overdue", "reminder"} <= set(marks["waiting"])
+    assert "Migrate to the newest versions" in page and "significant_change.bpmn version 1" in text(page)
+    assert "Work out the deadlines" in text(page)  # a step with its data
+    worker = client_for(app, "sw.north")  # sees the child, so the diagram; migrating is the owner's
+    seen = worker.get(f"/instances/{running.id}")
+    assert seen.status_code == 200 and "Migrate to the newest versions" not in seen.text
+    assert worker.post(f"/instances/{running.id}/migrate", data={"csrf_token": token(seen.text)}).status_code == 404
+    assert client_for(app, "sw.south").get(f"/instances/{running.id}").status_code == 404
+    assert f"/instances/{running.id}" in worker.get(f"/children/{town.north_child}").text
+
+    response = owner.post(f"/instances/{running.id}/migrate", data={"csrf_token": token(page)}, follow_redirects=True)
+    assert f"Instance {running.id} now runs on the newest versions" in text(response.text)
+    db.session.refresh(running)
+    assert running.version_ids == [deployments.newest(FILE).id]
+    assert decision_due(town.north_child) == "2027-04-14"  # its deadline was set before
+    assert "this instance can move" not in owner.get(f"/instances/{running.id}").text

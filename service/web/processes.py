@@ -27,6 +27,7 @@ from .auth import pages_blueprint
 bp = pages_blueprint("processes", __name__)
 COMMENT = "Say what you changed and why, for the version history"
 DMN_STYLE_ATTRIBUTES = "; style-src-attr 'unsafe-inline'"
+LISTED = 50  # running instances listed per version (the oldest first); the table gives the count
 
 
 class DeployForm(FlaskForm):
@@ -85,12 +86,11 @@ def upload():
 def process(file_name):
     rows = deployments.versions(file_name)
     newest = rows[0].version
-    older = [row for row in rows[1:] if row.running]
     return render_template("process.html", file_name=file_name, rows=rows, newest=newest,
                            diff=deployments.diff_with_previous(file_name, newest.number),
-                           older_instances={row.version.number: deployments.running_instances(row.version.id)[:100]
-                                            for row in older},
-                           action=ActionForm())
+                           instances={row.version.number: deployments.running_instances(row.version.id)[:LISTED]
+                                      for row in rows if row.running},
+                           on_older=any(row.running for row in rows[1:]), listed=LISTED, action=ActionForm())
 
 
 @bp.get("/processes/<file_name>/versions/<int:number>")

@@ -13,15 +13,14 @@ import 'dmn-js/dist/assets/dmn-font/css/dmn.css';
 import './editor.css';
 
 import DmnModeler from 'dmn-js/lib/Modeler';
-import { exportBeforeSubmit, readJson, renderProblems, validateOnClick } from './lib/page.js';
+import { editorPage, exportBeforeSubmit, readJson, renderProblems, validateOnClick } from './lib/page.js';
 
 async function start() {
-  const canvas = document.getElementById('canvas');
-  const form = document.getElementById('diagram-form');
-  const content = document.getElementById('diagram-content');
-  if (!canvas || !form || !content) {
+  const page = editorPage();
+  if (!page) {
     return;
   }
+  const { canvas, form, content } = page;
   const container = document.getElementById('problems');
   const showProblems = (problems, options = {}) => container && renderProblems(container, problems, options);
   // every keystroke reaches the model at once: an export straight after typing (Validate,

@@ -13,18 +13,17 @@ import bpmnlint from 'bpmnlint-config:recommended';
 import spiffworkflow from '../spiffworkflow.json';
 import { showReadable } from '../lib/view.js';
 import { layoutIfNeeded } from '../lib/auto-layout.mjs';
-import { exportBeforeSubmit, readJson, validateOnClick } from '../lib/page.js';
+import { editorPage, exportBeforeSubmit, readJson, validateOnClick } from '../lib/page.js';
 import keepLanes from './keep-lanes.js';
 import propertiesPanel from './properties-panel.js';
 import { problemsView } from './problems.js';
 
 async function start() {
-  const canvas = document.getElementById('canvas');
-  const form = document.getElementById('diagram-form');
-  const content = document.getElementById('diagram-content');
-  if (!canvas || !form || !content) {
+  const page = editorPage();
+  if (!page) {
     return;
   }
+  const { canvas, form, content } = page;
   const modeler = new Modeler({
     container: canvas,
     linting: { bpmnlint, active: true },

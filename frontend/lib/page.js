@@ -2,6 +2,14 @@
 // data-problems, data-validate-url), #diagram-form with #diagram-content and csrf_token,
 // #validate-button, #problems.
 
+/** The editor page's parts (#canvas, #diagram-form, #diagram-content), or null on another page. */
+export function editorPage() {
+  const canvas = document.getElementById('canvas');
+  const form = document.getElementById('diagram-form');
+  const content = document.getElementById('diagram-content');
+  return canvas && form && content ? { canvas, form, content } : null;
+}
+
 export function readJson(element, attribute, fallback) {
   const text = element && element.getAttribute(attribute);
   if (!text) {

@@ -39,10 +39,12 @@ async function start() {
     }
   }
   showReadable(canvas);
-  // where the instance is now: its first open task, else the first thing it waits for
+  // centred on where the instance is now: its first open task, else the first thing it waits for
   const now = [ ...(marks.active || []), ...(marks.waiting || []) ].map((id) => elementRegistry.get(id)).find(Boolean);
   if (now) {
-    canvas.scrollToElement(now, { top: 100, bottom: 100, left: 200, right: 200 });
+    const box = canvas.viewbox();
+    canvas.viewbox({ x: now.x + now.width / 2 - box.width / 2, y: now.y + now.height / 2 - box.height / 2,
+      width: box.width, height: box.height });
   }
   window.iroViewer = viewer;
 }

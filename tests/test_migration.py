@@ -84,6 +84,7 @@ def due(day: str, working_days: int) -> date:
     return calendar.add_working_days(day, working_days)
 
 
+@pytest.mark.postgres
 def test_a_migrated_alert_keeps_its_stage_deadline_and_its_next_stage_uses_the_new_response_time(run_both_ways):
     run = run_both_ways
     old_child = run.looked_after_child("2022-08-19")

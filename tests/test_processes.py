@@ -80,6 +80,7 @@ def decision_due(child_id) -> str:
     return calendar.london_date(task.due_at).isoformat()
 
 
+@pytest.mark.postgres
 def test_a_deployment_is_a_new_version_for_new_instances_while_running_ones_keep_theirs(app, town, owner):
     council.report_change(town.north_child)  # Monday 12 April 2027: decide within 2 working days
     before = change_instance(town.north_child)
@@ -138,6 +139,7 @@ def test_validate_answers_the_problems_as_json_without_storing_anything(app, tow
     assert numbers() == [1]
 
 
+@pytest.mark.postgres
 def test_rolling_back_deploys_an_earlier_version_again_as_the_newest(app, town, owner):
     original = newest_content()
     deploy(owner, original.replace("consider_within_wd = 2", "consider_within_wd = 3"))

@@ -34,6 +34,8 @@ from . import calendar
 from .errors import ScriptFailed
 from .sandbox import RestrictedEnvironment
 
+NAMED_VALUES = "named_values"  # the script task holding a diagram's named values (deadlines, roles)
+
 _current_task = ContextVar("current_task", default=None)
 _effects = ContextVar("effects", default=None)
 
@@ -313,6 +315,94 @@ class Engine:
         return _aware(value)
 
 
+    # --- moving to new versions (service.migration) -------------------------
+    def version_diff(self, workflow, bundle) -> "VersionDiff":
+        """What moving `workflow` onto the specs of `bundle` changes, and what stops it.
+
+        A blocker is a task of the instance, in any state but predicted (FUTURE, LIKELY, MAYBE: not
+        reached yet), on an element the new versions no longer have, or a subprocess of the instance
+        (running or finished) whose diagram the new versions no longer have: SpiffWorkflow could not
+        load the instance's history or carry on from where it is.
+        """
+        registry = self._serializer.registry
+        top, subprocesses = diff_workflow(registry, workflow, bundle.spec, bundle.subprocess_specs)
+        blockers = [_blocker(task) for task in top.removed if not task.has_state(_PREDICTED)]
+        for sp_id, sp_diff in subprocesses.items():
+            if sp_diff is None:
+                task = workflow.get_task_from_id(sp_id)
+                blockers.append(_blocker(task, subprocess=True))
+            else:
+                blockers += [_blocker(task) for task in sp_diff.removed if not task.has_state(_PREDICTED)]
+        spec_diffs, _ = diff_dependencies(registry, workflow.subprocess_specs, bundle.subprocess_specs)
+        added, removed, changed = [], [], []
+        for spec_diff in (SpecDiff(registry, workflow.spec, bundle.spec), *spec_diffs.values()):
+            if spec_diff is None:
+                continue
+            added += [e for e in map(element_of, spec_diff.added) if e]
+            removed += [e for e in map(element_of, spec_diff.removed) if e]
+            changed += [e for e in map(element_of, spec_diff.changed) if e]
+        return VersionDiff(_unique(blockers), _unique(added), _unique(removed), _unique(changed))
+
+    def migrate_to(self, workflow, bundle, named_values: str = NAMED_VALUES) -> list[str]:
+        """Move `workflow` onto the specs of `bundle` (version_diff found no blocker).
+
+        Every task keeps its id, state and data, on the new version of its element. The new version's
+        named values replace the old in every task still to run (`reapply_named_values`); then only
+        the READY and WAITING tasks whose own element changed start that element again, with their
+        data (a changed timer computes its date anew), and branches predicted from removed elements
+        are predicted again. Returns the ids of a person's tasks that were started again (their
+        worklist rows need re-reading).
+        """
+        registry = self._serializer.registry
+        top, subprocesses = diff_workflow(registry, workflow, bundle.spec, bundle.subprocess_specs)
+        to_reset = [t for t in top.changed if t.has_state(TaskState.READY | TaskState.WAITING)]
+        migrate_workflow(top, workflow, bundle.spec, reset_mask=_NO_STATE)
+        workflow.subprocess_specs = bundle.subprocess_specs
+        for sp_id, sp_diff in subprocesses.items():
+            subprocess = workflow.subprocesses[sp_id]
+            to_reset += [t for t in sp_diff.changed if t.has_state(TaskState.READY | TaskState.WAITING)]
+            migrate_workflow(sp_diff, subprocess, bundle.subprocess_specs[subprocess.spec.name], reset_mask=_NO_STATE)
+        self.reapply_named_values(workflow, named_values)
+        restarted = []
+        for task in to_reset:
+            if task.id in task.workflow.tasks:  # not dropped with an earlier reset's branch
+                task.reset_branch(task.data)
+                if task.state == TaskState.READY and task.task_spec.manual:
+                    restarted.append(str(task.id))
+        for each in (workflow, *workflow.subprocesses.values()):
+            _predict_again(each)
+        if workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+            workflow.do_engine_steps()
+        return restarted
+
+    def reapply_named_values(self, workflow, spec_name: str = NAMED_VALUES) -> list[str]:
+        """Run the process's named-values script again and give its values to every task still to run.
+
+        The script runs in the sandbox on a copy of each READY, WAITING or STARTED task's data
+        (top level and subprocesses), and only the names it assigns that the task already holds are
+        overwritten: what was computed from the old values (a deadline) stays. Returns the names.
+        """
+        spec = workflow.spec.task_specs.get(spec_name)
+        script = getattr(spec, "script", None)
+        if not script:
+            return []
+        names = _assigned_names(script)
+        environment = self._script_engine.environment
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            held = [name for name in names if name in task.data]
+            if not held:
+                continue
+            context = deepcopy(task.data)
+            try:
+                environment.execute(script, context)
+            except Exception as exc:  # diagram code: any failure is the diagram's
+                raise ScriptFailed(f"{spec_name} ({spec.bpmn_name or spec_name}): {exc}") from exc
+            for name in held:
+                if name in context:
+                    task.data[name] = context[name]
+        return sorted(names)
+
+
 def _ready_manual_task_ids(workflow):
     """READY user tasks of the workflow and its subprocesses: a scan, cheaper than the tree walk."""
     for each in (workflow, *workflow.subprocesses.values()):
@@ -340,7 +430,6 @@ def _describe(exc: SpiffWorkflowException) -> str:
 # --- Reading a whole instance, and moving it to new versions ------------------------
 # (service.instance_view and service.migration)
 
-NAMED_VALUES = "named_values"  # the script task holding a diagram's named values (deadlines, roles)
 _PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE  # not yet reached: predicted from the diagram
 _NO_STATE = 1 << 12  # a state mask no task has: migrate_workflow then resets nothing itself
 
@@ -445,34 +534,6 @@ def element_names(workflow) -> dict:
     return names
 
 
-def version_diff(engine: Engine, workflow, bundle) -> VersionDiff:
-    """What moving `workflow` onto the specs of `bundle` changes, and what stops it.
-
-    A blocker is a task of the instance, in any state but predicted (FUTURE, LIKELY, MAYBE: not
-    reached yet), on an element the new versions no longer have, or a subprocess of the instance
-    (running or finished) whose diagram the new versions no longer have: SpiffWorkflow could not
-    load the instance's history or carry on from where it is.
-    """
-    registry = engine._serializer.registry
-    top, subprocesses = diff_workflow(registry, workflow, bundle.spec, bundle.subprocess_specs)
-    blockers = [_blocker(task) for task in top.removed if not task.has_state(_PREDICTED)]
-    for sp_id, sp_diff in subprocesses.items():
-        if sp_diff is None:
-            task = workflow.get_task_from_id(sp_id)
-            blockers.append(_blocker(task, subprocess=True))
-        else:
-            blockers += [_blocker(task) for task in sp_diff.removed if not task.has_state(_PREDICTED)]
-    spec_diffs, _ = diff_dependencies(registry, workflow.subprocess_specs, bundle.subprocess_specs)
-    added, removed, changed = [], [], []
-    for spec_diff in (SpecDiff(registry, workflow.spec, bundle.spec), *spec_diffs.values()):
-        if spec_diff is None:
-            continue
-        added += [e for e in map(element_of, spec_diff.added) if e]
-        removed += [e for e in map(element_of, spec_diff.removed) if e]
-        changed += [e for e in map(element_of, spec_diff.changed) if e]
-    return VersionDiff(_unique(blockers), _unique(added), _unique(removed), _unique(changed))
-
-
 def _blocker(task, subprocess=False) -> Blocker:
     element = element_of(task.task_spec) or Element(task.task_spec.name, task.task_spec.name, "step")
     return Blocker(element, TaskState.get_name(task.state), subprocess)
@@ -485,39 +546,6 @@ def _unique(items):
             seen.add(item)
             kept.append(item)
     return kept
-
-
-def migrate_to(engine: Engine, workflow, bundle, named_values: str = NAMED_VALUES) -> list[str]:
-    """Move `workflow` onto the specs of `bundle` (version_diff found no blocker).
-
-    Every task keeps its id, state and data, on the new version of its element. The new version's
-    named values replace the old in every task still to run (`reapply_named_values`); then only
-    the READY and WAITING tasks whose own element changed start that element again, with their
-    data (a changed timer computes its date anew), and branches predicted from removed elements
-    are predicted again. Returns the ids of a person's tasks that were started again (their
-    worklist rows need re-reading).
-    """
-    registry = engine._serializer.registry
-    top, subprocesses = diff_workflow(registry, workflow, bundle.spec, bundle.subprocess_specs)
-    to_reset = [t for t in top.changed if t.has_state(TaskState.READY | TaskState.WAITING)]
-    migrate_workflow(top, workflow, bundle.spec, reset_mask=_NO_STATE)
-    workflow.subprocess_specs = bundle.subprocess_specs
-    for sp_id, sp_diff in subprocesses.items():
-        subprocess = workflow.subprocesses[sp_id]
-        to_reset += [t for t in sp_diff.changed if t.has_state(TaskState.READY | TaskState.WAITING)]
-        migrate_workflow(sp_diff, subprocess, bundle.subprocess_specs[subprocess.spec.name], reset_mask=_NO_STATE)
-    reapply_named_values(engine, workflow, named_values)
-    restarted = []
-    for task in to_reset:
-        if task.id in task.workflow.tasks:  # not dropped with an earlier reset's branch
-            task.reset_branch(task.data)
-            if task.state == TaskState.READY and task.task_spec.manual:
-                restarted.append(str(task.id))
-    for each in (workflow, *workflow.subprocesses.values()):
-        _predict_again(each)
-    if workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
-        workflow.do_engine_steps()
-    return restarted
 
 
 def _predict_again(workflow):
@@ -542,34 +570,6 @@ def on_specs_of(workflow, bundle) -> bool:
         if any(spec.task_specs.get(t.task_spec.name) is not t.task_spec for t in each.tasks.values()):
             return False
     return True
-
-
-def reapply_named_values(engine: Engine, workflow, spec_name: str = NAMED_VALUES) -> list[str]:
-    """Run the process's named-values script again and give its values to every task still to run.
-
-    The script runs in the sandbox on a copy of each READY, WAITING or STARTED task's data
-    (top level and subprocesses), and only the names it assigns that the task already holds are
-    overwritten: what was computed from the old values (a deadline) stays. Returns the names.
-    """
-    spec = workflow.spec.task_specs.get(spec_name)
-    script = getattr(spec, "script", None)
-    if not script:
-        return []
-    names = _assigned_names(script)
-    environment = engine._script_engine.environment
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
-        held = [name for name in names if name in task.data]
-        if not held:
-            continue
-        context = deepcopy(task.data)
-        try:
-            environment.execute(script, context)
-        except Exception as exc:  # diagram code: any failure is the diagram's
-            raise ScriptFailed(f"{spec_name} ({spec.bpmn_name or spec_name}): {exc}") from exc
-        for name in held:
-            if name in context:
-                task.data[name] = context[name]
-    return sorted(names)
 
 
 def _assigned_names(script: str) -> set:

@@ -124,7 +124,7 @@ def migrate(instance_id: int, *, actor: str) -> MigrationPlan:
         restarted = []
 
         def move(workflow):
-            restarted.extend(spiff.migrate_to(uow.engine, workflow, new_bundle))
+            restarted.extend(uow.engine.migrate_to(workflow, new_bundle))
 
         try:
             uow.act(instance, move)
@@ -185,7 +185,7 @@ def _assess(engine, instance_id, process_id, current, status, workflow, *, trial
     new_bundle = specs.bundle(process_id, target)
     defining = _defining_file(process_id, target)
     try:
-        diff = spiff.version_diff(engine, workflow, new_bundle)
+        diff = engine.version_diff(workflow, new_bundle)
     except Exception as exc:  # SpiffWorkflow could not align the diagrams at all
         return MigrationPlan(**base, safe=False, reasons=[f"The new versions could not be compared: {exc}"])
     summary = dict(changed=[_label(e) for e in diff.changed], added=[_label(e) for e in diff.added],
@@ -193,7 +193,7 @@ def _assess(engine, instance_id, process_id, current, status, workflow, *, trial
     reasons = [_reason(b, numbers, defining) for b in diff.blockers]
     if not reasons and trial:
         try:
-            spiff.migrate_to(engine, workflow, new_bundle)
+            engine.migrate_to(workflow, new_bundle)
             _check_loads(engine, workflow, new_bundle)
         except (ScriptFailed, _NotMovable) as exc:
             reasons.append(str(exc))

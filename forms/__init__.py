@@ -44,6 +44,11 @@ class TaskForm(FlaskForm):
         """Values the diagram reads besides the fields, computed here (see the module docstring)."""
         return {}
 
+    def change_rows(self, formdata) -> bool:
+        """Act on an "Add another" or "Remove" button of a form with rows; True if the post was one
+        (the page then shows the form again, changed, and saves nothing)."""
+        return False
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for name, message in self.extra_checks().items():
@@ -183,8 +188,9 @@ def first_errors(form) -> dict:
             for entry in field.entries:
                 errors.update(first_errors(entry.form) if isinstance(entry, FormField)
                               else {entry.name: entry.errors[0]} if entry.errors else {})
-            if field.errors and not isinstance(field.errors[0], (dict, list)):
-                errors[field.name] = field.errors[0]
+            own = [message for message in field.errors if isinstance(message, str)]  # not the rows' own
+            if own:
+                errors[field.name] = own[0]
         elif field.errors:
             errors[field.name] = field.errors[0]
     return errors

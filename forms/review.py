@@ -30,7 +30,7 @@ STARRED_CATEGORIES = {  # protocol 3.3.1
     "poor_practice": "Inadequate or poor practice",
 }
 HELD, ADJOURNED = "held", "adjourned"
-MAX_DECISIONS = 8
+MAX_DECISIONS = 40  # the page adds rows one at a time; the cap only stops a runaway or crafted post
 
 
 def _not_before_looked_after(context, day: date, what: str) -> str | None:
@@ -149,25 +149,52 @@ class RecordReview(TaskForm):
     attendees = long_text("Who attended (one per line)")
     participation_code = RadioField("How did the child take part?", choices=choices_of(participation.CODES),
                                     validators=[Optional()], widget=GovRadioInput())
-    decisions = FieldList(FormField(DecisionRow), min_entries=MAX_DECISIONS, max_entries=MAX_DECISIONS)
+    decisions = FieldList(FormField(DecisionRow))  # no max_entries: it would drop extra rows silently
     care_plan_changes_endorsed = RadioField(
         "Does the review endorse the proposed care plan changes?", validators=[Optional()], widget=GovRadioInput(),
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No, they must wait for a later review")])
     intended_alerts = long_text("Management alerts you intend to raise (for the Legal section, optional)")
     adjourn_reason = long_text("Why was the review adjourned?")
     new_date = DayMonthYearField("New date of the review", validators=[Optional()])
+    max_decisions = MAX_DECISIONS
 
     def prepare(self, context) -> None:
         super().prepare(context)
         self.pending_changes = context.pending_care_plan_changes() if context is not None else []
         self.alerts = context.alerts_since_last_review() if context is not None else []
 
+    def decision_rows(self) -> list:
+        """The rows the page shows: those posted or saved, then one blank row to fill in while
+        there is room (the GOV.UK "add another" pattern). A blank row is neither checked nor kept."""
+        rows = self.decisions
+        if len(rows) < MAX_DECISIONS and (not rows.entries or not rows[-1].form.is_empty()):
+            rows.append_entry()
+        return rows.entries
+
+    def change_rows(self, formdata) -> bool:
+        """The "Add another decision" (`add_row`) and "Remove" (`remove_row`: the row's index)
+        buttons, without JavaScript (the CSP forbids inline script): each posts the form, which
+        comes back with the answers kept and one row more or fewer; nothing is checked or saved.
+        False when the post is neither."""
+        rows = self.decisions
+        if "add_row" in formdata:
+            if len(rows) < MAX_DECISIONS:
+                rows.append_entry()
+            return True
+        if "remove_row" in formdata:
+            index = formdata.get("remove_row", type=int)
+            if index is not None and 0 <= index < len(rows):
+                rows.pop_entry(index)  # the rows after it are renumbered
+            return True
+        return False
+
     def extra_checks(self) -> dict:
-        if self.outcome.data == ADJOURNED:
-            return self._adjourned_checks()
-        if self.outcome.data == HELD:
-            return self._held_checks()
-        return {}
+        outcome = self.outcome.data
+        errors = (self._adjourned_checks() if outcome == ADJOURNED else self._held_checks() if outcome == HELD
+                  else {})
+        if sum(not entry.form.is_empty() for entry in self.decisions) > MAX_DECISIONS:
+            errors["decisions"] = f"Enter {MAX_DECISIONS} decisions or fewer"
+        return errors
 
     def _adjourned_checks(self) -> dict:
         errors, context, day = {}, self.context, self.new_date.data

@@ -1,5 +1,6 @@
 """One task: its page and form, and what can be done with it (submit, save a draft,
-pick it up, give it back, reassign it). Each action is one service call, then a redirect."""
+pick it up, give it back, reassign it). Each action is one service call, then a redirect; the
+"Add another" and "Remove" buttons of a form with rows only show the form again, changed."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -36,6 +37,8 @@ def task(task_id):
     if not page.may_act:  # a manager looking on: nothing to post here
         abort(404)
     form = forms.form_for(page.task.form_key, formdata=request.form, context=page.context)
+    if form.change_rows(request.form):  # the same answers, a row more or fewer: nothing saved
+        return _render(page, form)
     try:
         if request.form.get("action") == "draft":
             tasks.save_draft(who, task_id, forms.task_data(form))

@@ -3,8 +3,10 @@
 Prints `worklist_p95_ms` (an IRO with 150 open tasks; target <= 50),
 `case_page_p95_ms` (target <= 80), `alerts_for_me_p95_ms` (a Team Manager with 60 open
 management alerts; target <= 50) and `alert_register_p95_ms` (the Review and QA
-Manager's register of those alerts; target <= 80): server time through the Flask test
-client; and
+Manager's register of those alerts; target <= 80), `process_page_p95_ms` (the process
+owner's page of review_cycle.bpmn, the diagram with the most running instances; target
+<= 80) and `instance_page_p95_ms` (an instance's live diagram with its timers, steps and
+audit trail; target <= 150): server time through the Flask test client; and
 `api_complete_vs_spiff_ratio` (target <= 7) with `api_complete_p50_ms` and
 `api_complete_p95_ms`: 300 completions with POST /api/v1/tasks/<id>/complete
 against `python run.py` (the server and in-process scheduler `make run` starts),
@@ -32,7 +34,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
-from service import alerts, calendar, cases, clock, demo, instances, people, tasks, tokens
+from service import alerts, calendar, cases, clock, demo, deployments, instances, people, tasks, tokens
 from service.db import db
 from service.models import Child, HumanTask, TaskStatus, Team, User, UserRole
 
@@ -130,6 +132,17 @@ def alert_pages(app):
     return p95(samples["/alerts"]), p95(samples["/reports/alerts"]), manager
 
 
+def process_pages(app):
+    """The process owner's page of the busiest diagram, and the pages of its running instances."""
+    with app.app_context():
+        version_id = deployments.newest("review_cycle.bpmn").id
+        running = [i.id for i in deployments.running_instances(version_id)]
+        client = signed_in_client(app, "owner")
+        process = timed_gets(client, ["/processes/review_cycle.bpmn"] * PAGE_SAMPLES)
+        instance = timed_gets(client, [f"/instances/{running[n % len(running)]}" for n in range(PAGE_SAMPLES)])
+    return p95(process), p95(instance), len(running)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -216,6 +229,10 @@ def main():
     for_me, register, manager = alert_pages(app)
     report("alerts_for_me_p95_ms", for_me, f"{manager} with {ALERTS} open alerts, {PAGE_SAMPLES} requests")
     report("alert_register_p95_ms", register, f"rqam, the last 12 months' alerts, {PAGE_SAMPLES} requests")
+    process, instance, running = process_pages(app)
+    report("process_page_p95_ms", process,
+           f"review_cycle.bpmn with {running} running instances, {PAGE_SAMPLES} requests")
+    report("instance_page_p95_ms", instance, f"{PAGE_SAMPLES} pages of those instances")
     api, spiff = api_completions(app, database_url)
     api_ms, spiff_ms = statistics.median(api) * 1000, statistics.median(spiff) * 1000
     report("api_complete_vs_spiff_ratio", api_ms / spiff_ms,

@@ -28,6 +28,10 @@ def from_environment(instance_path: str) -> dict:
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("IRO_OUTBOX_MAX_ATTEMPTS", "8")),
         "PROXY_FIX": os.environ.get("IRO_PROXY_FIX", "0") == "1",
         "HTTPS": os.environ.get("IRO_HTTPS", "0") == "1",  # served over TLS: Secure cookies
+        # A diagram may be 2 MB (specs.MAX_FILE_BYTES); the editor posts it form-encoded, which can
+        # triple it. Anything larger is refused before it is read.
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 7 * 1024 * 1024,
     }
 
 

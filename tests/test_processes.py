@@ -315,3 +315,13 @@ def test_an_instance_page_shows_where_it_is_and_the_owner_migrates_it_from_there
     assert running.version_ids == [deployments.newest(FILE).id]
     assert decision_due(town.north_child) == "2027-04-14"  # its deadline was set before
     assert "this instance can move" not in owner.get(f"/instances/{running.id}").text
+
+
+def test_a_file_far_over_the_limit_is_refused_before_it_is_read(app, town, owner):
+    page = owner.get("/processes").text
+    response = owner.post("/processes/upload", content_type="multipart/form-data",
+                          data={"file": (BytesIO(b"<x/>" + b" " * 9_000_000), "huge.bpmn"), "comment": "x",
+                                "csrf_token": token(page)})
+    assert response.status_code == 413
+    assert "a diagram can be at most 2 MB" in text(response.text)
+    assert numbers("huge.bpmn") == []

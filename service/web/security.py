@@ -32,6 +32,7 @@ TITLES = {
     400: "Sorry, there is a problem with the service",
     403: "You do not have permission to see this page",
     404: "Page not found",
+    413: "The file or form is too large: a diagram can be at most 2 MB",
 }
 
 csrf = CSRFProtect()

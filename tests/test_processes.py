@@ -325,3 +325,10 @@ def test_a_file_far_over_the_limit_is_refused_before_it_is_read(app, town, owner
     assert response.status_code == 413
     assert "a diagram can be at most 2 MB" in text(response.text)
     assert numbers("huge.bpmn") == []
+
+
+def test_an_uploaded_file_defining_a_process_another_file_defines_is_refused(app, town, owner):
+    response = upload(owner, "copy_of_significant_change.bpmn", newest_content().encode())
+    assert response.status_code == 400
+    assert "significant_change already defined in another file" in text(response.text)
+    assert numbers("copy_of_significant_change.bpmn") == []

@@ -31,9 +31,19 @@ class DiagramRefused(InvalidData):
 
 
 @dataclass(frozen=True)
+class RunningInstance:
+    id: int
+    process_id: str
+    child_id: str | None
+    version_ids: list
+    started: object
+
+
+@dataclass(frozen=True)
 class VersionRow:
     version: ProcessVersion
-    running: int  # instances running on this version
+    running: int  # instances running on this version (as the defining file or one it needs)
+    instances: list  # the oldest of them, at most `listed`
 
 
 @dataclass(frozen=True)
@@ -55,14 +65,21 @@ def files() -> list[ProcessFile]:
             for v in sorted(specs.latest_versions(), key=lambda v: (v.kind, v.file_name))]
 
 
-def versions(file_name: str) -> list[VersionRow]:
-    """A file's versions, newest first, each with its running instances; NotFound if none."""
+def versions(file_name: str, listed: int = 50) -> list[VersionRow]:
+    """A file's versions, newest first, each with how many instances run on it and the oldest
+    `listed` of them, from one read of the running instances (not their state); NotFound if none."""
     found = db.session.scalars(select(ProcessVersion).where(ProcessVersion.file_name == file_name)
                                .order_by(ProcessVersion.number.desc())).all()
     if not found:
         raise NotFound(f"no diagram called {file_name}")
-    running = _running_by_version()
-    return [VersionRow(v, running.get(v.id, 0)) for v in found]
+    counts, oldest = {v.id: 0 for v in found}, {v.id: [] for v in found}
+    for instance in _running():
+        for version_id in instance.version_ids:
+            if version_id in counts:
+                counts[version_id] += 1
+                if len(oldest[version_id]) < listed:
+                    oldest[version_id].append(instance)
+    return [VersionRow(v, counts[v.id], oldest[v.id]) for v in found]
 
 
 def version(file_name: str, number: int) -> ProcessVersion:
@@ -74,26 +91,11 @@ def version(file_name: str, number: int) -> ProcessVersion:
 
 
 def newest(file_name: str) -> ProcessVersion:
-    return versions(file_name)[0].version
-
-
-@dataclass(frozen=True)
-class RunningInstance:
-    id: int
-    process_id: str
-    child_id: str | None
-    version_ids: list
-    started: object
-
-
-def running_instances(version_id: int) -> list[RunningInstance]:
-    """The running instances whose versions include this one (as the defining file or one it needs),
-    oldest first; their state is not read."""
-    rows = db.session.execute(
-        select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.child_id, ProcessInstance.version_ids,
-               ProcessInstance.created_at)
-        .where(ProcessInstance.status == InstanceStatus.RUNNING).order_by(ProcessInstance.id))
-    return [RunningInstance(*row) for row in rows if version_id in row.version_ids]
+    found = db.session.scalar(select(ProcessVersion).where(ProcessVersion.file_name == file_name)
+                              .order_by(ProcessVersion.number.desc()).limit(1))
+    if found is None:
+        raise NotFound(f"no diagram called {file_name}")
+    return found
 
 
 def diff_with_previous(file_name: str, number: int) -> diagram_diff.DiagramDiff | None:
@@ -160,6 +162,14 @@ def _valid_name(file_name: str) -> str:
         raise InvalidData(f"{file_name!r} is not a diagram file name",
                           {"file": "The file name must end .bpmn or .dmn and use letters, digits, - _ and ."})
     return file_name
+
+
+def _running() -> list[RunningInstance]:
+    rows = db.session.execute(
+        select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.child_id, ProcessInstance.version_ids,
+               ProcessInstance.created_at)
+        .where(ProcessInstance.status == InstanceStatus.RUNNING).order_by(ProcessInstance.id))
+    return [RunningInstance(*row) for row in rows]
 
 
 def _running_by_version() -> dict:

@@ -84,12 +84,10 @@ def upload():
 
 @bp.get("/processes/<file_name>")
 def process(file_name):
-    rows = deployments.versions(file_name)
+    rows = deployments.versions(file_name, listed=LISTED)
     newest = rows[0].version
     return render_template("process.html", file_name=file_name, rows=rows, newest=newest,
                            diff=deployments.diff_with_previous(file_name, newest.number),
-                           instances={row.version.number: deployments.running_instances(row.version.id)[:LISTED]
-                                      for row in rows if row.running},
                            on_older=any(row.running for row in rows[1:]), listed=LISTED, action=ActionForm())
 
 

@@ -332,3 +332,15 @@ def test_an_uploaded_file_defining_a_process_another_file_defines_is_refused(app
     assert response.status_code == 400
     assert "significant_change already defined in another file" in text(response.text)
     assert numbers("copy_of_significant_change.bpmn") == []
+
+
+def test_migrating_every_instance_of_a_diagram_from_its_page(app, town, owner):
+    council.report_change(town.north_child)
+    council.report_change(town.south_child)
+    deploy(owner, newest_content().replace("consider_within_wd = 2", "consider_within_wd = 3"))
+    page = owner.get(f"/processes/{FILE}").text
+    response = owner.post(f"/processes/{FILE}/migrate", data={"csrf_token": token(page)}, follow_redirects=True)
+    assert "2 instances migrated to the newest versions" in text(response.text)
+    newest = deployments.newest(FILE).id
+    assert [change_instance(child).version_ids for child in (town.north_child, town.south_child)] == [[newest]] * 2
+    assert "Migrate every instance" not in text(response.text)  # none is left on version 1

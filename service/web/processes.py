@@ -209,7 +209,8 @@ def migrate(instance_id):
     except ServiceError as refused:
         flash(f"Instance {instance_id} was not migrated: {refused}")
     else:
-        flash(f"Instance {instance_id} now runs on the newest versions ({_numbers(done)})", "success")
+        flash(f"Instance {instance_id} now runs on the newest versions ({', '.join(done.target_versions)})",
+              "success")
     return redirect(url_for("processes.instance", instance_id=instance_id))
 
 
@@ -220,19 +221,17 @@ def migrate_all(file_name):
     newest = deployments.newest(file_name)
     moved, refused = 0, []
     for process_id in newest.defines:
-        for instance_id, outcome in migration.migrate_all(process_id, actor=current_user.identity.username):
-            if getattr(outcome, "safe", False):
+        for instance_id, plan in migration.migrate_all(process_id, actor=current_user.identity.username):
+            if plan.safe:
                 moved += 1
             else:
-                refused.append(f"instance {instance_id}: {'; '.join(getattr(outcome, 'reasons', outcome))}")
+                refused.append(f"instance {instance_id}: {'; '.join(plan.reasons)}")
     flash(f"{moved} instance{'s' if moved != 1 else ''} migrated to the newest versions"
           + (f"; {len(refused)} left as they were: " + " | ".join(refused[:10]) if refused else ""),
           "success" if not refused else None)
     return redirect(url_for("processes.process", file_name=file_name))
 
 
-def _numbers(plan) -> str:
-    return ", ".join(str(n) for n in getattr(plan, "target_numbers", []) or []) or "see below"
 
 
 @bp.get("/instances/<int:instance_id>")

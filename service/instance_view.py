@@ -31,10 +31,6 @@ class PendingTimer:
     due_at: datetime
     status: str  # waiting, or claimed by a scheduler that is firing it
 
-    @property
-    def name(self) -> str:
-        return self.element_name
-
 
 @dataclass(frozen=True)
 class Step:
@@ -70,10 +66,6 @@ class InstanceView:
     timers: list  # PendingTimer, soonest first
     steps: list  # Step, in completion order
     audit: list  # AuditLine, oldest first
-
-    @property
-    def xml(self) -> str:
-        return self.bpmn_xml
 
 
 def describe(instance_id: int) -> InstanceView:

@@ -39,10 +39,22 @@ def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it
             page.get_by_role("link", name="Processes").click()
             page.get_by_role("link", name="management_alert.bpmn").click()
             page.get_by_role("link", name="Edit the diagram").click()
+            expect(page.locator(".bjsl-button")).to_contain_text(re.compile("Errors|No Issues"))  # bpmnlint, live
+            page.evaluate("""() => {  // off screen: selected as the owner would after panning to it
+                const registry = window.iroEditor.get("elementRegistry");
+                window.iroEditor.get("selection").select(registry.get("respond"));
+            }""")
+            expect(page.locator("#prop-formKey")).to_have_value("alert_response")  # chosen from the forms
+            expect(page.locator("#prop-candidateRole")).to_have_value("stage_role")
             page.locator('g.djs-element[data-element-id="named_values"]').click()
             script = page.locator("#prop-script")
             expect(script).to_have_value(re.compile("stage_response_wd = 5"))
-            script.fill(script.input_value().replace("stage_response_wd = 5", "stage_response_wd = 3"))
+            named_values = script.input_value()
+            script.fill("import os\n" + named_values)  # the server's check marks it on its element
+            page.get_by_role("button", name="Validate").click()
+            expect(page.locator("#problems")).to_contain_text("import statements are not allowed")
+            expect(page.locator('g.djs-element.iro-problem[data-element-id="named_values"]')).to_have_count(1)
+            script.fill(named_values.replace("stage_response_wd = 5", "stage_response_wd = 3"))
             page.get_by_role("button", name="Validate").click()
             expect(page.locator("#problems")).to_contain_text("No problems found")
             shot(page, "editor-management-alert")

@@ -84,13 +84,14 @@ def _in_di(node) -> bool:
 
 
 def _own_content(node) -> dict:
-    """Attributes, then each child without an id (recursively), keyed by a readable label."""
+    """Attributes, then each child without an id (recursively), keyed by a readable label; in
+    exclusive canonical form, so the namespaces a modeller declares on the file are not content."""
     content = {name: value for name, value in node.attrib.items()}
     for child in node.iterchildren(etree.Element):
         if _is_element(child):
             continue
         label = _label(child)
-        text = etree.tostring(_without_ids(child), method="c14n").decode()
+        text = etree.tostring(_without_ids(child), method="c14n", exclusive=True).decode()
         content[label] = content.get(label, "") + text
     return content
 

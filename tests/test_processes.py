@@ -344,3 +344,28 @@ def test_migrating_every_instance_of_a_diagram_from_its_page(app, town, owner):
     newest = deployments.newest(FILE).id
     assert [change_instance(child).version_ids for child in (town.north_child, town.south_child)] == [[newest]] * 2
     assert "Migrate every instance" not in text(response.text)  # none is left on version 1
+
+
+def as_camunda_modeler_saves(content: str) -> str:
+    """The file as Camunda Modeler writes it back: its own namespace and exporter on the
+    definitions, two-space indentation throughout, our extensions left as they were."""
+    root = etree.fromstring(content.encode())
+    root.set("exporter", "Camunda Modeler")
+    root.set("exporterVersion", "5.31.0")
+    camunda = etree.Element(root.tag, nsmap={**root.nsmap, "camunda": "http://camunda.org/schema/1.0/bpmn"},
+                            attrib=dict(root.attrib))
+    camunda.extend(list(root))
+    etree.indent(camunda, space="  ")
+    return etree.tostring(camunda, xml_declaration=True, encoding="UTF-8").decode()
+
+
+def test_a_file_saved_by_another_modeller_is_taken_with_its_extensions(app, town, owner):
+    saved = as_camunda_modeler_saves(newest_content().replace("consider_within_wd = 2", "consider_within_wd = 3"))
+    assert 'exporter="Camunda Modeler"' in saved and saved != newest_content()
+    response = upload(owner, FILE, saved.encode(), comment="Edited in Camunda Modeler")
+    assert response.status_code == 302
+    assert spiff_properties(newest_content()) == spiff_properties(deployments.version(FILE, 1).content)
+    changed = deployments.diff_with_previous(FILE, 2).changed
+    assert [(c.element.id, c.what) for c in changed] == [("set_deadlines", ("script",))]
+    council.report_change(town.north_child)
+    assert decision_due(town.north_child) == "2027-04-15"  # the uploaded version runs: 3 working days

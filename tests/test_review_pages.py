@@ -38,14 +38,7 @@ def test_the_allocation_meeting_sees_iros_by_caseload_and_the_choice_takes_effec
 
 def test_the_review_form_takes_decision_rows_and_refuses_a_code_that_does_not_fit_the_age(life):
     run, child, client = life
-    run.do(child, "allocate", iro="iro1")
-    run.do(child, "book_review", review_date="2024-02-01")
-    run.do(child, "record_contact", contact_date="2024-01-08", contact_method="visit")
-    run.do(child, "review_report", report_summary="Fine.")
-    run.on("2024-02-01", hour=15)
-    sign_in(client, "iro1")
-    task = run.task(child, "hold_review")
-    page = client.get(f"/tasks/{task.id}").text
+    task, page = _the_review(run, child, client)
     assert "No management alerts have been raised since the last review." in page
     assert 'name="decisions-0-text"' in page and "Decision 1" in page and "Decision 2" not in page
     assert "Add another decision" in page and 'name="remove_row"' not in page

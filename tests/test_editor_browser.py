@@ -105,6 +105,7 @@ def test_the_owner_edits_a_decision_table_with_dmn_js(app_factory, page):
             page.get_by_role("button", name="Validate").click()
             expect(page.locator("#problems")).to_contain_text("No problems found")
             shot(page, "editor-rag-history")
+            assert_accessible(page)
             page.get_by_label("What changed").fill("Cite the protocol")
             page.get_by_role("button", name="Deploy").click()
             expect(page.locator(".govuk-notification-banner")).to_contain_text("Deployed rag_history.dmn version 2")

@@ -67,19 +67,20 @@ def index():
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("processes.html", files=deployments.files(), upload=form,
-                               errors=wtforms_errors(form)["errorList"]), 400
+        return _upload_refused(form, wtforms_errors(form)["errorList"])
     try:
         version = deployments.upload(form.file.data.filename or "", form.file.data.read(),
                                      actor=current_user.identity.username, comment=form.comment.data)
     except deployments.DiagramRefused as refused:
-        return render_template("processes.html", files=deployments.files(), upload=form, refused=refused,
-                               errors=_problem_list(refused.problems)), 400
+        return _upload_refused(form, _problem_list(refused.problems))
     except InvalidData as refused:
-        return render_template("processes.html", files=deployments.files(), upload=form,
-                               errors=[{"text": str(refused), "href": "#file"}]), 400
+        return _upload_refused(form, [{"text": str(refused), "href": "#file"}])
     flash(f"Deployed {version.file_name} version {version.number}", "success")
     return redirect(url_for("processes.process", file_name=version.file_name))
+
+
+def _upload_refused(form, errors):
+    return render_template("processes.html", files=deployments.files(), upload=form, errors=errors), 400
 
 
 @bp.get("/processes/<file_name>")

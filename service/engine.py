@@ -343,7 +343,7 @@ class Engine:
             changed += [e for e in map(element_of, spec_diff.changed) if e]
         return VersionDiff(_unique(blockers), _unique(added), _unique(removed), _unique(changed))
 
-    def migrate_to(self, workflow, bundle, named_values: str = NAMED_VALUES) -> list[str]:
+    def migrate_to(self, workflow, bundle) -> list[str]:
         """Move `workflow` onto the specs of `bundle` (version_diff found no blocker).
 
         Every task keeps its id, state and data, on the new version of its element. The new version's
@@ -362,7 +362,7 @@ class Engine:
             subprocess = workflow.subprocesses[sp_id]
             to_reset += [t for t in sp_diff.changed if t.has_state(TaskState.READY | TaskState.WAITING)]
             migrate_workflow(sp_diff, subprocess, bundle.subprocess_specs[subprocess.spec.name], reset_mask=_NO_STATE)
-        self.reapply_named_values(workflow, named_values)
+        self.reapply_named_values(workflow)
         restarted = []
         for task in to_reset:
             if task.id in task.workflow.tasks:  # not dropped with an earlier reset's branch
@@ -375,32 +375,19 @@ class Engine:
             workflow.do_engine_steps()
         return restarted
 
-    def reapply_named_values(self, workflow, spec_name: str = NAMED_VALUES) -> list[str]:
-        """Run the process's named-values script again and give its values to every task still to run.
+    def reapply_named_values(self, workflow) -> dict:
+        """Give the diagram's named values (`named_values`) to every task still to run, which
+        holds them (READY, WAITING or STARTED; top level and subprocesses); returns them.
 
-        The script runs in the sandbox on a copy of each READY, WAITING or STARTED task's data
-        (top level and subprocesses), and only the names it assigns that the task already holds are
-        overwritten: what was computed from the old values (a deadline) stays. Returns the names.
+        Only literal values are named values, so what was worked out from the old ones (a
+        deadline already set) stays, and nothing of the diagram runs.
         """
-        spec = workflow.spec.task_specs.get(spec_name)
-        script = getattr(spec, "script", None)
-        if not script:
-            return []
-        names = _assigned_names(script)
-        environment = self._script_engine.environment
+        values = named_values(workflow.spec)
         for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
-            held = [name for name in names if name in task.data]
-            if not held:
-                continue
-            context = deepcopy(task.data)
-            try:
-                environment.execute(script, context)
-            except Exception as exc:  # diagram code: any failure is the diagram's
-                raise ScriptFailed(f"{spec_name} ({spec.bpmn_name or spec_name}): {exc}") from exc
-            for name in held:
-                if name in context:
-                    task.data[name] = context[name]
-        return sorted(names)
+            for name, value in values.items():
+                if name in task.data:
+                    task.data[name] = deepcopy(value)
+        return values
 
 
 def _ready_manual_task_ids(workflow):
@@ -572,9 +559,21 @@ def on_specs_of(workflow, bundle) -> bool:
     return True
 
 
-def _assigned_names(script: str) -> set:
-    names = set()
-    for node in ast.walk(ast.parse(script)):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and not node.id.startswith("_"):
-            names.add(node.id)
-    return names
+def named_values(spec) -> dict:
+    """A diagram's named values: the literal values its named-values script task (id
+    `named_values`, else the first script task reached from its start) gives names in its
+    opening lines, such as `stage_response_wd = 5` or `stages = ["Team Manager", ...]`, up to
+    the first line that is anything else. What follows (a deadline worked out, a count started
+    at 0) is the instance's own, not the diagram's setting."""
+    chosen = spec.task_specs.get(NAMED_VALUES) or next(
+        (task_spec for task_spec in spec.task_specs.values() if isinstance(task_spec, ScriptTask)), None)
+    values = {}
+    for statement in ast.parse(getattr(chosen, "script", None) or "").body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)):
+            break
+        try:
+            values[statement.targets[0].id] = ast.literal_eval(statement.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            break  # computed: the named values have ended
+    return values

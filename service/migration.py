@@ -22,11 +22,12 @@ What "migrate" means here, in the domain's terms:
   element again with the data it held: a changed timer computes its date anew, a changed
   person's task is re-read for its title, form, role and deadline (its worklist row is
   updated in place; the assignee is kept unless the role changed).
-* The diagram's NAMED VALUES are re-applied: the new version's `named_values` script task
-  (if the process has one, e.g. `stage_response_wd = 5`) runs again in the sandbox, and its
-  values overwrite those names in the data of every READY, WAITING or STARTED task (top level
-  and subprocesses) that holds them. Deadlines already computed from the old values (the
-  current stage's respond_by) stay; every later step (the next stage) uses the new values.
+* The diagram's NAMED VALUES are re-applied: the literal values the new version's first
+  script task opens with (`named_values`, e.g. `stage_response_wd = 5`; see
+  `engine.named_values`) overwrite those names in the data of every READY, WAITING or STARTED
+  task (top level and subprocesses) that holds them. Deadlines already computed from the old
+  values (the current stage's respond_by) stay; every later step (the next stage) uses the
+  new values.
 
 The instance row then records the new version ids, the unit of work rewrites the worklist,
 timers and message waits from the difference of the snapshots, and the move is audited as

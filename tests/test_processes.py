@@ -314,6 +314,7 @@ def test_an_instance_page_shows_where_it_is_and_the_owner_migrates_it_from_there
     db.session.refresh(running)
     assert running.version_ids == [deployments.newest(FILE).id]
     assert decision_due(town.north_child) == "2027-04-14"  # its deadline was set before
+    assert '"consider_within_wd": 3' in running.state  # the steps still to come have the new named value
     assert "this instance can move" not in owner.get(f"/instances/{running.id}").text
 
 

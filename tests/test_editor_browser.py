@@ -23,6 +23,17 @@ def stage(alert) -> tuple[int, int]:
     return found
 
 
+def validate_and_deploy(page, screenshot, comment, deployed):
+    """Validate (no problem), look at the page, then deploy with a comment and see it deployed."""
+    page.get_by_role("button", name="Validate").click()
+    expect(page.locator("#problems")).to_contain_text("No problems found")
+    shot(page, screenshot)
+    assert_accessible(page)
+    page.get_by_label("What changed").fill(comment)
+    page.get_by_role("button", name="Deploy").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(deployed)
+
+
 def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it_from_its_next_stage(
         app_factory, page):
     app = app_factory()
@@ -55,14 +66,8 @@ def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it
             expect(page.locator("#problems")).to_contain_text("import statements are not allowed")
             expect(page.locator('g.djs-element.iro-problem[data-element-id="named_values"]')).to_have_count(1)
             script.fill(named_values.replace("stage_response_wd = 5", "stage_response_wd = 3"))
-            page.get_by_role("button", name="Validate").click()
-            expect(page.locator("#problems")).to_contain_text("No problems found")
-            shot(page, "editor-management-alert")
-            assert_accessible(page)
-            page.get_by_label("What changed").fill("Stage managers respond within 3 working days")
-            page.get_by_role("button", name="Deploy").click()
-            expect(page.locator(".govuk-notification-banner")).to_contain_text(
-                "Deployed management_alert.bpmn version 2")
+            validate_and_deploy(page, "editor-management-alert", "Stage managers respond within 3 working days",
+                                "Deployed management_alert.bpmn version 2")
             expect(page.locator("body")).to_contain_text("Named values")  # what version 2 changed
         first, deployed = (deployments.version("management_alert.bpmn", n).content for n in (1, 2))
         assert spiff_properties(deployed) == spiff_properties(first)  # bpmn-js kept every extension
@@ -102,13 +107,7 @@ def test_the_owner_edits_a_decision_table_with_dmn_js(app_factory, page):
             cell.locator("[contenteditable]").click()
             page.keyboard.press("End")
             page.keyboard.type(" (protocol 3.3)")
-            page.get_by_role("button", name="Validate").click()
-            expect(page.locator("#problems")).to_contain_text("No problems found")
-            shot(page, "editor-rag-history")
-            assert_accessible(page)
-            page.get_by_label("What changed").fill("Cite the protocol")
-            page.get_by_role("button", name="Deploy").click()
-            expect(page.locator(".govuk-notification-banner")).to_contain_text("Deployed rag_history.dmn version 2")
+            validate_and_deploy(page, "editor-rag-history", "Cite the protocol", "Deployed rag_history.dmn version 2")
         changed = deployments.diff_with_previous("rag_history.dmn", 2).changed
         assert [(c.element.id, c.what) for c in changed] == [("second_red", ("description",))]
         assert "the management alert starts at stage 1 (protocol 3.3)" in deployments.newest("rag_history.dmn").content

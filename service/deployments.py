@@ -8,10 +8,11 @@ again, as the newest number, so the history reads as it happened. Every deployme
 is audited.
 """
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from . import audit, clock, diagram_checks, diagram_diff, specs
 from .db import db
@@ -54,14 +55,12 @@ class ProcessFile:
 
 
 def files() -> list[ProcessFile]:
-    """Every diagram file with its newest version and how many instances run on any version."""
-    running = _running_by_version()
-    counts = dict(db.session.execute(
-        select(ProcessVersion.file_name, func.count()).group_by(ProcessVersion.file_name)).all())
-    by_file = {}
-    for version_id, file_name in db.session.execute(select(ProcessVersion.id, ProcessVersion.file_name)):
-        by_file[file_name] = by_file.get(file_name, 0) + running.get(version_id, 0)
-    return [ProcessFile(v, counts[v.file_name], by_file.get(v.file_name, 0))
+    """Every diagram file with its newest version, its number of versions and how many
+    instances run on any of them."""
+    file_of = dict(db.session.execute(select(ProcessVersion.id, ProcessVersion.file_name)).all())
+    versions_of = Counter(file_of.values())
+    running = Counter(file_of[v] for instance in _running() for v in instance.version_ids if v in file_of)
+    return [ProcessFile(v, versions_of[v.file_name], running[v.file_name])
             for v in sorted(specs.latest_versions(), key=lambda v: (v.kind, v.file_name))]
 
 
@@ -170,12 +169,3 @@ def _running() -> list[RunningInstance]:
                ProcessInstance.created_at)
         .where(ProcessInstance.status == InstanceStatus.RUNNING).order_by(ProcessInstance.id))
     return [RunningInstance(*row) for row in rows]
-
-
-def _running_by_version() -> dict:
-    counts = {}
-    for version_ids, in db.session.execute(select(ProcessInstance.version_ids)
-                                           .where(ProcessInstance.status == InstanceStatus.RUNNING)):
-        for version_id in version_ids:
-            counts[version_id] = counts.get(version_id, 0) + 1
-    return counts

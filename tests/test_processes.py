@@ -104,6 +104,8 @@ def test_a_deployment_is_a_new_version_for_new_instances_while_running_ones_keep
     assert (before.version_ids, before.state) == (old_versions, old_state)  # the running one is untouched
     assert decision_due(town.north_child) == "2027-04-14"
 
+    listed = text(owner.get("/processes").text)  # the newest of 2 versions; one instance on each
+    assert re.search(r"significant_change\.bpmn significant_change 2 of 2 [^|]*? by owner 2 ", listed), listed
     page = text(owner.get(f"/processes/{FILE}").text)
     assert "Three working days to decide" in page
     assert re.search(r"What version 2 changed .* Changed \(1\) Work out the deadlines \(scriptTask set_deadlines\) ?: "

@@ -28,9 +28,9 @@ What is checked, in order:
 Timer sample data. A timer is evaluated with the engine's own functions
 (`engine.diagram_functions`, `now()` being SAMPLE_NOW) in the sandbox, reading:
 
-- the values the diagram's named values assign: the script task with id `named_values`,
-  else the file's first script task. Its top-level assignments run in turn; one that
-  needs the case's data (e.g. reads the start message) is skipped;
+- the diagram's named values (the script task with id `named_values`, else the file's
+  first script task): the literal values its opening lines give, by the engine's rule
+  (`engine.literal_named_values`, what a migration re-applies); nothing of it runs;
 - for any other name, a sample chosen by how the name ends (SAMPLE_BY_ENDING):
   `_at` an instant ("2027-04-12T09:00:00+00:00"); `_on`, `_by`, `_date`, `_due` a day
   ("2027-04-12"); `_wd`, `_days`, `_weeks`, `_months` the number 2.
@@ -51,7 +51,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 import forms
 
 from . import clock, roles, sandbox, specs, xmlsafe
-from .engine import diagram_functions
+from .engine import diagram_functions, literal_named_values
 from .errors import SpecError
 from .specs import NS
 
@@ -239,7 +239,7 @@ def _joined(messages):
 
 def _timer_problems(root):
     environment = sandbox.RestrictedEnvironment(diagram_functions(lambda: SAMPLE_NOW))
-    named = _named_values(root, environment)
+    named = _named_values(root)
     problems = []
     with clock.frozen_at(SAMPLE_NOW):  # SpiffWorkflow reads the clock for a cycle without a start
         for kind in TIMER_KINDS:
@@ -250,25 +250,12 @@ def _timer_problems(root):
     return problems
 
 
-def _named_values(root, environment) -> dict:
-    """What the named values script assigns, statement by statement (see the docstring)."""
+def _named_values(root) -> dict:
+    """The diagram's named values, by the engine's rule (what a migration re-applies)."""
     script = root.find(".//bpmn:scriptTask[@id='named_values']/bpmn:script", NS)
     if script is None:
         script = root.find(".//bpmn:scriptTask/bpmn:script", NS)
-    source = (script.text or "") if script is not None else ""
-    try:
-        statements = ast.parse(source).body
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return {}  # reported by the sandbox check
-    values = {}
-    for statement in statements:
-        if not isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            continue  # named values are assignments; a loop could run for ever
-        try:
-            environment.execute(ast.get_source_segment(source, statement), values)
-        except Exception:  # needs the case's data: skip it
-            continue
-    return values
+    return literal_named_values((script.text or "") if script is not None else "")
 
 
 def _timer_problem(kind, expression, named, environment) -> str | None:

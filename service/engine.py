@@ -560,15 +560,24 @@ def on_specs_of(workflow, bundle) -> bool:
 
 
 def named_values(spec) -> dict:
-    """A diagram's named values: the literal values its named-values script task (id
-    `named_values`, else the first script task reached from its start) gives names in its
-    opening lines, such as `stage_response_wd = 5` or `stages = ["Team Manager", ...]`, up to
-    the first line that is anything else. What follows (a deadline worked out, a count started
-    at 0) is the instance's own, not the diagram's setting."""
+    """A diagram's named values: those of its named-values script task (id `named_values`, else
+    the first script task reached from its start); see `literal_named_values`."""
     chosen = spec.task_specs.get(NAMED_VALUES) or next(
         (task_spec for task_spec in spec.task_specs.values() if isinstance(task_spec, ScriptTask)), None)
+    return literal_named_values(getattr(chosen, "script", None) or "")
+
+
+def literal_named_values(script: str) -> dict:
+    """The literal values a named-values script gives names in its opening lines, such as
+    `stage_response_wd = 5` or `stages = ["Team Manager", ...]`, up to the first line that is
+    anything else. What follows (a deadline worked out, a count started at 0) is the instance's
+    own, not the diagram's setting. Nothing runs."""
     values = {}
-    for statement in ast.parse(getattr(chosen, "script", None) or "").body:
+    try:
+        statements = ast.parse(script).body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return values  # the diagram checks report it
+    for statement in statements:
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
                 and isinstance(statement.targets[0], ast.Name)):
             break

@@ -131,7 +131,9 @@ EVENT_FIELDS = {
     "cp_plan_ended": {"reason": (True, _one_of(CP_ENDED_REASONS))},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
-TAKE_ON_FIELDS = {"date": (True, _past_date), **EVENT_FIELDS["became_looked_after"], "iro": (True, _text),
+# Every event has a date; `"notify": false` imports history: it runs but sends no notice (API.md).
+EVENT_COMMON = {"date": (True, _past_date), "notify": (False, _bool)}
+TAKE_ON_FIELDS = {**EVENT_COMMON, **EVENT_FIELDS["became_looked_after"], "iro": (True, _text),
                   "next_review_number": (True, _whole_number), "next_review_due": (True, _date)}
 
 
@@ -210,9 +212,8 @@ def record_event(child_id: int, body: dict, *, actor: str) -> Recorded:
     if not isinstance(kind, str) or kind not in EVENT_FIELDS:
         message = f"must be one of {', '.join(EVENT_TYPES)}"
         raise InvalidData(f"type: {message}", {"type": message})
-    fields = check_fields({k: v for k, v in body.items() if k != "type"},
-                          {"date": (True, _past_date), **EVENT_FIELDS[kind]})
-    return _record(child, kind, fields["date"], body, _status_changes(child, kind, fields), kind, actor)
+    fields = check_fields({k: v for k, v in body.items() if k != "type"}, {**EVENT_COMMON, **EVENT_FIELDS[kind]})
+    return _record(child, kind, fields, body, _status_changes(child, kind, fields), kind, actor)
 
 
 def take_on(child_id: int, body: dict, *, actor: str) -> Recorded:
@@ -229,19 +230,21 @@ def take_on(child_id: int, body: dict, *, actor: str) -> Recorded:
     if _holder_of(fields["iro"], roles.IRO) is None:
         raise InvalidData("iro: no IRO with this username", {"iro": "no IRO with this username"})
     changes = _status_changes(child, "became_looked_after", fields)
-    return _record(child, "became_looked_after", fields["date"], body, changes, "already_looked_after", actor)
+    return _record(child, "became_looked_after", fields, body, changes, "already_looked_after", actor)
 
 
-def _record(child, kind, day, body, changes, message_name, actor) -> Recorded:
-    """The event on the child, the child's new status and the process it starts or resumes: one unit."""
-    stored = {k: v for k, v in body.items() if k not in ("type", "date")}
-    with UnitOfWork(actor) as uow:
+def _record(child, kind, fields, body, changes, message_name, actor) -> Recorded:
+    """The event on the child, the child's new status and the process it starts or resumes: one unit.
+    Sent with `"notify": false`, it runs without sending any notice (history being imported)."""
+    stored = {k: v for k, v in body.items() if k not in ("type", *EVENT_COMMON)}
+    day, notify = fields["date"], fields.get("notify", True)
+    with UnitOfWork(actor, notify=notify) as uow:
         if changes:
             uow.connection.execute(update(_children).where(_children.c.id == child.id).values(**changes))
         event_id = uow.connection.execute(insert(_events).values(
             child_id=child.id, type=kind, date=day, fields=stored, reported_by=actor,
             received_at=uow.now, instance_ids=[]).returning(_events.c.id)).scalar_one()
-        uow.audit(f"event_{kind}", child_id=str(child.id), event_id=event_id)
+        uow.audit(f"event_{kind}", child_id=str(child.id), event_id=event_id, notify=notify)
         touched = []
         if specs.processes_started_by(message_name) or _waits_for(uow.connection, message_name, child.id):
             payload = {"event_id": event_id, "date": body["date"], **stored, **_facts_for(uow.connection, kind, child)}

@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, diff_dependencies, diff_workflow, migrate_workflow
@@ -35,6 +36,12 @@ from .errors import ScriptFailed
 from .sandbox import RestrictedEnvironment
 
 NAMED_VALUES = "named_values"  # the script task holding a diagram's named values (deadlines, roles)
+# A timer event's `deadline` property says what its notices are: a reminder before a deadline, or the
+# notice that it was missed (the default). See `Engine.settle_notices` for the rules they follow.
+DEADLINE = "deadline"
+REMINDER, OVERDUE = "reminder", "overdue"
+_NOTIFIED = "notified_deadlines"  # root task internal data: the deadlines whose notices have gone
+_STARTED = "waiting_since"  # timer task internal data: when it started waiting
 
 _current_task = ContextVar("current_task", default=None)
 _effects = ContextVar("effects", default=None)
@@ -49,6 +56,8 @@ class Notification:
     subject: str
     body: str
     context: dict  # the notifying task's data, for resolving the role to an address
+    deadline: str | None = None  # "element@due" of the timer whose firing raised it, if one did
+    stale_reminder: bool = False  # a reminder whose time had passed when its step began
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class CaseRecord:
 
     kind: str
     fields: dict
+    deadline: str | None = None  # as for Notification: the deadline whose timer led to it
 
 
 @dataclass
@@ -65,10 +75,15 @@ class Effects:
     records: list = field(default_factory=list)
     _counts: dict = field(default_factory=dict)
 
-    def add(self, task, role, subject, body):
+    def add(self, task, role, subject, body, to=None):
         n = self._counts.get(task.id, 0)
         self._counts[task.id] = n + 1
-        self.notifications.append(Notification(f"{task.id}:{n}", role, subject, body, task.data))
+        context = task.data
+        if to is not None:  # a person named by username, who need not hold the role on the case
+            context = {**task.data, "people": {**(task.data.get("people") or {}), role: {"username": to}}}
+        deadline, stale_reminder = _deadline_of(task)
+        self.notifications.append(Notification(f"{task.id}:{n}", role, subject, body, context,
+                                               deadline, stale_reminder))
 
 
 @dataclass(frozen=True)
@@ -104,12 +119,13 @@ class ThrownMessage:
     event: BpmnEvent
 
 
-def notify(role: str, subject: str, body: str = "") -> None:
-    """Diagram function: queue a notification to whoever holds `role` on this case."""
+def notify(role: str, subject: str, body: str = "", to: str | None = None) -> None:
+    """Diagram function: queue a notification to whoever holds `role` on this case, or to the
+    person whose username is `to` (a minute taker chosen for one meeting)."""
     effects, task = _effects.get(), _current_task.get()
     if effects is None or task is None:
         raise RuntimeError("notify() can only be called from a diagram script")
-    effects.add(task, str(role), str(subject), str(body))
+    effects.add(task, str(role), str(subject), str(body), None if to is None else str(to))
 
 
 def _case_record(kind: str, doc: str):
@@ -119,7 +135,7 @@ def _case_record(kind: str, doc: str):
             raise RuntimeError(f"{kind}() can only be called from a diagram script")
         if args:
             raise TypeError(f"{kind}() takes named values only, e.g. {kind}(held_on=...)")
-        effects.records.append(CaseRecord(kind, dict(fields)))
+        effects.records.append(CaseRecord(kind, dict(fields), _deadline_of(_current_task.get())[0]))
     record.__name__, record.__doc__ = kind, doc
     return record
 
@@ -127,6 +143,7 @@ def _case_record(kind: str, doc: str):
 CASE_RECORDS = {
     "record_episode": "Record facts of this looked-after episode (allocation, ceasing) on the case.",
     "record_review": "Record facts of this review (dates, outcome, deadlines met) on the case.",
+    "record_decision": "Record facts of one of this review's decisions (index=..., done_on=..., completion_note=...).",
     "allocate_iro": "Make a person (iro=username) the child's named IRO.",
     "end_episode": "Close every other open process of the child: the episode has ended.",
     "record_alert": "Record facts of this management alert (stage, deadlines, outcome) on the case.",
@@ -145,7 +162,12 @@ def diagram_functions(now) -> dict:
 
 
 class _ScriptEngine(PythonScriptEngine):
-    """Remembers which task runs a script, and hands timers ISO strings they can store."""
+    """Remembers which task runs a script, hands timers ISO strings they can store, and notes
+    when each timer started waiting (the application clock's instant when its date was worked out)."""
+
+    def __init__(self, now, **kwargs):
+        super().__init__(**kwargs)
+        self._now = now
 
     def execute(self, task, script, external_context=None):
         token = _current_task.set(task)
@@ -156,6 +178,9 @@ class _ScriptEngine(PythonScriptEngine):
 
     def evaluate(self, task, expression, external_context=None):
         value = super().evaluate(task, expression, external_context)
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition) and expression == definition.expression:
+            task.internal_data.setdefault(_STARTED, self._now().isoformat())
         if isinstance(value, datetime):
             if value.tzinfo is None:
                 raise ScriptFailed(
@@ -187,7 +212,7 @@ class _StateConverter(BpmnWorkflowConverter):
 
 class Engine:
     def __init__(self, now):
-        self._script_engine = _ScriptEngine(environment=RestrictedEnvironment(diagram_functions(now)))
+        self._script_engine = _ScriptEngine(now, environment=RestrictedEnvironment(diagram_functions(now)))
         config = dict(SPIFF_CONFIG)
         config[BpmnWorkflow] = _StateConverter
         self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
@@ -227,6 +252,26 @@ class Engine:
             raise ScriptFailed(_describe(exc)) from exc
         finally:
             _effects.reset(token)
+
+    def settle_notices(self, workflow, effects: Effects, *, notify: bool = True) -> None:
+        """Apply the deadline rules, the same for every diagram, to the notices one step raised.
+
+        A notice raised by a timer's firing belongs to that timer's deadline (its element and
+        date). A reminder whose time had passed before its step began is not sent; a missed
+        deadline's notice goes once, whenever its step began, and never again in this instance
+        for the same element and date (a stage carried on, a step started again): what such a
+        repeat would record on the case is not recorded twice either. With `notify=False`
+        (history being imported) nothing is sent, and what the step's timers raised counts
+        as given.
+        """
+        root = workflow.task_tree.internal_data
+        given = set(root.get(_NOTIFIED, ()))
+        effects.notifications = [n for n in effects.notifications
+                                 if notify and not n.stale_reminder and n.deadline not in given]
+        effects.records = [r for r in effects.records if r.deadline not in given]
+        new = sorted({d for d in (*_deadlines(effects.notifications), *_deadlines(effects.records))} - given)
+        if new:
+            root[_NOTIFIED] = [*root.get(_NOTIFIED, ()), *new]
 
     def run(self, workflow):
         workflow.do_engine_steps()
@@ -326,13 +371,13 @@ class Engine:
         """
         registry = self._serializer.registry
         top, subprocesses = diff_workflow(registry, workflow, bundle.spec, bundle.subprocess_specs)
-        blockers = [_blocker(task) for task in top.removed if not task.has_state(_PREDICTED)]
+        blockers = _blockers(top.removed)
         for sp_id, sp_diff in subprocesses.items():
             if sp_diff is None:
                 task = workflow.get_task_from_id(sp_id)
                 blockers.append(_blocker(task, subprocess=True))
             else:
-                blockers += [_blocker(task) for task in sp_diff.removed if not task.has_state(_PREDICTED)]
+                blockers += _blockers(sp_diff.removed)
         spec_diffs, _ = diff_dependencies(registry, workflow.subprocess_specs, bundle.subprocess_specs)
         added, removed, changed = [], [], []
         for spec_diff in (SpecDiff(registry, workflow.spec, bundle.spec), *spec_diffs.values()):
@@ -396,6 +441,45 @@ def _ready_manual_task_ids(workflow):
         for task in each.tasks.values():
             if task.state == TaskState.READY and task.task_spec.manual:
                 yield str(task.id)
+
+
+def _deadlines(items):
+    return (item.deadline for item in items if item.deadline is not None)
+
+
+def _deadline_of(task) -> tuple[str | None, bool]:
+    """The deadline ("element@due") of the timer behind `task`, and whether that timer is a
+    reminder that was already due when it started; (None, False) if no timer is behind it."""
+    timer = _timer_behind(task)
+    if timer is None:
+        return None, False
+    deadline = f"{timer.task_spec.name}@{timer.internal_data.get('event_value')}"
+    return deadline, _is_reminder(timer.task_spec) and _was_due_when_started(timer)
+
+
+def _timer_behind(task):
+    """The timer event whose firing started the steps that led to `task`, or None: a path that
+    began with a person's task, a message or anything but scripts and decisions is no timer's."""
+    while task is not None:
+        spec = task.task_spec
+        if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+            return task
+        if not isinstance(spec, (ScriptTask, ExclusiveGateway)):
+            return None
+        task = task.parent
+    return None
+
+
+def _is_reminder(spec) -> bool:
+    return (getattr(spec, "extensions", None) or {}).get("properties", {}).get(DEADLINE) == REMINDER
+
+
+def _was_due_when_started(timer) -> bool:
+    """Whether the timer's date had passed when it started waiting (so it fired at once)."""
+    due, started = timer.internal_data.get("event_value"), timer.internal_data.get(_STARTED)
+    if not isinstance(due, str) or started is None:
+        return False  # a cycle, or a timer from before starts were noted: treat it as on time
+    return TimerEventDefinition.get_datetime(due) <= datetime.fromisoformat(started)
 
 
 def _aware(value: str) -> datetime:
@@ -521,8 +605,34 @@ def element_names(workflow) -> dict:
     return names
 
 
-def _blocker(task, subprocess=False) -> Blocker:
-    element = element_of(task.task_spec) or Element(task.task_spec.name, task.task_spec.name, "step")
+def _blockers(removed_tasks) -> list:
+    """The removed tasks that were reached. A task's own parts (SpiffWorkflow's
+    `X.BoundaryEventSplit`, the events on its boundary) go with the task X when it is told;
+    an internal part left alone is told as X."""
+    reached = [task for task in removed_tasks if not task.has_state(_PREDICTED)]
+    told = {task.task_spec.name for task in reached}
+    blockers = []
+    for task in reached:
+        name = task.task_spec.name
+        owner = _owner(task)
+        if owner != name and owner in told:
+            continue
+        blockers.append(_blocker(task, spec=task.workflow.spec.task_specs.get(owner) if "." in name else None))
+    return blockers
+
+
+def _owner(task) -> str:
+    """The element a task belongs to: itself, or the task whose boundary it is part of."""
+    name = task.task_spec.name
+    if "." in name:
+        return name.split(".", 1)[0]
+    parent = task.parent.task_spec.name if task.parent is not None else ""
+    return parent.split(".", 1)[0] if parent.endswith(".BoundaryEventSplit") else name
+
+
+def _blocker(task, subprocess=False, spec=None) -> Blocker:
+    spec = spec or task.task_spec
+    element = element_of(spec) or Element(spec.name, spec.name, "step")
     return Blocker(element, TaskState.get_name(task.state), subprocess)
 
 

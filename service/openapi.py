@@ -41,6 +41,8 @@ CARE_PLAN_CHANGE = {
     "type": "object", "additionalProperties": False, "required": ["circumstance", "description"],
     "properties": {"circumstance": _enum(cases.CARE_PLAN_CHANGES), "description": _text(2000)},
 }
+NOTIFY = {**BOOL, "default": True, "description": "false imports history: the event is recorded and its processes "
+          "run, but no reminder or notice is sent for anything already past"}
 EVENT_FIELDS = {
     "became_looked_after": {"legal_status": _enum(cases.LEGAL_STATUSES),
                             "placement_type": _enum(cases.PLACEMENT_TYPES), "placement_regulated": BOOL},
@@ -119,8 +121,9 @@ def _schemas() -> dict:
             "now": {"type": "string", "format": "date-time"}, "instances_moved_on": {"type": "integer"}}},
     }
     for kind, fields in cases.EVENT_FIELDS.items():
-        schemas[_event_schema_name(kind)] = _object(fields, EVENT_FIELDS[kind], type={"const": kind},
-                                                    date=PAST_DATE)
+        schema = _object(fields, EVENT_FIELDS[kind], type={"const": kind}, date=PAST_DATE)
+        schema["properties"]["notify"] = NOTIFY
+        schemas[_event_schema_name(kind)] = schema
     return schemas
 
 

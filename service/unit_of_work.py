@@ -68,8 +68,12 @@ def _end_read_transaction():
 
 
 class UnitOfWork:
-    def __init__(self, actor: str):
+    def __init__(self, actor: str, *, notify: bool = True):
+        """`notify=False` imports history: the unit runs, but sends no notice (see
+        `Engine.settle_notices`). Safe only for events about the past, as the API's
+        `"notify": false` is."""
         self.actor = actor
+        self.notify = notify
         self.engine = engine()
         self._frozen = None
         self._depth = 0  # messages routed from within routed messages
@@ -127,6 +131,7 @@ class UnitOfWork:
         """Run one engine step, keeping the notifications it raises for `save`."""
         with self.engine.running() as effects:
             step(instance.workflow, *args)
+        self.engine.settle_notices(instance.workflow, effects, notify=self.notify)
         instance.effects.append(effects)
 
     def save(self, instance: LoadedInstance, *, completed_task_id=None, cancelled=False) -> None:

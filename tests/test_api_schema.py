@@ -48,7 +48,7 @@ def test_the_document_takes_its_codes_and_fields_from_the_code(client):
     for name in events:
         event = components[name]
         fields = cases.EVENT_FIELDS[event["properties"]["type"]["const"]]
-        assert set(event["properties"]) == {"type", "date", *fields} and event["additionalProperties"] is False
+        assert set(event["properties"]) == {"type", *cases.EVENT_COMMON, *fields} and event["additionalProperties"] is False
     assert set(components["NewChild"]["required"]) == {n for n, (required, _) in cases.CHILD_FIELDS.items() if required}
     assert components["NewChild"]["properties"]["ethnicity"]["enum"] == list(cases.ETHNICITIES)
 

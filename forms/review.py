@@ -246,19 +246,8 @@ class ConfirmReviewStep(TaskForm):
 
 @register("starred_done")
 class StarredDone(TaskForm):
+    """Protocol 3.3.1: the social worker confirms one starred recommendation is done (each has a
+    task of its own, due by the recommendation's date); the IRO is told."""
+
     template = "forms/starred_done.html"
-    recommendation = RadioField("Which starred recommendation is done?", validate_choice=False,
-                                validators=[InputRequired("Select the recommendation that is done")],
-                                widget=GovRadioInput())
     completion_note = long_text("What was done", "Say what was done")
-
-    def prepare(self, context) -> None:
-        super().prepare(context)
-        open_ones = context.data.get("starred_open", []) if context is not None else []
-        self.recommendation.choices = [SelectChoice(text, text) for text in open_ones]
-
-    def extra_checks(self) -> dict:
-        if self.recommendation.data and self.recommendation.data not in {c.value for c in self.recommendation.choices}:
-            return {"recommendation": "Select a recommendation from the list"}
-        return {}
-

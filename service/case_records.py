@@ -30,6 +30,8 @@ def apply(uow, instance, records) -> None:
             _upsert(uow, _episodes, instance, record.fields)
         elif record.kind == "record_review":
             _upsert(uow, _reviews, instance, record.fields)
+        elif record.kind == "record_decision":
+            _decision(uow, instance, record.fields)
         elif record.kind == "allocate_iro":
             _allocate(uow, instance, record.fields)
         elif record.kind == "end_episode":
@@ -85,6 +87,25 @@ def _value(table, name, value):
     except ValueError as exc:
         raise ScriptFailed(f"{table.name}.{name}: {exc}") from None
     return value
+
+
+DECISION_FIELDS = {"done_on", "completion_note"}
+
+
+def _decision(uow, instance, fields):
+    """One decision of this review changed in place, so that starred recommendations confirmed
+    one at a time (each in its own branch of the diagram) never overwrite each other."""
+    index, changes = fields.get("index"), {k: v for k, v in fields.items() if k != "index"}
+    unknown = set(changes) - DECISION_FIELDS
+    if unknown:
+        raise ScriptFailed(f"record_decision: a decision has no field {sorted(unknown)[0]!r} a diagram can record")
+    row = uow.connection.execute(select(_reviews.c.id, _reviews.c.decisions)
+                                 .where(_reviews.c.instance_id == instance.id)).one_or_none()
+    decisions = list(row.decisions or []) if row else []
+    if not isinstance(index, int) or not 0 <= index < len(decisions):
+        raise ScriptFailed(f"record_decision: this review has no decision {index!r}")
+    decisions[index] = {**decisions[index], **_jsonable(changes)}
+    uow.connection.execute(update(_reviews).where(_reviews.c.id == row.id).values(decisions=decisions))
 
 
 def _chair_and_team(connection, child_id):

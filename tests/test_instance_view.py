@@ -64,8 +64,9 @@ def test_an_alert_part_way_shows_where_it_is_its_timers_its_steps_and_its_audit_
     assert "respond" in view.marks["cancelled"] and "response_stage" in view.marks["cancelled"]
     assert {"response_timescale", "timescale_ran_out", "response_reminder", "remind_response"} <= set(
         view.marks["completed"])
-    assert view.marks["active"] == ["timescale_reached"] and view.marks["waiting"] == []
-    assert view.timers == []
+    assert view.marks["active"] == ["timescale_reached"] and view.marks["waiting"] == ["timescale_reached_overdue"]
+    assert [(t.spec_name, t.due_at) for t in view.timers] == [  # the decision on it is due in 2 working days
+        ("timescale_reached_overdue", calendar.deadline_after_working_days("2022-10-01", 2))]
     assert [s.element_id for s in view.steps][-2:] == ["response_overdue_notice", "timescale_ran_out"]
     assert run.task_status(respond_task).value == "cancelled"
     db.session.rollback()

@@ -170,17 +170,22 @@ def test_every_stage_has_5_working_days_across_the_bank_holiday_with_one_reminde
     assert run.alert_notices(seen) == []
     run.on("2022-08-31")  # two working days left: Wed 31 Aug and Thu 1 Sep
     reminders = run.alert_notices(seen)
-    assert len(reminders) == 1 and reminders[0][0] == holder and reminders[0][1].startswith(
-        f"Reminder: IRO management alert, stage {stage}")
+    statement = [] if stage <= 3 else [  # the IRO's statement for the meeting has the same deadline
+        ("iro1", f"Reminder: your statement for the stage {stage} meeting of the management alert is due by 2022-09-01")]
+    assert len(reminders) == 1 + len(statement) and reminders[0][0] == holder and reminders[0][1].startswith(
+        f"Reminder: IRO management alert, stage {stage}") and reminders[1:] == statement
     seen = run.last_notice_id()
     run.on("2022-09-01", hour=23)
     assert run.alert_notices(seen) == []
     run.on("2022-09-02")
+    statement = [] if stage <= 3 else [
+        ("rqam", f"Overdue: the IRO's statement for the stage {stage} meeting of a management alert was due by "
+                 "2022-09-01")]
     assert sorted(run.alert_notices(seen)) == sorted([
         ("iro1", f"Overdue: no {'response to' if stage <= 3 else 'meeting set for'} the management alert at stage "
                  f"{stage} ({role})"),
         ("rqam", f"Overdue: no {'response to' if stage <= 3 else 'meeting set for'} a management alert at stage "
-                 f"{stage} ({role})")])
+                 f"{stage} ({role})"), *statement])
     seen = run.last_notice_id()
     run.on("2022-09-20")
     assert run.alert_notices(seen) == []  # once each

@@ -46,7 +46,8 @@ def a_smaller_diagram() -> str:
     withdrawn (both branches removed), and the response task has a new title."""
     root = etree.fromstring(ALERT_FILE.read_bytes())
     removed = ("iro_statement", "record_statement", "a3", "a10", "a11",
-               "close_withdrawn", "withdrawn_end", "f21", "f30")
+               "close_withdrawn", "withdrawn_end", "f21", "f30", "d1a", "d1b", "d2a", "d2b")
+    removed += tuple(e.get("id") for e in root.iter() if (e.get("id") or "").startswith("iro_statement_"))
     for element in [e for e in root.iter() if e.get("id") in removed]:
         element.getparent().remove(element)
     for ref in [r for r in root.iter(f"{BPMN}flowNodeRef") if r.text in removed]:

@@ -129,8 +129,9 @@ def test_a_red_at_a_six_monthly_review_brings_the_next_review_within_3_months(li
     run.hold_review(child, "2022-04-20")
     assert run.reviews(child)[-1].due_date == date(2022, 10, 20)
     run.grade(child, "red", actions=["review_within_3_months"])
-    third = run.reviews(child)[-1]
-    assert (third.booked_date, third.brought_forward) == (date(2022, 7, 20), True)
+    third = run.reviews(child)[-1]  # due within 3 months of this one; the IRO books it by then
+    assert (third.due_date, third.booked_date, third.brought_forward) == (date(2022, 7, 20), None, True)
+    assert run.task(child, "book_review").due_at.date() <= date(2022, 7, 20)
 
 
 def test_amber_asks_for_responses_and_a_written_update_in_3_months_green_only_notifies(life):
@@ -189,10 +190,13 @@ def test_a_second_consecutive_red_starts_exactly_one_alert_red_green_red_none(li
     assert (alert.stage, alert.status.value, run.rag(child).alert_id) == (1, "open", alert.id)
     assert "meet_case_holders" in run.rag_specs(child)
     assert ("hos.north", "Second consecutive Red RAG notification: IRO management alert") in run.notices(seen)
+    # DOMAIN.md B: a review within 3 months of the second Red, though only the responses were ticked
+    assert run.reviews(child)[-1].due_date == date(2022, 7, 20)  # not the statutory 20 October
 
     other = run.looked_after_child("2022-04-21", name="Cy West", case_number="CCC000054405PER")
     _red_twice(run, other, between="green", days=("2022-05-17", "2022-08-17", "2022-11-17"))
     assert run.alerts_of(other) == []
+    assert run.reviews(other)[-1].due_date == date(2023, 5, 17)  # not consecutive: the statutory 6 months
 
 
 def test_a_second_red_with_an_alert_already_open_links_it(life):
@@ -206,6 +210,7 @@ def test_a_second_red_with_an_alert_already_open_links_it(life):
     run.grade(child, "red", actions=["response_2_weeks"])
     assert [a.id for a in run.alerts_of(child)] == [open_alert]
     assert run.rag(child).alert_id == open_alert
+    assert run.reviews(child)[-1].due_date == date(2022, 7, 20)
 
 
 @pytest.mark.parametrize("decision", ["yes", "no"])

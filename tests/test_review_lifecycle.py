@@ -78,7 +78,7 @@ def test_first_months_allocation_booking_review_and_its_record(life):
         ("ism.north", "Care plan graded Green at the review held on 2019-05-14")]
     seen = run.last_notice_id()
     run.on("2019-05-20")
-    run.do(child, "starred_done", recommendation="Referral to CAMHS", completion_note="Referral accepted 17 May.")
+    run.do(child, "starred_done", completion_note="Referral accepted 17 May.")
     run.do(child, "book_review", review_date="2019-08-20", late_reason="stakeholder_unavailable")  # due 14 Aug
     assert "sign_off_late_review" in run.open_specs(child)
     run.on("2019-05-21")
@@ -90,7 +90,7 @@ def test_first_months_allocation_booking_review_and_its_record(life):
     run.on("2019-06-12")
     run.do(child, "distribute_record", done=True)
     assert run.notices(seen) == [
-        ("iro1", "Starred recommendation done: Referral to CAMHS"),
+        ("iro1", "Starred recommendation done (review held on 2019-05-14)"),
         ("iro1", "Reminder: circulating the decisions is due by 2019-05-21"),
         ("rqam", "Overdue: circulating the decisions was due by 2019-05-21"),
         ("iro1", "Reminder: distributing the record to everyone who attended is due by 2019-06-12")]
@@ -109,8 +109,12 @@ def test_first_months_allocation_booking_review_and_its_record(life):
     run.on("2019-08-19")
     run.do(child, "record_contact", contact_date="2019-08-19", contact_method="phone")
     run.on("2019-08-20", hour=15)
+    overdue = "Overdue: review 2 was due by 2019-08-14 and has not been held"
     assert run.notices(seen) == [
+        ("iro1", "Reminder: see or consult the child before review 2 on 2019-08-20"),
         ("sw.north", "Reminder: your report for the review on 2019-08-20 is due by 2019-08-15"),
+        ("iro1", "Reminder: review 2 is due by 2019-08-14"),
+        ("iro1", overdue), ("rqam", overdue),  # signed off late, still late: told once
         ("iro1", "No social worker's report for the review on 2019-08-20")]
     run.do(child, "hold_review", outcome="held", held_on="2019-08-20", attendees="Alex\nSam North",
            participation_code="PN5", decisions=[{"text": "Review contact plan", "owner": "Sam North",
@@ -279,6 +283,7 @@ def test_each_reminder_and_overdue_notice_reaches_the_smtp_server_exactly_once(a
         ("rqam@council.example", "Overdue: no IRO allocated"),
         ("iro1@council.example", "You are now the IRO for a child looked after since 2019-04-15"),
         ("iro1@council.example", "Reminder: book review 1 by 2019-05-13"),
+        ("iro1@council.example", "Reminder: review 1 is due by 2019-05-16"),
         ("rqam@council.example", "Overdue: review 1 is not booked"),
     ])
 

@@ -1,12 +1,13 @@
 """Command-line tools: `flask --app run.py clock ...`, `specs load`, `outbox deliver`, `take-on`."""
 import csv
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 from flask import current_app
 from sqlalchemy import select
 
-from . import cases, clock, demo, outbox, people, roles, specs, timers, tokens
+from . import cases, clock, deadline_register, demo, outbox, people, roles, specs, timers, tokens
 from .db import db
 from .models import Child
 from .errors import ServiceError
@@ -21,6 +22,7 @@ def register(app):
     app.cli.add_command(grant_role)
     app.cli.add_command(create_token)
     app.cli.add_command(take_on)
+    app.cli.add_command(deadlines)
     app.cli.add_command(demo.demo_group)
 
 
@@ -77,6 +79,21 @@ def specs_load():
     for version in created:
         click.echo(f"{version.file_name}: version {version.number}")
     click.echo(f"{len(created)} new version(s)")
+
+
+@click.command("deadlines")
+@click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False),
+              help="read the diagrams in this folder instead of the newest deployed versions")
+def deadlines(directory):
+    """Print the deadline register as a Markdown table: every deadline of the diagrams, its
+    reminder and who is told when it is missed, read from the diagrams themselves (the newest
+    deployed versions; the shipped bpmn/ folder where nothing is deployed yet)."""
+    if directory is None:
+        files = {v.file_name: v.content for v in specs.latest_versions()}
+        directory = None if files else current_app.config["BPMN_DIR"]
+    if directory is not None:
+        files = {path.name: path.read_bytes() for path in sorted(Path(directory).glob("*.bpmn"))}
+    click.echo(deadline_register.as_markdown(deadline_register.register(files)))
 
 
 @click.group("outbox", help="Notifications waiting to be sent.")
@@ -150,13 +167,17 @@ TAKE_ON_COLUMNS = ("case_number", "date", "legal_status", "placement_type", "pla
 
 @click.command("take-on")
 @click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
-def take_on(csv_file):
+@click.option("--no-notify", is_flag=True,
+              help="import history: send no reminder or notice for deadlines already past")
+def take_on(csv_file, no_notify):
     """Take on children already looked after when the service starts (or transferred in).
 
     CSV_FILE has the columns case_number, date (when the child became looked after),
     legal_status, placement_type, placement_regulated (yes/no), iro (username),
     next_review_number and next_review_due (YYYY-MM-DD). The children must exist. Each
-    row is its own transaction; a refused row is reported with its line and skipped.
+    row is its own transaction; a refused row is reported with its line and skipped. Deadlines
+    already missed (a next review past its due date) give one overdue notice each, unless
+    --no-notify is given.
     """
     reader = csv.DictReader(csv_file)
     missing = [c for c in TAKE_ON_COLUMNS if c not in (reader.fieldnames or [])]
@@ -172,7 +193,7 @@ def take_on(csv_file):
                 "placement_regulated": row["placement_regulated"].strip().lower() in ("yes", "true", "y", "1"),
                 "iro": row["iro"], "next_review_due": row["next_review_due"],
                 "next_review_number": int(row["next_review_number"]) if row["next_review_number"].isdigit()
-                else row["next_review_number"]}
+                else row["next_review_number"], **({"notify": False} if no_notify else {})}
         try:
             cases.take_on(child_id, body, actor="cli")
             taken += 1

@@ -20,7 +20,8 @@ What is checked, in order:
    engine evaluates) compiles in the script sandbox.
 6. Every timer compiles and, with sample data, gives what the engine needs: timeDate a
    timezone-aware date and time, timeDuration an ISO 8601 duration ("P3D", "PT1H"),
-   timeCycle an ISO 8601 repeating interval ("R3/PT1H").
+   timeCycle an ISO 8601 repeating interval ("R3/PT1H"). A `deadline` property (which
+   notice a timer gives: `reminder` or `overdue`) is on a timer on a task's boundary.
 7. Every call activity calls a process, and every business rule task a decision, that
    this file or a stored version defines.
 8. Every flow node can be reached by sequence flows from a start event.
@@ -51,7 +52,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 import forms
 
 from . import clock, roles, sandbox, specs, xmlsafe
-from .engine import diagram_functions, literal_named_values
+from .engine import DEADLINE, OVERDUE, REMINDER, diagram_functions, literal_named_values
 from .errors import SpecError
 from .specs import NS
 
@@ -113,6 +114,7 @@ def _bpmn_problems(file_name, root):
         *_lane_problems(root, elements),
         *_code_problems(root),
         *_timer_problems(root),
+        *_deadline_problems(root),
         *_reference_problems(file_name, root),
         *_reachability_problems(root),
     ]
@@ -247,6 +249,21 @@ def _timer_problems(root):
                 problem = _timer_problem(kind, (node.text or "").strip(), named, environment)
                 if problem:
                     problems.append(_problem(specs._owning_element(node), problem))
+    return problems
+
+
+def _deadline_problems(root):
+    problems = []
+    for element in root.iter(etree.Element):
+        kind = _properties(element).get(DEADLINE)
+        if kind is None:
+            continue
+        is_timer = element.find("bpmn:timerEventDefinition", NS) is not None
+        if etree.QName(element).localname != "boundaryEvent" or not is_timer:
+            problems.append(_problem(element, f"has a {DEADLINE} property, which only a timer on the boundary of a "
+                                              "task or sub-process can have"))
+        elif kind not in (REMINDER, OVERDUE):
+            problems.append(_problem(element, f'{DEADLINE} "{kind}" is neither {REMINDER} nor {OVERDUE}'))
     return problems
 
 

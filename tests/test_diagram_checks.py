@@ -267,6 +267,18 @@ def test_durations_and_cycles(stored, kind, good, bad):
     assert problem.element_id == "wait" and problem.message.startswith("wait (Wait): the timer gives ")
 
 
+def test_a_deadline_property_is_a_reminder_or_overdue_on_a_boundary_timer(stored):
+    marked = '<spiffworkflow:property name="deadline" value="reminder" />'
+    misspelt = _only(check("looked_after.bpmn", _variant("looked_after.bpmn", (marked, marked.replace(
+        "reminder", "remind")))))
+    assert misspelt.element_id == "allocation_reminder"
+    assert misspelt.message.endswith('deadline "remind" is neither reminder nor overdue')
+    on_a_task = _variant("looked_after.bpmn", ('<spiffworkflow:property name="formKey"',
+                                               f'{marked}<spiffworkflow:property name="formKey"'))
+    problem = _only(check("looked_after.bpmn", on_a_task))
+    assert problem.element_id == "allocate" and "only a timer on the boundary of a task" in problem.message
+
+
 # --- 7. called processes and decisions --------------------------------------------------------
 
 def test_call_to_a_missing_process(stored):

@@ -57,6 +57,9 @@ def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it
             }""")
             expect(page.locator("#prop-formKey")).to_have_value("alert_response")  # chosen from the forms
             expect(page.locator("#prop-candidateRole")).to_have_value("stage_role")
+            page.evaluate("""() => window.iroEditor.get("selection").select(
+                window.iroEditor.get("elementRegistry").get("response_reminder"))""")
+            expect(page.locator("#prop-deadline")).to_have_value("reminder")  # which notice the timer gives
             page.locator('g.djs-element[data-element-id="named_values"]').click()
             script = page.locator("#prop-script")
             expect(script).to_have_value(re.compile("stage_response_wd = 5"))

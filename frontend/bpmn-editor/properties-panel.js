@@ -11,6 +11,8 @@ const TIMER_LABELS = {
   timeDuration: 'After a duration (timeDuration)',
   timeCycle: 'Repeatedly (timeCycle)',
 };
+// A deadline timer's `deadline` property (service/engine.py): the empty choice is read as overdue.
+const DEADLINE_KINDS = [ [ '', '(overdue notice)' ], [ 'reminder', 'Reminder' ], [ 'overdue', 'Overdue notice' ] ];
 
 class PropertiesPanel {
   constructor(eventBus, canvas, iroModel, config) {
@@ -168,13 +170,23 @@ class PropertiesPanel {
       options: TIMER_TYPES.map((type) => [ type, TIMER_LABELS[type] ]),
       onInput: write((type) => model.setTimer(element, definition, type, model.timerExpression(definition))) });
     const typeSelect = typeField.querySelector('select');
-    return [
+    const list = [
       typeField,
       fields.textarea({ id: 'prop-timer', label: 'When (expression)', rows: 2, code: true,
         value: model.timerExpression(definition),
         hint: 'A Python expression giving the date and time (or the duration, or the cycle).' + functions,
         onInput: write((value) => model.setTimer(element, definition, typeSelect.value, value)) }),
     ];
+    const bo = getBusinessObject(element);
+    if (is(bo, 'bpmn:BoundaryEvent')) {
+      const kind = model.spiffProperty(bo, 'deadline');
+      list.push(fields.select({ id: 'prop-deadline', label: 'Deadline notice', value: kind,
+        options: withCurrent(DEADLINE_KINDS, kind, 'not a kind of notice'),
+        hint: 'A reminder is not sent when its time had passed before the task began; an overdue '
+          + 'notice is sent once, even when the deadline was already missed as the task began.',
+        onInput: write((value) => model.setSpiffProperty(element, 'deadline', value)) }));
+    }
+    return list;
   }
 
   _messageFields(element, bo, holder, write) {

@@ -45,7 +45,7 @@ the real now, so the app's clock is never left in the past.
 - Reviews held in the window (about 130) have a few bookings after the due date with a
   reason and the manager's sign-off (one refused and rebooked), a few adjournments, a few
   reports missing on the day, participation codes by the age rule (90% participating),
-  decisions with starred recommendations (most confirmed done by the social worker), the
+  decisions with starred recommendations (confirmed done by their date, a few late), the
   RAG notification (its status dealt in the seed's shares, about 59/29/11 per cent; its
   criteria, details and action from a generator of its own per review), and the
   record steps mostly on time with a few missed. Reviews on time come out near the
@@ -159,7 +159,7 @@ REPORT_LATE = 0.08
 STEP_LATE = {"send_decisions": 0.05, "circulate_decisions": 0.05, "complete_record": 0.07,
              "distribute_record": 0.06}
 STARRED_SHARE, SECOND_STARRED = 0.3, 0.05  # reviews with a starred recommendation, and with two
-STARRED_NOT_YET = 0.25  # starred recommendations the social worker has not confirmed (yet)
+STARRED_LATE = 0.1  # starred recommendations confirmed done a few working days after their date
 RECORDED_LATER_WD = {0: 70, 1: 25, 2: 5}  # the review is recorded on its day, or a day or two later
 CHANGE_DECIDED = {"on_time": 65, "late": 15, "not_yet": 20}
 EARLY_REVIEW_SHARE = 0.15  # decisions that convene an early review, where one can be brought forward
@@ -760,7 +760,6 @@ class _Replay:
         self.rebooking: set[int] = set()  # review instances whose late date was refused
         self.adjourned: set[int] = set()
         self.late_booked: set[int] = set()  # review instances drawn to be booked late
-        self.starred: dict[int, list[str]] = {}  # review instance -> starred recommendations not yet done
         self.pending_change: set[int] = set()  # children with a care-plan change waiting for a review
         self.care_plan_task: dict[int, int] = {}
         self.convening: set[int] = set()  # children whose IRO convenes an early review
@@ -940,10 +939,10 @@ class _Replay:
             if spec in ("send_decisions", "circulate_decisions"):
                 return working(min(calendar.add_working_days(day, rng.randint(0, 2)), due))
             return working(calendar.add_working_days(due, -rng.randint(0, 8 if spec == "complete_record" else 4)))
-        if spec == "starred_done":
-            if rng.random() < STARRED_NOT_YET:
-                return None
-            return working(day + timedelta(days=rng.randint(5, 40)))
+        if spec == "starred_done":  # by its date, a few late; those not due yet are still open today
+            if rng.random() < STARRED_LATE:
+                return calendar.add_working_days(due, rng.randint(1, 3))
+            return working(calendar.add_working_days(due, -rng.randint(0, 10)))
         if spec == "consider_change":
             if task.child_id in self.convening:
                 return working(calendar.add_working_days(day, 1))
@@ -999,7 +998,7 @@ class _Replay:
         if spec in STEP_LATE:
             return {"done": True}
         if spec == "starred_done":
-            return {"recommendation": self.starred[seen.instance_id][0], "completion_note": rng.choice(STARRED_NOTES)}
+            return {"completion_note": rng.choice(STARRED_NOTES)}
         if spec == "consider_change":
             return self._decision(seen, day)
         if spec == "change_care_plan":
@@ -1137,8 +1136,6 @@ class _Replay:
         decisions = [{"text": text, "owner": owner, "due": (held_on + timedelta(days=rng.randint(14, 90))).isoformat(),
                       **({"starred": True, "category": category} if category else {})}
                      for text, owner, category in chosen + [(t, o, c) for t, o, c in starred]]
-        if starred:
-            self.starred[seen.instance_id] = [text for text, _, _ in starred]
         answers = {"outcome": HELD, "held_on": held_on.isoformat(), "attendees": "\n".join(attendees),
                    "participation_code": code, "decisions": decisions}
         if seen.child_id in self.pending_change:
@@ -1172,8 +1169,6 @@ class _Replay:
             self.convening.discard(seen.child_id)
         elif seen.spec == "book_review":
             self.taking_on.discard(seen.child_id)
-        elif seen.spec == "starred_done":
-            self.starred[seen.instance_id].remove(answers["recommendation"])
         elif seen.spec == "hold_review" and answers["outcome"] == HELD:
             if case.leaves:
                 leaving = min(calendar.add_working_days(day, self.rng.randint(4, 12)), self.last_working_day)

@@ -164,6 +164,7 @@ def test_every_looked_after_child_has_a_current_review_and_the_work_is_at_every_
                                               "circulate_decisions", "complete_record", "distribute_record",
                                               "book_review", "grade_care_plan", "sign_off_late_review",
                                               "respond",  # the alert overdue at stage 2
+                                              "starred_done",
                                               *ACTION_FOLLOW_UPS}  # a few days late
     assert all(t.assignee for t in open_now)
     completed_by = set(db.session.scalars(select(HumanTask.completed_by).where(

@@ -197,7 +197,8 @@ def test_the_previous_notification_and_the_open_alert_are_read_from_the_case(hel
         db.session.add_all([
             RagNotification(child_id=child, review_date=date(2023, 8, 1), status=RagStatus.GREEN),
             RagNotification(child_id=child, review_date=date(2023, 11, 1), status=RagStatus.AMBER, progress="limited"),
-            RagNotification(child_id=child, review_date=date(2024, 2, 1), status=RagStatus.RED),  # not before this review
+            # not before this review:
+            RagNotification(child_id=child, review_date=date(2024, 2, 1), status=RagStatus.RED),
             RagNotification(child_id=other, review_date=date(2024, 1, 20), status=RagStatus.RED),
             ManagementAlert(child_id=child, instance_id=some_instance, status=AlertStatus.RESOLVED,
                             raised_on=date(2023, 12, 1))])

@@ -37,7 +37,8 @@ def a_review(child_id, held_on, due_date, code, iro, team, short_breaks=False, s
             due = calendar.add_working_days(held_on, days)
             lateness = late.get(name, 0)
             done = None if lateness is None else calendar.add_working_days(due, lateness)
-            deadlines.update({f"{name}_due": due, f"{name}_on": done, f"{name}_met": None if done is None else done <= due})
+            deadlines.update({f"{name}_due": due, f"{name}_on": done,
+                              f"{name}_met": None if done is None else done <= due})
         db.session.add(Review(
             child_id=child_id, instance_id=instance.id, number=2, short_breaks=short_breaks, status=status,
             due_date=due_date, booked_date=held_on, held_on=held_on, on_time=held_on <= due_date,

@@ -195,7 +195,8 @@ def test_overdue_tasks_come_first_in_red(client, town):
     timers.move_clock(START + timedelta(days=3), actor="test")  # Thursday 15 April
     council.report_change(town.north_child, date="2027-04-15")  # due Monday 19 April
     with writing():
-        db.session.execute(update(HumanTask).where(HumanTask.process_id == "significant_change").values(assignee="iro1"))
+        db.session.execute(update(HumanTask).where(HumanTask.process_id == "significant_change")
+                           .values(assignee="iro1"))
     sign_in(client, "iro1")
     page = client.get("/tasks").text
     assert page.index("Bo South") < page.index("Alex North")

@@ -5,13 +5,15 @@ from flask import current_app
 
 from alembic import context
 
+from service.db import WRITE_LOCK
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, leaving the app's own loggers working:
+# a migration run inside the app (the tests, the demo) must not silence them.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -91,7 +93,8 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # a writer transaction (service.db.writing's rule): the schema and its version change together
+    with connectable.connect().execution_options(**WRITE_LOCK) as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .db import db as database  # keeps `service.db` the module, which migrations import
+from .db import guard_writes
 
 migrate = Migrate()
 
@@ -23,9 +24,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module._normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Writers lock what they change and re-read under the lock (service.db.writing), so a
+        # statement sees what committed before it; stricter levels would only add retries.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("isolation_level", "READ COMMITTED")
     if app.config["PROXY_FIX"]:  # behind a reverse proxy: the client's address and scheme from its headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     database.init_app(app)
+    if app.config["IRO_MODE"] == "test":
+        with app.app_context():
+            guard_writes(database.engine)
     migrate.init_app(app, database, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
 
     from . import api, cli, web
@@ -41,10 +49,4 @@ def load_shipped_specs(app: Flask) -> list:
     from . import specs
 
     with app.app_context():
-        try:
-            created = specs.load_directory(app.config["BPMN_DIR"])
-            database.session.commit()
-        except Exception:
-            database.session.rollback()
-            raise
-    return created
+        return specs.load_directory(app.config["BPMN_DIR"])

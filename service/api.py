@@ -11,7 +11,9 @@ status a client can act on: 400 unreadable JSON, 401 no or bad token, 404 no suc
 thing (or route), 405 wrong method, 409 the task moved on (or a held review the SSDA903
 file needs has no participation code yet), 415 not JSON, 422 refused values. Values no
 database column holds (integers beyond 32 bits, text with NUL or lone surrogates) are
-refused here, before they can fail deep inside a query or a write.
+refused here, before they can fail deep inside a query or a write. An unexpected
+failure is 500 with {"error": ..., "reference": ...}: the log has the reference with the
+traceback (service/incidents.py).
 """
 import json
 import math
@@ -22,7 +24,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-from . import cases, clock, instances, openapi, review_figures, tasks, timers, tokens
+from . import cases, clock, incidents, instances, openapi, review_figures, tasks, timers, tokens
 from .db import db
 from .errors import ClockError, ConflictError, InvalidData, NotFound, TaskAlreadyCompleted
 from .models import Child, ChildEvent, HumanTask, TaskStatus, Team, User
@@ -82,6 +84,12 @@ def _not_found(error):
 @bp.errorhandler(ConflictError)
 def _conflict(error):
     return _error(409, str(error))
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error):
+    return jsonify(error="the service failed unexpectedly; quote the reference to its support team",
+                   reference=incidents.record(error)), 500
 
 
 @bp.errorhandler(HTTPException)

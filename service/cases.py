@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import audit, calendar, clock, roles, specs
-from .db import db
+from .db import db, writing
 from .errors import InvalidData, NotFound
 from .models import Child, ChildEvent, MessageWait, Review, ReviewStatus, Team, User, UserRole
 from .unit_of_work import UnitOfWork
@@ -158,6 +158,11 @@ def check_fields(body, fields: dict) -> dict:
 
 
 def create_child(body: dict, *, actor: str) -> Child:
+    with writing():  # the case number checked and taken under the write lock
+        return _create_child(body, actor)
+
+
+def _create_child(body: dict, actor: str) -> Child:
     fields = check_fields(body, CHILD_FIELDS)
     errors = {}
     if db.session.scalar(select(Child.id).where(Child.case_number == fields["case_number"])):
@@ -184,7 +189,6 @@ def create_child(body: dict, *, actor: str) -> Child:
         raise InvalidData("case_number: a child with this case number exists",
                           {"case_number": "a child with this case number exists"}) from None
     _audit(actor, "child_created", child.id, case_number=child.case_number)
-    db.session.commit()
     return child
 
 

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import cases, clock, deadline_register, demo, outbox, people, roles, specs, timers, tokens
-from .db import db
+from .db import db, writing
 from .models import Child
 from .errors import ServiceError
 
@@ -72,9 +72,7 @@ def specs_load():
     """Store every file in the bpmn directory whose content is new."""
     try:
         created = specs.load_directory(current_app.config["BPMN_DIR"], author="cli")
-        db.session.commit()
     except ServiceError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from None
     for version in created:
         click.echo(f"{version.file_name}: version {version.number}")
@@ -107,13 +105,11 @@ def outbox_deliver():
 
 
 def _committed(action):
-    """Run a change, commit it, and turn a refusal into a clear CLI error."""
+    """Run a change in one writer transaction, and turn a refusal into a clear CLI error."""
     try:
-        result = action()
-        db.session.commit()
-        return result
+        with writing():
+            return action()
     except ServiceError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from None
 
 

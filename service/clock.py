@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from sqlalchemy import select
 
-from .db import db
+from .db import db, writing
 from .errors import ClockError
 from .models import ClockSetting, ProcessInstance
 
@@ -64,10 +64,12 @@ def frozen_at(instant: datetime):
 def move_to(target: datetime, mode: str) -> datetime:
     """Set the offset so that now equals target. Never backwards; never in production."""
     _check_target(target, mode)
-    current = now()
-    if target < current:
-        raise ClockError(f"the clock never moves backwards: it is already {current.isoformat()}")
-    return _set(target)
+    with writing():  # read and moved under the lock (the setting's row on PostgreSQL): two moves cannot cross
+        db.session.get(ClockSetting, 1, with_for_update=True)
+        current = now(db.session.connection())
+        if target < current:
+            raise ClockError(f"the clock never moves backwards: it is already {current.isoformat()}")
+        return _set(target)
 
 
 def start_at(target: datetime, mode: str) -> datetime:
@@ -76,10 +78,11 @@ def start_at(target: datetime, mode: str) -> datetime:
     Safe only before the first process instance: with nothing waiting, no timer can be
     skipped or fire twice. Replaying a council's history (tests, the demo) starts here.
     """
-    if db.session.scalar(select(ProcessInstance.id).limit(1)) is not None:
-        raise ClockError("processes have run on this database: the clock can only move forwards")
     _check_target(target, mode)
-    return _set(target)
+    with writing():
+        if db.session.scalar(select(ProcessInstance.id).limit(1)) is not None:
+            raise ClockError("processes have run on this database: the clock can only move forwards")
+        return _set(target)
 
 
 def _check_target(target: datetime, mode: str) -> None:

@@ -1,4 +1,5 @@
-"""The SQLAlchemy handle and the column types shared by every table."""
+"""The SQLAlchemy handle, the column types shared by every table, and the write rule."""
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
@@ -46,8 +47,8 @@ class UTCDateTime(TypeDecorator):
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """WAL, and writers that queue for the lock instead of failing.
 
-    The driver's own transaction handling is switched off so that `_sqlite_begin`
-    decides how a transaction starts.
+    The driver's own transaction handling is switched off so that `_begin` decides how a
+    transaction starts.
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
@@ -59,16 +60,71 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
-WRITE_LOCK = {"sqlite_write_lock": True}
+WRITE_LOCK = {"writer": True}
+
+
+class UnlockedWrite(RuntimeError):
+    """A write outside `writing()` or a unit of work (DESIGN.md decision 14); raised in test mode."""
 
 
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(conn):
-    """A unit of work takes SQLite's one write lock up front (its "lock, re-read, act"):
-    a deferred transaction that read first and writes later fails at once when another
-    writer committed in between, whatever the busy timeout. Readers stay deferred."""
+def _begin(conn):
+    """A writer transaction takes SQLite's one write lock up front (BEGIN IMMEDIATE): a deferred
+    transaction that read first and writes later fails at once when another writer committed
+    in between, whatever the busy timeout. Readers stay deferred. The driver's own transaction
+    handling is off (`_sqlite_pragmas`), so this is SQLAlchemy's "pysqlite serializable" recipe.
+    PostgreSQL needs no special BEGIN: its writers lock the rows they change."""
+    writer = bool(conn.get_execution_options().get("writer"))
+    conn.info["writer"] = writer
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_write_lock") else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _end(conn):
+    conn.info.pop("writer", None)  # the info dict outlives the transaction (it is the pooled connection's)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _refuse_unlocked_writes(conn, cursor, statement, parameters, context, executemany):
+    if statement.lstrip()[:7].upper().startswith(_WRITES) and not conn.info.get("writer"):
+        raise UnlockedWrite(f"write outside writing() or a unit of work: {statement.split(chr(10))[0][:80]}")
+
+
+def guard_writes(engine) -> None:
+    """Test mode: every write must run in a writer transaction, so a bare write fails the suite
+    before it can fail a user under load."""
+    event.listen(engine, "before_cursor_execute", _refuse_unlocked_writes)
+
+
+@contextmanager
+def writing():
+    """The one way the session writes: begin as a writer, let the caller re-read and act, commit.
+
+    The session's read transaction (if any) is ended first, since its snapshot may predate
+    another writer's commit; whatever the caller reads inside is current and stays so until
+    the commit. An error rolls everything back. Inside another `writing()` it joins that one.
+    """
+    session = db.session()
+    if session.info.get("writing"):
+        yield session
+        return
+    if has_unsaved_writes(session):
+        raise RuntimeError("commit or roll back pending changes before writing()")
+    session.rollback()
+    session.connection(execution_options=WRITE_LOCK)
+    session.info["writing"] = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop("writing", None)
 
 
 def execute_rows(connection, statement, rows: list[dict]) -> None:

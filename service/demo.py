@@ -103,7 +103,7 @@ from forms.significant_change import CONVENE, NO_REVIEW
 
 from . import (calendar, cases, clock, demo_alerts, demo_processes, instances, notifications, participation, people,
                roles, specs, tasks, timers)
-from .db import db
+from .db import db, writing
 from .errors import ClockError, InvalidData, ServiceError
 from .models import (AlertStatus, Child, HumanTask, ManagementAlert, OutboxMessage, RagNotification, RagStatus,
                      Review, ReviewStatus, TaskStatus, User, UserRole)
@@ -534,18 +534,18 @@ def _workers_in(counts) -> int:
 
 def _people(rng) -> dict[str, int]:
     """Teams and every demo user; their user ids by username."""
-    for code, name, area, *_ in TEAMS:
-        people.create_team(code, name, area)
     password_hash = generate_password_hash(PASSWORD, method="scrypt")  # hashed once: scrypt is slow by design
     ids = {}
-    for account in _accounts():
-        user = people.create_user(account.username, f"{rng.choice(STAFF_NAMES)} {_surname(rng)}",
-                                  f"{account.username}@{EMAIL_DOMAIN}", fte=account.fte)
-        user.password_hash = password_hash
-        people.grant(user, account.role, team_code=account.scope if account.role in roles.TEAM_SCOPED else None,
-                     service_area=account.scope if account.role in roles.AREA_SCOPED else None)
-        ids[account.username] = user.id
-    db.session.commit()
+    with writing():
+        for code, name, area, *_ in TEAMS:
+            people.create_team(code, name, area)
+        for account in _accounts():
+            user = people.create_user(account.username, f"{rng.choice(STAFF_NAMES)} {_surname(rng)}",
+                                      f"{account.username}@{EMAIL_DOMAIN}", fte=account.fte)
+            user.password_hash = password_hash
+            people.grant(user, account.role, team_code=account.scope if account.role in roles.TEAM_SCOPED else None,
+                         service_area=account.scope if account.role in roles.AREA_SCOPED else None)
+            ids[account.username] = user.id
     return ids
 
 

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from sqlalchemy import select
 
 from . import audit, clock, diagram_checks, diagram_diff, specs
-from .db import db
+from .db import db, writing
 from .errors import InvalidData, NotFound, SpecError
 from .models import InstanceStatus, ProcessInstance, ProcessVersion
 
@@ -143,16 +143,16 @@ def rollback(file_name: str, number: int, *, actor: str) -> ProcessVersion:
 
 
 def _store(file_name, content, *, actor, comment, action) -> ProcessVersion:
-    try:
-        version, created = specs.store_version(file_name, content, actor, comment, again=True)
-    except SpecError as exc:  # e.g. a process id that another file defines
-        raise DiagramRefused(file_name, [diagram_checks.Problem(None, str(exc))]) from None
-    if not created:
-        raise InvalidData(f"{file_name} is unchanged: version {version.number} has exactly this content",
-                          {"content": "Change the diagram before deploying it"})
-    audit.record(clock.now(), actor, action, file_name=file_name, number=version.number,
-                 content_hash=version.content_hash, comment=comment)
-    db.session.commit()
+    with writing():
+        try:
+            version, created = specs.store_version(file_name, content, actor, comment, again=True)
+        except SpecError as exc:  # e.g. a process id that another file defines
+            raise DiagramRefused(file_name, [diagram_checks.Problem(None, str(exc))]) from None
+        if not created:
+            raise InvalidData(f"{file_name} is unchanged: version {version.number} has exactly this content",
+                              {"content": "Change the diagram before deploying it"})
+        audit.record(clock.now(), actor, action, file_name=file_name, number=version.number,
+                     content_hash=version.content_hash, comment=comment)
     return version
 
 

@@ -2,11 +2,13 @@
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, select
 
 from .errors import ConflictError, InvalidData, NotFound, TaskAlreadyCompleted
-from .models import HumanTask, TaskStatus
+from .models import HumanTask, TaskDraft, TaskStatus
 from .unit_of_work import UnitOfWork
+
+_DELETE_DRAFT = delete(TaskDraft.__table__).where(TaskDraft.__table__.c.human_task_id == bindparam("task"))
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ def complete_task(human_task_id: int, data: dict, *, actor: str, expected_versio
             raise ConflictError(f"task {human_task_id} changed since the form was opened; nothing was saved")
         uow.act(instance, uow.engine.complete, task.spiff_task_id, data)
         uow.save(instance, completed_task_id=task.spiff_task_id)
+        uow.connection.execute(_DELETE_DRAFT, {"task": human_task_id})  # its draft is spent with it
         uow.audit("task_completed", instance_id=instance.id, human_task_id=human_task_id,
                   child_id=instance.child_id, task=task.spec_name, data=data)
         return instance.version

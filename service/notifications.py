@@ -2,7 +2,7 @@
 from sqlalchemy import select, update
 
 from . import clock
-from .db import db
+from .db import db, writing
 from .models import OutboxMessage
 from .people import Identity
 
@@ -16,7 +16,7 @@ def for_user(who: Identity, limit: int = PAGE_SIZE) -> list[OutboxMessage]:
 
 
 def mark_all_read(who: Identity) -> None:
-    db.session.execute(update(OutboxMessage).where(
-        OutboxMessage.recipient_username == who.username, OutboxMessage.read_at.is_(None)
-    ).values(read_at=clock.now()))
-    db.session.commit()
+    with writing():
+        db.session.execute(update(OutboxMessage).where(
+            OutboxMessage.recipient_username == who.username, OutboxMessage.read_at.is_(None)
+        ).values(read_at=clock.now()))

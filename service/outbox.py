@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import assignment, clock
-from .db import WRITE_LOCK, db, execute_rows
+from .db import db, execute_rows, writing
 from .models import OutboxMessage, OutboxStatus
 
 CLAIM_SECONDS = 120
@@ -67,41 +67,28 @@ def deliver_due(owner: str, limit: int = 50) -> int:
             failure = (exc, 1)
         except (OSError, smtplib.SMTPException) as exc:
             failure = (exc, config["OUTBOX_MAX_ATTEMPTS"])
-        _writing()  # the result is written under the write lock, not over a stale read
-        message = db.session.get(OutboxMessage, message_id)
-        if failure:
-            _record_failure(message, *failure)
-        else:
-            message.status, message.sent_at, message.last_error = OutboxStatus.SENT, clock.now(), None
-            sent += 1
-        db.session.commit()
+        with writing():  # the result is written over a fresh read, not the one taken before sending
+            message = db.session.get(OutboxMessage, message_id)
+            if failure:
+                _record_failure(message, *failure)
+            else:
+                message.status, message.sent_at, message.last_error = OutboxStatus.SENT, clock.now(), None
+                sent += 1
     return sent
-
-
-def _writing():
-    """End the session's read and begin a transaction holding SQLite's write lock (BEGIN IMMEDIATE):
-    a read that turned into a write would fail whenever the timer sweep committed in between."""
-    db.session.rollback()
-    db.session.connection(execution_options=WRITE_LOCK)
 
 
 def _claim(owner, limit):
     """Take due rows for a while by pushing their next attempt on; commit so others skip them."""
-    _writing()
-    now = clock.now()
-    due = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
-    candidates = (select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
-                  .with_for_update(skip_locked=True))
-    try:
+    with writing():
+        now = clock.now()
+        due = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
+        candidates = (select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+                      .with_for_update(skip_locked=True))
         ids = db.session.scalars(
             update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due)
             .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
             .returning(OutboxMessage.id)
         ).all()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return sorted(ids)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import clock, roles
-from .db import db
+from .db import db, writing
 from .errors import InvalidData, NotFound
 from .models import SignInAttempt, Team, User, UserRole
 
@@ -61,12 +61,16 @@ def identity(user_id: int) -> Identity | None:
 
 
 def create_user(username, name, email, password=None, fte=None) -> User:
-    if db.session.scalar(select(User.id).where(User.username == username)):
-        raise InvalidData(f"a user called {username!r} already exists", {"username": "already taken"})
-    user = User(username=username, name=name, email=email, fte=fte, active=True, created_at=clock.real_now(),
-                password_hash=generate_password_hash(password, method="scrypt") if password else None)
-    db.session.add(user)
-    db.session.flush()
+    """Add a person (in the caller's `writing()`, or a writer transaction of its own, like `grant`
+    and `create_team`)."""
+    password_hash = generate_password_hash(password, method="scrypt") if password else None  # slow: before the lock
+    with writing():
+        if db.session.scalar(select(User.id).where(User.username == username)):
+            raise InvalidData(f"a user called {username!r} already exists", {"username": "already taken"})
+        user = User(username=username, name=name, email=email, fte=fte, active=True, created_at=clock.real_now(),
+                    password_hash=password_hash)
+        db.session.add(user)
+        db.session.flush()
     return user
 
 
@@ -84,17 +88,19 @@ def grant(user: User, role: str, team_code: str | None = None, service_area: str
         team_id = team_by_code(team_code).id
     if role in roles.AREA_SCOPED and not service_area:
         raise InvalidData(f"a {role} is held for a service area: give the area", {"service_area": "required"})
-    held = UserRole(user_id=user.id, role=role, team_id=team_id,
-                    service_area=service_area if role in roles.AREA_SCOPED else None)
-    db.session.add(held)
-    db.session.flush()
+    with writing():
+        held = UserRole(user_id=user.id, role=role, team_id=team_id,
+                        service_area=service_area if role in roles.AREA_SCOPED else None)
+        db.session.add(held)
+        db.session.flush()
     return held
 
 
 def create_team(code, name, service_area) -> Team:
-    team = Team(code=code, name=name, service_area=service_area)
-    db.session.add(team)
-    db.session.flush()
+    with writing():
+        team = Team(code=code, name=name, service_area=service_area)
+        db.session.add(team)
+        db.session.flush()
     return team
 
 
@@ -116,13 +122,13 @@ def sign_in(username: str, password: str, address: str) -> User | None:
     """The user if the password is right and sign-in is not paused; None otherwise."""
     paused = sign_in_paused(username, address)
     user = db.session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    if not paused and user is not None and user.password_hash and check_password_hash(user.password_hash, password):
-        db.session.execute(delete(SignInAttempt).where(SignInAttempt.username == username))
-        db.session.commit()
-        return user
-    db.session.add(SignInAttempt(username=username[:100], address=address[:64], at=clock.real_now()))
-    db.session.commit()
-    return None
+    right = not paused and user is not None and user.password_hash and check_password_hash(user.password_hash, password)
+    with writing():  # after the slow hash check, so the write lock is held for two statements only
+        if right:
+            db.session.execute(delete(SignInAttempt).where(SignInAttempt.username == username))
+        else:
+            db.session.add(SignInAttempt(username=username[:100], address=address[:64], at=clock.real_now()))
+    return user if right else None
 
 
 def sign_in_paused(username: str, address: str) -> bool:

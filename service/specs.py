@@ -18,7 +18,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from . import sandbox, xmlsafe
 from .clock import real_now
-from .db import db
+from .db import db, writing
 from .errors import SpecError
 from .models import ProcessVersion
 
@@ -178,26 +178,27 @@ def store_version(file_name: str, content: str, author: str, comment: str = "", 
     (a rollback); only a repeat of the newest version is skipped. Loading the shipped files
     at start-up must not pass it, or a restart would undo the process owner's deployments.
     """
-    digest = content_hash(content)
-    existing = db.session.scalar(
-        select(ProcessVersion).where(ProcessVersion.file_name == file_name, ProcessVersion.content_hash == digest)
-        .order_by(ProcessVersion.number.desc()).limit(1)
-    )
-    if existing is not None and (not again or existing.number == _newest_number(file_name)):
-        return existing, False
-    info = analyse(file_name, content)
-    clash = _definitions_elsewhere(file_name, info.defines)
-    if clash:
-        raise SpecError(f"{file_name}: {', '.join(clash)} already defined in another file")
-    number = _newest_number(file_name) + 1
-    version = ProcessVersion(
-        file_name=file_name, kind=info.kind, number=number, content=content, content_hash=digest,
-        defines=info.defines, requires=info.requires, start_messages=info.start_messages,
-        author=author, comment=comment, created_at=real_now(),
-    )
-    db.session.add(version)
-    db.session.flush()
-    return version, True
+    with writing():  # the newest number read and taken under the write lock
+        digest = content_hash(content)
+        existing = db.session.scalar(
+            select(ProcessVersion).where(ProcessVersion.file_name == file_name, ProcessVersion.content_hash == digest)
+            .order_by(ProcessVersion.number.desc()).limit(1)
+        )
+        if existing is not None and (not again or existing.number == _newest_number(file_name)):
+            return existing, False
+        info = analyse(file_name, content)
+        clash = _definitions_elsewhere(file_name, info.defines)
+        if clash:
+            raise SpecError(f"{file_name}: {', '.join(clash)} already defined in another file")
+        number = _newest_number(file_name) + 1
+        version = ProcessVersion(
+            file_name=file_name, kind=info.kind, number=number, content=content, content_hash=digest,
+            defines=info.defines, requires=info.requires, start_messages=info.start_messages,
+            author=author, comment=comment, created_at=real_now(),
+        )
+        db.session.add(version)
+        db.session.flush()
+        return version, True
 
 
 def _newest_number(file_name) -> int:
@@ -215,14 +216,15 @@ def _definitions_elsewhere(file_name, defines):
 
 def load_directory(directory: str, author: str = "system") -> list[ProcessVersion]:
     """Store every diagram in a directory whose content is new (decision tables first, for the
-    diagrams that call them); return the new versions."""
+    diagrams that call them) in one writer transaction; return the new versions."""
     created = []
-    for path in sorted(Path(directory).glob("*"), key=lambda p: (p.suffix.lower() != ".dmn", p.name)):
-        if path.suffix.lower() in (".bpmn", ".dmn"):
-            content = path.read_text(encoding="utf-8")
-            version, is_new = store_version(path.name, content, author, "loaded from " + path.name)
-            if is_new:
-                created.append(version)
+    with writing():
+        for path in sorted(Path(directory).glob("*"), key=lambda p: (p.suffix.lower() != ".dmn", p.name)):
+            if path.suffix.lower() in (".bpmn", ".dmn"):
+                content = path.read_text(encoding="utf-8")
+                version, is_new = store_version(path.name, content, author, "loaded from " + path.name)
+                if is_new:
+                    created.append(version)
     return created
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 import forms
 
 from . import access, alerts, clock, instances, worklist
-from .db import db
+from .db import db, writing
 from .errors import InvalidData, NotFound, TaskAlreadyCompleted
 from .models import Child, HumanTask, ProcessInstance, TaskDraft, TaskStatus
 from .people import Identity
@@ -42,26 +42,24 @@ def page(who: Identity, task_id: int) -> TaskPage:
 
 
 def save_draft(who: Identity, task_id: int, data: dict) -> None:
-    task = _actionable(who, task_id)
+    task_id = _actionable(who, task_id).id
     instances.require_json(data)
-    draft = db.session.get(TaskDraft, task.id)
-    if draft is None:
-        db.session.add(TaskDraft(human_task_id=task.id, user_id=who.id, data=data, saved_at=clock.now()))
-    else:
-        draft.user_id, draft.data, draft.saved_at = who.id, data, clock.now()
-    db.session.commit()
+    with writing():  # the task row locked (PostgreSQL), so two saves cannot both insert the draft
+        status = db.session.scalar(select(HumanTask.status).where(HumanTask.id == task_id).with_for_update())
+        if status != TaskStatus.OPEN:
+            raise TaskAlreadyCompleted(f"task {task_id} is already {status.value}; nothing was saved")
+        draft = db.session.get(TaskDraft, task_id)
+        if draft is None:
+            db.session.add(TaskDraft(human_task_id=task_id, user_id=who.id, data=data, saved_at=clock.now()))
+        else:
+            draft.user_id, draft.data, draft.saved_at = who.id, data, clock.now()
 
 
 def submit(who: Identity, task_id: int, data: dict, expected_version: int | None = None) -> int:
     """Complete the task as this person; a task nobody holds is theirs as they submit it."""
     task = _actionable(who, task_id)
     db.session.rollback()
-    version = instances.complete_task(task.id, data, actor=who.username, expected_version=expected_version)
-    draft = db.session.get(TaskDraft, task_id)
-    if draft is not None:
-        db.session.delete(draft)
-        db.session.commit()
-    return version
+    return instances.complete_task(task.id, data, actor=who.username, expected_version=expected_version)
 
 
 def checked_answers(task: HumanTask, data: dict) -> dict:

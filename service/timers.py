@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 
 from . import audit, clock
-from .db import db
+from .db import db, writing
 from .errors import ConflictError, ScriptFailed
 from .models import Timer, TimerStatus
 from .unit_of_work import UnitOfWork
@@ -48,16 +48,12 @@ def claim_due(owner: str, limit: int | None = None) -> list[Claimed]:
         | ((Timer.status == TimerStatus.CLAIMED) & (Timer.lease_until < now))
     )
     candidates = select(Timer.id).where(due).order_by(Timer.due_at).limit(limit).with_for_update(skip_locked=True)
-    try:
+    with writing():
         rows = db.session.execute(
             update(Timer).where(Timer.id.in_(candidates), due)
             .values(status=TimerStatus.CLAIMED, claim_owner=owner, lease_until=lease_until)
             .returning(Timer.id, Timer.instance_id, Timer.spiff_task_id)
         ).all()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return [Claimed(*row) for row in rows]
 
 
@@ -131,12 +127,8 @@ def sweep(owner: str, max_rounds: int = 10_000) -> int:
 def move_clock(target, *, actor: str, owner: str = "clock") -> int:
     """Move the application clock to `target` and fire everything that became due."""
     mode = current_app.config["IRO_MODE"]
-    before = clock.now()
-    try:
+    with writing():
+        before = clock.now()
         clock.move_to(target, mode)
         audit.record(clock.real_now(), actor, "clock_moved", before=before.isoformat(), after=target.isoformat())
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return sweep(owner)

@@ -9,18 +9,18 @@ import secrets
 from sqlalchemy import select
 
 from . import clock
-from .db import db
+from .db import db, writing
 from .errors import InvalidData
 from .models import ApiClient
 
 
 def create(name: str) -> str:
     """Register a client and return its token: shown once, never stored."""
-    if db.session.scalar(select(ApiClient.id).where(ApiClient.name == name)):
-        raise InvalidData(f"a client called {name!r} exists", {"name": "already taken"})
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiClient(name=name, token_hash=_hash(token), created_at=clock.real_now()))
-    db.session.commit()
+    with writing():
+        if db.session.scalar(select(ApiClient.id).where(ApiClient.name == name)):
+            raise InvalidData(f"a client called {name!r} exists", {"name": "already taken"})
+        db.session.add(ApiClient(name=name, token_hash=_hash(token), created_at=clock.real_now()))
     return token
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String, case, cast, func, select, update
 
 from . import access, audit, calendar, clock, roles
-from .db import db
+from .db import db, writing
 from .errors import ConflictError, InvalidData, NotFound
 from .models import Child, HumanTask, OutboxMessage, TaskStatus, Team, User
 from .people import Identity, identity
@@ -171,13 +171,12 @@ def visible_children_among(who: Identity, child_ids) -> set[str]:
 
 
 def _assign(who, task, username, action):
-    result = db.session.execute(update(HumanTask).where(
-        HumanTask.id == task.id, HumanTask.status == TaskStatus.OPEN, HumanTask.assignee.is_(task.assignee)
-        if task.assignee is None else HumanTask.assignee == task.assignee,
-    ).values(assignee=username))
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise ConflictError("someone changed this task at the same time; look again")
-    audit.record(clock.now(), who.username, action, human_task_id=task.id, instance_id=task.instance_id,
-                 child_id=task.child_id, assignee=username)
-    db.session.commit()
+    """Change the assignee only if it is still the one the checks saw."""
+    seen = dict(human_task_id=task.id, instance_id=task.instance_id, child_id=task.child_id)
+    held = HumanTask.assignee.is_(None) if task.assignee is None else HumanTask.assignee == task.assignee
+    with writing():
+        result = db.session.execute(update(HumanTask).where(
+            HumanTask.id == seen["human_task_id"], HumanTask.status == TaskStatus.OPEN, held).values(assignee=username))
+        if result.rowcount != 1:
+            raise ConflictError("someone changed this task at the same time; look again")
+        audit.record(clock.now(), who.username, action, assignee=username, **seen)

@@ -3,7 +3,7 @@ and a few children, built through the same service calls the CLI and API use."""
 from dataclasses import dataclass
 
 from service import cases, people, roles
-from service.db import db
+from service.db import db, writing
 
 PASSWORD = "correct horse battery staple"
 
@@ -59,8 +59,8 @@ def staff() -> None:
 def _child(case_number, name, team, worker, iro):
     child = cases.create_child({"case_number": case_number, "name": name, "dob": "2012-03-04", "gender": "F",
                                 "team": team, "social_worker": worker}, actor="test")
-    child.iro_id = people.user_by_username(iro).id
-    db.session.commit()
+    with writing():
+        child.iro_id = people.user_by_username(iro).id
     cases.record_event(child.id, {"type": "became_looked_after", "date": "2027-01-04", "legal_status": "C2",
                                   "placement_type": "foster", "placement_regulated": True}, actor="test")
     return child.id

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from service import alerts, instances, tasks, tokens
-from service.db import db
+from service.db import db, writing
 from service.models import HumanTask, ManagementAlert
 from service.people import identity, user_by_username
 
@@ -133,8 +133,8 @@ def test_every_page_for_every_role(app, town):
 
 
 def _give_back_to_iro1(task_id):
-    db.session.execute(update(HumanTask).where(HumanTask.id == task_id).values(assignee="iro1"))
-    db.session.commit()
+    with writing():
+        db.session.execute(update(HumanTask).where(HumanTask.id == task_id).values(assignee="iro1"))
 
 
 def _north_task():

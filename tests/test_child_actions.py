@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from service import cases, instances
-from service.db import db
+from service.db import db, writing
 from service.models import (Child, ChildEvent, HumanTask, LookedAfterEpisode, ProcessInstance, Review, ReviewStatus,
                             TaskStatus)
 from service.people import user_by_username
@@ -179,8 +179,8 @@ def test_a_bring_forward_form_with_problems_says_what_and_sends_nothing(client, 
 def test_a_review_cannot_be_brought_forward_to_before_the_child_became_looked_after(client, town):
     """Record_event refuses future dates, so this guards a start date set some other way."""
     instance_id = waiting_review(town.north_child)
-    db.session.get(Child, town.north_child).looked_after_since = date(2027, 5, 3)
-    db.session.commit()
+    with writing():
+        db.session.get(Child, town.north_child).looked_after_since = date(2027, 5, 3)
     sign_in(client, "iro1")
     response = post_form(client, f"/children/{town.north_child}/bring-review-forward", BRING_FORWARD)
     assert_refused(response, ["The new date must be on or after 3 May 2027, when the child became looked after"])
@@ -208,19 +208,19 @@ def test_only_the_childs_iro_brings_the_review_forward(client, town, username):
 def test_the_case_page_shows_the_episode_and_the_reviews_newest_first(client, town):
     child = town.north_child
     episode_instance, first, second = (waiting_review(child) for _ in range(3))  # each row belongs to an instance
-    db.session.add(LookedAfterEpisode(
-        child_id=child, instance_id=episode_instance, started_on=date(2027, 1, 4), legal_status="C2",
-        short_breaks=False, allocation_due=date(2027, 1, 11), allocated_on=date(2027, 1, 13), allocation_met=False,
-        iro_id=user_by_username("iro1").id))
-    db.session.add(Review(
-        child_id=child, instance_id=first, number=1, status=ReviewStatus.HELD,
-        due_date=date(2027, 2, 1), booked_date=date(2027, 1, 29), held_on=date(2027, 1, 29), on_time=True,
-        participation_code="PN1", decisions_to_managers_due=date(2027, 2, 3), decisions_to_managers_met=True,
-        decisions_due=date(2027, 2, 5), decisions_met=False, record_due=date(2027, 2, 19),
-        distribution_due=date(2027, 2, 26)))
-    db.session.add(Review(child_id=child, instance_id=second, number=2, status=ReviewStatus.BOOKED,
-                          due_date=date(2027, 4, 29), booked_date=date(2027, 4, 27)))
-    db.session.commit()
+    with writing():
+        db.session.add(LookedAfterEpisode(
+            child_id=child, instance_id=episode_instance, started_on=date(2027, 1, 4), legal_status="C2",
+            short_breaks=False, allocation_due=date(2027, 1, 11), allocated_on=date(2027, 1, 13), allocation_met=False,
+            iro_id=user_by_username("iro1").id))
+        db.session.add(Review(
+            child_id=child, instance_id=first, number=1, status=ReviewStatus.HELD,
+            due_date=date(2027, 2, 1), booked_date=date(2027, 1, 29), held_on=date(2027, 1, 29), on_time=True,
+            participation_code="PN1", decisions_to_managers_due=date(2027, 2, 3), decisions_to_managers_met=True,
+            decisions_due=date(2027, 2, 5), decisions_met=False, record_due=date(2027, 2, 19),
+            distribution_due=date(2027, 2, 26)))
+        db.session.add(Review(child_id=child, instance_id=second, number=2, status=ReviewStatus.BOOKED,
+                              due_date=date(2027, 4, 29), booked_date=date(2027, 4, 27)))
     sign_in(client, "tm.ne")
     page = client.get(f"/children/{child}").text
     episode = page[page.index("Looked-after episode"):page.index("<h2 class=\"govuk-heading-m\">Reviews")]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from service import calendar, clock, instances, outbox, specs
-from service.db import db
+from service.db import db, writing
 from service.models import OutboxStatus
 
 from .conftest import START, ready
@@ -52,8 +52,8 @@ def test_a_retry_sends_nothing_more_and_requeueing_the_same_key_adds_no_row(run,
     assert outbox.deliver_due("test") == 0
     [row] = run.outbox()
     again = dict(idempotency_key=row.idempotency_key, recipient=row.recipient, subject=row.subject, body=row.body)
-    outbox.queue(db.session.connection(), [again], clock.now())
-    db.session.commit()
+    with writing():
+        outbox.queue(db.session.connection(), [again], clock.now())
     run.advance(hours=1)
     assert outbox.deliver_due("test") == 0
     assert [r.status for r in run.outbox()] == [OutboxStatus.SENT]

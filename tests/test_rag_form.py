@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 import forms
 from forms.rag import ACTIONS, CRITERIA
-from service.db import db
+from service.db import db, writing
 from service.models import AlertStatus, ManagementAlert, RagNotification, RagStatus, TaskStatus
 from service.task_context import TaskContext
 
@@ -193,21 +193,22 @@ def test_the_previous_notification_and_the_open_alert_are_read_from_the_case(hel
     run, child, _ = held
     other = run.child(name="Bo Other", case_number="43235")
     some_instance = run.instances_of(child)[0]
-    db.session.add_all([
-        RagNotification(child_id=child, review_date=date(2023, 8, 1), status=RagStatus.GREEN),
-        RagNotification(child_id=child, review_date=date(2023, 11, 1), status=RagStatus.AMBER, progress="limited"),
-        RagNotification(child_id=child, review_date=date(2024, 2, 1), status=RagStatus.RED),  # not before this review
-        RagNotification(child_id=other, review_date=date(2024, 1, 20), status=RagStatus.RED),
-        ManagementAlert(child_id=child, instance_id=some_instance, status=AlertStatus.RESOLVED,
-                        raised_on=date(2023, 12, 1))])
-    db.session.commit()
+    with writing():
+        db.session.add_all([
+            RagNotification(child_id=child, review_date=date(2023, 8, 1), status=RagStatus.GREEN),
+            RagNotification(child_id=child, review_date=date(2023, 11, 1), status=RagStatus.AMBER, progress="limited"),
+            # not before this review:
+            RagNotification(child_id=child, review_date=date(2024, 2, 1), status=RagStatus.RED),
+            RagNotification(child_id=other, review_date=date(2024, 1, 20), status=RagStatus.RED),
+            ManagementAlert(child_id=child, instance_id=some_instance, status=AlertStatus.RESOLVED,
+                            raised_on=date(2023, 12, 1))])
     data = accepted(run, child, RED)
     assert (data["previous_rag"], data["previous_progress"], data["open_alert_id"]) == ("amber", "limited", None)
 
-    alert = ManagementAlert(child_id=child, instance_id=run.instances_of(child)[1], status=AlertStatus.OPEN,
-                            raised_on=date(2024, 1, 15))
-    db.session.add(alert)
-    db.session.commit()
+    with writing():
+        alert = ManagementAlert(child_id=child, instance_id=run.instances_of(child)[1], status=AlertStatus.OPEN,
+                                raised_on=date(2024, 1, 15))
+        db.session.add(alert)
     assert accepted(run, child, RED)["open_alert_id"] == alert.id
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from service import cases, people, rag_register
-from service.db import db
+from service.db import db, writing
 from service.models import RagNotification, RagStatus
 from service.people import team_by_code, user_by_username
 
@@ -74,18 +74,18 @@ def load(by_team: dict[str, tuple[int, int, int]], start: date, end: date, child
               for status, n in zip((RagStatus.RED, RagStatus.AMBER, RagStatus.GREEN), counts) for _ in range(n)]
     span, written = (end - start).days + 1, []
     ids = {username: user_by_username(username).id for username in (*IROS, *WORKERS)}
-    for k, (team, status) in enumerate(wanted):
-        child_id, case_number = children[team][k % 2]
-        iro, worker = IROS[k % 2], WORKERS[k % 3]
-        db.session.add(RagNotification(
-            child_id=child_id, review_date=start + timedelta(days=k * span // len(wanted)), status=status,
-            criteria=[{"code": code, "text": f"The appendix's words of {code}", "details": DETAILS}
-                      for code in CRITERIA[status]], actions=[],
-            excellent_practice=k % 50 == 0, case_number=case_number, worker_qualified=worker == "sw.north",
-            progress="limited" if status == RagStatus.RED else None, iro_id=ids[iro], worker_id=ids[worker],
-            team_id=None if team == NOT_RECORDED else team_by_code(team).id))
-        written.append({"team": team, "status": status, "iro": iro, "worker": worker})
-    db.session.commit()
+    with writing():
+        for k, (team, status) in enumerate(wanted):
+            child_id, case_number = children[team][k % 2]
+            iro, worker = IROS[k % 2], WORKERS[k % 3]
+            db.session.add(RagNotification(
+                child_id=child_id, review_date=start + timedelta(days=k * span // len(wanted)), status=status,
+                criteria=[{"code": code, "text": f"The appendix's words of {code}", "details": DETAILS}
+                          for code in CRITERIA[status]], actions=[],
+                excellent_practice=k % 50 == 0, case_number=case_number, worker_qualified=worker == "sw.north",
+                progress="limited" if status == RagStatus.RED else None, iro_id=ids[iro], worker_id=ids[worker],
+                team_id=None if team == NOT_RECORDED else team_by_code(team).id))
+            written.append({"team": team, "status": status, "iro": iro, "worker": worker})
     return written
 
 
@@ -255,9 +255,9 @@ def test_the_page_shows_table_349_for_the_year_and_the_year_before_then_the_regi
 
 
 def test_the_csv_has_a_line_per_notification_of_the_period_and_no_free_text(app, seeded):
-    guarded = db.session.get(RagNotification, 1)
-    guarded.case_number = "=4120389A"  # as a spreadsheet would take a formula
-    db.session.commit()
+    with writing():
+        guarded = db.session.get(RagNotification, 1)
+        guarded.case_number = "=4120389A"  # as a spreadsheet would take a formula
     rqam = client_for(app, "rqam")
     response = rqam.get("/reports/rag.csv?from=2011-04-01&to=2012-03-31")
     assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from service import calendar, cases, review_figures, timers, tokens
-from service.db import db
+from service.db import db, writing
 from service.errors import InvalidData
 from service.models import InstanceStatus, ProcessInstance, Review, ReviewStatus
 from service.people import team_by_code, user_by_username
@@ -26,22 +26,23 @@ def a_child(case_number, dob, team):
 def a_review(child_id, held_on, due_date, code, iro, team, short_breaks=False, status=ReviewStatus.HELD, **late):
     """A review as the diagram records it. Each record deadline is done on its due day unless `late`
     gives it working days late (done then, missed) or None (not done yet)."""
-    instance = ProcessInstance(process_id="review_cycle", version_ids=[], child_id=str(child_id),
-                               status=InstanceStatus.RUNNING, state="{}", version=1, started_by="test",
-                               created_at=START, updated_at=START)
-    db.session.add(instance)
-    db.session.flush()
-    deadlines = {}
-    for name, days in WORKING_DAYS.items():
-        due = calendar.add_working_days(held_on, days)
-        lateness = late.get(name, 0)
-        done = None if lateness is None else calendar.add_working_days(due, lateness)
-        deadlines.update({f"{name}_due": due, f"{name}_on": done, f"{name}_met": None if done is None else done <= due})
-    db.session.add(Review(
-        child_id=child_id, instance_id=instance.id, number=2, short_breaks=short_breaks, status=status,
-        due_date=due_date, booked_date=held_on, held_on=held_on, on_time=held_on <= due_date,
-        participation_code=code, iro_id=user_by_username(iro).id, team_id=team_by_code(team).id, **deadlines))
-    db.session.commit()
+    with writing():
+        instance = ProcessInstance(process_id="review_cycle", version_ids=[], child_id=str(child_id),
+                                   status=InstanceStatus.RUNNING, state="{}", version=1, started_by="test",
+                                   created_at=START, updated_at=START)
+        db.session.add(instance)
+        db.session.flush()
+        deadlines = {}
+        for name, days in WORKING_DAYS.items():
+            due = calendar.add_working_days(held_on, days)
+            lateness = late.get(name, 0)
+            done = None if lateness is None else calendar.add_working_days(due, lateness)
+            deadlines.update({f"{name}_due": due, f"{name}_on": done,
+                              f"{name}_met": None if done is None else done <= due})
+        db.session.add(Review(
+            child_id=child_id, instance_id=instance.id, number=2, short_breaks=short_breaks, status=status,
+            due_date=due_date, booked_date=held_on, held_on=held_on, on_time=held_on <= due_date,
+            participation_code=code, iro_id=user_by_username(iro).id, team_id=team_by_code(team).id, **deadlines))
 
 
 @pytest.fixture

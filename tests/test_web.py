@@ -8,7 +8,7 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import update
 
 from service import tasks, timers, worklist
-from service.db import db
+from service.db import db, writing
 from service.models import AuditEvent, HumanTask, TaskStatus
 from service.people import identity, user_by_username
 
@@ -194,8 +194,9 @@ def test_overdue_tasks_come_first_in_red(client, town):
     council.report_change(town.south_child)  # due Wednesday 14 April
     timers.move_clock(START + timedelta(days=3), actor="test")  # Thursday 15 April
     council.report_change(town.north_child, date="2027-04-15")  # due Monday 19 April
-    db.session.execute(update(HumanTask).where(HumanTask.process_id == "significant_change").values(assignee="iro1"))
-    db.session.commit()
+    with writing():
+        db.session.execute(update(HumanTask).where(HumanTask.process_id == "significant_change")
+                           .values(assignee="iro1"))
     sign_in(client, "iro1")
     page = client.get("/tasks").text
     assert page.index("Bo South") < page.index("Alex North")

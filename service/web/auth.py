@@ -18,7 +18,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from service import audit, clock, people
-from service.db import db
+from service.db import writing
 from service.errors import NotFound
 
 from . import security
@@ -95,11 +95,11 @@ def sign_in():
         else:
             user = people.sign_in(username, form.password.data, address=address)
             problem = None if user else WRONG
-        if user:
-            audit.record(clock.real_now(), username, "signed_in")
-        else:
-            audit.record(clock.real_now(), username, "sign_in_failed", paused=status == 429)
-        db.session.commit()
+        with writing():
+            if user:
+                audit.record(clock.real_now(), username, "signed_in")
+            else:
+                audit.record(clock.real_now(), username, "sign_in_failed", paused=status == 429)
         if user:
             session.clear()  # a new session, and so a new CSRF token, for the signed-in person
             session.permanent = True

@@ -1,5 +1,5 @@
 """What every response and every form gets: CSRF tokens, security headers, cookie
-settings, and GOV.UK error pages.
+settings, and GOV.UK error pages (an unexpected error's with a reference, service/incidents.py).
 
 The Content-Security-Policy allows scripts and styles from this site only, so the
 pages carry no inline script (the layout replaces the one in govuk-frontend-jinja's
@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from service import api
+from service import api, incidents
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -33,6 +33,7 @@ TITLES = {
     403: "You do not have permission to see this page",
     404: "Page not found",
     413: "The file or form is too large: a diagram can be at most 2 MB",
+    500: "Sorry, there is a problem with the service",
 }
 
 csrf = CSRFProtect()
@@ -49,6 +50,7 @@ def init_app(app):
     app.register_error_handler(CSRFError, _csrf_failed)
     # by class, not by code: a blueprint's own handler for HTTPException (the API's) then comes first
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)  # anything else; the API answers its own in JSON
 
 
 def _headers(response):
@@ -67,6 +69,16 @@ def error_page(status: int):
 
 def _http_error(error):
     return error_page(error.code) if error.code in TITLES else error
+
+
+def _unexpected(error):
+    """A GOV.UK page with the reference the log has; `plain` keeps the layout off the database,
+    which may be what failed."""
+    reference = incidents.record(error)
+    try:
+        return render_template("error.html", status=500, title=TITLES[500], reference=reference, plain=True), 500
+    except Exception:  # the page itself failed: the reference still reaches the person
+        return f"{TITLES[500]}. Reference: {reference}", 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _csrf_failed(error):

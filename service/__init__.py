@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    config_module.settle(app.config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module._normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Writers lock what they change and re-read under the lock (service.db.writing), so a

@@ -62,6 +62,11 @@ def sees_processes(who: Identity) -> bool:
     return who.has(roles.PROCESS_OWNER)
 
 
+def sees_undelivered_mail(who: Identity) -> bool:
+    """The notices that could not be delivered, and sending them again: the Review and QA Manager's."""
+    return who.has(roles.REVIEW_QA_MANAGER)
+
+
 def instance_condition(who: Identity):
     """Rows of `process_instances` this person may see: the process owner every one (to mend and
     migrate them), anyone else those of the children they see."""

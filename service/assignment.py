@@ -3,8 +3,10 @@
 A role resolves to a person from the child's case: the child's IRO (or child
 protection chair), the allocated social worker, the manager of the child's team or
 service area, or the one holder of a service-wide role. An instance may name people
-itself (`people = {role: {"username": ..., "email": ...}}` in its data); that wins,
-which lets a diagram or a test route a step to someone in particular.
+itself (`people = {role: {"username": ...}}` in its data); that wins, which lets a
+diagram or a test route a step to someone in particular. A person's e-mail address
+always comes from their account, never from a diagram's data, so a notice reaches the
+address the organisation holds for them today.
 """
 from dataclasses import dataclass
 
@@ -27,12 +29,19 @@ def person_for(connection, role: str | None, data: dict, child_id: str | None) -
         return None
     named = (data.get("people") or {}).get(role)
     if isinstance(named, dict) and named.get("username"):
-        return Person(named["username"], named.get("email"))
+        username = str(named["username"])
+        return Person(username, address_of(connection, username))
     user_id = _holder(connection, role, _child(connection, child_id))
     if user_id is None:
         return None
     row = connection.execute(select(_users.c.username, _users.c.email).where(_users.c.id == user_id)).one()
-    return Person(row.username, row.email)
+    return Person(row.username, row.email or None)
+
+
+def address_of(connection, username: str) -> str | None:
+    """The e-mail address of an active account; None for no such person or no address."""
+    return connection.scalar(select(_users.c.email).where(
+        _users.c.username == username, _users.c.active.is_(True))) or None
 
 
 def _child(connection, child_id):

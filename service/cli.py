@@ -1,13 +1,15 @@
 """Command-line tools: `flask --app run.py clock ...`, `specs load`, `outbox deliver`, `take-on`."""
 import csv
+import smtplib
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import cases, clock, deadline_register, demo, outbox, people, roles, specs, timers, tokens
+from . import cases, clock, deadline_register, demo, mail, outbox, people, roles, specs, timers, tokens
 from .db import db, writing
 from .models import Child
 from .errors import ServiceError
@@ -17,6 +19,7 @@ def register(app):
     app.cli.add_command(clock_group)
     app.cli.add_command(specs_group)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(mail_test)
     app.cli.add_command(create_team)
     app.cli.add_command(create_user)
     app.cli.add_command(grant_role)
@@ -102,6 +105,19 @@ def outbox_group():
 @outbox_group.command("deliver")
 def outbox_deliver():
     click.echo(f"{outbox.deliver_due('cli')} message(s) sent")
+
+
+@click.command("mail-test")
+@click.argument("address")
+@with_appcontext
+def mail_test(address):
+    """Send one test message to ADDRESS with the SMTP settings, to check them."""
+    config = current_app.config
+    try:
+        mail.send(config, mail.check_message(config, address))
+    except (OSError, ValueError, smtplib.SMTPException) as exc:
+        raise click.ClickException(f"not sent through {mail.describe(config)}: {type(exc).__name__}: {exc}") from None
+    click.echo(f"sent a test message to {address} through {mail.describe(config)}")
 
 
 def _committed(action):

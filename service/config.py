@@ -13,7 +13,7 @@ def from_environment(instance_path: str) -> dict:
     if mode not in MODES:
         raise RuntimeError(f"IRO_MODE must be one of {', '.join(MODES)}, not {mode!r}")
     sqlite_file = os.path.join(instance_path, "iro.sqlite")
-    return {
+    return _smtp() | {
         "IRO_MODE": mode,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-not-secret"),
         "SQLALCHEMY_DATABASE_URI": _normalise_url(os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_file}")),
@@ -22,9 +22,9 @@ def from_environment(instance_path: str) -> dict:
         "SCHEDULER_TICK_SECONDS": float(os.environ.get("IRO_SCHEDULER_TICK_SECONDS", "0.25")),
         "TIMER_LEASE_SECONDS": float(os.environ.get("IRO_TIMER_LEASE_SECONDS", "60")),
         "TIMER_BATCH_SIZE": int(os.environ.get("IRO_TIMER_BATCH_SIZE", "100")),
-        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
-        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "iro-service@council.example"),
+        # where the links in e-mails point: the address people use to reach the service
+        "IRO_BASE_URL": os.environ.get("IRO_BASE_URL", "http://127.0.0.1:5000"),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("IRO_OUTBOX_MAX_ATTEMPTS", "8")),
         "PROXY_FIX": os.environ.get("IRO_PROXY_FIX", "0") == "1",
         "HTTPS": os.environ.get("IRO_HTTPS", "0") == "1",  # served over TLS: Secure cookies
@@ -32,6 +32,31 @@ def from_environment(instance_path: str) -> dict:
         # triple it. Anything larger is refused before it is read.
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 7 * 1024 * 1024,
+    }
+
+
+def settle(config) -> None:
+    """Settings that depend on others, once a test's or the environment's are all in.
+
+    Production upgrades SMTP to TLS unless told not to (DESIGN.md decision 13), and a
+    password is never sent over a connection without it."""
+    if config["SMTP_STARTTLS"] is None:
+        config["SMTP_STARTTLS"] = config["IRO_MODE"] == "production"
+    if config["SMTP_USERNAME"] and not config["SMTP_STARTTLS"]:
+        raise RuntimeError("SMTP_USERNAME is set but SMTP_STARTTLS is 0: the password would cross the network "
+                           "unencrypted. Set SMTP_STARTTLS=1 (the server must offer STARTTLS).")
+
+
+def _smtp() -> dict:
+    starttls = os.environ.get("SMTP_STARTTLS")
+    return {
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
+        "SMTP_STARTTLS": None if starttls is None else starttls == "1",  # None: by mode, see settle()
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_TLS_CA_FILE": os.environ.get("SMTP_TLS_CA_FILE", ""),  # a private authority; else the system's
+        "SMTP_TIMEOUT_SECONDS": float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10")),
     }
 
 

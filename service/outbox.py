@@ -1,22 +1,24 @@
 """Notifications: queued in the transaction that caused them, delivered later by SMTP.
 
-Queueing is idempotent (a unique key per effect). Delivery claims a row, sends it,
-and records the result at once; a row marked sent is never sent again by us. The
-Message-ID is derived from the key, so a receiving server can drop the one duplicate
-a crash between sending and recording could cause.
+Queueing is idempotent (a unique key per effect) and names the person: whoever holds
+the notice's role on the case then, or the username a diagram gave. Delivery claims a
+row, looks up that person's address in their account as it is now, sends, and records
+the result at once; a row marked sent is never sent again by us. The Message-ID is
+derived from the key, so a receiving server can drop the one duplicate a crash between
+sending and recording could cause. What cannot be delivered is failed with its reason
+and listed for the Review and QA Manager (service.undelivered), who can send it again.
 """
 import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from . import assignment, clock
+from . import assignment, clock, mail
 from .db import db, execute_rows, writing
-from .models import OutboxMessage, OutboxStatus
+from .models import Child, OutboxMessage, OutboxStatus
 
 CLAIM_SECONDS = 120
 
@@ -43,16 +45,24 @@ def notification_rows(connection, instance, notifications, now) -> list[dict]:
     rows = []
     for note in notifications:
         person = assignment.person_for(connection, note.role, note.context, instance.child_id)
-        address = person.email if person else None
         row = dict(
             idempotency_key=f"notify:{instance.id}:{note.key}", instance_id=instance.id, child_id=instance.child_id,
             recipient_role=note.role, recipient_username=person.username if person else None,
-            recipient=address or "", subject=" ".join(note.subject.split())[:300], body=note.body,
+            recipient=(person.email if person else None) or "", subject=" ".join(note.subject.split())[:300],
+            body=note.body,
         )
-        if not address:
-            row.update(status=OutboxStatus.FAILED, last_error=f"no e-mail address for the {note.role} on this case")
+        if person is None:
+            row.update(status=OutboxStatus.FAILED, last_error=nobody_holds(note.role))
         rows.append(_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row)
     return rows
+
+
+def nobody_holds(role: str) -> str:
+    return f"nobody holds the role {role} on this case"
+
+
+def no_address(username: str) -> str:
+    return f"{username} has no e-mail address in the service (or their account is closed)"
 
 
 def deliver_due(owner: str, limit: int = 50) -> int:
@@ -60,15 +70,20 @@ def deliver_due(owner: str, limit: int = 50) -> int:
     config = current_app.config
     sent = 0
     for message_id in _claim(owner, limit):
-        failure = None
+        failure, address = None, None
         try:
-            _send(db.session.get(OutboxMessage, message_id), config)
-        except ValueError as exc:  # cannot be written as mail (e.g. a line break in an address): never will
+            message = db.session.get(OutboxMessage, message_id)
+            address = assignment.address_of(db.session.connection(), message.recipient_username or "")
+            if address is None:
+                raise mail.Undeliverable(no_address(message.recipient_username))
+            mail.send(config, _email(config, message, address))
+        except (mail.Undeliverable, ValueError) as exc:  # e.g. a line break in an address: no retry will help
             failure = (exc, 1)
         except (OSError, smtplib.SMTPException) as exc:
             failure = (exc, config["OUTBOX_MAX_ATTEMPTS"])
         with writing():  # the result is written over a fresh read, not the one taken before sending
             message = db.session.get(OutboxMessage, message_id)
+            message.recipient = address or message.recipient
             if failure:
                 _record_failure(message, *failure)
             else:
@@ -92,20 +107,20 @@ def _claim(owner, limit):
     return sorted(ids)
 
 
-def _send(message, config):
-    email = EmailMessage()
-    email["From"] = config["MAIL_SENDER"]
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
-    email["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@{config['MAIL_SENDER'].split('@')[-1]}>"
-    email.set_content(message.body or message.subject)
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-        smtp.send_message(email)
+def _email(config, message, address):
+    child = None
+    if message.child_id and message.child_id.isdigit():
+        found = db.session.get(Child, int(message.child_id))
+        child = mail.Child(mail.initials(found.name), found.case_number) if found else None
+    return mail.notice(config, to=address, subject=message.subject, role=message.recipient_role, child=child,
+                       message_id=f"<{message.idempotency_key.replace(':', '.')}@"
+                                  f"{config['MAIL_SENDER'].split('@')[-1]}>")
 
 
 def _record_failure(message, exc, max_attempts):
     message.attempts += 1
-    message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    message.last_error = str(exc) if isinstance(exc, mail.Undeliverable) else f"{type(exc).__name__}: {exc}"
+    message.last_error = message.last_error[:500]
     if message.attempts >= max_attempts:
         message.status = OutboxStatus.FAILED
     else:

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from service import calendar, clock, instances, outbox, specs
+from service import calendar, clock, instances, outbox, people, specs
 from service.db import db, writing
 from service.models import OutboxStatus
 
 from .conftest import START, ready
-from .harness import PEOPLE, Harness
+from .harness import PEOPLE, Harness, create_people
 from .smtp_server import smtp  # noqa: F401  (fixture)
 
 BAD_BPMN = Path(__file__).parent / "bpmn" / "bad"
@@ -24,6 +24,7 @@ def run(app_factory, smtp):
     app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, OUTBOX_MAX_ATTEMPTS=MAX_ATTEMPTS)
     ready(app)
     with app.app_context():
+        create_people()
         yield Harness(app, restart=False)
 
 
@@ -102,29 +103,31 @@ def test_after_the_last_allowed_attempt_the_message_is_failed_and_not_retried(ru
 
 
 @pytest.mark.postgres
-def test_a_role_with_no_email_address_fails_at_once_and_sends_nothing(run, smtp):
-    run.start("reminder_escalation", {"people": {"IRO": {"username": "iro1"}}})
+def test_a_role_nobody_holds_fails_at_once_with_its_reason_and_sends_nothing(run, smtp):
+    run.start("reminder_escalation", {"people": {}})  # the test case "C1" has nobody in any role
     run.move_to(REMINDER)
     [row] = run.outbox()
-    assert (row.status, row.recipient, row.sent_at) == (OutboxStatus.FAILED, "", None)
-    assert "no e-mail address for the IRO" in row.last_error
+    assert (row.status, row.recipient_username, row.sent_at) == (OutboxStatus.FAILED, None, None)
+    assert row.last_error == "nobody holds the role IRO on this case"
     assert outbox.deliver_due("test") == 0
     assert smtp.received == []
 
 
-def test_a_subject_from_case_data_is_kept_to_one_line(run, smtp):
+def test_an_address_in_a_diagrams_data_is_ignored_for_the_one_in_the_persons_account(run, smtp):
     specs.store_version("notify_from_data.bpmn", (BAD_BPMN / "notify_from_data.bpmn").read_text(), "test")
     db.session.commit()
-    instances.start_instance("notify_from_data", {"people": PEOPLE, "child_name": "Sam\nSmith"}, actor="iro1")
+    forged = {"IRO": {"username": "iro1", "email": "someone@elsewhere.example"}}
+    instances.start_instance("notify_from_data", {"people": forged, "child_name": "Sam"}, actor="iro1")
     assert outbox.deliver_due("test") == 1
-    assert [m.subject for m in smtp.received] == ["Review booked for Sam Smith"]
+    assert [m.to for m in smtp.received] == [["iro1@council.example"]]
 
 
 def test_a_message_that_cannot_be_written_as_mail_fails_without_holding_back_the_others(run, smtp):
     specs.store_version("notify_from_data.bpmn", (BAD_BPMN / "notify_from_data.bpmn").read_text(), "test")
+    people.create_user("iro9", "Ivy Nine", "iro9@council.example\nBcc: someone@elsewhere.example")  # as imported
     db.session.commit()
-    forged = {"IRO": {"username": "iro1", "email": "iro1@council.example\nBcc: someone@elsewhere.example"}}
-    instances.start_instance("notify_from_data", {"people": forged, "child_name": "Sam"}, actor="iro1")
+    instances.start_instance("notify_from_data", {"people": {"IRO": {"username": "iro9"}}, "child_name": "Sam"},
+                             actor="iro1")
     instances.start_instance("notify_from_data", {"people": PEOPLE, "child_name": "Alex"}, actor="iro1")
     assert outbox.deliver_due("test") == 1
     assert [m.subject for m in smtp.received] == ["Review booked for Alex"]

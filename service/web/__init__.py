@@ -11,7 +11,8 @@ from flask import Blueprint
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import alerts, auth, children, notifications, processes, reports, security, tasks, template_helpers, worklist
+from . import (alerts, auth, children, mail, notifications, processes, reports, security, tasks, template_helpers,
+               worklist)
 
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 
@@ -30,5 +31,5 @@ def init_app(app):
     # GOV.UK Frontend's CSS asks for its fonts and images under /assets.
     app.register_blueprint(Blueprint("govuk_assets", __name__, static_folder=os.path.join(STATIC, "govuk", "assets"),
                                      static_url_path="/assets"))
-    for module in (worklist, tasks, children, notifications, reports, alerts, processes):
+    for module in (worklist, tasks, children, notifications, reports, alerts, processes, mail):
         app.register_blueprint(module.bp)

@@ -1,19 +1,25 @@
 """The demo's own mail server. In demo mode `make run` starts it where the outbox sends
 (SMTP_HOST:SMTP_PORT), so the demo's notifications are delivered rather than retried for an
 hour; it keeps each message exactly as received in a Maildir (instance/demo-mail, or
-DEMO_MAILDIR), which any mail client can open. Only run.py, in demo mode, imports it.
+DEMO_MAILDIR), which any mail client can open and the Sent e-mail page (web/sent_mail.py)
+lists. Only run.py, in demo mode, and that page, registered only in demo mode, import it.
 
 A message's file name starts with the nanosecond it arrived, so the names sort as the
 messages came (a file's modification time is too coarse to order a burst of them).
 """
+import email
+import email.policy
 import itertools
 import os
 import socket
 import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+PAGE_SIZE = 50
 SENT_PAGE = "/mail/sent"
 
 
@@ -82,3 +88,40 @@ class _Maildir:
         written.write_bytes(envelope.original_content)
         os.replace(written, self.folder / "new" / name)
         return "250 Message accepted for delivery"
+
+
+@dataclass(frozen=True)
+class Sent:
+    received_at: datetime
+    sender: str
+    to: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Page:
+    messages: list[Sent]
+    total: int
+    page: int
+    pages: int
+
+
+def received(folder: Path, page: int) -> Page:
+    """The messages received, newest first, PAGE_SIZE to a page; a page out of range gives the nearest.
+    A mail client that has read a message moves it to cur/, keeping the start of its name."""
+    found = sorted(((int(entry.name.partition(".")[0]), entry.path) for part in ("new", "cur")
+                    if (folder / part).is_dir() for entry in os.scandir(folder / part)
+                    if entry.name.partition(".")[0].isdigit()), reverse=True)
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    return Page([_read(path, arrived) for arrived, path in shown], len(found), page, pages)
+
+
+def _read(path: str, arrived_ns: int) -> Sent:
+    with open(path, "rb") as f:
+        message = email.message_from_binary_file(f, policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",))
+    return Sent(datetime.fromtimestamp(arrived_ns / 1e9, timezone.utc), str(message["From"] or ""),
+                str(message["To"] or ""), str(message["Subject"] or ""), text.get_content() if text else "")

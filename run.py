@@ -12,9 +12,15 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
     logging.getLogger("spiff").setLevel(logging.WARNING)  # nor per task state (thousands as the demo loads)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # nor the demo mail server's per command, with addresses
+    port = int(os.environ.get("IRO_PORT", "5000"))
+    site = f"http://127.0.0.1:{port}"
     load_shipped_specs(app)
     if app.config["IRO_MODE"] == "demo":
-        demo.load_if_empty(app)  # `make run` on a fresh database opens on the demo council
+        from service import demo_mail
+
+        demo.load_if_empty(app, site)  # `make run` on a fresh database opens on the demo council
+        demo_mail.start(app, site)  # before the scheduler, whose first tick sends the mail queued
     if app.config["SCHEDULER_IN_PROCESS"]:
         scheduler.build(app).start()  # its first tick fires whatever fell due while nothing ran
-    app.run(host="127.0.0.1", port=int(os.environ.get("IRO_PORT", "5000")), use_reloader=False)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -79,7 +79,8 @@ drawn on that day. Names are invented; everything comes from random.Random(2012)
 every load on the same day gives the same council, dates counted back from today.
 Loading takes under a minute on a quiet machine (`Summary.seconds`; logged and printed):
 SQLite commits run with synchronous=NORMAL while it loads, and the app's connections go
-back to FULL after.
+back to FULL after. `make run` and `flask demo load` print a line per week replayed (the
+`progress` callback of `load`), what was loaded, and who to sign in as.
 Every demo user's password is `demo`.
 """
 import csv
@@ -88,6 +89,7 @@ import math
 import random
 import time as timing
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -135,6 +137,8 @@ SERVICE_WIDE = (
     ("complaints", roles.COMPLAINTS_OFFICER), ("minutes", roles.MINUTE_TAKER), ("owner", roles.PROCESS_OWNER),
 )
 RQAM = "rqam"
+SITE = "http://127.0.0.1:5000"  # where `make run` serves, unless IRO_PORT says otherwise
+SIGN_IN_PAGE = "/sign-in"
 
 # --- the replay (see the module docstring) ---
 WINDOW_WEEKS = 20  # go-live: the clock starts this many weeks before today
@@ -406,8 +410,9 @@ class Summary:
                 f"  tasks: {self.open_tasks} open ({self.overdue_tasks} overdue), {self.completed_tasks} completed")
 
 
-def load() -> Summary:
-    """Load the demo council; refused in production and on a database that has users."""
+def load(progress: Callable[[str], None] | None = None) -> Summary:
+    """Load the demo council; refused in production and on a database that has users.
+    `progress` is given a line as the replay starts and as it ends each week: it takes a minute."""
     mode = current_app.config["IRO_MODE"]
     if mode not in ("demo", "test"):
         raise ServiceError(f"demo data loads only in demo or test mode, and IRO_MODE is {mode}")
@@ -428,18 +433,43 @@ def load() -> Summary:
             raise ServiceError("the demo replays its last months from an earlier clock, which needs a database "
                                "where no process has run") from None
         _people(rng)
-        _Replay(rng, today, go_live, _council(rng, today, go_live)).run()
+        if progress:
+            progress(f"Loading the demo council: replaying the service from go-live, {go_live:%-d %B %Y}, "
+                     f"to today, a day at a time")
+        _Replay(rng, today, go_live, _council(rng, today, go_live), progress).run()
         demo_processes.deploy_revision("owner")
     result = summary(seconds=timing.perf_counter() - began)
     log.info("demo council loaded in %.1f s", result.seconds)
     return result
 
 
-def load_if_empty(app) -> None:
-    """`make run`: a fresh database gets the demo council; one in use is left alone."""
+def load_if_empty(app, site: str = SITE) -> Summary | None:
+    """`make run`: a fresh database gets the demo council, its progress and who to sign in as
+    printed as it goes; one in use is left alone (None)."""
     with app.app_context():
         if not _has_users():
-            print(load())
+            return _load_and_tell(site)
+    return None
+
+
+def _load_and_tell(site: str) -> Summary:
+    result = load(progress=click.echo)  # click.echo flushes, so each line shows as it comes
+    click.echo(result)
+    click.echo(sign_in_guide(site))
+    return result
+
+
+def sign_in_guide(site: str) -> str:
+    """Where to sign in, with the password, and the usernames of each role, for the person who
+    has just loaded the demo."""
+    usernames = defaultdict(list)
+    for account in _accounts():
+        usernames[account.role].append(account.username)
+    lines = [f"Sign in at {site}{SIGN_IN_PAGE}, password {PASSWORD}, as:"]
+    for role, names in usernames.items():
+        numbered = names[0][-2:].isdigit()  # iro01 to iro13, sw01 to sw43; the others by team or area
+        lines.append(f"  {role}: {f'{names[0]} to {names[-1]}' if numbered else ', '.join(names)}")
+    return "\n".join(lines)
 
 
 def _has_users() -> bool:
@@ -743,8 +773,9 @@ class _Replay:
     day's events, and do the day's planned tasks. A task's day is drawn when it first
     appears; its answers on that day."""
 
-    def __init__(self, rng, today: date, go_live: date, council: list[_Case]):
-        self.rng, self.today, self.go_live = rng, today, go_live
+    def __init__(self, rng, today: date, go_live: date, council: list[_Case], progress=None):
+        self.rng, self.today, self.go_live, self.progress = rng, today, go_live, progress
+        self.done = 0  # tasks completed
         self.last_working_day = _working_day_on_or_before(today)
         self.read_up_to = calendar.add_working_days(self.last_working_day, -5)
         self.agenda = defaultdict(list)  # day -> what is reported that day
@@ -790,7 +821,14 @@ class _Replay:
                     self._do(task_id, day)
             if day == self.read_up_to:
                 self._read_notifications()
+            if self.progress and ((day - self.go_live).days % 7 == 6 or day == self.today):
+                self._tell(day)
             day += timedelta(days=1)
+
+    def _tell(self, day: date) -> None:
+        week, weeks = ((d - self.go_live).days // 7 + 1 for d in (day, self.today))
+        self.progress(f"  week {week} of {weeks}, to {day:%-d %B %Y}: {len(self.kids):,} children, "
+                      f"{self.done:,} tasks done")
 
     def _read_notifications(self) -> None:
         """Everyone reads their notifications (in the app) up to a week before today."""
@@ -967,6 +1005,7 @@ class _Replay:
                                f"its form: {refused}") from None
         db.session.rollback()
         instances.complete_task(task_id, checked, actor=task.assignee or RQAM)
+        self.done += 1
         self._after(self.seen[task_id], answers, day)
         self._look(day)
 
@@ -1236,8 +1275,9 @@ def demo_group():
 
 @demo_group.command("load")
 def load_command():
-    """Load the demo council into an empty database and say what it holds."""
+    """Load the demo council into an empty database, saying how it goes, what it holds and who to
+    sign in as."""
     try:
-        click.echo(load())
+        _load_and_tell(SITE)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from None

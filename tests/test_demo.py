@@ -3,14 +3,17 @@ looked-after work at realistic stages, all run by the shipped diagrams on a repl
 clock; loaded only where it belongs.
 
 The full load takes a minute or so, so the tests that read the loaded council share one
-load (a module-scoped database of its own)."""
+load (a module-scoped database of its own), made as `make run` makes it."""
 import csv
+import io
 import re
 import shutil
 from collections import Counter, defaultdict
+from contextlib import redirect_stdout
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -22,6 +25,11 @@ from service.models import (AlertEntry, AlertStatus, CaseNote, Child, ChildEvent
                             ManagementAlert, OutboxMessage, RagNotification, RagStatus, Review, ReviewStatus,
                             TaskStatus, Team, User, UserRole)
 
+from .conftest import RequestClient
+from .test_web import token
+
+SITE = "http://127.0.0.1:5000"
+
 WAITING = (ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED)
 POST_REVIEW = {"grade_care_plan", "send_decisions", "circulate_decisions", "complete_record", "distribute_record",
                "starred_done"}
@@ -31,17 +39,26 @@ ACTION_FOLLOW_UPS = {"sw_response", "tm_response", "review_progress", "written_u
 
 
 @pytest.fixture(scope="module")
-def council(sqlite_template, tmp_path_factory):
-    """The demo loaded once into a database of its own; the summary it printed."""
+def loaded(sqlite_template, tmp_path_factory):
+    """The demo loaded once into a database of its own, as `make run` loads it; its summary and
+    everything the load printed."""
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     shutil.copy(sqlite_template, path)
     app = create_app({"TESTING": True, "IRO_MODE": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
                       "SCHEDULER_IN_PROCESS": False})
+    app.test_client_class = RequestClient
+    with redirect_stdout(io.StringIO()) as printed:
+        summary = demo.load_if_empty(app, SITE)
     with app.app_context():
-        summary = demo.load()
-        yield summary
+        yield summary, printed.getvalue()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def council(loaded):
+    """The summary of the loaded council."""
+    return loaded[0]
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +120,41 @@ def test_the_demo_council_has_the_july_2012_caseloads_and_people_in_every_role(c
 def test_the_clock_ends_at_real_time(council):
     assert 0 <= clock.offset_seconds() < 1
     assert abs((clock.now() - clock.real_now()).total_seconds()) < 60
+
+
+def test_the_load_prints_a_line_a_week_what_it_loaded_and_who_to_sign_in_as(loaded, window):
+    summary, printed = loaded
+    go_live, today = window
+    lines = printed.splitlines()
+    assert lines[0] == (f"Loading the demo council: replaying the service from go-live, {go_live:%-d %B %Y}, "
+                        f"to today, a day at a time")
+    weeks = (today - go_live).days // 7 + 1
+    progress = [re.fullmatch(r"  week (\d+) of (\d+), to (.+): ([\d,]+) children, ([\d,]+) tasks done", line)
+                for line in lines[1:weeks + 1]]
+    assert all(progress), lines[1:weeks + 1]
+    assert [(int(p[1]), int(p[2])) for p in progress] == [(week, weeks) for week in range(1, weeks + 1)]
+    assert [p[3] for p in progress] == [f"{day:%-d %B %Y}" for day in [
+        go_live + timedelta(days=7 * week - 1) for week in range(1, weeks)] + [today]]
+    done = [int(p[5].replace(",", "")) for p in progress]
+    assert done == sorted(done) and done[0] > 0 and done[-1] == summary.completed_tasks
+    assert int(progress[-1][4].replace(",", "")) == db.session.scalar(select(func.count(Child.id)))
+    # then the summary, as it always was, and where to sign in as whom
+    summary_lines = str(summary).splitlines()
+    assert lines[weeks + 1:weeks + 1 + len(summary_lines)] == summary_lines
+    guide = lines[weeks + 1 + len(summary_lines):]
+    assert guide[0] == f"Sign in at {SITE}/sign-in, password demo, as:"
+    usernames = dict(line.strip().split(": ") for line in guide[1:])
+    assert set(usernames) == set(roles.ALL)
+    assert (usernames[roles.IRO], usernames[roles.SOCIAL_WORKER]) == ("iro01 to iro13", "sw01 to sw43")
+    assert usernames[roles.TEAM_MANAGER].split(", ") == [f"tm.{code}" for code in (
+        "lac", "15plus", "uas", "cdt", "ne", "nw", "south", "ras")]
+    # the page it names signs in anyone it lists, with the password it gives
+    path = guide[0].split()[3].removeprefix(SITE).rstrip(",")
+    for role, who in usernames.items():
+        client = current_app.test_client()
+        signed_in = client.post(path, data={"username": who.split()[0].rstrip(","), "password": "demo",
+                                            "csrf_token": token(client.get(path).text)})
+        assert signed_in.location == "/tasks", role
 
 
 def test_every_looked_after_child_has_an_episode_with_the_iro_the_diagram_named(council, window):

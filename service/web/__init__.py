@@ -33,3 +33,7 @@ def init_app(app):
                                      static_url_path="/assets"))
     for module in (worklist, tasks, children, notifications, reports, alerts, processes, mail):
         app.register_blueprint(module.bp)
+    if app.config["IRO_MODE"] == "demo":  # imported only here: nothing outside the demo loads its mail server
+        from . import sent_mail
+
+        app.register_blueprint(sent_mail.bp)

@@ -45,7 +45,7 @@ def _worklist(listing, title, empty, claimable=False):
     page = listing(who, filters, request.args.get("page", 1, type=int))
     visible = worklist.visible_children_among(who, {row.child_id for row in page.rows if row.child_id})
     return render_template("worklist.html", title=title, empty=empty, form=form, page=page, claimable=claimable,
-                           visible_children=visible, pagination=_pagination(page),
+                           visible_children=visible, pagination=pagination(page),
                            filtered=filters != worklist.Filters())
 
 
@@ -53,7 +53,7 @@ def _choices(everything: str, pairs) -> list[SelectChoice]:
     return [SelectChoice("", everything), *(SelectChoice(value, label) for value, label in pairs)]
 
 
-def _pagination(page):
+def pagination(page):
     """GOV.UK pagination's parameters, keeping the filters in every link."""
     if page.pages == 1:
         return None

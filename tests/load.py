@@ -78,8 +78,12 @@ def free_port() -> int:
 def serve(database_url: str, log_path: Path):
     """`python run.py` as `make run` starts it, on this database; yields its base URL."""
     port = free_port()
+    # mail failing: the SMTP port is bound here and never listens, so the demo's own mail server
+    # cannot take it (it says so) and every delivery is refused and retried
+    mail_down = socket.socket()
+    mail_down.bind(("127.0.0.1", 0))
     env = dict(os.environ, DATABASE_URL=database_url, IRO_MODE="demo", IRO_PORT=str(port),
-               IRO_SCHEDULER_IN_PROCESS="1", SMTP_HOST="127.0.0.1", SMTP_PORT=str(free_port()))
+               IRO_SCHEDULER_IN_PROCESS="1", SMTP_HOST="127.0.0.1", SMTP_PORT=str(mail_down.getsockname()[1]))
     with open(log_path, "w") as log:
         server = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -98,6 +102,7 @@ def serve(database_url: str, log_path: Path):
     finally:
         server.terminate()
         server.wait(30)
+        mail_down.close()
 
 
 def run(base: str, token: str, children: list[int], seconds: float) -> Result:

@@ -3,12 +3,12 @@ outbox sends are kept, as received, in a Maildir, and anyone signed in reads the
 /mail/sent; no other mode has the page. A real SMTP server throughout (aiosmtpd)."""
 import smtplib
 import socket
+from email.message import EmailMessage
 from datetime import timedelta
 
 import pytest
 
-from service import calendar, clock, demo_mail, outbox
-from service.db import db, writing
+from service import calendar, demo_mail, outbox
 
 from . import council
 from .conftest import START, RequestClient, ready
@@ -55,14 +55,14 @@ def test_the_demo_mail_server_keeps_what_the_outbox_sends_and_the_sent_email_pag
     run.start("reminder_escalation")
     run.move_to(REMINDER)
     assert outbox.deliver_due("test") == 1
-    [sent] = run.outbox()
+    assert len(run.outbox()) == 1
 
     client = demo_app.test_client()
     sign_in(client, "sw.north")  # anyone signed in: it is the demo's mail
     page = client.get("/mail/sent").text
     assert '<h2 class="govuk-heading-s govuk-!-margin-bottom-1">Reminder: book the review</h2>' in page
     assert "from iro-service@council.example" in page and "to <strong>iro1@council.example</strong>" in page
-    assert f'<div class="app-code">{sent.body}' in page and sent.body.startswith("Due ")
+    assert '<div class="app-code">Reminder: book the review\n\nSign in to the IRO service' in page  # as sent
     assert '<a class="govuk-service-navigation__link" href="/mail/sent" aria-current="page">' in page
 
 
@@ -76,11 +76,13 @@ def test_a_message_is_kept_byte_for_byte(demo_app, mail_server, tmp_path):
 
 
 def test_the_sent_email_page_lists_the_newest_first_fifty_a_page(demo_app, mail_server):
-    rows = [dict(idempotency_key=f"test:{n}", recipient=f"person{n}@council.example", subject=f"Notice {n:02d}",
-                 body=f"Notice number {n}\nSecond line") for n in range(1, 52)]
-    with writing():
-        outbox.queue(db.session.connection(), rows, clock.now())
-    assert outbox.deliver_due("test", limit=100) == 51
+    with smtplib.SMTP("127.0.0.1", demo_app.config["SMTP_PORT"]) as smtp_client:
+        for n in range(1, 52):
+            message = EmailMessage()
+            message["From"], message["To"], message["Subject"] = (
+                "iro-service@council.example", f"person{n}@council.example", f"Notice {n:02d}")
+            message.set_content(f"Notice number {n}\nSecond line")
+            smtp_client.send_message(message)
 
     client = demo_app.test_client()
     sign_in(client, "iro1")

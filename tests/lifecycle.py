@@ -53,6 +53,14 @@ class Life(Harness):
         return self.event(child_id, "became_looked_after", day, legal_status=legal_status,
                           placement_type="foster", placement_regulated=True)
 
+    def allocated(self, day="2024-01-08", iro="iro1", **child) -> int:
+        """A child looked after from `day` (a Monday) whose IRO is allocated that morning."""
+        child_id = self.child(**child)
+        self.on(day)
+        self.looked_after(child_id, day)
+        self.do(child_id, "allocate", iro=iro)
+        return child_id
+
     def task(self, child_id, spec_name) -> HumanTask:
         """The one open task of this kind for the child."""
         [task] = [t for t in self.open_tasks(str(child_id)) if t.spec_name == spec_name]

@@ -30,10 +30,7 @@ def life(app_factory):
     app.test_client_class = RequestClient
     with app.app_context():
         run = Life(app, False, "2024-01-07")
-        child = run.child()
-        run.on("2024-01-08")
-        run.looked_after(child, "2024-01-08")
-        run.do(child, "allocate", iro="iro1")
+        child = run.allocated()
         yield run, child, app
 
 

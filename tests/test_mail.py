@@ -27,10 +27,7 @@ def mailed(app_factory, smtp):  # noqa: F811
     app.test_client_class = RequestClient
     with app.app_context():
         run = Life(app, False, "2024-01-07")
-        child = run.child()
-        run.on("2024-01-08")
-        run.looked_after(child, "2024-01-08")
-        run.do(child, "allocate", iro="iro1")
+        child = run.allocated()
         yield run, child, app, smtp
 
 
@@ -168,10 +165,7 @@ def test_notices_go_through_starttls_with_the_services_login(app_factory, secure
     app = app_factory(**relay_settings)
     with app.app_context():
         run = Life(app, False, "2024-01-07")
-        child = run.child()
-        run.on("2024-01-08")
-        run.looked_after(child, "2024-01-08")
-        run.do(child, "allocate", iro="iro1")
+        child = run.allocated()
         assert outbox.deliver_due("test") >= 1
     [mail] = [m for m in secured_smtp.received if m.subject == ALLOCATED]
     assert (mail.to, mail.login) == (["iro1@council.example"], "iro-service")

@@ -34,10 +34,7 @@ def held(app_factory):
     app.test_client_class = RequestClient
     with app.app_context():
         run = Life(app, False, "2024-01-07")
-        child = run.child(dob="2012-03-04")
-        run.on("2024-01-08")
-        run.looked_after(child, "2024-01-08")
-        run.do(child, "allocate", iro="iro1")
+        child = run.allocated(dob="2012-03-04")
         run.do(child, "book_review", review_date="2024-02-01")
         run.do(child, "record_contact", contact_date="2024-01-08", contact_method="visit")
         run.do(child, "review_report", report_summary="Settled.")

@@ -3,12 +3,16 @@ deadline that escalates, a review that is not held is escalated once on its stat
 date whatever its booked date, and a deadline already past when its step begins gives one
 overdue notice and no reminder (none at all when history is imported with notify false).
 Scenarios on the application clock run straight through and with a restart between steps."""
+import ast
 from datetime import date
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from service import calendar, deadline_register, notifications, outbox, people, tokens
+from service.engine import literal_named_values
+from service.specs import NS
 
 from .conftest import RequestClient, load_shipped_specs
 from .lifecycle import Life
@@ -32,6 +36,26 @@ def test_every_task_of_the_shipped_diagrams_has_a_deadline_and_an_overdue_path_o
             assert notice.to, f"{row.file} {row.element}: its overdue path ({notice.element}) tells nobody"
         for notice in row.reminders:
             assert notice.to, f"{row.file} {row.element}: its reminder ({notice.element}) reminds nobody"
+
+
+TIMESCALE_ENDINGS = ("_wd", "_days", "_weeks", "_months")
+
+
+def test_every_timescale_set_in_a_shipped_diagram_is_one_of_its_named_values():
+    """A timescale written into a later script is one a process owner cannot see or change,
+    and a migration does not re-apply: each is among the diagram's named values."""
+    for name, content in SHIPPED.items():
+        root = etree.fromstring(content)
+        scripts = root.findall(".//bpmn:scriptTask", NS)
+        chosen = next((s for s in scripts if s.get("id") == "named_values"), scripts[0] if scripts else None)
+        named = literal_named_values(chosen.findtext("bpmn:script", "", NS)) if chosen is not None else {}
+        for script in scripts:
+            for statement in ast.walk(ast.parse(script.findtext("bpmn:script", "", NS))):
+                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name) and target.id.endswith(TIMESCALE_ENDINGS):
+                            assert target.id in named and script is chosen, \
+                                f"{name} {script.get('id')}: {target.id} is set outside the named values"
 
 
 def test_the_register_names_the_new_statutory_deadlines_and_who_is_told():

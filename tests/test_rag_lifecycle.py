@@ -129,6 +129,8 @@ def test_a_red_at_a_six_monthly_review_brings_the_next_review_within_3_months(li
     run.hold_review(child, "2022-04-20")
     assert run.reviews(child)[-1].due_date == date(2022, 10, 20)
     run.grade(child, "red", actions=["review_within_3_months"])
+    # the responses and the IRO's review of them follow every Red, whatever is ticked
+    assert run.rag_specs(child) == ["review_progress", "sw_response", "tm_response"]
     third = run.reviews(child)[-1]  # due within 3 months of this one; the IRO books it by then
     assert (third.due_date, third.booked_date, third.brought_forward) == (date(2022, 7, 20), None, True)
     assert run.task(child, "book_review").due_at.date() <= date(2022, 7, 20)
@@ -146,6 +148,10 @@ def test_amber_asks_for_responses_and_a_written_update_in_3_months_green_only_no
     run.grade(amber, "amber")
     assert run.rag_specs(amber) == ["sw_response", "tm_response", "written_update"]
     assert run.task(amber, "written_update").due_at.date() == date(2022, 4, 25)
+    other = run.looked_after_child("2022-01-04", name="Cy North", case_number="4120390A")
+    run.hold_review(other, "2022-01-26")
+    run.grade(other, "amber", actions=["response_2_weeks"], case_number="4120390A")
+    assert run.rag_specs(other) == ["sw_response", "tm_response", "written_update"]  # whatever is ticked
     seen = run.last_notice_id()
     run.grade(green, "green", case_number="43235", excellent=True)
     assert run.rag_specs(green) == []  # the next review keeps its statutory date

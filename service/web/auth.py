@@ -30,7 +30,7 @@ from . import security
 
 SESSION_LIFETIME = timedelta(minutes=30)
 PAUSED = "Too many failed attempts. Wait 15 minutes and try again."
-WAIT = "Too many failed attempts from your network. Wait {} seconds and try again."
+WAIT = "Too many failed attempts from your network. Wait {} and try again."
 WRONG = "Enter a correct username and password"
 RESET = "Your password is no longer allowed here. Ask an administrator to set a new one for you."
 
@@ -102,7 +102,8 @@ def sign_in():
         pause = people.sign_in_pause(username, address)
         user = None
         if pause:
-            problem, status = (PAUSED if pause.account else WAIT.format(pause.seconds)), 429
+            seconds = f"{pause.seconds} second" + ("" if pause.seconds == 1 else "s")
+            problem, status = (PAUSED if pause.account else WAIT.format(seconds)), 429
             headers["Retry-After"] = str(pause.seconds)
         else:
             user = people.sign_in(username, form.password.data, address=address)

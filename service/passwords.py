@@ -23,7 +23,8 @@ def _common() -> frozenset:
 def problem(password: str) -> str | None:
     """What is wrong with a new password, in plain English; None if it will do."""
     if len(password) < MIN_LENGTH:
-        return f"Your password must be at least {MIN_LENGTH} characters long (a few words together are easy to remember)"
+        return (f"Your password must be at least {MIN_LENGTH} characters long "
+                "(a few words together are easy to remember)")
     if password.lower() in _common():
         return "That password is one of the most commonly used passwords: choose another"
     return None

@@ -86,3 +86,19 @@ def test_an_account_still_pauses_for_15_minutes_after_five_failures(app, office,
     assert sign_in(app.test_client(), "iro2").location == "/tasks"  # the rest of the office is not paused
     moment(15 * 60)
     assert sign_in(app.test_client(), "iro1").location == "/tasks"
+
+
+@pytest.mark.parametrize("proxy_fix, separate", [(True, True), (False, False)])
+def test_behind_a_proxy_each_client_address_has_its_own_delay_and_without_one_the_header_is_ignored(
+        app_factory, moment, proxy_fix, separate):
+    app = app_factory(PROXY_FIX=proxy_fix)
+    app.test_client_class = RequestClient
+    with app.app_context():
+        council.staff()
+        guesser, colleague = app.test_client(), app.test_client()
+        guesser.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+        colleague.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+        for n in range(10):
+            sign_in(guesser, f"guess{n}", password="wrong")
+        assert sign_in(guesser, "guess", password="wrong").status_code == 429
+        assert (sign_in(colleague, "iro2").status_code == 302) is separate

@@ -7,8 +7,7 @@ PostgreSQL. Older keys in `SECRET_KEY_FALLBACKS` still open sessions while a key
 """
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy import inspect, select
 
 from . import clock
 from .db import db, writing
@@ -37,10 +36,9 @@ def per_database(app) -> str:
     this process only: the commands run before migrating sign no session."""
     with app.app_context():
         try:
+            if not inspect(db.engine).has_table(AppSecret.__tablename__):
+                return secrets.token_hex(32)
             return _stored() or _make()
-        except (OperationalError, ProgrammingError):
-            db.session.rollback()
-            return secrets.token_hex(32)
         finally:
             db.session.remove()
 

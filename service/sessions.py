@@ -43,10 +43,5 @@ def end_all(user_id: int) -> int:
                               .values(ended_at=clock.real_now())).rowcount
 
 
-def open_count(user_id: int) -> int:
-    return len(db.session.scalars(select(UserSession.id).where(UserSession.user_id == user_id,
-                                                               UserSession.ended_at.is_(None))).all())
-
-
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

@@ -56,7 +56,7 @@ def test_sign_out_everywhere_ends_every_session_of_that_person_only(app, town):
     office, home = browser(app, "iro1"), browser(app, "iro1")
     thief, colleague = copy_of(app, home), browser(app, "iro2")
     page = office.get("/account")
-    assert page.status_code == 200 and "You are signed in in 2 places" in page.text
+    assert page.status_code == 200 and "every session of yours ends at once" in page.text
     response = post_form(office, "/account/sign-out-everywhere", {}, page_url="/account")
     assert response.status_code == 302 and response.location == "/sign-in"
     assert "You have signed out everywhere" in office.get("/sign-in").text

@@ -35,8 +35,7 @@ def index():
 
 
 def _page(form, status=200):
-    return render_template("account.html", form=form, open_sessions=sessions.open_count(current_user.identity.id),
-                           sign_out_form=FlaskForm()), status
+    return render_template("account.html", form=form, sign_out_form=FlaskForm()), status
 
 
 @bp.post("/account/password")

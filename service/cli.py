@@ -137,6 +137,7 @@ def _committed(action):
 def create_team(code, name, area):
     """Add a team that owns cases."""
     _committed(lambda: people.create_team(code, name, area))
+    admin_cli.audited("team_created", code=code, name=name, area=area)
     click.echo(f"team {code} in {area}")
 
 

@@ -176,10 +176,12 @@ def user_by_username(username: str) -> User:
 
 
 def sign_in(username: str, password: str, address: str) -> User | None:
-    """The user if the password is right and sign-in is not paused; None otherwise."""
-    paused = sign_in_pause(username, address) is not None
+    """The user if the password is right and sign-in is not paused; None otherwise. While paused
+    the password is not tried, and the attempt is not counted (it guessed nothing)."""
+    if sign_in_pause(username, address) is not None:
+        return None
     user = db.session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    right = not paused and user is not None and password_is_right(user, password)
+    right = user is not None and password_is_right(user, password)
     with writing():  # after the slow hash check, so the write lock is held for two statements only
         if right:
             db.session.execute(delete(SignInAttempt).where(SignInAttempt.username == username))

@@ -118,3 +118,13 @@ def test_in_production_a_password_the_policy_refuses_does_not_sign_in(app_factor
         assert "Ask an administrator to set a new one for you" in response.text
         assert signed_out(client)
         assert sign_in(client, "iro2").location == "/tasks"  # a password the policy allows signs in
+
+
+def test_guessing_the_current_password_on_your_account_pauses_the_account_like_sign_in(app, town):
+    client = browser(app, "iro1")
+    for _ in range(5):
+        assert change(client, current="a guess at it").status_code == 400
+    refused = change(client)  # the right password, but the account is paused now
+    assert refused.status_code == 400 and "too many attempts" in refused.text
+    assert people.sign_in("iro1", NEW, "10.0.0.1") is None
+    assert people.sign_in_pause("iro1", "10.0.0.9").account

@@ -1,11 +1,13 @@
 """Sessions kept in the database: signing out, signing out everywhere and a new password end
 every copy of the cookie at once; and the password policy where people choose a password."""
-import pytest
-from sqlalchemy import select
+from datetime import timedelta
 
-from service import people
+import pytest
+from sqlalchemy import func, select
+
+from service import clock, people
 from service.db import db, writing
-from service.models import AuditEvent
+from service.models import AuditEvent, UserSession
 
 from . import council
 from .conftest import RequestClient
@@ -128,3 +130,21 @@ def test_guessing_the_current_password_on_your_account_pauses_the_account_like_s
     assert refused.status_code == 400 and "too many attempts" in refused.text
     assert people.sign_in("iro1", NEW, "10.0.0.1") is None
     assert people.sign_in_pause("iro1", "10.0.0.9").account
+
+
+def test_a_session_ends_12_hours_after_sign_in_however_busy(app, town, monkeypatch):
+    client = browser(app, "iro1")
+    began = clock.real_now()
+    monkeypatch.setattr(clock, "real_now", lambda: began + timedelta(hours=11, minutes=59))
+    assert client.get("/tasks").status_code == 200
+    monkeypatch.setattr(clock, "real_now", lambda: began + timedelta(hours=12, seconds=1))
+    assert signed_out(client)
+    assert browser(app, "iro1").get("/tasks").status_code == 200  # signing in again starts a new one
+
+
+def test_signing_in_clears_away_the_person_s_ended_sessions(app, town):
+    for _ in range(3):
+        post_form(browser(app, "iro1"), "/sign-out", {}, page_url="/tasks")
+    browser(app, "iro1")
+    iro1 = people.user_by_username("iro1").id
+    assert db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == iro1)) == 1

@@ -8,6 +8,7 @@ PostgreSQL. Older keys in `SECRET_KEY_FALLBACKS` still open sessions while a key
 import secrets
 
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from . import clock
 from .db import db, writing
@@ -48,9 +49,14 @@ def _stored() -> str | None:
 
 
 def _make() -> str:
-    with writing():  # re-read under the lock: two processes starting at once keep one key
-        key = _stored()
-        if key is None:
-            key = secrets.token_hex(32)
-            db.session.add(AppSecret(id=1, secret_key=key, created_at=clock.real_now()))
-    return key
+    """Two processes starting at once keep one key: SQLite's writer re-reads under its lock; on
+    PostgreSQL the second insert of row 1 fails, and that process reads the first one's key."""
+    try:
+        with writing():
+            key = _stored()
+            if key is None:
+                key = secrets.token_hex(32)
+                db.session.add(AppSecret(id=1, secret_key=key, created_at=clock.real_now()))
+        return key
+    except IntegrityError:
+        return _stored()

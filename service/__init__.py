@@ -11,6 +11,7 @@ from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from . import secret_key
 from .db import db as database  # keeps `service.db` the module, which migrations import
 from .db import guard_writes
 
@@ -24,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     config_module.settle(app.config)
+    secret_key.check(app.config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module._normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Writers lock what they change and re-read under the lock (service.db.writing), so a
@@ -35,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["IRO_MODE"] == "test":
         with app.app_context():
             guard_writes(database.engine)
+    if not app.config["SECRET_KEY"]:  # demo and test mode only: check() refused production
+        app.config["SECRET_KEY"] = secret_key.per_database(app)
     migrate.init_app(app, database, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
 
     from . import api, cli, web

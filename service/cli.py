@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import cases, clock, deadline_register, demo, mail, outbox, people, roles, specs, timers, tokens
+from . import admin_cli, cases, clock, deadline_register, demo, mail, outbox, people, roles, specs, timers, tokens
 from .db import db, writing
 from .models import Child
 from .errors import ServiceError
@@ -27,6 +27,7 @@ def register(app):
     app.cli.add_command(take_on)
     app.cli.add_command(deadlines)
     app.cli.add_command(demo.demo_group)
+    admin_cli.register(app)
 
 
 @click.group("clock", help="Show or move the application clock (demo and test mode only).")
@@ -136,6 +137,7 @@ def _committed(action):
 def create_team(code, name, area):
     """Add a team that owns cases."""
     _committed(lambda: people.create_team(code, name, area))
+    admin_cli.audited("team_created", code=code, name=name, area=area)
     click.echo(f"team {code} in {area}")
 
 
@@ -144,10 +146,12 @@ def create_team(code, name, area):
 @click.option("--name", required=True)
 @click.option("--email", required=True)
 @click.option("--fte", type=float, help="for IROs: full-time equivalent")
-@click.password_option(help="asked for if not given")
-def create_user(username, name, email, fte, password):
-    """Add a person who signs in."""
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def create_user(username, name, email, fte, password_stdin):
+    """Add a person who signs in; their password is asked for twice (hidden) and must meet the policy."""
+    password = admin_cli.new_password(password_stdin)
     _committed(lambda: people.create_user(username, name, email, password, fte))
+    admin_cli.audited("user_created", username=username)
     click.echo(f"user {username} created")
 
 
@@ -159,17 +163,20 @@ def create_user(username, name, email, fte, password):
 def grant_role(username, role, team, area):
     """Give a person a role (a person may hold several)."""
     _committed(lambda: people.grant(people.user_by_username(username), role, team, area))
+    admin_cli.audited("role_granted", username=username, role=role, team=team, area=area)
     click.echo(f"{username} is now {role}" + (f" for {team or area}" if team or area else ""))
 
 
 @click.command("create-token")
 @click.argument("name")
-def create_token(name):
+@click.option("--expires-in-days", type=float, help="the token stops working this many days from now")
+def create_token(name, expires_in_days):
     """Register an API client and print its bearer token (shown once)."""
     try:
-        token = tokens.create(name)
+        token = tokens.create(name, expires_in_days)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from None
+    admin_cli.audited("token_created", client=name, expires_in_days=expires_in_days)
     click.echo(token)
 
 

@@ -15,7 +15,9 @@ def from_environment(instance_path: str) -> dict:
     sqlite_file = os.path.join(instance_path, "iro.sqlite")
     return _smtp() | {
         "IRO_MODE": mode,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-not-secret"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),  # unset: see secret_key.py
+        # older keys that still open sessions while the key is rotated, comma-separated
+        "SECRET_KEY_FALLBACKS": [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()],
         "SQLALCHEMY_DATABASE_URI": _normalise_url(os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_file}")),
         "BPMN_DIR": os.environ.get("IRO_BPMN_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "bpmn")),
         "SCHEDULER_IN_PROCESS": os.environ.get("IRO_SCHEDULER_IN_PROCESS", "1") == "1",

@@ -276,6 +276,28 @@ class ApiClient(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(db.Model):
+    """A signed-in session. The cookie carries a random reference and this table only its hash,
+    so ending the row ends every copy of the cookie at once."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AppSecret(db.Model):
+    """Demo and test mode's secret key, made once per database so every process on it signs alike."""
+
+    __tablename__ = "app_secret"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secret_key: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class TaskDraft(db.Model):

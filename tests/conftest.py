@@ -2,6 +2,7 @@
 the app, and a harness that runs scenarios straight through or with a restart between
 steps (SpiffWorkflow's own tests run each scenario both ways)."""
 import os
+import secrets
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +99,8 @@ def app_factory(database_url):
     made = []
 
     def make(**extra):
+        if extra.get("IRO_MODE") == "production":  # production refuses to start without a key of its own
+            extra.setdefault("SECRET_KEY", secrets.token_hex(32))
         app = create_app(_config(database_url, **extra))
         made.append(app)
         return app

@@ -248,3 +248,27 @@ def test_an_iro_raises_a_management_alert_and_the_team_manager_responds_from_ale
     assert "Written response" in history and "Referral made today" in history
     assert_accessible(manager)
     shot(manager, "alert-3-history")
+
+
+def test_a_person_changes_their_password_and_signs_out_everywhere_from_your_account(page, server, town):
+    sign_in(page, server, "iro1")
+    page.get_by_role("link", name="Your account").click()
+    assert_accessible(page)
+    new = "a kettle on the windowsill"
+    page.get_by_label("Your current password").fill(council.PASSWORD)
+    page.get_by_label("New password", exact=True).fill("too short")
+    page.get_by_label("Confirm the new password").fill("too short")
+    page.get_by_role("button", name="Change your password").click()
+    assert "at least 12 characters" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    shot(page, "account-password-refused")
+    page.get_by_label("Your current password").fill(council.PASSWORD)
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("Confirm the new password").fill(new)
+    page.get_by_role("button", name="Change your password").click()
+    assert "Your password has been changed" in page.locator("main").inner_text()
+    shot(page, "account-password-changed")
+    page.get_by_role("button", name="Sign out everywhere").click()
+    assert "You have signed out everywhere" in page.locator("main").inner_text()
+    page.goto(f"{server}/tasks")
+    assert page.url.startswith(f"{server}/sign-in")

@@ -198,5 +198,5 @@ def test_a_login_without_starttls_refuses_to_start_and_production_upgrades_by_de
     base = {"SQLALCHEMY_DATABASE_URI": database_url, "SCHEDULER_IN_PROCESS": False}
     with pytest.raises(RuntimeError, match="SMTP_USERNAME is set but SMTP_STARTTLS is 0"):
         create_app(base | {"IRO_MODE": "test", "SMTP_USERNAME": "iro-service", "SMTP_STARTTLS": False})
-    assert create_app(base | {"IRO_MODE": "production"}).config["SMTP_STARTTLS"] is True
+    assert create_app(base | {"IRO_MODE": "production", "SECRET_KEY": "k" * 64}).config["SMTP_STARTTLS"] is True
     assert create_app(base | {"IRO_MODE": "demo"}).config["SMTP_STARTTLS"] is False

@@ -11,8 +11,8 @@ from flask import Blueprint
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import (alerts, auth, children, mail, notifications, processes, reports, security, tasks, template_helpers,
-               worklist)
+from . import (account, alerts, auth, children, mail, notifications, processes, reports, security, tasks,
+               template_helpers, worklist)
 
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 
@@ -31,7 +31,7 @@ def init_app(app):
     # GOV.UK Frontend's CSS asks for its fonts and images under /assets.
     app.register_blueprint(Blueprint("govuk_assets", __name__, static_folder=os.path.join(STATIC, "govuk", "assets"),
                                      static_url_path="/assets"))
-    for module in (worklist, tasks, children, notifications, reports, alerts, processes, mail):
+    for module in (account, worklist, tasks, children, notifications, reports, alerts, processes, mail):
         app.register_blueprint(module.bp)
     if app.config["IRO_MODE"] == "demo":  # imported only here: nothing outside the demo loads its mail server
         from . import sent_mail

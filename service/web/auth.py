@@ -6,10 +6,15 @@ lifetime, so the limit holds on the server, not only in the browser. There is no
 "remember me". Flask-Login's "strong" protection does nothing to a permanent session
 (it only marks it not fresh), so `_drop_moved_session` ends it when the browser or
 address it was signed in from changes.
+
+Each session is also a row in the database (service/sessions.py), read on every
+request: signing out ends it there, so a copy of the cookie taken before opens nothing.
+In production mode a password the policy refuses (the demo council's `demo`) does not
+sign anyone in: an administrator sets a new one.
 """
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_login.signals import session_protected
 from flask_wtf import FlaskForm
@@ -17,7 +22,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from service import audit, clock, people
+from service import audit, clock, passwords, people, sessions
 from service.db import writing
 from service.errors import NotFound
 
@@ -25,7 +30,9 @@ from . import security
 
 SESSION_LIFETIME = timedelta(minutes=30)
 PAUSED = "Too many failed attempts. Wait 15 minutes and try again."
+WAIT = "Too many failed attempts from your network. Wait {} and try again."
 WRONG = "Enter a correct username and password"
+RESET = "Your password is no longer allowed here. Ask an administrator to set a new one for you."
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
@@ -35,17 +42,19 @@ bp = Blueprint("auth", __name__)
 class User(UserMixin):
     """The signed-in person as Flask-Login needs them; `identity` is what the service layer takes."""
 
-    def __init__(self, identity: people.Identity):
+    def __init__(self, identity: people.Identity, session_token: str):
         self.identity = identity
+        self.session_token = session_token
 
     def get_id(self) -> str:
-        return str(self.identity.id)
+        """What the cookie keeps: the session's reference, not the person's id."""
+        return self.session_token
 
 
 @login_manager.user_loader
-def _load(user_id: str):
-    found = people.identity(int(user_id)) if user_id.isdigit() else None
-    return User(found) if found else None
+def _load(session_token: str):
+    found = people.identity_for_session(session_token)
+    return User(found, session_token) if found else None
 
 
 @login_manager.unauthorized_handler
@@ -87,25 +96,37 @@ def sign_in():
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(url_for("worklist.my_tasks"))
     form = SignInForm()
-    problem, status = None, 200
+    problem, status, headers = None, 200, {}
     if form.validate_on_submit():
         username, address = form.username.data.strip(), request.remote_addr or ""
-        if people.sign_in_paused(username, address):
-            user, problem, status = None, PAUSED, 429
+        pause = people.sign_in_pause(username, address)
+        user = None
+        if pause:
+            seconds = f"{pause.seconds} second" + ("" if pause.seconds == 1 else "s")
+            problem, status = (PAUSED if pause.account else WAIT.format(seconds)), 429
+            headers["Retry-After"] = str(pause.seconds)
         else:
             user = people.sign_in(username, form.password.data, address=address)
             problem = None if user else WRONG
+        if user and current_app.config["IRO_MODE"] == "production" and passwords.problem(form.password.data):
+            user, problem = None, RESET
         with writing():
             if user:
                 audit.record(clock.real_now(), username, "signed_in")
             else:
-                audit.record(clock.real_now(), username, "sign_in_failed", paused=status == 429)
+                audit.record(clock.real_now(), username, "sign_in_failed", paused=status == 429,
+                             **({"reason": "password policy"} if problem == RESET else {}))
         if user:
-            session.clear()  # a new session, and so a new CSRF token, for the signed-in person
-            session.permanent = True
-            login_user(User(people.identity(user.id)))
+            start_session(user.id)
             return redirect(_local(request.args.get("next")) or url_for("worklist.my_tasks"))
-    return render_template("sign_in.html", form=form, problem=problem), status
+    return render_template("sign_in.html", form=form, problem=problem), status, headers
+
+
+def start_session(user_id: int) -> None:
+    """A new session (and so a new CSRF token) for the person, kept in the database."""
+    session.clear()
+    session.permanent = True
+    login_user(User(people.identity(user_id), sessions.start(user_id)))
 
 
 def _local(target: str | None) -> str | None:
@@ -118,6 +139,9 @@ def _local(target: str | None) -> str | None:
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    sessions.end(current_user.session_token)
+    with writing():
+        audit.record(clock.real_now(), current_user.identity.username, "signed_out")
     logout_user()
     session.clear()
     flash("You have signed out", "success")

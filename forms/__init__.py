@@ -2,7 +2,9 @@
 
 A diagram's user task names its form with the `formKey` property. The page renders
 the class with govuk-frontend-wtf; the JSON API validates the same class, so a task
-completed either way meets the same rules. What a valid form gives the diagram is
+completed either way meets the same rules. Over the API each answer must first be of
+its field's JSON type (`json_type`, from the field's class): nothing is converted to
+fit, as a browser's post would be. What a valid form gives the diagram is
 `task_data(form)`: JSON values under the fields' names, which gateways read.
 
 A form whose choices or checks depend on the case reads them in `prepare(context)`.

@@ -106,8 +106,11 @@ def _schemas() -> dict:
                      "properties": {"tasks": {"type": "array", "items": _ref("Task")}}},
         "Completion": {"type": "object", "additionalProperties": False, "required": ["data"], "properties": {
             "data": {"type": "object", "description": "The answers of the task's form (its form_key), by field "
-                     "name, dates as YYYY-MM-DD; for consider_significant_change: decision "
-                     "(convene_early_review or no_early_review), early_review_date, reason"},
+                     "name, each in its field's JSON type: text and a choice as a string, ticked choices as a "
+                     "list of strings, a tick box as true or false, a date as a YYYY-MM-DD string, repeated rows "
+                     "as a list of objects; null for no answer. Any other type is refused (422), never "
+                     "converted. For consider_significant_change: decision (convene_early_review or "
+                     "no_early_review), early_review_date, reason"},
             "expected_version": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_ID,
                                  "description": "The instance version the answers were based on: 409 if it moved"}}},
         "Completed": {"type": "object", "required": ["id", "status", "instance_version"], "properties": {

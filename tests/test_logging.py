@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 import scheduler
-from service import clock, logs, timers
+from service import calendar, clock, logs, outbox, timers
 
-from .conftest import START
-from .harness import Harness
+from .conftest import START, ready
+from .harness import Harness, create_people
+from .smtp_server import smtp  # noqa: F401  (fixture)
 
 INSTANCES = 30  # each waits on a reminder and an escalation
 
@@ -54,6 +55,20 @@ def test_the_engines_own_lines_show_at_debug(app, captured):
     scheduler.tick(app, timers.sweep, "test-sweeper")
     assert " spiff." in captured.getvalue()
     assert f"INFO scheduler: timers moved {INSTANCES} instances on" in captured.getvalue()
+
+
+def test_a_delivery_tick_logs_how_many_e_mails_went_and_to_nobody_named(app_factory, smtp, captured):
+    app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port)
+    ready(app)
+    with app.app_context():
+        create_people()
+        run = Harness(app, restart=False)
+        run.start("reminder_escalation")
+        run.move_to(calendar.deadline_after_working_days(START, 5) + timedelta(seconds=1))
+    logs.configure({})
+    scheduler.tick(app, outbox.deliver_due, "test-sender")
+    assert len(smtp.received) == 2
+    assert captured.getvalue().splitlines() == ["INFO scheduler: sent 2 e-mails"]
 
 
 def test_a_tick_that_did_nothing_logs_nothing(app, captured):

@@ -155,6 +155,7 @@ BECAME = {"type": "became_looked_after", "date": "2027-04-12", "legal_status": "
     (BECAME, "placement_regulated", "yes", "expected true or false (a boolean), got text"),
     (BECAME, "placement_regulated", 1, "expected true or false (a boolean), got a number"),
     (BECAME, "notify", "false", "expected true or false (a boolean), got text"),
+    (BECAME, "type", ["became_looked_after"], "(a string), got a list"),
 ])
 def test_an_event_field_of_the_wrong_type_is_refused_and_nothing_recorded(api, town, event, field, value,
                                                                            fragment):
@@ -178,3 +179,10 @@ def test_a_child_field_of_the_wrong_type_is_refused(api, town, field, value, fra
              "team": "NW", "social_worker": "sw.north"}
     response = api.post("/api/v1/children", json={**child, field: value})
     refused_naming(response, field, (fragment,))
+
+
+@pytest.mark.parametrize("value, got", [(["2027-05-01T00:00:00+00:00"], "a list"), (1893456000, "a number"),
+                                        ({"x": 1}, "an object")])
+def test_a_clock_move_to_something_not_text_is_refused_naming_its_type(api, value, got):
+    response = api.post("/api/v1/clock", json={"now": value})
+    refused_naming(response, "now", (f"expected text (a string), got {got}",))

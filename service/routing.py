@@ -2,15 +2,23 @@
 
 Werkzeug's `int` converter matches any Unicode digit, so `/children/１２` (fullwidth) would
 be read as child 12: one thing with many addresses, which a log search or an access rule
-written for the ASCII form would miss.
+written for the ASCII form would miss. An id beyond what an INTEGER column holds is no
+id either: 404 before any query is made.
 """
 import re
 
 from werkzeug.routing import IntegerConverter
 
+from .openapi import MAX_ID
+
 
 class AsciiIntegerConverter(IntegerConverter):
+    """`int` in a route: ASCII digits, and no larger than an id can be unless the route says."""
+
     regex = r"[0-9]+"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def init_app(app) -> None:

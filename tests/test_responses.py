@@ -64,3 +64,9 @@ def test_an_id_in_other_digits_is_no_id_on_the_pages(browser, town, digits):
     child = str(town.north_child)
     assert browser.get(f"/children/{child}").status_code == 200
     assert browser.get(f"/children/{child.translate(digits)}").status_code == 404
+
+
+def test_an_id_larger_than_any_row_can_have_is_not_found_before_any_query(browser, town):
+    sign_in(browser, "iro1")
+    for path in ("/children/2147483648", "/tasks/99999999999999999999", "/alerts/2147483648"):
+        assert browser.get(path).status_code == 404, path

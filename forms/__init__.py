@@ -189,6 +189,24 @@ def _value_errors(unbound, value, key: str) -> dict:
     return {}
 
 
+def answers_schema(form_class) -> dict:
+    """The JSON Schema of a form's answers over the API, from the same `json_type`."""
+    return {"type": "object", "additionalProperties": False,
+            "properties": {name: _answer_schema(unbound, nullable=True)
+                           for name, unbound in sorted(fields_of(form_class).items())}}
+
+
+def _answer_schema(unbound, nullable: bool) -> dict:
+    expected = json_type(unbound)
+    if expected is json_types.OBJECT:
+        schema = answers_schema(unbound.args[0])
+    elif unbound.field_class is FieldList:
+        schema = {**expected.schema, "items": _answer_schema(_inner(unbound), nullable=False)}
+    else:
+        schema = dict(expected.schema)
+    return {**schema, "type": [schema["type"], "null"]} if nullable else schema
+
+
 def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
     """JSON values as a browser would post them (a date as day, month and year; a list of
     objects as the numbered rows of a FieldList)."""

@@ -4,7 +4,7 @@ Nothing the API receives is coerced: a list, an object, true or a number where t
 expected is refused naming the field and both types, never stored as its first item or
 as Python's spelling of it.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 
@@ -27,6 +27,7 @@ def kind(value) -> str:
 class JsonType:
     words: str  # what a refusal says was expected
     accepts: Callable[[object], bool]
+    schema: dict = field(compare=False)  # its JSON Schema, for the OpenAPI document
 
     def problem(self, value) -> str | None:
         """Why the value is not of this type, or None."""
@@ -41,12 +42,14 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-TEXT = JsonType("text (a string)", _is_text)
-CHOICE = JsonType("one of the choices (a string)", _is_text)
-CHOICES = JsonType("a list of choices (strings)", lambda v: isinstance(v, list) and all(map(_is_text, v)))
-BOOLEAN = JsonType("true or false (a boolean)", lambda v: isinstance(v, bool))
-DATE = JsonType("a date (a string, YYYY-MM-DD)", _is_text)
-NUMBER = JsonType("a number", _is_number)
-OBJECT = JsonType("an object", lambda v: isinstance(v, dict))
-ROWS = JsonType("a list of rows (objects)", lambda v: isinstance(v, list))
-LIST = JsonType("a list", lambda v: isinstance(v, list))
+STRING = {"type": "string"}
+TEXT = JsonType("text (a string)", _is_text, STRING)
+CHOICE = JsonType("one of the choices (a string)", _is_text, STRING)
+CHOICES = JsonType("a list of choices (strings)", lambda v: isinstance(v, list) and all(map(_is_text, v)),
+                   {"type": "array", "items": STRING})
+BOOLEAN = JsonType("true or false (a boolean)", lambda v: isinstance(v, bool), {"type": "boolean"})
+DATE = JsonType("a date (a string, YYYY-MM-DD)", _is_text, {"type": "string", "format": "date"})
+NUMBER = JsonType("a number", _is_number, {"type": "number"})
+OBJECT = JsonType("an object", lambda v: isinstance(v, dict), {"type": "object"})
+ROWS = JsonType("a list of rows (objects)", lambda v: isinstance(v, list), {"type": "array"})
+LIST = JsonType("a list", lambda v: isinstance(v, list), {"type": "array"})

@@ -9,7 +9,7 @@ import re
 
 from werkzeug.routing import IntegerConverter
 
-from .openapi import MAX_ID
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL compares larger ones with an error)
 
 
 class AsciiIntegerConverter(IntegerConverter):

@@ -1,11 +1,12 @@
 """The API takes each answer in its field's own JSON type and refuses any other with a 422
 naming the field and the type expected: nothing is coerced (a list stored as its first item,
 an object as Python's spelling of it, true as "y") and nothing is stored."""
+import jsonschema_rs
 import pytest
 from sqlalchemy import func, select
 
 import forms
-from service import instances, json_types, specs, tokens
+from service import instances, json_types, openapi, specs, tokens
 from service.db import db
 from service.models import AuditEvent, ChildEvent, HumanTask, TaskStatus
 
@@ -104,6 +105,18 @@ def test_every_form_refuses_a_wrong_type_for_each_field_naming_it_and_the_task_s
     assert checked == set(WRONG)  # every kind of field was met somewhere
     assert audited() == before
     assert {db.session.get(HumanTask, task_id).status for task_id in form_tasks.values()} == {TaskStatus.OPEN}
+
+
+def test_the_openapi_document_gives_each_forms_answers_the_types_the_api_takes(client):
+    components = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    for form_key, form_class in forms.FORMS.items():
+        schema = components[openapi.answers_schema_name(form_key)]
+        validator = jsonschema_rs.Draft202012Validator(schema)
+        for name, unbound in forms.fields_of(form_class).items():
+            assert validator.is_valid({name: None})
+            for value in WRONG.get(forms.json_type(unbound), ()):
+                assert not validator.is_valid({name: value}), (form_key, name, value)
+        assert not validator.is_valid({"no_such_field": "x"})
 
 
 def test_a_rows_fields_are_typed_too_named_by_their_row(api, form_tasks):

@@ -1,18 +1,14 @@
 """Entry point: `flask --app run.py ...`, `gunicorn run:app`, or `python run.py` (make run)."""
-import logging
 import os
 
-from service import create_app, demo, load_shipped_specs
+from service import create_app, demo, load_shipped_specs, logs, serving
 
 app = create_app()
 
 if __name__ == "__main__":
     import scheduler
 
-    logging.basicConfig(level=logging.INFO)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # nor per task state (thousands as the demo loads)
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # nor the demo mail server's per command, with addresses
+    logs.configure()
     port = int(os.environ.get("IRO_PORT", "5000"))
     site = f"http://127.0.0.1:{port}"
     load_shipped_specs(app)
@@ -23,4 +19,4 @@ if __name__ == "__main__":
         demo_mail.start(app, site)  # before the scheduler, whose first tick sends the mail queued
     if app.config["SCHEDULER_IN_PROCESS"]:
         scheduler.build(app).start()  # its first tick fires whatever fell due while nothing ran
-    app.run(host="127.0.0.1", port=port, use_reloader=False)
+    app.run(host="127.0.0.1", port=port, use_reloader=False, request_handler=serving.QuietRequestHandler)

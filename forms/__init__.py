@@ -2,7 +2,9 @@
 
 A diagram's user task names its form with the `formKey` property. The page renders
 the class with govuk-frontend-wtf; the JSON API validates the same class, so a task
-completed either way meets the same rules. What a valid form gives the diagram is
+completed either way meets the same rules. Over the API each answer must first be of
+its field's JSON type (`json_type`, from the field's class): nothing is converted to
+fit, as a browser's post would be. What a valid form gives the diagram is
 `task_data(form)`: JSON values under the fields' names, which gateways read.
 
 A form whose choices or checks depend on the case reads them in `prepare(context)`.
@@ -20,9 +22,12 @@ from datetime import date
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, FieldList, Form, FormField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import (BooleanField, DateField, DecimalField, FieldList, FloatField, Form, FormField, IntegerField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.validators import InputRequired, Length, Optional
+
+from service import json_types
 
 FORMS: dict[str, type] = {}
 
@@ -109,7 +114,7 @@ def register(form_key: str):
 def form_for(form_key: str | None, formdata=None, data: dict | None = None, api: bool = False,
              context=None) -> TaskForm:
     """The form of a task: from a posted page, or from JSON (`data`) for the API."""
-    form_class = FORMS.get(form_key) or TaskForm
+    form_class = form_class_for(form_key)
     if api:
         form = form_class(formdata=_formdata(form_class, data or {}), meta={"csrf": False})
     else:
@@ -120,10 +125,86 @@ def form_for(form_key: str | None, formdata=None, data: dict | None = None, api:
 
 def with_answers(form_key: str | None, answers: dict, context=None) -> TaskForm:
     """A page's form showing saved answers (JSON values, as drafts keep them), as if posted again."""
-    form_class = FORMS.get(form_key) or TaskForm
+    form_class = form_class_for(form_key)
     form = form_class(formdata=_formdata(form_class, answers) if answers else None)
     form.prepare(context)
     return form
+
+
+def form_class_for(form_key: str | None) -> type:
+    """The form class of a task's form key; a task without one has a form of no fields."""
+    return FORMS.get(form_key) or TaskForm
+
+
+# the first class a field is an instance of decides its JSON type; order matters (subclasses first)
+FIELD_TYPES = ((FormField, json_types.OBJECT), (SelectMultipleField, json_types.CHOICES),
+               (BooleanField, json_types.BOOLEAN), (DateField, json_types.DATE),
+               (SelectFieldBase, json_types.CHOICE), (IntegerField, json_types.NUMBER),
+               (DecimalField, json_types.NUMBER), (FloatField, json_types.NUMBER), (StringField, json_types.TEXT))
+
+
+def json_type(unbound) -> json_types.JsonType:
+    """The JSON type the API takes for a field, decided by its WTForms class alone, so a new
+    form needs no line of its own; TypeError for a class nobody has given a type."""
+    field_class = unbound.field_class
+    if issubclass(field_class, FieldList):
+        return json_types.ROWS if _rows_form(unbound) is not None else json_types.LIST
+    for base, taken in FIELD_TYPES:
+        if issubclass(field_class, base):
+            return taken
+    raise TypeError(f"{field_class.__name__} has no JSON type: add it to forms.FIELD_TYPES")
+
+
+def fields_of(form_class) -> dict:
+    """{name: unbound field} of a form class, those added after the class statement included."""
+    return {name: getattr(form_class, name) for name in dir(form_class)
+            if not name.startswith("_") and hasattr(getattr(form_class, name), "_formfield")}
+
+
+def shape_errors(form_class, data: dict, prefix: str = "") -> dict:
+    """{name: why} for answers the form has no field for, or whose JSON type is not their field's
+    (`json_type`; null is no answer); a row's are named `list-N-field`, as `first_errors` names them."""
+    errors = {}
+    for name, value in data.items():
+        key, unbound = prefix + name, getattr(form_class, name, None)
+        if not hasattr(unbound, "_formfield"):
+            errors[key] = "unknown field"
+        elif value is not None:
+            errors.update(_value_errors(unbound, value, key))
+    return errors
+
+
+def _value_errors(unbound, value, key: str) -> dict:
+    expected = json_type(unbound)
+    problem = expected.problem(value)
+    if problem:
+        return {key: problem}
+    if expected is json_types.OBJECT:
+        return shape_errors(unbound.args[0], value, f"{key}-")
+    if unbound.field_class is FieldList:
+        errors = {}
+        for i, item in enumerate(value):
+            errors.update(_value_errors(_inner(unbound), item, f"{key}-{i}"))  # a row may not be null
+        return errors
+    return {}
+
+
+def answers_schema(form_class) -> dict:
+    """The JSON Schema of a form's answers over the API, from the same `json_type`."""
+    return {"type": "object", "additionalProperties": False,
+            "properties": {name: _answer_schema(unbound, nullable=True)
+                           for name, unbound in sorted(fields_of(form_class).items())}}
+
+
+def _answer_schema(unbound, nullable: bool) -> dict:
+    expected = json_type(unbound)
+    if expected is json_types.OBJECT:
+        schema = answers_schema(unbound.args[0])
+    elif unbound.field_class is FieldList:
+        schema = {**expected.schema, "items": _answer_schema(_inner(unbound), nullable=False)}
+    else:
+        schema = dict(expected.schema)
+    return {**schema, "type": [schema["type"], "null"]} if nullable else schema
 
 
 def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
@@ -161,8 +242,13 @@ def _rows_form(unbound):
     """The form class of a FieldList of FormFields, else None."""
     if getattr(unbound, "field_class", None) is not FieldList:
         return None
-    inner = unbound.args[0] if unbound.args else unbound.kwargs.get("unbound_field")
+    inner = _inner(unbound)
     return inner.args[0] if getattr(inner, "field_class", None) is FormField else None
+
+
+def _inner(field_list):
+    """The unbound field each entry of a FieldList is made from."""
+    return field_list.args[0] if field_list.args else field_list.kwargs.get("unbound_field")
 
 
 def task_data(form) -> dict:

@@ -13,7 +13,7 @@ from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import participation
+from service import participation, routing
 
 from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
 
@@ -182,7 +182,7 @@ class RecordReview(TaskForm):
                 rows.append_entry()
             return True
         if "remove_row" in formdata:
-            index = formdata.get("remove_row", type=int)
+            index = formdata.get("remove_row", type=routing.whole_number)
             if index is not None and 0 <= index < len(rows):
                 rows.pop_entry(index)  # the rows after it are renumbered
             return True

@@ -30,17 +30,25 @@ def build(app, *, blocking: bool = False):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     owner = owner_name()
-    scheduler.add_job(_in_context, "interval", args=(app, timers.sweep, owner), id="timers",
+    scheduler.add_job(tick, "interval", args=(app, timers.sweep, owner), id="timers",
                       seconds=app.config["SCHEDULER_TICK_SECONDS"])
-    scheduler.add_job(_in_context, "interval", args=(app, outbox.deliver_due, owner), id="outbox",
+    scheduler.add_job(tick, "interval", args=(app, outbox.deliver_due, owner), id="outbox",
                       seconds=OUTBOX_SECONDS)
     return scheduler
 
 
-def _in_context(app, job, owner):
+# what a tick did, at INFO when it did something: counts only, never names, case data or addresses
+DONE = {timers.sweep: "timers moved %d instances on", outbox.deliver_due: "sent %d e-mails"}
+
+
+def tick(app, job, owner):
+    """Run one job as a tick does: in an app context, a failure logged and survived."""
     with app.app_context():
         try:
-            job(owner)
+            done = job(owner)
         except Exception as exc:  # keep ticking; the next tick retries what is still due
             # the type only: messages can carry case data, which stays out of logs
             log.error("scheduler job %s failed: %s", job.__name__, type(exc).__name__)
+            return
+    if done:
+        log.info(DONE[job], done)

@@ -41,8 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key.per_database(app)
     migrate.init_app(app, database, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
 
-    from . import api, cli, web
+    from . import api, cli, routing, web
 
+    routing.init_app(app)  # before any route is added: rules read their converters as they are added
     app.register_blueprint(api.bp)
     web.init_app(app)
     cli.register(app)

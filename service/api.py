@@ -24,7 +24,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-from . import cases, clock, incidents, instances, openapi, review_figures, tasks, timers, tokens
+from . import cases, clock, incidents, instances, json_types, openapi, review_figures, tasks, timers, tokens
 from .db import db
 from .errors import ClockError, ConflictError, InvalidData, NotFound, TaskAlreadyCompleted
 from .models import Child, ChildEvent, HumanTask, TaskStatus, Team, User
@@ -164,6 +164,9 @@ def move_clock():
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or set(body) != {"now"}:
         return _error(422, 'send {"now": "<ISO 8601 instant with a UTC offset>"} and nothing else')
+    if not isinstance(body["now"], str):
+        problem = json_types.TEXT.problem(body["now"])
+        return _error(422, f"now: {problem}", {"now": problem})
     try:
         target = datetime.fromisoformat(body["now"])
         if target.tzinfo is not None and target >= clock.LATEST:
@@ -213,7 +216,8 @@ def record_event(child_id):
         raise NotFound(f"child {child_id} does not exist")
     body = _json_object()
     if not isinstance(body.get("type"), str):  # record_event looks the type up in a dict: a list would raise
-        message = f"must be one of {', '.join(cases.EVENT_TYPES)}"
+        message = (f"must be one of {', '.join(cases.EVENT_TYPES)}" if "type" not in body else
+                   f"expected one of {', '.join(cases.EVENT_TYPES)} (a string), got {json_types.kind(body['type'])}")
         raise InvalidData(f"type: {message}", {"type": message})
     recorded = cases.record_event(child_id, body, actor=_actor())
     return jsonify(event_id=recorded.event_id, instances=recorded.instance_ids), 202

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, calendar, clock, roles, specs
+from . import audit, calendar, clock, json_types, roles, specs
 from .db import db, writing
 from .errors import InvalidData, NotFound
 from .models import Child, ChildEvent, MessageWait, Review, ReviewStatus, Team, User, UserRole
@@ -44,7 +44,9 @@ CP_ENDED_REASONS = ("no_longer_at_risk", "became_looked_after", "transferred", "
 
 # --- field checks: each returns the clean value or raises ValueError with a message ---
 def _text(value, limit=200):
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        raise ValueError(json_types.TEXT.problem(value))
+    if not value.strip():
         raise ValueError("enter some text")
     if len(value) > limit:
         raise ValueError(f"use {limit} characters or fewer")
@@ -53,6 +55,8 @@ def _text(value, limit=200):
 
 def _one_of(options):
     def check(value):
+        if not isinstance(value, str):  # a list or an object is refused by type, never looked up
+            raise ValueError(f"expected one of {', '.join(options)} (a string), got {json_types.kind(value)}")
         if value not in options:
             raise ValueError(f"must be one of {', '.join(options)}")
         return value
@@ -61,7 +65,7 @@ def _one_of(options):
 
 def _date(value):
     if not isinstance(value, str):
-        raise ValueError("give a date as YYYY-MM-DD")
+        raise ValueError(json_types.DATE.problem(value))
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -77,12 +81,14 @@ def _past_date(value):
 
 def _bool(value):
     if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+        raise ValueError(json_types.BOOLEAN.problem(value))
     return value
 
 
 def _case_number(value):
-    if not isinstance(value, str) or not CASE_NUMBER.fullmatch(value):
+    if not isinstance(value, str):
+        raise ValueError(json_types.TEXT.problem(value))
+    if not CASE_NUMBER.fullmatch(value):
         raise ValueError("use digits and one letter (4120389A), CCC + 9 digits + PER (CCC000054405PER), "
                          "or digits only (43235)")
     return value
@@ -91,12 +97,14 @@ def _case_number(value):
 def _ids(value):
     if not isinstance(value, list) or not all(
             isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value):
-        raise ValueError("give a list of child ids")
+        raise ValueError("expected a list of child ids (whole numbers)")
     return value
 
 
 def _whole_number(value):
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 1000:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {json_types.kind(value)}")
+    if not 0 < value < 1000:
         raise ValueError("give a whole number from 1")
     return value
 
@@ -108,7 +116,9 @@ def _nullable(check):
 
 
 def _care_plan_change(value):
-    if not isinstance(value, dict) or set(value) != {"circumstance", "description"}:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected null or an object, got {json_types.kind(value)}")
+    if set(value) != {"circumstance", "description"}:
         raise ValueError("null, or {\"circumstance\": ..., \"description\": ...}")
     return {"circumstance": _one_of(CARE_PLAN_CHANGES)(value["circumstance"]),
             "description": _text(value["description"], 2000)}

@@ -1,13 +1,16 @@
 """The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json.
 
 Built, not written: fields, required flags, codes and event types come from the
-tables service.cases checks against, so the document cannot disagree with the code.
+tables service.cases checks against, and each form's answers from the JSON types the
+API takes for its fields (forms.json_type), so the document cannot disagree with the code.
 A field the code accepts but this module has no schema for fails the build (KeyError),
 which the schema tests catch.
 """
-from . import cases
+import forms
 
-MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL compares larger ones with an error)
+from . import cases
+from .routing import MAX_ID
+
 TASK_LIMIT, TASK_LIMIT_MAX = 100, 500
 
 ID = {"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_ID}
@@ -106,8 +109,11 @@ def _schemas() -> dict:
                      "properties": {"tasks": {"type": "array", "items": _ref("Task")}}},
         "Completion": {"type": "object", "additionalProperties": False, "required": ["data"], "properties": {
             "data": {"type": "object", "description": "The answers of the task's form (its form_key), by field "
-                     "name, dates as YYYY-MM-DD; for consider_significant_change: decision "
-                     "(convene_early_review or no_early_review), early_review_date, reason"},
+                     "name, each in its field's JSON type: text and a choice as a string, ticked choices as a "
+                     "list of strings, a tick box as true or false, a date as a YYYY-MM-DD string, repeated rows "
+                     "as a list of objects; null for no answer. Any other type is refused (422), never "
+                     "converted. Each form's fields and types are the schema named for its form_key: "
+                     "RecordContactAnswers for record_contact, and so on"},
             "expected_version": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_ID,
                                  "description": "The instance version the answers were based on: 409 if it moved"}}},
         "Completed": {"type": "object", "required": ["id", "status", "instance_version"], "properties": {
@@ -124,7 +130,14 @@ def _schemas() -> dict:
         schema = _object(fields, EVENT_FIELDS[kind], type={"const": kind}, date=PAST_DATE)
         schema["properties"]["notify"] = NOTIFY
         schemas[_event_schema_name(kind)] = schema
+    for form_key, form_class in forms.FORMS.items():
+        schemas[answers_schema_name(form_key)] = {
+            **forms.answers_schema(form_class), "description": f"The answers of a task whose form_key is {form_key}"}
     return schemas
+
+
+def answers_schema_name(form_key: str) -> str:
+    return "".join(part.title() for part in form_key.split("_")) + "Answers"
 
 
 ERRORS = {

@@ -64,13 +64,19 @@ def submit(who: Identity, task_id: int, data: dict, expected_version: int | None
 
 def checked_answers(task: HumanTask, data: dict) -> dict:
     """Answers sent as JSON (the API), checked by the task's own form exactly as its page
-    checks them; InvalidData names every bad or unknown field."""
+    checks them; InvalidData names every bad or unknown field. An answer of the wrong JSON
+    type is refused before the form sees it, so nothing is coerced into a browser's post."""
+    errors = forms.shape_errors(forms.form_class_for(task.form_key), data)
+    if errors:
+        raise _refused(errors)
     form = forms.form_for(task.form_key, data=data, api=True, context=TaskContext(task))
-    errors = {name: "unknown field" for name in data if name not in form}
-    if not form.validate() or errors:
-        errors.update(forms.first_errors(form))
-        raise InvalidData("; ".join(f"{name}: {message}" for name, message in errors.items()), errors)
+    if not form.validate():
+        raise _refused(forms.first_errors(form))
     return forms.task_data(form)
+
+
+def _refused(errors: dict) -> InvalidData:
+    return InvalidData("; ".join(f"{name}: {message}" for name, message in errors.items()), errors)
 
 
 def _actionable(who, task_id) -> HumanTask:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
 
 from forms.management_alert import OUTCOMES, REFERRAL_CONDITIONS
-from service import alert_register, alerts, calendar, clock, roles
+from service import alert_register, alerts, calendar, clock, roles, routing
 from service.errors import InvalidData
 
 from . import queries, security
@@ -99,7 +99,7 @@ def raise_alert(child_id):
     """An IRO who sees the looked-after child starts an alert; its form is their first task."""
     try:
         task_id = alerts.request(current_user.identity, child_id,
-                                 review_id=request.form.get("review_id", type=int))
+                                 review_id=request.form.get("review_id", type=routing.whole_number))
     except InvalidData as refused:
         flash(str(refused))
         return redirect(url_for("children.child", child_id=child_id))

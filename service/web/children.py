@@ -15,7 +15,7 @@ from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms import DayMonthYearField
-from service import cases, reviews, roles
+from service import cases, reviews, roles, routing
 from service.errors import InvalidData
 
 from . import queries, security
@@ -83,7 +83,7 @@ def child(child_id):
                            looked_after=queries.latest_episode(child_id), reviews=queries.reviews(child_id),
                            record_deadlines=reviews.record_deadlines, CEASED_REASONS=CEASED_REASONS,
                            alerts=queries.child_alerts(child_id), may_raise_alert=_may_raise_alert(who, found),
-                           review_id=request.args.get("review", type=int),  # raising an alert from a review
+                           review_id=request.args.get("review", type=routing.whole_number),  # raising an alert from a review
                            instances=queries.child_instances(child_id))
 
 

@@ -58,7 +58,7 @@ def _headers(response):
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if response.mimetype == "text/html":
+    if response.mimetype in ("text/html", "application/json") or request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")  # case data stays out of shared and back caches
     return response
 

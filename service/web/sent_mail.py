@@ -2,7 +2,7 @@
 newest first, for anyone signed in. Registered only in demo mode; elsewhere the page does not exist."""
 from flask import current_app, render_template, request
 
-from service import demo_mail
+from service import demo_mail, routing
 
 from .auth import pages_blueprint
 from .worklist import pagination
@@ -12,6 +12,6 @@ bp = pages_blueprint("sent_mail", __name__)
 
 @bp.get(demo_mail.SENT_PAGE)
 def index():
-    page = demo_mail.received(demo_mail.maildir(current_app), request.args.get("page", 1, type=int))
+    page = demo_mail.received(demo_mail.maildir(current_app), request.args.get("page", 1, type=routing.whole_number))
     return render_template("sent_mail.html", page=page, folder=demo_mail.maildir(current_app),
                            pagination=pagination(page))

@@ -10,7 +10,7 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 import forms
-from service import access, alerts, cases, people, tasks, worklist
+from service import access, alerts, cases, people, routing, tasks, worklist
 from service.errors import ConflictError, InvalidData
 from service.models import TaskStatus
 
@@ -47,7 +47,7 @@ def task(task_id):
         if not form.validate():
             return _render(page, form), 400
         tasks.submit(who, task_id, forms.task_data(form),
-                     expected_version=request.form.get("instance_version", type=int))
+                     expected_version=request.form.get("instance_version", type=routing.whole_number))
     except ConflictError:
         page = tasks.page(who, task_id)  # a task an alert moved on from says so
         return _render(page, form, conflict=alerts.moved_on(page.task) or CONFLICT), 409

@@ -4,7 +4,7 @@ from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
 from wtforms import BooleanField, Form, SelectChoice, SelectField
 
-from service import worklist
+from service import routing, worklist
 
 from . import queries
 from .auth import pages_blueprint
@@ -42,7 +42,7 @@ def _worklist(listing, title, empty, claimable=False):
     form.task_type.choices = _choices("All tasks", worklist.task_types(who))
     form.team.choices = _choices("All teams", queries.teams())
     filters = worklist.Filters(form.task_type.data or None, form.team.data or None, form.overdue.data)
-    page = listing(who, filters, request.args.get("page", 1, type=int))
+    page = listing(who, filters, request.args.get("page", 1, type=routing.whole_number))
     visible = worklist.visible_children_among(who, {row.child_id for row in page.rows if row.child_id})
     return render_template("worklist.html", title=title, empty=empty, form=form, page=page, claimable=claimable,
                            visible_children=visible, pagination=pagination(page),

@@ -62,7 +62,7 @@ def _authenticate():
                            "issue tokens with `flask create-token NAME`", headers={"WWW-Authenticate": BEARER})
     g.api_client = tokens.client_for(token)
     if g.api_client is None:
-        return _error(401, "this token is unknown or revoked; ask the service's administrators for a new one",
+        return _error(401, "this token is unknown, expired or revoked; ask the service's administrators for a new one",
                       headers={"WWW-Authenticate": f'{BEARER}, error="invalid_token"'})
     return None
 

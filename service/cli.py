@@ -211,7 +211,7 @@ def take_on(csv_file, no_notify):
         body = {"date": row["date"], "legal_status": row["legal_status"], "placement_type": row["placement_type"],
                 "placement_regulated": row["placement_regulated"].strip().lower() in ("yes", "true", "y", "1"),
                 "iro": row["iro"], "next_review_due": row["next_review_due"],
-                "next_review_number": int(row["next_review_number"]) if row["next_review_number"].isdigit()
+                "next_review_number": int(row["next_review_number"]) if row["next_review_number"].isascii() and row["next_review_number"].isdigit()
                 else row["next_review_number"], **({"notify": False} if no_notify else {})}
         try:
             cases.take_on(child_id, body, actor="cli")

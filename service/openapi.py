@@ -142,7 +142,7 @@ def answers_schema_name(form_key: str) -> str:
 
 ERRORS = {
     "400": "The body is not valid JSON",
-    "401": "No token, or an unknown or revoked one",
+    "401": "No token, or an unknown, expired or revoked one",
     "404": "No such child or task",
     "409": "The task is already finished, or changed since expected_version",
     "415": "The body is not sent as application/json",

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, calendar, clock, json_types, roles, specs
+from . import audit, calendar, clock, codes, json_types, roles, specs
 from .db import db, writing
 from .errors import InvalidData, NotFound
 from .models import Child, ChildEvent, MessageWait, Review, ReviewStatus, Team, User, UserRole
@@ -22,24 +22,6 @@ from .unit_of_work import UnitOfWork
 _children, _events = Child.__table__, ChildEvent.__table__
 
 CASE_NUMBER = re.compile(r"[0-9]{4,9}[A-Z]|CCC[0-9]{9}PER|[0-9]{4,9}")
-GENDERS = ("M", "F", "U")
-ETHNICITIES = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
-               "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT")
-LEGAL_STATUSES = ("C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4")
-SHORT_BREAKS = "V4"
-PLACEMENT_TYPES = ("foster", "residential", "placed_with_parents", "secure", "semi_independent", "other")
-CEASED_REASONS = ("returned_home", "adopted", "special_guardianship", "child_arrangements_order",
-                  "independent_living", "transferred", "age_18", "custody", "died", "other")
-SIGNIFICANT_CHANGES = (
-    "review_decisions_delayed", "missing_over_3_days", "unplanned_placement_change", "court_order",
-    "serious_health_finding", "discharge_from_care", "joint_agency_panel_outcome", "fostering_panel_outcome",
-    "adoption_panel_outcome", "change_of_placement", "adoption_action_plan_update", "school_exclusion_over_5_days",
-    "family_change", "arrest_bail_conviction", "serious_accident", "change_of_social_worker", "unplanned_discharge",
-    "complaint")
-CARE_PLAN_CHANGES = ("regulated_to_unregulated_before_18", "unplanned_move_disrupting_education",
-                     "move_from_settled_residential", "discharge_from_secure_or_custody")
-CP_CATEGORIES = ("neglect", "physical", "sexual", "emotional", "multiple")
-CP_ENDED_REASONS = ("no_longer_at_risk", "became_looked_after", "transferred", "age_18", "other")
 
 
 # --- field checks: each returns the clean value or raises ValueError with a message ---
@@ -120,25 +102,25 @@ def _care_plan_change(value):
         raise ValueError(f"expected null or an object, got {json_types.kind(value)}")
     if set(value) != {"circumstance", "description"}:
         raise ValueError("null, or {\"circumstance\": ..., \"description\": ...}")
-    return {"circumstance": _one_of(CARE_PLAN_CHANGES)(value["circumstance"]),
+    return {"circumstance": _one_of(codes.CARE_PLAN_CHANGES)(value["circumstance"]),
             "description": _text(value["description"], 2000)}
 
 
 CHILD_FIELDS = {  # name: (required, check)
     "case_number": (True, _case_number), "name": (True, _text), "dob": (True, _past_date),
-    "gender": (True, _one_of(GENDERS)), "ethnicity": (False, _one_of(ETHNICITIES)),
+    "gender": (True, _one_of(codes.GENDERS)), "ethnicity": (False, _one_of(codes.ETHNICITIES)),
     "team": (True, _text), "social_worker": (True, _text), "siblings": (False, _ids),
 }
 EVENT_FIELDS = {
-    "became_looked_after": {"legal_status": (True, _one_of(LEGAL_STATUSES)),
-                            "placement_type": (True, _one_of(PLACEMENT_TYPES)),
+    "became_looked_after": {"legal_status": (True, _one_of(codes.LEGAL_STATUSES)),
+                            "placement_type": (True, _one_of(codes.PLACEMENT_TYPES)),
                             "placement_regulated": (True, _bool)},
-    "ceased_looked_after": {"reason": (True, _one_of(CEASED_REASONS))},
-    "significant_change": {"kind": (True, _one_of(SIGNIFICANT_CHANGES)), "details": (True, lambda v: _text(v, 2000)),
+    "ceased_looked_after": {"reason": (True, _one_of(codes.CEASED_REASONS))},
+    "significant_change": {"kind": (True, _one_of(codes.SIGNIFICANT_CHANGES)), "details": (True, lambda v: _text(v, 2000)),
                            "care_plan_change": (True, _nullable(_care_plan_change))},
     "cp_strategy_discussion": {"s47": (True, _bool)},
-    "cp_plan_started": {"category": (True, _one_of(CP_CATEGORIES)), "iro": (True, _text)},
-    "cp_plan_ended": {"reason": (True, _one_of(CP_ENDED_REASONS))},
+    "cp_plan_started": {"category": (True, _one_of(codes.CP_CATEGORIES)), "iro": (True, _text)},
+    "cp_plan_ended": {"reason": (True, _one_of(codes.CP_ENDED_REASONS))},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
 # Every event has a date; `"notify": false` imports history: it runs but sends no notice (API.md).
@@ -314,7 +296,7 @@ def episode(child: Child) -> str:
     """What the case page calls the child's current episode."""
     parts = []
     if child.looked_after:
-        parts.append("Short breaks (V4)" if child.legal_status == SHORT_BREAKS else "Looked after")
+        parts.append("Short breaks (V4)" if child.legal_status == codes.SHORT_BREAKS else "Looked after")
     if child.cp_plan:
         parts.append("Child protection plan")
     return ", ".join(parts) or "None open"

@@ -103,7 +103,7 @@ from werkzeug.security import generate_password_hash
 from forms.review import ADJOURNED, HELD
 from forms.significant_change import CONVENE, NO_REVIEW
 
-from . import (calendar, cases, clock, demo_alerts, demo_processes, instances, notifications, participation, people,
+from . import (calendar, cases, clock, codes, demo_alerts, demo_processes, instances, notifications, participation, people,
                roles, specs, tasks, timers)
 from .db import db, writing
 from .errors import ClockError, InvalidData, ServiceError
@@ -737,7 +737,7 @@ def _youngest(case: _Case) -> int:
 
 def _placement(rng, episode: str, age: int) -> dict:
     if episode == "short_breaks":
-        return {"legal_status": cases.SHORT_BREAKS, "placement_type": _pick(rng, SHORT_BREAK_PLACEMENTS),
+        return {"legal_status": codes.SHORT_BREAKS, "placement_type": _pick(rng, SHORT_BREAK_PLACEMENTS),
                 "placement_regulated": True}
     placement = _pick(rng, PLACEMENTS_16_PLUS if age >= 16 else PLACEMENTS)
     return {"legal_status": _pick(rng, LEGAL_STATUSES), "placement_type": placement,
@@ -875,7 +875,7 @@ class _Replay:
         candidates = sorted(self.allocated - self.ceased - self.pending_change)
         care_plan_change = None
         if special is None:
-            child_id, kind = rng.choice(candidates), rng.choice(cases.SIGNIFICANT_CHANGES)
+            child_id, kind = rng.choice(candidates), rng.choice(codes.SIGNIFICANT_CHANGES)
         elif isinstance(special, str):
             kind = special
             child_id = rng.choice(self._reviews_to_bring_forward(day) or candidates)
@@ -1228,7 +1228,7 @@ def summary(seconds: float = 0.0) -> Summary:
     return Summary(
         users=count(of=User.id), iros=count(UserRole.role == roles.IRO, of=UserRole.user_id.distinct()),
         looked_after=count(Child.looked_after.is_(True)),
-        short_breaks=count(Child.looked_after.is_(True), Child.legal_status == cases.SHORT_BREAKS),
+        short_breaks=count(Child.looked_after.is_(True), Child.legal_status == codes.SHORT_BREAKS),
         cp_plans=count(Child.cp_plan.is_(True)),
         open_tasks=count(HumanTask.status == TaskStatus.OPEN, of=HumanTask.id),
         overdue_tasks=count(HumanTask.status == TaskStatus.OPEN, HumanTask.due_at < now, of=HumanTask.id),

@@ -8,7 +8,7 @@ which the schema tests catch.
 """
 import forms
 
-from . import cases
+from . import cases, codes
 from .routing import MAX_ID
 
 TASK_LIMIT, TASK_LIMIT_MAX = 100, 500
@@ -35,27 +35,27 @@ def _ref(name: str) -> dict:
 CHILD_FIELDS = {
     "case_number": {"type": "string", "pattern": cases.CASE_NUMBER.pattern,
                     "description": "The council's case number, unique: 4120389A, CCC000054405PER or 43235"},
-    "name": _text(), "dob": PAST_DATE, "gender": _enum(cases.GENDERS), "ethnicity": _enum(cases.ETHNICITIES),
+    "name": _text(), "dob": PAST_DATE, "gender": _enum(codes.GENDERS), "ethnicity": _enum(codes.ETHNICITIES),
     "team": _text(description="A team code that exists"),
     "social_worker": _text(description="Username of the allocated social worker"),
     "siblings": {"type": "array", "items": ID, "description": "Ids of the child's siblings"},
 }
 CARE_PLAN_CHANGE = {
     "type": "object", "additionalProperties": False, "required": ["circumstance", "description"],
-    "properties": {"circumstance": _enum(cases.CARE_PLAN_CHANGES), "description": _text(2000)},
+    "properties": {"circumstance": _enum(codes.CARE_PLAN_CHANGES), "description": _text(2000)},
 }
 NOTIFY = {**BOOL, "default": True, "description": "false imports history: the event is recorded and its processes "
           "run, but no reminder or notice is sent for anything already past"}
 EVENT_FIELDS = {
-    "became_looked_after": {"legal_status": _enum(cases.LEGAL_STATUSES),
-                            "placement_type": _enum(cases.PLACEMENT_TYPES), "placement_regulated": BOOL},
-    "ceased_looked_after": {"reason": _enum(cases.CEASED_REASONS)},
-    "significant_change": {"kind": _enum(cases.SIGNIFICANT_CHANGES), "details": _text(2000),
+    "became_looked_after": {"legal_status": _enum(codes.LEGAL_STATUSES),
+                            "placement_type": _enum(codes.PLACEMENT_TYPES), "placement_regulated": BOOL},
+    "ceased_looked_after": {"reason": _enum(codes.CEASED_REASONS)},
+    "significant_change": {"kind": _enum(codes.SIGNIFICANT_CHANGES), "details": _text(2000),
                            "care_plan_change": {"oneOf": [{"type": "null"}, _ref("CarePlanChange")]}},
     "cp_strategy_discussion": {"s47": BOOL},
-    "cp_plan_started": {"category": _enum(cases.CP_CATEGORIES),
+    "cp_plan_started": {"category": _enum(codes.CP_CATEGORIES),
                         "iro": _text(description="Username of the chairing IRO")},
-    "cp_plan_ended": {"reason": _enum(cases.CP_ENDED_REASONS)},
+    "cp_plan_ended": {"reason": _enum(codes.CP_ENDED_REASONS)},
 }
 
 

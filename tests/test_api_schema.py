@@ -8,7 +8,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from service import cases, tokens
+from service import cases, codes, tokens
 
 from . import council
 
@@ -50,7 +50,7 @@ def test_the_document_takes_its_codes_and_fields_from_the_code(client):
         fields = cases.EVENT_FIELDS[event["properties"]["type"]["const"]]
         assert set(event["properties"]) == {"type", *cases.EVENT_COMMON, *fields} and event["additionalProperties"] is False
     assert set(components["NewChild"]["required"]) == {n for n, (required, _) in cases.CHILD_FIELDS.items() if required}
-    assert components["NewChild"]["properties"]["ethnicity"]["enum"] == list(cases.ETHNICITIES)
+    assert components["NewChild"]["properties"]["ethnicity"]["enum"] == list(codes.ETHNICITIES)
 
 
 def test_production_leaves_the_clock_out(app_factory):

@@ -1,11 +1,12 @@
 """Children, their events and the significant-change process, through the service layer."""
 import pytest
 
-from service import cases, roles, worklist
+from service import cases, codes, openapi, roles, worklist
 from service.db import db
 from service.errors import InvalidData
 from service.models import Child, ChildEvent
 from service.people import identity, user_by_username
+from service.web.children import BecameLookedAfterForm, CeasedLookedAfterForm, SignificantChangeForm
 
 from . import council
 
@@ -82,3 +83,23 @@ def test_roles_see_their_own_children_only(town):
     assert sees("rqam") == both and sees("ad") == both and sees("hos.safeguarding") == both
     assert sees("owner") == set()
     assert roles.PROCESS_OWNER in who("owner").roles
+
+
+def test_each_code_list_is_one_table_for_the_api_its_document_and_the_pages(app):
+    """A code added to service/codes.py is accepted, described and offered alike."""
+    assert list(codes.EVENT_TYPES) == list(cases.EVENT_FIELDS)
+    schemas = openapi.document(clock=False)["components"]["schemas"]
+    looked_after = schemas[openapi._event_schema_name("became_looked_after")]["properties"]
+    assert looked_after["legal_status"]["enum"] == list(codes.LEGAL_STATUSES)
+    assert looked_after["placement_type"]["enum"] == list(codes.PLACEMENT_TYPES)
+    assert schemas["NewChild"]["properties"]["gender"]["enum"] == list(codes.GENDERS)
+    with app.test_request_context():
+        offered = {name: [c.value for c in field.choices if c.value]
+                   for form in (BecameLookedAfterForm(meta={"csrf": False}), CeasedLookedAfterForm(meta={"csrf": False}),
+                                SignificantChangeForm(meta={"csrf": False}))
+                   for name, field in form._fields.items() if getattr(field, "choices", None)}
+    assert offered["legal_status"] == list(codes.LEGAL_STATUSES)
+    assert offered["placement_type"] == list(codes.PLACEMENT_TYPES)
+    assert offered["reason"] == list(codes.CEASED_REASONS)
+    assert offered["kind"] == list(codes.SIGNIFICANT_CHANGES)
+    assert offered["care_plan_change"] == ["none", *codes.CARE_PLAN_CHANGES]  # "No" first

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from service import (alerts, calendar, cases, clock, create_app, demo, demo_alerts, demo_processes, deployments,
+from service import (alerts, calendar, cases, clock, codes, create_app, demo, demo_alerts, demo_processes, deployments,
                      migration, participation, people, review_figures, roles)
 from service.db import db
 from service.errors import ServiceError
@@ -94,7 +94,7 @@ def test_the_demo_council_has_the_july_2012_caseloads_and_people_in_every_role(c
             assert (iro.fte, reviewing, chairing) == (float(row["fte"]), int(row["lac_children"] or 0),
                                                        int(row["cp_children"] or 0)), row["iro"]
     short_breaks = Counter(db.session.scalars(select(Team.code).join(Child, Child.team_id == Team.id)
-                                              .where(Child.looked_after, Child.legal_status == cases.SHORT_BREAKS)))
+                                              .where(Child.looked_after, Child.legal_status == codes.SHORT_BREAKS)))
     assert short_breaks.most_common(1)[0] == ("CDT", 56)
     caseloads = Counter(db.session.scalars(select(Child.social_worker_id)))
     assert len(caseloads) == 43 and min(caseloads.values()) >= 15 and max(caseloads.values()) <= 30
@@ -429,7 +429,7 @@ def test_demo_data_loads_only_into_an_empty_database_outside_production(app):
 
 
 def test_every_kind_of_significant_change_has_a_demo_sentence():
-    assert set(demo.CHANGE_DETAILS) == set(cases.SIGNIFICANT_CHANGES)
+    assert set(demo.CHANGE_DETAILS) == set(codes.SIGNIFICANT_CHANGES)
 
 
 def test_the_owner_has_revised_the_alert_and_the_running_alerts_can_move_to_it(council):

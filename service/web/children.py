@@ -15,25 +15,15 @@ from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms import DayMonthYearField
-from service import cases, reviews, roles, routing
+from service import cases, codes, reviews, roles, routing
 from service.errors import InvalidData
 
 from . import queries, security
 from .auth import pages_blueprint
-from .template_helpers import CARE_PLAN_CHANGES, LEGAL_STATUSES, SIGNIFICANT_CHANGES, day
+from .template_helpers import day
 
 bp = pages_blueprint("children", __name__)
 NO_CARE_PLAN_CHANGE = "none"
-PLACEMENT_TYPES = {
-    "foster": "Foster care", "residential": "Children's home", "placed_with_parents": "Placed with parents",
-    "secure": "Secure children's home", "semi_independent": "Semi-independent living", "other": "Other placement",
-}
-CEASED_REASONS = {
-    "returned_home": "Returned home to parents or relatives", "adopted": "Adopted",
-    "special_guardianship": "Special guardianship order", "child_arrangements_order": "Child arrangements order",
-    "independent_living": "Moved to independent living", "transferred": "Moved to another local authority",
-    "age_18": "Turned 18", "custody": "Sentenced to custody", "died": "Died", "other": "Another reason",
-}
 
 
 # --- who may do what: anyone else gets 404, as for a child they do not see ---
@@ -81,7 +71,7 @@ def child(child_id):
                            episode=cases.episode(found), tasks=queries.open_tasks(who, child_id),
                            timeline=queries.timeline(child_id), actions=_actions(who, found),
                            looked_after=queries.latest_episode(child_id), reviews=queries.reviews(child_id),
-                           record_deadlines=reviews.record_deadlines, CEASED_REASONS=CEASED_REASONS,
+                           record_deadlines=reviews.record_deadlines,
                            alerts=queries.child_alerts(child_id), may_raise_alert=_may_raise_alert(who, found),
                            review_id=request.args.get("review", type=routing.whole_number),  # raising an alert from a review
                            instances=queries.child_instances(child_id))
@@ -120,7 +110,7 @@ class SignificantChangeForm(FlaskForm):
     kind = SelectField(
         "What has changed?", widget=GovSelect(),
         choices=[SelectChoice("", "Choose the kind of change")]
-        + [SelectChoice(code, words) for code, words in SIGNIFICANT_CHANGES.items()],
+        + [SelectChoice(code, words) for code, words in codes.SIGNIFICANT_CHANGES.items()],
         validators=[InputRequired("Choose the kind of change")])
     date = DayMonthYearField("When did it happen?", validators=[InputRequired("Enter when it happened")])
     details = TextAreaField("What happened", widget=GovTextArea(), validators=[
@@ -128,7 +118,7 @@ class SignificantChangeForm(FlaskForm):
     care_plan_change = RadioField(
         "Does it change the care plan in one of these ways?", widget=GovRadioInput(), default=NO_CARE_PLAN_CHANGE,
         choices=[SelectChoice(NO_CARE_PLAN_CHANGE, "No")]
-        + [SelectChoice(code, words) for code, words in CARE_PLAN_CHANGES.items()])
+        + [SelectChoice(code, words) for code, words in codes.CARE_PLAN_CHANGES.items()])
     care_plan_description = TextAreaField("The proposed change to the care plan", widget=GovTextArea(),
                                           validators=[Length(max=2000, message="Use 2000 characters or fewer")])
 
@@ -165,11 +155,11 @@ class BecameLookedAfterForm(FlaskForm):
         "Legal status", widget=GovSelect(), validate_choice=False,
         description="V4 is a series of short breaks: the child's reviews then follow the short-break timescales.",
         choices=[SelectChoice("", "Choose the legal status")]
-        + [SelectChoice(code, f"{code}: {LEGAL_STATUSES[code]}") for code in cases.LEGAL_STATUSES],
+        + [SelectChoice(code, f"{code}: {codes.LEGAL_STATUSES[code]}") for code in codes.LEGAL_STATUSES],
         validators=[InputRequired("Choose the legal status")])
     placement_type = RadioField(
         "Placement", widget=GovRadioInput(), validate_choice=False,
-        choices=[SelectChoice(code, PLACEMENT_TYPES[code]) for code in cases.PLACEMENT_TYPES],
+        choices=[SelectChoice(code, words) for code, words in codes.PLACEMENT_TYPES.items()],
         validators=[InputRequired("Select the kind of placement")])
     placement_regulated = RadioField(
         "Is the placement regulated?", widget=GovRadioInput(),
@@ -201,7 +191,7 @@ class CeasedLookedAfterForm(FlaskForm):
                              validators=[InputRequired("Enter when the child stopped being looked after")])
     reason = RadioField(
         "Why did the child stop being looked after?", widget=GovRadioInput(), validate_choice=False,
-        choices=[SelectChoice(code, CEASED_REASONS[code]) for code in cases.CEASED_REASONS],
+        choices=[SelectChoice(code, words) for code, words in codes.CEASED_REASONS.items()],
         validators=[InputRequired("Select why the child stopped being looked after")])
 
     def event(self) -> dict:

@@ -9,14 +9,14 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from service import access, alerts
+from service import access, alerts, codes
 from service.db import db
 from service.errors import NotFound
 from service.models import (AlertEntry, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode, ManagementAlert,
                             InstanceStatus, OutboxMessage, ProcessInstance, Review, TaskStatus, Team, User)
 from service.people import Identity
 
-from .template_helpers import EVENT_TYPES, words
+from .template_helpers import words
 
 TIMELINE_LENGTH = 50
 
@@ -94,7 +94,7 @@ def timeline(child_id: int) -> list[Entry]:
 
 
 def _event_title(event: ChildEvent) -> str:
-    title = words(event.type, EVENT_TYPES)
+    title = words(event.type, codes.EVENT_TYPES)
     kind = event.fields.get("kind")
     return f"{title}: {words(kind).lower()}" if kind else title
 

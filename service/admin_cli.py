@@ -117,7 +117,6 @@ def list_tokens():
     for client in clients:
         click.echo(f"{client.name}\tcreated {client.created_at.isoformat(timespec='seconds')}"
                    f"\texpires {_when(client.expires_at, 'never')}\trevoked {_when(client.revoked_at, 'no')}")
-    db.session.rollback()
 
 
 @click.command("revoke-token")

@@ -50,7 +50,6 @@ def request(who: Identity, child_id: int, review_id: int | None = None) -> int:
             Review.id == review_id, Review.child_id == child_id)) is None:
         raise InvalidData(f"review {review_id} is not one of {child.name}'s reviews")
     payload = {"review_id": review_id, "people": {roles.IRO: {"username": who.username}}}
-    db.session.rollback()
     [instance_id] = instances.send_message(REQUEST_MESSAGE, payload, actor=who.username, child_id=str(child_id))
     return db.session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
                                                         HumanTask.status == TaskStatus.OPEN))

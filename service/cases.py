@@ -176,8 +176,7 @@ def _create_child(body: dict, actor: str) -> Child:
     db.session.add(child)
     try:
         db.session.flush()
-    except IntegrityError:  # the same case number, sent twice at once
-        db.session.rollback()
+    except IntegrityError:  # the same case number, sent twice at once; writing() rolls back
         raise InvalidData("case_number: a child with this case number exists",
                           {"case_number": "a child with this case number exists"}) from None
     _audit(actor, "child_created", child.id, case_number=child.case_number)

@@ -216,7 +216,6 @@ def take_on(csv_file, no_notify):
         try:
             cases.take_on(child_id, body, actor="cli")
             taken += 1
-        except ServiceError as refused:
-            db.session.rollback()
+        except ServiceError as refused:  # the unit of work rolled back its own writes
             click.echo(f"line {line}: {refused}", err=True)
     click.echo(f"{taken} child(ren) taken on")

@@ -114,7 +114,7 @@ def writing():
         return
     if has_unsaved_writes(session):
         raise RuntimeError("commit or roll back pending changes before writing()")
-    session.rollback()
+    end_read()
     session.connection(execution_options=WRITE_LOCK)
     session.info["writing"] = True
     try:
@@ -143,6 +143,18 @@ def _note_flush(session, flush_context):
 def _forget_flush(session, transaction):
     if transaction.parent is None:
         session.info.pop("unsaved_writes", None)
+
+
+def end_read() -> None:
+    """End the session's read transaction, if one is open: the next read then sees what other
+    writers committed meanwhile (a read transaction keeps its snapshot), and on SQLite the
+    write-ahead log is not held back by a reader. Refused while changes are pending, which
+    only `writing()` may commit."""
+    session = db.session()
+    if has_unsaved_writes(session):
+        raise RuntimeError("commit or roll back pending changes before ending a read")
+    if session.in_transaction():
+        session.rollback()  # nothing to undo: it only ends the read
 
 
 def has_unsaved_writes(session) -> bool:

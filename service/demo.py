@@ -105,7 +105,7 @@ from forms.significant_change import CONVENE, NO_REVIEW
 
 from . import (calendar, cases, clock, codes, demo_alerts, demo_processes, instances, notifications, participation, people,
                roles, specs, tasks, timers)
-from .db import db, writing
+from .db import db, end_read, writing
 from .errors import ClockError, InvalidData, ServiceError
 from .models import (AlertStatus, Child, HumanTask, ManagementAlert, OutboxMessage, RagNotification, RagStatus,
                      Review, ReviewStatus, TaskStatus, User, UserRole)
@@ -420,16 +420,13 @@ def load(progress: Callable[[str], None] | None = None) -> Summary:
         raise ServiceError("the database already has users; demo data loads only into an empty database")
     began = timing.perf_counter()
     specs.load_directory(current_app.config["BPMN_DIR"])  # the processes the events start
-    db.session.commit()
     rng = random.Random(2012)
     today = calendar.london_date(clock.real_now())
     go_live = go_live_for(today)
     with _quick_commits():
         try:
             clock.start_at(_at_nine(go_live), mode)
-            db.session.commit()
         except ClockError:
-            db.session.rollback()
             raise ServiceError("the demo replays its last months from an earlier clock, which needs a database "
                                "where no process has run") from None
         _people(rng)
@@ -875,7 +872,7 @@ class _Replay:
         candidates = sorted(self.allocated - self.ceased - self.pending_change)
         care_plan_change = None
         if special is None:
-            child_id, kind = rng.choice(candidates), rng.choice(codes.SIGNIFICANT_CHANGES)
+            child_id, kind = rng.choice(candidates), rng.choice(list(codes.SIGNIFICANT_CHANGES))
         elif isinstance(special, str):
             kind = special
             child_id = rng.choice(self._reviews_to_bring_forward(day) or candidates)
@@ -921,7 +918,7 @@ class _Replay:
         rows = db.session.execute(
             select(HumanTask.id, HumanTask.spec_name, HumanTask.child_id, HumanTask.instance_id, HumanTask.due_at,
                    HumanTask.status).where(HumanTask.id > self.last_task_id).order_by(HumanTask.id)).all()
-        db.session.rollback()
+        end_read()
         if rows:
             self.last_task_id = rows[-1].id
         # tasks opened by one step are numbered in an order SpiffWorkflow's task ids decide: sort them
@@ -1003,7 +1000,6 @@ class _Replay:
         except InvalidData as refused:
             raise ServiceError(f"the demo's answers to {task.spec_name} (child {task.child_id}) were refused by "
                                f"its form: {refused}") from None
-        db.session.rollback()
         instances.complete_task(task_id, checked, actor=task.assignee or RQAM)
         self.done += 1
         self._after(self.seen[task_id], answers, day)
@@ -1097,7 +1093,7 @@ class _Replay:
             waiting = db.session.scalar(select(func.coalesce(Review.booked_date, Review.due_date)).where(
                 Review.child_id == task.child_id,
                 Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED])).limit(1))
-            db.session.rollback()
+            end_read()
             if waiting is not None and waiting < due:
                 return working(calendar.add_working_days(waiting, -own.randint(2, 5)))
         if own.random() < FOLLOW_UP_LATE[spec]:

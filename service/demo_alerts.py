@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from . import alerts, calendar, participation, people, roles
-from .db import db
+from .db import db, end_read
 from .errors import ServiceError
 from .models import Child, HumanTask, ManagementAlert, Review, ReviewStatus, Team
 
@@ -221,7 +221,7 @@ class AlertReplay:
         task_id = alerts.request(people.identity(iro_id), child_id, review_id)
         self.raised[db.session.get(HumanTask, task_id).instance_id] = alert
         self.chosen.add(child_id)
-        db.session.rollback()
+        end_read()
 
     def _child(self, alert: Alert, day: date, eligible: set[int]) -> tuple[int, int | None]:
         """A child of the alert's team and ages, of its legal status and with a review held where
@@ -255,7 +255,7 @@ class AlertReplay:
         if spec == "raise_alert":  # the IRO asked for the form to fill it in
             return _working_day_on_or_after(created)
         stage = db.session.scalar(select(ManagementAlert.stage).where(ManagementAlert.instance_id == instance_id))
-        db.session.rollback()
+        end_read()
         step = alert.steps.get((spec, stage))
         if step is None:
             return None

@@ -58,7 +58,6 @@ def save_draft(who: Identity, task_id: int, data: dict) -> None:
 def submit(who: Identity, task_id: int, data: dict, expected_version: int | None = None) -> int:
     """Complete the task as this person; a task nobody holds is theirs as they submit it."""
     task = _actionable(who, task_id)
-    db.session.rollback()
     return instances.complete_task(task.id, data, actor=who.username, expected_version=expected_version)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, insert, select, update
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from . import audit, case_records, clock, outbox, projections, specs
-from .db import WRITE_LOCK, db, execute_rows, has_unsaved_writes
+from .db import WRITE_LOCK, db, end_read, execute_rows
 from .engine import Engine, Snapshot
 from .errors import ConflictError, NotFound, ServiceError
 from .models import HumanTask, InstanceStatus, MessageWait, ProcessInstance
@@ -58,15 +58,6 @@ def engine() -> Engine:
     return current_app.extensions.setdefault("iro_engine", Engine(now=clock.now))
 
 
-def _end_read_transaction():
-    """End the session's read-only transaction (a unit writes on a connection of its own)."""
-    session = db.session()
-    if has_unsaved_writes(session):
-        raise RuntimeError("commit or roll back pending changes before starting a unit of work")
-    if session.in_transaction():
-        session.rollback()
-
-
 class UnitOfWork:
     def __init__(self, actor: str, *, notify: bool = True):
         """`notify=False` imports history: the unit runs, but sends no notice (see
@@ -80,7 +71,7 @@ class UnitOfWork:
         self._staged = {}  # prebuilt insert -> rows, written once just before the commit
 
     def __enter__(self):
-        _end_read_transaction()
+        end_read()
         self.connection = db.engine.connect().execution_options(**WRITE_LOCK)
         self._transaction = self.connection.begin()
         self.now = clock.now(self.connection)
@@ -99,7 +90,7 @@ class UnitOfWork:
         finally:
             self.connection.close()
             self._frozen.__exit__(exc_type, exc, tb)
-            _end_read_transaction()  # so the caller's next read sees what this unit wrote
+            end_read()  # so the caller's next read sees what this unit wrote
         return False
 
     # --- instances ---------------------------------------------------------

@@ -74,7 +74,6 @@ class Life(Harness):
         task = self.task(child_id, spec_name)
         assert actor or task.assignee, f"{spec_name} went to nobody: no one holds {task.candidate_role!r} here"
         checked = tasks.checked_answers(task, answers)
-        db.session.rollback()
         version = instances.complete_task(task.id, checked, actor=actor or task.assignee)
         self.step()
         return version

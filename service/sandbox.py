@@ -379,6 +379,90 @@ def check_source(source: str, mode: str) -> list[str]:
     return list(_compile(source, mode)[1])
 
 
+def static_refusals(source: str, mode: str) -> list[str]:
+    """What the deploy checks refuse without running anything, in the run-time sandbox's words:
+    the refused builtins and attributes (unless the code defines the name itself), and loops
+    that can never end. For source that compiles (see check_source)."""
+    tree = ast.parse(source, mode=mode)
+    defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    defined |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    defined |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments)
+                for a in (*n.posonlyargs, *n.args, *n.kwonlyargs, n.vararg, n.kwarg) if a}
+    messages = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in REFUSED_NAMES and node.id not in defined:
+            messages.append(f"Line {node.lineno}: {refused_name_message(node.id)}")
+        elif isinstance(node, ast.Attribute) and node.attr in REFUSED_ATTRIBUTES:
+            messages.append(f"Line {node.lineno}: {REFUSED_ATTRIBUTES[node.attr]}")
+        elif isinstance(node, ast.While) and _always_true(node.test) and not _leaves(node.body):
+            messages.append(f"Line {node.lineno}: this loop never ends: its condition is always true "
+                            "and nothing in it breaks out (break or return)")
+    return _unique(messages)
+
+
+def _always_true(test):
+    return isinstance(test, ast.Constant) and bool(test.value)
+
+
+def _leaves(body):
+    """A break or return that ends this loop (not one of an inner loop or function)."""
+    todo = list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Break, ast.Return)):
+            return True
+        if not isinstance(node, (ast.For, ast.While, ast.FunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+        elif isinstance(node, (ast.For, ast.While)):
+            todo.extend(node.orelse)  # a loop's else runs in the outer loop
+    return False
+
+
+_CONSTANT_CALLS = ("range", "pow")
+
+
+def bound_refusals(source: str, mode: str) -> list[str]:
+    """The constant parts of the code (`10**10**10`, `'a' * 10**10`, `range(10**10)`) that
+    break a bound: each is evaluated, within the bounds, as the run-time sandbox would."""
+    messages = []
+    todo = [ast.parse(source, mode=mode)]
+    while todo:
+        node = todo.pop()
+        if _is_constant(node) and not isinstance(node, ast.Constant):
+            try:
+                RestrictedEnvironment().evaluate(ast.unparse(node), {})
+            except BoundExceeded as exc:
+                messages.append(f"Line {node.lineno}: {exc}")
+            except Exception:  # other failures are for the run time to report
+                pass
+        else:
+            todo.extend(ast.iter_child_nodes(node))
+    return _unique(messages)
+
+
+def _is_constant(node):
+    """An expression of literals alone, as far as the bounds go: operators, tuples and
+    lists, range and pow, and string methods on literals."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _is_constant(node.left) and _is_constant(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _is_constant(node.operand)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_is_constant(e) for e in node.elts)
+    if isinstance(node, ast.Call) and not node.keywords and all(_is_constant(a) for a in node.args):
+        func = node.func
+        return ((isinstance(func, ast.Name) and func.id in _CONSTANT_CALLS)
+                or (isinstance(func, ast.Attribute) and func.attr in _SIZED_METHODS
+                    and isinstance(func.value, ast.Constant)))
+    return False
+
+
+def _unique(messages):
+    return list(dict.fromkeys(messages))
+
+
 def _compiled(source, mode):
     code, errors = _compile(source, mode)
     if errors:

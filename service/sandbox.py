@@ -334,7 +334,7 @@ class _Refused:
         self.name = name
 
     def __call__(self, *args, **kwargs):
-        raise NameError(refused_name_message(self.name), name=self.name)
+        raise ScriptRefused(refused_name_message(self.name))
 
 
 _BUILTINS.update({name: _Refused(name) for name in REFUSED_NAMES})

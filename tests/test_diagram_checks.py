@@ -6,10 +6,11 @@ a diagram SpiffWorkflow refuses)."""
 import shutil
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
-from service import create_app, load_shipped_specs, specs
+from service import create_app, diagram_checks, load_shipped_specs, sandbox, specs
 from service.db import db
 from service.diagram_checks import Problem, check
 
@@ -253,6 +254,45 @@ def test_timer_reads_named_values_and_samples_by_name_ending(stored):
     wrong_type = _only(check("small.bpmn", _timer("timeDate", "add_working_days(received_on, allowed_wd)",
                                                   'allowed_wd = "five"')))
     assert wrong_type.element_id == "wait" and "fails with sample values: TypeError" in wrong_type.message
+
+
+@pytest.mark.parametrize("expression, bound", [
+    ("10**10**10", "about 10,000,000,000 digits"),
+    ("10**5000", "about 5,000 digits"),
+    ("'P' + 'T' * 10**10 + '1H'", "10,000,000,000 items or characters"),
+])
+def test_a_timer_past_a_bound_is_a_problem_on_its_event(stored, expression, bound):
+    started = time.monotonic()
+    problem = _only(check("bomb.bpmn", _timer("timeDuration", escape(expression))))
+    assert time.monotonic() - started < 5
+    assert problem.element_id == "wait"
+    assert problem.message.startswith("wait (Wait): the timer breaks a bound of the script sandbox: ")
+    assert bound in problem.message
+
+
+def test_a_timer_too_costly_to_check_is_stopped_and_named(stored, monkeypatch):
+    """Each calendar call here takes over a second outside the sandbox's steps; ten timers of them
+    outlast the check's clock, and the child evaluating them is killed."""
+    monkeypatch.setattr(diagram_checks, "CHECK_SECONDS", 4)
+    slow = "<bpmn:timeDate>add_working_days(now(), 10**6)</bpmn:timeDate>"
+    timers = "".join(f"""
+    <bpmn:boundaryEvent id="slow{n}" name="Slow {n}" attachedToRef="first">
+      <bpmn:timerEventDefinition id="slow{n}_timer">{slow}</bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>""" for n in range(10))
+    content = _small(f"""<bpmn:userTask id="first" name="Review">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formKey" value="alert_response" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+    </bpmn:userTask>{timers}
+    <bpmn:sequenceFlow id="s2" sourceRef="first" targetRef="end" />
+    <bpmn:endEvent id="end" />""")
+    started = time.monotonic()
+    problems = check("slow.bpmn", content)
+    assert time.monotonic() - started < 6
+    [stopped] = [p for p in problems if "too costly" in p.message]
+    assert stopped.element_id in {f"slow{n}" for n in range(10)}
+    assert stopped.message == (f"{stopped.element_id} (Slow {stopped.element_id[4:]}): checking its code did not "
+                               "finish within 4 seconds: it is too costly to evaluate")
 
 
 @pytest.mark.parametrize("kind, good, bad", [

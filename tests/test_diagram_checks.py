@@ -224,6 +224,59 @@ def test_code_too_deeply_nested_to_compile_is_a_problem_not_a_crash(stored):
         ("overdue", "overdue (Overdue): the code is nested too deeply to compile")]
 
 
+def _script(code):
+    """A process whose one script task, `first`, runs `code`."""
+    return _small(f"""<bpmn:scriptTask id="first" name="Work out">
+      <bpmn:script>{escape(code)}</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="s2" sourceRef="first" targetRef="end" />
+    <bpmn:endEvent id="end" />""")
+
+
+@pytest.mark.parametrize("code", [
+    "text = open('/etc/passwd').read()",
+    "shown = '{0.__class__}'.format(1)",
+    "shown = '{a}'.format_map({'a': 1})",
+    "kind = type(1)",
+    "found = getattr(1, 'real')",
+    "names = vars()",
+    "names = globals()",
+    "ordered = reversed([1, 2])",
+])
+def test_what_the_sandbox_refuses_at_run_time_is_refused_at_deploy_in_its_words(stored, code):
+    with pytest.raises(Exception) as at_run_time:
+        sandbox.RestrictedEnvironment().execute(code, {})
+    problem = _only(check("refused.bpmn", _script(code)))
+    assert problem.element_id == "first"
+    assert problem.message == f"first (Work out): Line 1: {at_run_time.value}"
+
+
+def test_a_name_the_script_defines_itself_is_not_refused(stored):
+    assert check("own.bpmn", _script("type = 'visit'\nkind = type\ndef show(format):\n    return format")) == []
+
+
+def test_a_loop_that_never_ends_is_refused_but_one_that_breaks_out_is_not(stored):
+    problem = _only(check("spins.bpmn", _script("n = 0\nwhile True:\n    n += 1")))
+    assert problem.element_id == "first"
+    assert problem.message == ("first (Work out): Line 2: this loop never ends: its condition is always true and "
+                               "nothing in it breaks out (break or return)")
+    assert check("stops.bpmn", _script("n = 0\nwhile True:\n    n += 1\n    if n > 3:\n        break")) == []
+
+
+@pytest.mark.parametrize("code, bound", [
+    ("x = 10**10**10", "about 10,000,000,000 digits; diagram code may make numbers of at most 4,000 digits"),
+    ("padding = 'a' * 10**10", "10,000,000,000 items or characters; diagram code may make at most 1,000,000"),
+    ("zeros = list(range(10**10))", "10,000,000,000 items or characters"),
+    ("wide = 'x'.ljust(10**9)", "1,000,000,000 items or characters"),
+])
+def test_a_constant_part_past_a_bound_is_a_problem_on_its_element(stored, code, bound):
+    started = time.monotonic()
+    problem = _only(check("bomb.bpmn", _script(code)))
+    assert time.monotonic() - started < 5
+    assert problem.element_id == "first" and problem.message.startswith("first (Work out): Line 1: the ")
+    assert bound in problem.message
+
+
 # --- 6. timers --------------------------------------------------------------------------------
 
 def test_unquoted_timer_asks_for_quotes(stored):

@@ -20,6 +20,7 @@ A breach raises BoundExceeded, which fails the step on its element.
 
 import ast
 import builtins
+import contextvars
 import functools
 import math
 import operator
@@ -50,6 +51,9 @@ MAX_INT_DIGITS = 4000
 """Decimal digits an integer may have: below Python's own 4,300-digit limit for printing one."""
 MAX_LENGTH = 1_000_000
 """Items of a list, tuple or range, or characters of a string, one operation may make."""
+MADE_BUDGET = 20_000_000
+"""Items and characters the checked operations of one evaluation may make in all: a loop
+cannot hold on to a million-character string per turn (at most about 160 MB of a list)."""
 
 _MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10))
 
@@ -135,12 +139,13 @@ class _Policy(RestrictingNodeTransformer):
 
 
 class _Budget:
-    """The steps and time one evaluation has left."""
+    """The steps, time and size one evaluation has left."""
 
-    __slots__ = ("steps", "deadline")
+    __slots__ = ("steps", "deadline", "made")
 
     def __init__(self):
         self.steps = 0
+        self.made = 0
         self.deadline = time.monotonic() + TIME_BUDGET_S
 
     def step(self):
@@ -159,10 +164,18 @@ def _too_big_int(bits):
                             f"diagram code may make numbers of at most {MAX_INT_DIGITS:,} digits")
 
 
+_budget = contextvars.ContextVar("sandbox_budget", default=None)
+
+
 def _too_long(length):
     if length > MAX_LENGTH:
         raise BoundExceeded(f"the value would have {length:,} items or characters; "
                             f"diagram code may make at most {MAX_LENGTH:,}")
+    budget = _budget.get()
+    if budget is not None:
+        budget.made += length
+        if budget.made > MADE_BUDGET:
+            raise BoundExceeded(f"the code made more than {MADE_BUDGET:,} items or characters in all")
 
 
 def _is_int(value):
@@ -250,6 +263,15 @@ def _join(method):
     return joined
 
 
+def _extend(method):
+    @functools.wraps(method)
+    def extended(items):
+        items = items if isinstance(items, (list, tuple, str, dict, set, range)) else list(items)
+        _too_long(len(method.__self__) + len(items))
+        return method(items)
+    return extended
+
+
 def _replace(method):
     @functools.wraps(method)
     def replaced(old, new, count=-1):
@@ -273,6 +295,8 @@ def _getattr(obj, name, default=None):
         return _SIZED_METHODS[name](found)
     if name in _SIZED_METHODS and obj in (str, bytes) and name in ("ljust", "rjust", "center", "zfill"):
         return _padding(found)
+    if name == "extend" and isinstance(obj, list):
+        return _extend(found)
     return found
 
 
@@ -478,8 +502,13 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         super().__init__(dict(functions or {}))
 
     def evaluate(self, expression, context, external_context=None):
-        namespace = {**self.globals, **(external_context or {}), **context, **_GUARDS, "_step_": _Budget().step}
-        return eval(_compiled(expression, "eval"), namespace)
+        code, budget = _compiled(expression, "eval"), _Budget()
+        namespace = {**self.globals, **(external_context or {}), **context, **_GUARDS, "_step_": budget.step}
+        token = _budget.set(budget)
+        try:
+            return eval(code, namespace)
+        finally:
+            _budget.reset(token)
 
     def execute(self, script, context, external_context=None):
         external_context = external_context or {}
@@ -488,10 +517,13 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         context.update(self.globals)
         context.update(external_context)
         context.update(_GUARDS)
-        context["_step_"] = _Budget().step
+        budget = _Budget()
+        context["_step_"] = budget.step
+        token = _budget.set(budget)
         try:
             exec(code, context)
         finally:
+            _budget.reset(token)
             self._remove_globals_and_functions(context, external_context)
         return True
 

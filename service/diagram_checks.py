@@ -56,7 +56,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-
 from pathlib import Path
 
 from lxml import etree
@@ -314,7 +313,6 @@ def _unfinished(stderr, what) -> Problem:
         return Problem(None, f"checking the diagram's code {what}")
     element_id, label = evaluating[-1]
     return Problem(element_id, f"{label}: checking its code {what}: it is too costly to evaluate")
-
 
 
 # --- 6. timers ----------------------------------------------------------------------------

@@ -195,10 +195,20 @@ def _mul(left, right):
     if _is_int(left) and _is_int(right):
         _too_big_int(abs(left).bit_length() + abs(right).bit_length())
     elif isinstance(left, _SEQUENCES) and _is_int(right):
-        _too_long(len(left) * right)
+        _too_long(_repeated(left, right))
     elif isinstance(right, _SEQUENCES) and _is_int(left):
-        _too_long(len(right) * left)
+        _too_long(_repeated(right, left))
     return left * right
+
+
+def _repeated(sequence, times):
+    """What repeating a sequence makes, its items' own items counted: `[[0] * 10**6] * 10**6`
+    is small until something prints it."""
+    if times <= 0:
+        return 0
+    inner = 0 if isinstance(sequence, (str, bytes)) else sum(
+        len(item) for item in sequence if isinstance(item, (*_SEQUENCES, dict, set)))
+    return (len(sequence) + inner) * times
 
 
 def _add(left, right):

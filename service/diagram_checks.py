@@ -42,21 +42,18 @@ Timer sample data. A timer is evaluated with the engine's own functions
 A name that is neither is a problem: the check cannot know what it would hold.
 
 Whatever evaluates diagram code (timers, the bounds of constant parts) runs in a child
-process (service.check_process) with CHECK_CPU_SECONDS of processor time, CHECK_MEMORY_BYTES
+process (service.check_process, forked from a fork server) with CHECK_CPU_SECONDS of processor time, CHECK_MEMORY_BYTES
 of memory and CHECK_SECONDS on the clock, so a diagram that is too costly to evaluate
 becomes a problem on the element being evaluated when the child was stopped, and the
 server's own process never runs it.
 """
 import ast
 import difflib
-import json
-import os
+import multiprocessing
 import re
-import subprocess
-import sys
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -90,7 +87,10 @@ _BARE_ISO = re.compile(r"\s*(R\d*/|PT?\d|\d{4}-\d\d-\d\d)", re.IGNORECASE)
 CHECK_SECONDS = 10
 CHECK_CPU_SECONDS = 8
 CHECK_MEMORY_BYTES = 1 << 30
-_ROOT = Path(__file__).resolve().parent.parent
+# children forked from a fork server that has loaded the checks: no Python start per check,
+# and nothing of the web server's threads and connections in the child
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["service.check_process"])
 
 
 @dataclass(frozen=True)
@@ -291,27 +291,38 @@ def _breaches(node, source, mode, progress):
 
 
 def _isolated_problems(content) -> list[Problem]:
-    """evaluation_problems, run in `python -m service.check_process` within the limits."""
+    """evaluation_problems, run in a child process (service.check_process) within the limits."""
+    from . import check_process  # it imports this module
+
     data = content.encode("utf-8") if isinstance(content, str) else content
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))}
+    reader, writer = _FORKS.Pipe(duplex=False)
+    child = _FORKS.Process(target=check_process.evaluate, args=(data, writer), daemon=True)
+    child.start()
+    writer.close()
+    deadline, evaluating = time.monotonic() + CHECK_SECONDS, None
     try:
-        done = subprocess.run([sys.executable, "-m", "service.check_process"], input=data, capture_output=True,
-                              timeout=CHECK_SECONDS, cwd=_ROOT, env=env, check=False)
-    except subprocess.TimeoutExpired as exc:
-        return [_unfinished(exc.stderr, f"did not finish within {CHECK_SECONDS} seconds")]
-    if done.returncode != 0:
-        return [_unfinished(done.stderr, "was stopped: it needed more processor time or memory than a check may "
-                                         f"use ({CHECK_CPU_SECONDS} s, {CHECK_MEMORY_BYTES >> 20} MB)")]
-    return [Problem(element_id, message) for element_id, message in json.loads(done.stdout)]
+        while True:
+            if not reader.poll(max(deadline - time.monotonic(), 0)):
+                return [_unfinished(evaluating, f"did not finish within {CHECK_SECONDS} seconds")]
+            try:
+                message = reader.recv()
+            except EOFError:  # the child was stopped by its limits
+                return [_unfinished(evaluating, "was stopped: it needed more processor time or memory than a "
+                                                f"check may use ({CHECK_CPU_SECONDS} s, {CHECK_MEMORY_BYTES >> 20} MB)")]
+            if message[0] == "done":
+                return [Problem(element_id, text) for element_id, text in message[1]]
+            evaluating = message[1:]
+    finally:
+        reader.close()
+        child.kill()
+        child.join()
 
 
-def _unfinished(stderr, what) -> Problem:
+def _unfinished(evaluating, what) -> Problem:
     """A problem on the element the child was evaluating when it stopped."""
-    lines = [line.split("\t") for line in (stderr or b"").decode("utf-8", "replace").splitlines()]
-    evaluating = [line[1:] for line in lines if len(line) == 3 and line[0] == "checking"]
-    if not evaluating:
+    if evaluating is None:
         return Problem(None, f"checking the diagram's code {what}")
-    element_id, label = evaluating[-1]
+    element_id, label = evaluating
     return Problem(element_id, f"{label}: checking its code {what}: it is too costly to evaluate")
 
 

@@ -17,7 +17,10 @@ What is checked, in order:
 4. Every lane names a role, except a lane whose user tasks all say who does them with
    a `candidateRole` property (e.g. "Stage manager"); a quoted `candidateRole` is a role.
 5. All diagram code (scripts, conditions, message payloads, the task properties the
-   engine evaluates) compiles in the script sandbox.
+   engine evaluates) compiles in the script sandbox, uses no name or attribute the
+   sandbox refuses at run time (open, eval, getattr, type, str.format...: the sandbox's
+   own list and words), has no loop that can never end (`while True` with no break),
+   and no constant part that breaks a bound of the sandbox (`10**10**10`, `'a' * 10**10`).
 6. Every timer compiles and, with sample data, gives what the engine needs: timeDate a
    timezone-aware date and time, timeDuration an ISO 8601 duration ("P3D", "PT1H"),
    timeCycle an ISO 8601 repeating interval ("R3/PT1H"). A `deadline` property (which
@@ -37,10 +40,18 @@ Timer sample data. A timer is evaluated with the engine's own functions
   ("2027-04-12"); `_wd`, `_days`, `_weeks`, `_months` the number 2.
 
 A name that is neither is a problem: the check cannot know what it would hold.
+
+Whatever evaluates diagram code (timers, the bounds of constant parts) runs in a child
+process (service.check_process, forked from a fork server) with CHECK_CPU_SECONDS of processor time, CHECK_MEMORY_BYTES
+of memory and CHECK_SECONDS on the clock, so a diagram that is too costly to evaluate
+becomes a problem on the element being evaluated when the child was stopped, and the
+server's own process never runs it.
 """
 import ast
 import difflib
+import multiprocessing
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -71,6 +82,15 @@ FLOW_NODES = {
 }
 # an ISO 8601 value written as code: a repeating interval, a duration or a date
 _BARE_ISO = re.compile(r"\s*(R\d*/|PT?\d|\d{4}-\d\d-\d\d)", re.IGNORECASE)
+# The evaluating checks of one file: the shipped diagrams need well under a second and
+# 150 MB (the child's Python and libraries); a diagram past these is too costly to run.
+CHECK_SECONDS = 10
+CHECK_CPU_SECONDS = 8
+CHECK_MEMORY_BYTES = 1 << 30
+# children forked from a fork server that has loaded the checks: no Python start per check,
+# and nothing of the web server's threads and connections in the child
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["service.check_process"])
 
 
 @dataclass(frozen=True)
@@ -80,7 +100,8 @@ class Problem:
 
 
 def check(file_name: str, content: bytes | str) -> list[Problem]:
-    """Every problem found in a diagram file; an empty list means it can be deployed."""
+    """Every problem found in a diagram file; an empty list means it can be deployed.
+    What evaluates diagram code runs in a child process with limits (see above)."""
     kind, problems = None, []
     try:
         kind = specs._kind(file_name)
@@ -93,7 +114,7 @@ def check(file_name: str, content: bytes | str) -> list[Problem]:
     if kind == "dmn":
         return _dmn_problems(file_name, root)
     if kind == "bpmn":
-        return _bpmn_problems(file_name, root)
+        return _bpmn_problems(file_name, root, content)
     return problems
 
 
@@ -107,13 +128,13 @@ def _dmn_problems(file_name, root):
     return []
 
 
-def _bpmn_problems(file_name, root):
+def _bpmn_problems(file_name, root, content):
     elements = {e.get("id"): e for e in root.iter(etree.Element) if e.get("id")}
     problems = [
         *_form_problems(root),
         *_lane_problems(root, elements),
         *_code_problems(root),
-        *_timer_problems(root),
+        *_isolated_problems(content),
         *_deadline_problems(root),
         *_reference_problems(file_name, root),
         *_reachability_problems(root),
@@ -227,28 +248,98 @@ def _code_problems(root):
 
 def _refusals(node, source, mode):
     source = (source or "").strip()
-    refused = sandbox.check_source(source, mode) if source else []
+    refused = _static_refusals(source, mode) if source else []
     return [_problem(specs._owning_element(node), _joined(refused))] if refused else []
+
+
+def _static_refusals(source, mode):
+    return sandbox.check_source(source, mode) or sandbox.static_refusals(source, mode)
 
 
 def _joined(messages):
     return "; ".join(m.rstrip(".") for m in messages)
 
 
+# --- 5 and 6, what evaluates code: in a child process with limits -----------------------------
+
+def evaluation_problems(root, progress=lambda element: None) -> list[Problem]:
+    """The problems only evaluating the diagram's code can find: its timers, and the bounds
+    its constant parts break. `progress(element)` is told of each element before it is
+    evaluated. Run by service.check_process, in the child."""
+    return [*_timer_problems(root, progress), *_bound_problems(root, progress)]
+
+
+def _bound_problems(root, progress):
+    problems = []
+    for path, mode in specs._CODE_PLACES:
+        if not path.endswith(TIMER_KINDS):  # a timer is evaluated whole
+            for node in root.iterfind(path, NS):
+                problems += _breaches(node, node.text, mode, progress)
+    for prop in root.iterfind(".//spiffworkflow:property", NS):
+        if prop.get("name") in specs.EXPRESSION_PROPERTIES:
+            problems += _breaches(prop, prop.get("value"), "eval", progress)
+    return problems
+
+
+def _breaches(node, source, mode, progress):
+    source, element = (source or "").strip(), specs._owning_element(node)
+    if not source or _static_refusals(source, mode):
+        return []  # refused already, or nothing to evaluate
+    progress(element)
+    breached = sandbox.bound_refusals(source, mode)
+    return [_problem(element, _joined(breached))] if breached else []
+
+
+def _isolated_problems(content) -> list[Problem]:
+    """evaluation_problems, run in a child process (service.check_process) within the limits."""
+    from . import check_process  # it imports this module
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    reader, writer = _FORKS.Pipe(duplex=False)
+    child = _FORKS.Process(target=check_process.evaluate, args=(data, writer), daemon=True)
+    child.start()
+    writer.close()
+    deadline, evaluating = time.monotonic() + CHECK_SECONDS, None
+    try:
+        while True:
+            if not reader.poll(max(deadline - time.monotonic(), 0)):
+                return [_unfinished(evaluating, f"did not finish within {CHECK_SECONDS} seconds")]
+            try:
+                message = reader.recv()
+            except EOFError:  # the child was stopped by its limits
+                return [_unfinished(evaluating, "was stopped: it needed more processor time or memory than a "
+                                                f"check may use ({CHECK_CPU_SECONDS} s, {CHECK_MEMORY_BYTES >> 20} MB)")]
+            if message[0] == "done":
+                return [Problem(element_id, text) for element_id, text in message[1]]
+            evaluating = message[1:]
+    finally:
+        reader.close()
+        child.kill()
+        child.join()
+
+
+def _unfinished(evaluating, what) -> Problem:
+    """A problem on the element the child was evaluating when it stopped."""
+    if evaluating is None:
+        return Problem(None, f"checking the diagram's code {what}")
+    element_id, label = evaluating
+    return Problem(element_id, f"{label}: checking its code {what}: it is too costly to evaluate")
 
 
 # --- 6. timers ----------------------------------------------------------------------------
 
-def _timer_problems(root):
+def _timer_problems(root, progress):
     environment = sandbox.RestrictedEnvironment(diagram_functions(lambda: SAMPLE_NOW))
     named = _named_values(root)
     problems = []
     with clock.frozen_at(SAMPLE_NOW):  # SpiffWorkflow reads the clock for a cycle without a start
         for kind in TIMER_KINDS:
             for node in root.iterfind(f".//bpmn:{kind}", NS):
+                element = specs._owning_element(node)
+                progress(element)
                 problem = _timer_problem(kind, (node.text or "").strip(), named, environment)
                 if problem:
-                    problems.append(_problem(specs._owning_element(node), problem))
+                    problems.append(_problem(element, problem))
     return problems
 
 
@@ -282,7 +373,7 @@ def _timer_problem(kind, expression, named, environment) -> str | None:
     if _BARE_ISO.match(expression):
         return (f"the timer {expression} is written without quotes, so it is read as code; "
                 f'put it in quotes: "{expression}"')
-    refused = sandbox.check_source(expression, "eval")
+    refused = _static_refusals(expression, "eval")
     if refused:
         return _joined(refused)
     context = dict(named)
@@ -296,6 +387,8 @@ def _timer_problem(kind, expression, named, environment) -> str | None:
                         "set in the named values, and its name does not end in "
                         f"{', '.join(SAMPLE_BY_ENDING)}")
             context[exc.name] = _sample(exc.name)
+        except sandbox.BoundExceeded as exc:
+            return f"the timer breaks a bound of the script sandbox: {exc}"
         except Exception as exc:
             return f"the timer fails with sample values: {type(exc).__name__}: {exc}"
     return _timer_value_problem(kind, value)
@@ -338,7 +431,10 @@ def _timer_value_problem(kind, value) -> str | None:
 
 
 def _shown(value, limit=80):
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print
+        return f"a {type(value).__name__} too long to show"
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

@@ -6,10 +6,11 @@ a diagram SpiffWorkflow refuses)."""
 import shutil
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
-from service import create_app, load_shipped_specs, specs
+from service import create_app, diagram_checks, load_shipped_specs, sandbox, specs
 from service.db import db
 from service.diagram_checks import Problem, check
 
@@ -223,6 +224,59 @@ def test_code_too_deeply_nested_to_compile_is_a_problem_not_a_crash(stored):
         ("overdue", "overdue (Overdue): the code is nested too deeply to compile")]
 
 
+def _script(code):
+    """A process whose one script task, `first`, runs `code`."""
+    return _small(f"""<bpmn:scriptTask id="first" name="Work out">
+      <bpmn:script>{escape(code)}</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="s2" sourceRef="first" targetRef="end" />
+    <bpmn:endEvent id="end" />""")
+
+
+@pytest.mark.parametrize("code", [
+    "text = open('/etc/passwd').read()",
+    "shown = '{0.__class__}'.format(1)",
+    "shown = '{a}'.format_map({'a': 1})",
+    "kind = type(1)",
+    "found = getattr(1, 'real')",
+    "names = vars()",
+    "names = globals()",
+    "ordered = reversed([1, 2])",
+])
+def test_what_the_sandbox_refuses_at_run_time_is_refused_at_deploy_in_its_words(stored, code):
+    with pytest.raises(Exception) as at_run_time:
+        sandbox.RestrictedEnvironment().execute(code, {})
+    problem = _only(check("refused.bpmn", _script(code)))
+    assert problem.element_id == "first"
+    assert problem.message == f"first (Work out): Line 1: {at_run_time.value}"
+
+
+def test_a_name_the_script_defines_itself_is_not_refused(stored):
+    assert check("own.bpmn", _script("type = 'visit'\nkind = type\ndef show(format):\n    return format")) == []
+
+
+def test_a_loop_that_never_ends_is_refused_but_one_that_breaks_out_is_not(stored):
+    problem = _only(check("spins.bpmn", _script("n = 0\nwhile True:\n    n += 1")))
+    assert problem.element_id == "first"
+    assert problem.message == ("first (Work out): Line 2: this loop never ends: its condition is always true and "
+                               "nothing in it breaks out (break or return)")
+    assert check("stops.bpmn", _script("n = 0\nwhile True:\n    n += 1\n    if n > 3:\n        break")) == []
+
+
+@pytest.mark.parametrize("code, bound", [
+    ("x = 10**10**10", "about 10,000,000,000 digits; diagram code may make numbers of at most 4,000 digits"),
+    ("padding = 'a' * 10**10", "10,000,000,000 items or characters; diagram code may make at most 1,000,000"),
+    ("zeros = list(range(10**10))", "10,000,000,000 items or characters"),
+    ("wide = 'x'.ljust(10**9)", "1,000,000,000 items or characters"),
+])
+def test_a_constant_part_past_a_bound_is_a_problem_on_its_element(stored, code, bound):
+    started = time.monotonic()
+    problem = _only(check("bomb.bpmn", _script(code)))
+    assert time.monotonic() - started < 5
+    assert problem.element_id == "first" and problem.message.startswith("first (Work out): Line 1: the ")
+    assert bound in problem.message
+
+
 # --- 6. timers --------------------------------------------------------------------------------
 
 def test_unquoted_timer_asks_for_quotes(stored):
@@ -253,6 +307,45 @@ def test_timer_reads_named_values_and_samples_by_name_ending(stored):
     wrong_type = _only(check("small.bpmn", _timer("timeDate", "add_working_days(received_on, allowed_wd)",
                                                   'allowed_wd = "five"')))
     assert wrong_type.element_id == "wait" and "fails with sample values: TypeError" in wrong_type.message
+
+
+@pytest.mark.parametrize("expression, bound", [
+    ("10**10**10", "about 10,000,000,000 digits"),
+    ("10**5000", "about 5,000 digits"),
+    ("'P' + 'T' * 10**10 + '1H'", "10,000,000,000 items or characters"),
+])
+def test_a_timer_past_a_bound_is_a_problem_on_its_event(stored, expression, bound):
+    started = time.monotonic()
+    problem = _only(check("bomb.bpmn", _timer("timeDuration", escape(expression))))
+    assert time.monotonic() - started < 5
+    assert problem.element_id == "wait"
+    assert problem.message.startswith("wait (Wait): the timer breaks a bound of the script sandbox: ")
+    assert bound in problem.message
+
+
+def test_a_timer_too_costly_to_check_is_stopped_and_named(stored, monkeypatch):
+    """Each calendar call here takes over a second outside the sandbox's steps; ten timers of them
+    outlast the check's clock, and the child evaluating them is killed."""
+    monkeypatch.setattr(diagram_checks, "CHECK_SECONDS", 4)
+    slow = "<bpmn:timeDate>add_working_days(now(), 10**6)</bpmn:timeDate>"
+    timers = "".join(f"""
+    <bpmn:boundaryEvent id="slow{n}" name="Slow {n}" attachedToRef="first">
+      <bpmn:timerEventDefinition id="slow{n}_timer">{slow}</bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>""" for n in range(10))
+    content = _small(f"""<bpmn:userTask id="first" name="Review">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formKey" value="alert_response" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+    </bpmn:userTask>{timers}
+    <bpmn:sequenceFlow id="s2" sourceRef="first" targetRef="end" />
+    <bpmn:endEvent id="end" />""")
+    started = time.monotonic()
+    problems = check("slow.bpmn", content)
+    assert time.monotonic() - started < 6
+    [stopped] = [p for p in problems if "too costly" in p.message]
+    assert stopped.element_id in {f"slow{n}" for n in range(10)}
+    assert stopped.message == (f"{stopped.element_id} (Slow {stopped.element_id[4:]}): checking its code did not "
+                               "finish within 4 seconds: it is too costly to evaluate")
 
 
 @pytest.mark.parametrize("kind, good, bad", [

@@ -1,3 +1,4 @@
+import time
 from datetime import date
 
 import pytest
@@ -7,7 +8,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from service.sandbox import RestrictedEnvironment, ScriptRefused, check_source
+from service import sandbox
+from service.sandbox import BoundExceeded, RestrictedEnvironment, ScriptRefused, check_source
 
 ESCAPES = [
     "import os",
@@ -91,10 +93,10 @@ def test_evaluate_refuses_escapes(env):
 
 
 @pytest.mark.parametrize("source, error", [
-    ("open('/etc/passwd')", NameError),
+    ("open('/etc/passwd')", ScriptRefused),
     ("__import__('os')", ScriptRefused),
-    ("getattr(x, '__class__')", NameError),
-    ("type(x)", NameError),
+    ("getattr(x, '__class__')", ScriptRefused),
+    ("type(x)", ScriptRefused),
     ("eval('1')", ScriptRefused),
     ("'{0.__class__}'.format(x)", NotImplementedError),
 ])
@@ -143,3 +145,76 @@ def test_bpmn_script_task_with_import_fails_without_running():
     task = wf.get_next_task(spec_name="script")
     assert task.state == TaskState.ERROR
     assert "ran" not in task.data and "os" not in task.data
+
+
+# --- bounds: one bad script or expression cannot freeze the process that runs it -----------------
+
+BOMBS = [
+    "10**10**10",
+    "pow(10, 10**10)",
+    "1 << 10**10",
+    "'a' * 10**10",
+    "[0] * 10**10",
+    "10**10 * (0,)",
+    "str([[0] * 10**6] * 10**6)",
+    "list(range(10**10))",
+    "'a'.ljust(10**10)",
+    "'a'.center(10**10)",
+    "str.zfill('1', 10**10)",
+    "f'{1:>{10**10}}'",
+    "'%10000000000d' % 1",
+    "'%*d' % (10**10, 1)",
+    "'-'.join(['a'] * 10**6)",
+    "('a' * 10**6).replace('a', 'aa')",
+    "[i for i in range(10**6) for j in range(10**6)]",
+    "sum(i for i in range(10**6) for j in range(10**6))",
+]
+
+
+@pytest.mark.parametrize("source", BOMBS)
+def test_an_expression_past_a_bound_stops_at_once_naming_it(env, source):
+    started = time.monotonic()
+    with pytest.raises(BoundExceeded, match=r"at most [\d,]+|more than [\d,]+ steps"):
+        env.evaluate(source, {})
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("script", [
+    "while True:\n    pass",
+    "n = 2\nwhile n:\n    n = n * n",
+    "s = 'ab'\nfor i in range(64):\n    s += s",
+    "held = []\nwhile len(held) < 10**6:\n    held.append('x' * 10**6)",
+    "grown = [0] * 10**6\nfor i in range(64):\n    grown.extend(grown)",
+    "def grow(n):\n    return grow(n - 1) + grow(n - 1) if n else 1\ntotal = grow(60)",
+    "boom = lambda n: boom(n - 1) + boom(n - 1) if n else 1\ntotal = boom(60)",
+])
+def test_a_script_that_would_run_away_stops(env, script):
+    started = time.monotonic()
+    with pytest.raises(BoundExceeded):
+        env.execute(script, {"x": 1})
+    assert time.monotonic() - started < sandbox.TIME_BUDGET_S + 1
+
+
+def test_slow_steps_stop_on_the_time_budget(env):
+    with pytest.raises(BoundExceeded, match=f"ran for more than {sandbox.TIME_BUDGET_S:g}s"):
+        env.execute("while True:\n    ordered = sorted(data)", {"data": [(i * 7919) % 1000003 for i in range(10**6)]})
+
+
+def test_values_up_to_the_bounds_are_made(env):
+    assert len(str(env.evaluate("10**3999", {}))) == 4000
+    assert len(env.evaluate("'a' * 10**6", {})) == 10**6
+    assert env.evaluate("len(list(range(10**6)))", {}) == 10**6
+    assert env.evaluate("f'{7:>5}' + '%3d' % 1 + 'x'.ljust(3, '.')", {}) == "    7  1x.."
+    context = {}
+    env.execute("total = 0\nfor i in range(10000):\n    total += i\nsquares = [i * i for i in range(3)]", context)
+    assert (context["total"], context["squares"]) == (49995000, [0, 1, 4])
+
+
+def test_a_runaway_script_task_fails_its_step_on_its_element():
+    wf = _workflow("while True:\n    pass")
+    started = time.monotonic()
+    with pytest.raises(WorkflowTaskException, match="steps") as caught:
+        wf.do_engine_steps()
+    assert time.monotonic() - started < sandbox.TIME_BUDGET_S + 1
+    assert caught.value.task.task_spec.name == "script"
+    assert wf.get_next_task(spec_name="script").state == TaskState.ERROR

@@ -72,9 +72,16 @@ def is_working_day(d) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+MAX_WORKING_DAYS = 2_600  # ten years: far beyond any timescale, and counted day by day in well under a second
+
+
 def add_working_days(start, n: int):
-    """The Nth working day after start (n < 0 counts backwards); start need not be a WD."""
+    """The Nth working day after start (n < 0 counts backwards); start need not be a WD.
+    At most MAX_WORKING_DAYS either way: diagram code calls this, and one call cannot be
+    interrupted by the sandbox's time budget."""
     value, remaining = _coerce(start), index(n)
+    if abs(remaining) > MAX_WORKING_DAYS:
+        raise ValueError(f"add_working_days counts at most {MAX_WORKING_DAYS:,} working days either way, not {remaining:,}")
     day, step = london_date(value), (1 if remaining > 0 else -1)
     if remaining == 0:
         return value

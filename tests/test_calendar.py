@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from service.calendar import (
+    MAX_WORKING_DAYS,
     add_months,
     add_weeks,
     add_working_days,
@@ -113,3 +114,11 @@ def test_naive_datetime_refused():
         add_working_days(datetime(2019, 4, 15, 9, 0), 1)
     with pytest.raises(ValueError, match="naive datetime"):
         end_of_day("2019-04-15T09:00:00")
+
+
+def test_working_days_are_counted_within_ten_years_either_way():
+    """Diagram code calls this; a huge count would run on past the sandbox's time budget."""
+    assert add_working_days(date(2024, 1, 8), MAX_WORKING_DAYS) > date(2033, 12, 1)
+    for n in (MAX_WORKING_DAYS + 1, -10**6):
+        with pytest.raises(ValueError, match="at most 2,600 working days"):
+            add_working_days(date(2024, 1, 8), n)

@@ -29,7 +29,10 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from sqlalchemy import select
 
-from service import calendar, cases, clock, instances, load_shipped_specs, tasks, timers
+from service.workflow import working_days as calendar, clock, instances, timers
+from service.casework import children as cases
+from service import load_shipped_specs
+from service.tasks import task_page as tasks
 from service.models import HumanTask, Review, ReviewStatus, TaskStatus
 from tests import council
 

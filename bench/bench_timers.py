@@ -14,7 +14,7 @@ from common import PEOPLE, bench_app, report
 from sqlalchemy import select
 
 import scheduler
-from service import calendar, clock, instances, timers
+from service.workflow import working_days as calendar, clock, instances, timers
 from service.db import db
 from service.models import Timer, TimerStatus
 

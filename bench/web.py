@@ -34,7 +34,12 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
-from service import alerts, calendar, cases, clock, demo, deployments, instances, people, tasks, tokens
+from service.casework import alerts, children as cases
+from service.workflow import working_days as calendar, clock, instances
+from service.demo import council as demo
+from service.diagrams import deployments
+from service.people import accounts as people, tokens
+from service.tasks import task_page as tasks
 from service.db import db
 from service.models import Child, HumanTask, TaskStatus, Team, User, UserRole
 

@@ -8,7 +8,7 @@ fit, as a browser's post would be. What a valid form gives the diagram is
 `task_data(form)`: JSON values under the fields' names, which gateways read.
 
 A form whose choices or checks depend on the case reads them in `prepare(context)`.
-The context (built by service.task_context) offers: `today` (London date of the
+The context (built by service.tasks.task_context) offers: `today` (London date of the
 application clock), `child` (the case, or None), `data` (the task's data in the
 diagram), `iro_options()`, `endorsing_review(since)` and `alerts_since_last_review()`.
 

@@ -12,7 +12,7 @@ from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import calendar
+from service.workflow import working_days as calendar
 
 from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
 

@@ -13,7 +13,8 @@ from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import participation, routing
+from service.casework import participation
+from service import routing
 
 from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
 

@@ -1,6 +1,6 @@
 """APScheduler as a ticker only: it wakes the timer sweep and the outbox delivery.
 
-The work and its exactly-once guarantees live in service.timers and service.outbox;
+The work and its exactly-once guarantees live in service.workflow.timers and service.workflow.outbox;
 the in-memory job store holds nothing that needs keeping, so any number of
 schedulers may run (in-process for `make run`, or `python -m scheduler`).
 """
@@ -12,7 +12,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from service import outbox, timers
+from service.workflow import outbox, timers
 
 log = logging.getLogger(__name__)
 OUTBOX_SECONDS = 5

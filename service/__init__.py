@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def load_shipped_specs(app: Flask) -> list:
     """Store every diagram in bpmn/ whose content is new (run at start-up)."""
-    from . import specs
+    from service.diagrams import specs
 
     with app.app_context():
         return specs.load_directory(app.config["BPMN_DIR"])

@@ -10,7 +10,7 @@ import secrets
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from . import clock
+from service.workflow import clock
 from .db import db, writing
 from .models import AppSecret
 

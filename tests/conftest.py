@@ -12,7 +12,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from service import create_app, load_shipped_specs, specs, timers
+from service import create_app, load_shipped_specs
+from service.diagrams import specs
+from service.workflow import timers
 from service.db import db
 
 TEST_BPMN = Path(__file__).parent / "bpmn"

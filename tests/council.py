@@ -2,7 +2,8 @@
 and a few children, built through the same service calls the CLI and API use."""
 from dataclasses import dataclass
 
-from service import cases, people, roles
+from service.casework import children as cases
+from service.people import accounts as people, roles
 from service.db import db, writing
 
 PASSWORD = "correct horse battery staple"

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from service import clock, instances, people, timers
+from service.workflow import clock, instances, timers
+from service.people import accounts as people
 from service.db import db
 from service.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, TaskStatus, Timer
 

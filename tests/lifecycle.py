@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from service import cases, clock, instances, load_shipped_specs, tasks
+from service.casework import children as cases
+from service.workflow import clock, instances
+from service import load_shipped_specs
+from service.tasks import task_page as tasks
 from service.db import db
 from service.models import HumanTask, LookedAfterEpisode, OutboxMessage, ProcessInstance, Review, TaskStatus
 

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import requests
 
-from service import calendar, clock, load_shipped_specs, tokens
+from service.workflow import working_days as calendar, clock
+from service import load_shipped_specs
+from service.people import tokens
 
 from . import council
 from .conftest import START

@@ -6,8 +6,9 @@ waits on stdin before committing, so the test can kill it at the worst moment.
 """
 import sys
 
-from service import create_app, timers
-from service.unit_of_work import UnitOfWork
+from service import create_app
+from service.workflow import timers
+from service.workflow.unit_of_work import UnitOfWork
 
 
 def main(url, owner, mode):

@@ -6,10 +6,13 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from service import alerts, instances, tasks, tokens
+from service.casework import alerts
+from service.workflow import instances
+from service.tasks import task_page as tasks
+from service.people import tokens
 from service.db import db, writing
 from service.models import HumanTask, ManagementAlert, OutboxMessage
-from service.people import identity, user_by_username
+from service.people.accounts import identity, user_by_username
 
 from . import council
 from .conftest import RequestClient

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service import clock, people, roles
+from service.workflow import clock
+from service.people import accounts as people, roles
 from service.db import db
 from service.models import AuditEvent, User
 

@@ -10,10 +10,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from service import alerts
+from service.casework import alerts
 from service.db import db
 from service.models import AlertEntry, AlertStatus, HumanTask, ManagementAlert
-from service.people import identity, user_by_username
+from service.people.accounts import identity, user_by_username
 
 from .conftest import RequestClient
 from .lifecycle import Life

@@ -5,7 +5,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import cases, clock, tokens
+from service.casework import children as cases
+from service.workflow import clock
+from service.people import tokens
 from service.db import db, writing
 from service.models import ApiClient, AuditEvent, ChildEvent, HumanTask, TaskStatus
 

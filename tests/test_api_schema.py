@@ -8,7 +8,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from service import cases, codes, tokens
+from service.casework import children as cases, codes
+from service.people import tokens
 
 from . import council
 

@@ -6,7 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 import forms
-from service import instances, json_types, openapi, specs, tokens
+from service.workflow import instances
+from service import json_types
+from service.api import openapi
+from service.diagrams import specs
+from service.people import tokens
 from service.db import db
 from service.models import AuditEvent, ChildEvent, HumanTask, TaskStatus
 

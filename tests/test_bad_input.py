@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service import instances, specs
+from service.workflow import instances
+from service.diagrams import specs
 from service.db import db
 from service.errors import InvalidData, NotFound, ScriptFailed, SpecError, TaskAlreadyCompleted
-from service.models import (AuditEvent, HumanTask, OutboxMessage, ProcessInstance, ProcessVersion, TaskStatus,
-                            Timer)
+from service.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, ProcessVersion, TaskStatus, Timer
 
 from .harness import PEOPLE
 

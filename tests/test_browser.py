@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from service import calendar, clock, instances, tasks, timers
+from service.workflow import working_days as calendar, clock, instances, timers
+from service.tasks import task_page as tasks
 from service.db import db
 
 from . import council

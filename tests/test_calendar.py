@@ -4,17 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.calendar import (
-    MAX_WORKING_DAYS,
-    add_months,
-    add_weeks,
-    add_working_days,
-    deadline_after_months,
-    deadline_after_working_days,
-    end_of_day,
-    is_working_day,
-    working_days_between,
-)
+from service.workflow.working_days import MAX_WORKING_DAYS, add_months, add_weeks, add_working_days, deadline_after_months, deadline_after_working_days, end_of_day, is_working_day, working_days_between
 
 LONDON = ZoneInfo("Europe/London")
 UTC = timezone.utc

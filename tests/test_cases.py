@@ -1,11 +1,14 @@
 """Children, their events and the significant-change process, through the service layer."""
 import pytest
 
-from service import cases, codes, openapi, roles, worklist
+from service.casework import children as cases, codes
+from service.api import openapi
+from service.people import roles
+from service.tasks import worklist
 from service.db import db
 from service.errors import InvalidData
 from service.models import Child, ChildEvent
-from service.people import identity, user_by_username
+from service.people.accounts import identity, user_by_username
 from service.web.children import BecameLookedAfterForm, CeasedLookedAfterForm, SignificantChangeForm
 
 from . import council
@@ -73,7 +76,7 @@ def test_roles_see_their_own_children_only(town):
     def sees(username):
         from sqlalchemy import select
 
-        from service import access
+        from service.people import access
         return set(db.session.scalars(select(Child.id).where(access.child_condition(who(username)))))
     both = {town.north_child, town.south_child}
     assert sees("iro1") == {town.north_child}
@@ -86,7 +89,7 @@ def test_roles_see_their_own_children_only(town):
 
 
 def test_each_code_list_is_one_table_for_the_api_its_document_and_the_pages(app):
-    """A code added to service/codes.py is accepted, described and offered alike."""
+    """A code added to service/casework/codes.py is accepted, described and offered alike."""
     assert list(codes.EVENT_TYPES) == list(cases.EVENT_FIELDS)
     schemas = openapi.document(clock=False)["components"]["schemas"]
     looked_after = schemas[openapi._event_schema_name("became_looked_after")]["properties"]

@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from service import cases, instances
+from service.casework import children as cases
+from service.workflow import instances
 from service.db import db, writing
-from service.models import (Child, ChildEvent, HumanTask, LookedAfterEpisode, ProcessInstance, Review, ReviewStatus,
-                            TaskStatus)
-from service.people import user_by_username
+from service.models import Child, ChildEvent, HumanTask, LookedAfterEpisode, ProcessInstance, Review, ReviewStatus, TaskStatus
+from service.people.accounts import user_by_username
 
 from .test_web import NO_DATE, client, post_form, sign_in, town  # noqa: F401  (fixtures)
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from service import clock, instances, tokens
+from service.workflow import clock, instances
+from service.people import tokens
 from service.db import db
 from service.models import AuditEvent, HumanTask, OutboxMessage, TaskStatus
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from service import calendar, clock, instances, timers, unit_of_work
+from service.workflow import working_days as calendar, clock, instances, timers, unit_of_work
 from service.db import db
 from service.errors import ConflictError
 from service.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, TaskStatus, Timer, TimerStatus

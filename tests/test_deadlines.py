@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from service import calendar, deadline_register, notifications, outbox, people, tokens
-from service.engine import literal_named_values
-from service.specs import NS
+from service.workflow import working_days as calendar, outbox
+from service.diagrams import deadline_register
+from service.tasks import notifications
+from service.people import accounts as people, tokens
+from service.workflow.engine import literal_named_values
+from service.diagrams.specs import NS
 
 from .conftest import RequestClient, load_shipped_specs
 from .lifecycle import Life

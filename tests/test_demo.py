@@ -17,13 +17,16 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from service import (alerts, calendar, cases, clock, codes, create_app, demo, demo_alerts, demo_processes, deployments,
-                     migration, participation, people, review_figures, roles)
+from service.casework import alerts, children as cases, codes, participation
+from service.workflow import working_days as calendar, clock
+from service import create_app
+from service.demo import council as demo, alerts as demo_alerts, processes as demo_processes
+from service.diagrams import deployments, instance_migration as migration
+from service.people import accounts as people, roles
+from service.reports import review_figures
 from service.db import db
 from service.errors import ServiceError
-from service.models import (AlertEntry, AlertStatus, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode,
-                            ManagementAlert, OutboxMessage, RagNotification, RagStatus, Review, ReviewStatus,
-                            TaskStatus, Team, User, UserRole)
+from service.models import AlertEntry, AlertStatus, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode, ManagementAlert, OutboxMessage, RagNotification, RagStatus, Review, ReviewStatus, TaskStatus, Team, User, UserRole
 
 from .conftest import RequestClient
 from .test_web import token

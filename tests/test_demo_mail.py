@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from service import calendar, demo_mail, outbox
+from service.workflow import working_days as calendar, outbox
+from service.demo import mail_server as demo_mail
 
 from . import council
 from .conftest import START, RequestClient, ready

@@ -1,4 +1,4 @@
-"""The checks that guard every deploy and upload of a diagram (service.diagram_checks).
+"""The checks that guard every deploy and upload of a diagram (service.diagrams.checks).
 
 Bad diagrams are the shipped ones with one thing broken (string replacement), small
 processes built here, or files in tests/bpmn_bad/ (unsafe XML, unreachable elements,
@@ -10,9 +10,11 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from service import create_app, diagram_checks, load_shipped_specs, sandbox, specs
+from service import create_app, load_shipped_specs
+from service.diagrams import checks as diagram_checks, specs
+from service.workflow import sandbox
 from service.db import db
-from service.diagram_checks import Problem, check
+from service.diagrams.checks import Problem, check
 
 from .conftest import _config
 

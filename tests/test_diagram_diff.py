@@ -1,7 +1,7 @@
 """What a version changed, element by element, as the process pages list it."""
 from pathlib import Path
 
-from service import diagram_diff
+from service.diagrams import diff as diagram_diff
 
 SHIPPED = (Path(__file__).parent.parent / "bpmn" / "significant_change.bpmn").read_text()
 

@@ -3,7 +3,8 @@ alert's diagram with bpmn-js, validating and deploying it, the version taking ef
 alerts only, and a running alert migrated from its instance page, whose live diagram is marked."""
 import re
 
-from service import calendar, deployments
+from service.workflow import working_days as calendar
+from service.diagrams import deployments
 from service.db import db
 
 from .test_browser import (assert_accessible, browser, page, playwright_api, serving, shot,  # noqa: F401 (fixtures)

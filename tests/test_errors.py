@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from service import tokens, worklist
+from service.people import tokens
+from service.tasks import worklist
 
 from . import council
 from .conftest import RequestClient

@@ -1,7 +1,7 @@
 """Hostile diagrams cannot freeze the service: on the real server as `make run` starts it, each
 is refused at upload with a problem on its element while the server goes on answering; and the
 same runaway loop, stored without the checks, fails its step when the scheduler reaches it while
-the sweep goes on (service.sandbox bounds, service.diagram_checks)."""
+the sweep goes on (service.workflow.sandbox bounds, service.diagrams.checks)."""
 import html
 import re
 import threading
@@ -12,7 +12,8 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from service import instances, specs, timers
+from service.workflow import instances, timers
+from service.diagrams import specs
 from service.db import db
 from service.models import AuditEvent, ProcessInstance, Timer, TimerStatus
 

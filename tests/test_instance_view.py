@@ -2,7 +2,8 @@
 timers still to fire, the data at each completed step and the audit trail."""
 import pytest
 
-from service import calendar, instance_view
+from service.workflow import working_days as calendar
+from service.diagrams import instance_view
 from service.db import db
 from service.errors import NotFound
 

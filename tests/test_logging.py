@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 import scheduler
-from service import calendar, clock, logs, outbox, timers
+from service.workflow import working_days as calendar, clock, outbox, timers
+from service import logs
 
 from .conftest import START, ready
 from .harness import Harness, create_people

@@ -6,7 +6,9 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from service import create_app, instances, outbox, specs
+from service import create_app
+from service.workflow import instances, outbox
+from service.diagrams import specs
 from service.db import db, writing
 from service.models import AuditEvent, Child, OutboxMessage, OutboxStatus, User
 

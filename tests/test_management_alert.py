@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service import alerts, clock, people, tasks
+from service.casework import alerts
+from service.workflow import clock
+from service.people import accounts as people
+from service.tasks import task_page as tasks
 from service.db import db
 from service.errors import InvalidData, TaskAlreadyCompleted
 from service.models import AlertEntry, AlertStatus, CaseNote, HumanTask, ManagementAlert, TaskStatus
-from service.task_context import TaskContext
+from service.tasks.task_context import TaskContext
 
 from .lifecycle import Life, at_nine
 from .test_alert_pages import client_for, text, ticked

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service import instances, specs
+from service.workflow import instances
+from service.diagrams import specs
 from service.db import db
 from service.errors import NotFound, ServiceError
 from service.models import ProcessInstance

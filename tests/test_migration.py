@@ -12,7 +12,8 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from service import calendar, migration, specs
+from service.workflow import working_days as calendar
+from service.diagrams import instance_migration as migration, specs
 from service.db import db
 from service.models import AlertStatus, HumanTask, ProcessInstance, TaskStatus
 

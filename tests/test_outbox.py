@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from service import calendar, clock, instances, outbox, people, specs
+from service.workflow import working_days as calendar, clock, instances, outbox
+from service.people import accounts as people
+from service.diagrams import specs
 from service.db import db, writing
 from service.models import OutboxStatus
 

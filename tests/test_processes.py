@@ -14,7 +14,8 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
-from service import calendar, deployments
+from service.workflow import working_days as calendar
+from service.diagrams import deployments
 from service.db import db
 from service.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
 

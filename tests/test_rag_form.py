@@ -9,7 +9,7 @@ import forms
 from forms.rag import ACTIONS, CRITERIA
 from service.db import db, writing
 from service.models import AlertStatus, ManagementAlert, RagNotification, RagStatus, TaskStatus
-from service.task_context import TaskContext
+from service.tasks.task_context import TaskContext
 
 from .conftest import RequestClient
 from .lifecycle import Life

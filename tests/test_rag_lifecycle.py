@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service import calendar, clock, specs
+from service.workflow import working_days as calendar, clock
+from service.diagrams import specs
 from service.db import db
 from service.models import ManagementAlert, OutboxMessage, RagNotification, RagStatus
 

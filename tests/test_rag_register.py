@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from service import cases, people, rag_register
+from service.casework import children as cases
+from service.people import accounts as people
+from service.reports import rag_register
 from service.db import db, writing
 from service.models import RagNotification, RagStatus
-from service.people import team_by_code, user_by_username
+from service.people.accounts import team_by_code, user_by_username
 
 from . import council
 from .conftest import RequestClient

@@ -2,7 +2,7 @@
 and ids in paths are ASCII digits, so one thing has one address."""
 import pytest
 
-from service import tokens
+from service.people import tokens
 
 from . import council
 from .conftest import RequestClient

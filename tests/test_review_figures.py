@@ -5,11 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from service import calendar, cases, review_figures, timers, tokens
+from service.workflow import working_days as calendar, timers
+from service.casework import children as cases
+from service.reports import review_figures
+from service.people import tokens
 from service.db import db, writing
 from service.errors import InvalidData
 from service.models import InstanceStatus, ProcessInstance, Review, ReviewStatus
-from service.people import team_by_code, user_by_username
+from service.people.accounts import team_by_code, user_by_username
 
 from . import council
 from .conftest import START, RequestClient

@@ -5,7 +5,9 @@ from datetime import date
 
 import pytest
 
-from service import cases, outbox, review_figures
+from service.casework import children as cases
+from service.workflow import outbox
+from service.reports import review_figures
 from service.errors import InvalidData
 from service.models import ReviewStatus
 

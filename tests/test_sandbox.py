@@ -8,8 +8,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from service import sandbox
-from service.sandbox import BoundExceeded, RestrictedEnvironment, ScriptRefused, check_source
+from service.workflow import sandbox
+from service.workflow.sandbox import BoundExceeded, RestrictedEnvironment, ScriptRefused, check_source
 
 ESCAPES = [
     "import os",

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service import calendar, clock, instances, specs, timers
+from service.workflow import working_days as calendar, clock, instances, timers
+from service.diagrams import specs
 from service.db import db
 from service.errors import ConflictError
 from service.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, TaskStatus, Timer, TimerStatus

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from service import clock, people
+from service.workflow import clock
+from service.people import accounts as people
 from service.db import db
 from service.models import AuditEvent
 

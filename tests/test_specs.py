@@ -4,7 +4,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from service import calendar, specs
+from service.workflow import working_days as calendar
+from service.diagrams import specs
 from service.db import db
 from service.models import ProcessInstance, ProcessVersion
 

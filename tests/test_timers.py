@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from service import calendar
+from service.workflow import working_days as calendar
 from service.models import TaskStatus, TimerStatus
 
 from .conftest import START

@@ -7,10 +7,11 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import update
 
-from service import tasks, timers, worklist
+from service.tasks import task_page as tasks, worklist
+from service.workflow import timers
 from service.db import db, writing
 from service.models import AuditEvent, HumanTask, TaskStatus
-from service.people import identity, user_by_username
+from service.people.accounts import identity, user_by_username
 
 from . import council
 from .conftest import START, RequestClient, ready

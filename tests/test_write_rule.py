@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import create_engine, exc, func, select, text
 
-from service import clock
+from service.workflow import clock
 from service.db import UnlockedWrite, db, writing
 from service.models import SignInAttempt
 

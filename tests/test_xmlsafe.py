@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from service.xmlsafe import MalformedXml, UnsafeXml, parse_xml
+from service.diagrams.xmlsafe import MalformedXml, UnsafeXml, parse_xml
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <!-- a comment -->

@@ -7,7 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from service import audit, clock, passwords, people, sessions
+from service.workflow import audit, clock
+from service.people import passwords, accounts as people, sessions
 from service.db import db, writing
 from service.errors import InvalidData
 from service.models import User

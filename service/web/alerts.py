@@ -11,7 +11,11 @@ from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
 
 from forms.management_alert import OUTCOMES, REFERRAL_CONDITIONS
-from service import alert_register, alerts, calendar, clock, roles, routing
+from service.reports import alert_register
+from service.casework import alerts
+from service.workflow import working_days as calendar, clock
+from service.people import roles
+from service import routing
 from service.errors import InvalidData
 
 from . import queries, security

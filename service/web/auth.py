@@ -7,7 +7,7 @@ lifetime, so the limit holds on the server, not only in the browser. There is no
 (it only marks it not fresh), so `_drop_moved_session` ends it when the browser or
 address it was signed in from changes.
 
-Each session is also a row in the database (service/sessions.py), read on every
+Each session is also a row in the database (service/people/sessions.py), read on every
 request: signing out ends it there, so a copy of the cookie taken before opens nothing.
 In production mode a password the policy refuses (the demo council's `demo`) does not
 sign anyone in: an administrator sets a new one.
@@ -22,7 +22,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from service import audit, clock, passwords, people, sessions
+from service.workflow import audit, clock
+from service.people import passwords, accounts as people, sessions
 from service.db import writing
 from service.errors import NotFound
 

@@ -15,7 +15,9 @@ from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms import DayMonthYearField
-from service import cases, codes, reviews, roles, routing
+from service.casework import children as cases, codes, reviews
+from service.people import roles
+from service import routing
 from service.errors import InvalidData
 
 from . import queries, security

@@ -3,7 +3,8 @@ again. Anyone else gets the 404 page."""
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from service import access, undelivered
+from service.people import access
+from service.tasks import undelivered
 from service.errors import InvalidData
 
 from .auth import pages_blueprint

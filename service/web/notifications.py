@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from service import notifications
+from service.tasks import notifications
 
 from .auth import pages_blueprint
 

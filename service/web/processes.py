@@ -18,7 +18,9 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import InputRequired, Length
 
 import forms
-from service import access, calendar, deployments, instance_view, migration, roles, specs
+from service.people import access, roles
+from service.workflow import working_days as calendar
+from service.diagrams import deployments, instance_view, instance_migration as migration, specs
 from service.errors import InvalidData, ServiceError
 
 from . import queries, security

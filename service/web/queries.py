@@ -1,6 +1,6 @@
 """Read-only queries the pages need and the service layer does not offer.
 
-Each one either applies the access rules of `service.access` itself or reads only
+Each one either applies the access rules of `service.people.access` itself or reads only
 what a page that already passed them may show.
 """
 from dataclasses import dataclass
@@ -9,12 +9,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from service import access, alerts, codes
+from service.people import access
+from service.casework import alerts, codes
 from service.db import db
 from service.errors import NotFound
-from service.models import (AlertEntry, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode, ManagementAlert,
-                            InstanceStatus, OutboxMessage, ProcessInstance, Review, TaskStatus, Team, User)
-from service.people import Identity
+from service.models import AlertEntry, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode, ManagementAlert, InstanceStatus, OutboxMessage, ProcessInstance, Review, TaskStatus, Team, User
+from service.people.accounts import Identity
 
 from .template_helpers import words
 

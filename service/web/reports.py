@@ -14,7 +14,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovInput, GovSelect
 from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional
 
-from service import alert_register, calendar, clock, rag_register, review_figures, roles
+from service.reports import alert_register, rag_register, review_figures
+from service.workflow import working_days as calendar, clock
+from service.people import roles
 from service.errors import InvalidData
 
 from . import queries, security

@@ -1,8 +1,9 @@
-"""The demo's Sent e-mail page: what the demo's own mail server received (service/demo_mail.py),
+"""The demo's Sent e-mail page: what the demo's own mail server received (service/demo/mail_server.py),
 newest first, for anyone signed in. Registered only in demo mode; elsewhere the page does not exist."""
 from flask import current_app, render_template, request
 
-from service import demo_mail, routing
+from service.demo import mail_server as demo_mail
+from service import routing
 
 from .auth import pages_blueprint
 from .worklist import pagination

@@ -10,7 +10,10 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 import forms
-from service import access, alerts, cases, people, routing, tasks, worklist
+from service.people import access, accounts as people
+from service.casework import alerts, children as cases
+from service import routing
+from service.tasks import task_page as tasks, worklist
 from service.errors import ConflictError, InvalidData
 from service.models import TaskStatus
 

@@ -3,7 +3,9 @@ and the counts in the navigation."""
 from flask import g
 from flask_login import current_user
 
-from service import calendar, clock, codes, worklist
+from service.workflow import working_days as calendar, clock
+from service.casework import codes
+from service.tasks import worklist
 
 CODE_TABLES = [name for name, value in vars(codes).items() if name.isupper() and isinstance(value, dict)]
 

@@ -4,7 +4,8 @@ from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
 from wtforms import BooleanField, Form, SelectChoice, SelectField
 
-from service import routing, worklist
+from service import routing
+from service.tasks import worklist
 
 from . import queries
 from .auth import pages_blueprint

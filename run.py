@@ -1,4 +1,5 @@
 """Entry point: `flask --app run.py ...`, `gunicorn run:app`, or `python run.py` (make run)."""
+
 import os
 
 from service import create_app, load_shipped_specs, logs, serving

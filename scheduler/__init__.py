@@ -4,6 +4,7 @@ The work and its exactly-once guarantees live in service.workflow.timers and ser
 the in-memory job store holds nothing that needs keeping, so any number of
 schedulers may run (in-process for `make run`, or `python -m scheduler`).
 """
+
 import logging
 import os
 import socket
@@ -30,10 +31,10 @@ def build(app, *, blocking: bool = False):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     owner = owner_name()
-    scheduler.add_job(tick, "interval", args=(app, timers.sweep, owner), id="timers",
-                      seconds=app.config["SCHEDULER_TICK_SECONDS"])
-    scheduler.add_job(tick, "interval", args=(app, outbox.deliver_due, owner), id="outbox",
-                      seconds=OUTBOX_SECONDS)
+    scheduler.add_job(
+        tick, "interval", args=(app, timers.sweep, owner), id="timers", seconds=app.config["SCHEDULER_TICK_SECONDS"]
+    )
+    scheduler.add_job(tick, "interval", args=(app, outbox.deliver_due, owner), id="outbox", seconds=OUTBOX_SECONDS)
     return scheduler
 
 

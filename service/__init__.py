@@ -4,6 +4,7 @@ Flask knows nothing of SpiffWorkflow and SpiffWorkflow nothing of Flask; both ta
 through the service modules (instances, timers, outbox), so a test can run a whole
 process without HTTP.
 """
+
 import os
 
 from flask import Flask

@@ -3,6 +3,7 @@
 `IRO_MODE` is `production`, `demo` or `test` (DESIGN.md decision 6): only demo and
 test mode let anyone move the application clock.
 """
+
 import os
 
 MODES = ("production", "demo", "test")
@@ -45,8 +46,10 @@ def settle(config) -> None:
     if config["SMTP_STARTTLS"] is None:
         config["SMTP_STARTTLS"] = config["IRO_MODE"] == "production"
     if config["SMTP_USERNAME"] and not config["SMTP_STARTTLS"]:
-        raise RuntimeError("SMTP_USERNAME is set but SMTP_STARTTLS is 0: the password would cross the network "
-                           "unencrypted. Set SMTP_STARTTLS=1 (the server must offer STARTTLS).")
+        raise RuntimeError(
+            "SMTP_USERNAME is set but SMTP_STARTTLS is 0: the password would cross the network "
+            "unencrypted. Set SMTP_STARTTLS=1 (the server must offer STARTTLS)."
+        )
 
 
 def _smtp() -> dict:
@@ -66,5 +69,5 @@ def _normalise_url(url: str) -> str:
     """Accept the common `postgresql://` form and use psycopg 3 for it."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

@@ -4,6 +4,7 @@ Instance state is SpiffWorkflow's serializer output without the spec (the spec i
 stored once per version). Human tasks, timers, message waits, audit and outbox rows
 are written in the same transaction as the state (DESIGN.md decisions 3-5).
 """
+
 import enum
 from datetime import date, datetime
 
@@ -301,7 +302,7 @@ class AppSecret(db.Model):
 
 
 class TaskDraft(db.Model):
-    """"Save and come back later": the form as the person left it."""
+    """ "Save and come back later": the form as the person left it."""
 
     __tablename__ = "task_drafts"
     human_task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"), primary_key=True)
@@ -314,8 +315,10 @@ class SignInAttempt(db.Model):
     """Failed sign-ins, counted to slow down guessing."""
 
     __tablename__ = "sign_in_attempts"
-    __table_args__ = (Index("ix_sign_in_attempts_username_at", "username", "at"),
-                      Index("ix_sign_in_attempts_address_at", "address", "at"))
+    __table_args__ = (
+        Index("ix_sign_in_attempts_username_at", "username", "at"),
+        Index("ix_sign_in_attempts_address_at", "address", "at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(String(64))
@@ -323,7 +326,7 @@ class SignInAttempt(db.Model):
 
 
 class ReviewStatus(str, enum.Enum):
-    DUE = "due"            # the cycle has started; no date booked yet
+    DUE = "due"  # the cycle has started; no date booked yet
     BOOKED = "booked"
     ADJOURNED = "adjourned"  # rebooked after an adjournment; `booked_date` is the new date
     HELD = "held"
@@ -399,7 +402,7 @@ class Review(db.Model):
 class AlertStatus(str, enum.Enum):
     OPEN = "open"
     RESOLVED = "resolved"
-    REFERRED = "referred"    # referred to CAFCASS (section 118)
+    REFERRED = "referred"  # referred to CAFCASS (section 118)
     WITHDRAWN = "withdrawn"  # closed by the IRO without resolution
     CANCELLED = "cancelled"  # the child ceased to be looked after first
 

@@ -5,12 +5,14 @@ when none is given, keep a random key per database (table `app_secret`), so `pyt
 run.py`, `flask ...` and `python -m scheduler` on one database sign alike, on SQLite and
 PostgreSQL. Older keys in `SECRET_KEY_FALLBACKS` still open sessions while a key is rotated.
 """
+
 import secrets
 
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from service.workflow import clock
+
 from .db import db, writing
 from .models import AppSecret
 

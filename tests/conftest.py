@@ -1,6 +1,7 @@
 """Fixtures: a migrated database per test (SQLite file; PostgreSQL for marked tests),
 the app, and a harness that runs scenarios straight through or with a restart between
 steps (SpiffWorkflow's own tests run each scenario both ways)."""
+
 import os
 import secrets
 import shutil
@@ -13,9 +14,9 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from service import create_app, load_shipped_specs
+from service.db import db
 from service.diagrams import specs
 from service.workflow import timers
-from service.db import db
 
 TEST_BPMN = Path(__file__).parent / "bpmn"
 START = datetime.fromisoformat("2027-04-12T09:00:00+00:00")  # a Monday, outside any bank holiday
@@ -36,8 +37,7 @@ def _postgres_url():
 
 
 def _config(url, **extra):
-    return {"TESTING": True, "IRO_MODE": "test", "SQLALCHEMY_DATABASE_URI": url, "SCHEDULER_IN_PROCESS": False,
-            **extra}
+    return {"TESTING": True, "IRO_MODE": "test", "SQLALCHEMY_DATABASE_URI": url, "SCHEDULER_IN_PROCESS": False, **extra}
 
 
 def _migrate(url):
@@ -89,8 +89,12 @@ def database_url(backend, request, tmp_path):
     url = request.getfixturevalue("postgres_ready")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
-        tables = [r[0] for r in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"))]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
+            )
+        ]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url

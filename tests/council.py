@@ -1,10 +1,12 @@
 """A small council for tests: two teams in two service areas, one person per role,
 and a few children, built through the same service calls the CLI and API use."""
+
 from dataclasses import dataclass
 
 from service.casework import children as cases
-from service.people import accounts as people, roles
 from service.db import db, writing
+from service.people import accounts as people
+from service.people import roles
 
 PASSWORD = "correct horse battery staple"
 
@@ -52,22 +54,52 @@ def staff() -> None:
     for username, (name, grants) in STAFF.items():
         user = people.create_user(username, name, f"{username}@council.example", PASSWORD, fte=1.0)
         for role, scope in grants:
-            people.grant(user, role, team_code=scope if role in roles.TEAM_SCOPED else None,
-                         service_area=scope if role in roles.AREA_SCOPED else None)
+            people.grant(
+                user,
+                role,
+                team_code=scope if role in roles.TEAM_SCOPED else None,
+                service_area=scope if role in roles.AREA_SCOPED else None,
+            )
     db.session.commit()
 
 
 def _child(case_number, name, team, worker, iro):
-    child = cases.create_child({"case_number": case_number, "name": name, "dob": "2012-03-04", "gender": "F",
-                                "team": team, "social_worker": worker}, actor="test")
+    child = cases.create_child(
+        {
+            "case_number": case_number,
+            "name": name,
+            "dob": "2012-03-04",
+            "gender": "F",
+            "team": team,
+            "social_worker": worker,
+        },
+        actor="test",
+    )
     with writing():
         child.iro_id = people.user_by_username(iro).id
-    cases.record_event(child.id, {"type": "became_looked_after", "date": "2027-01-04", "legal_status": "C2",
-                                  "placement_type": "foster", "placement_regulated": True}, actor="test")
+    cases.record_event(
+        child.id,
+        {
+            "type": "became_looked_after",
+            "date": "2027-01-04",
+            "legal_status": "C2",
+            "placement_type": "foster",
+            "placement_regulated": True,
+        },
+        actor="test",
+    )
     return child.id
 
 
 def report_change(child_id, kind="missing_over_3_days", date="2027-04-12"):
-    return cases.record_event(child_id, {"type": "significant_change", "date": date, "kind": kind,
-                                         "details": "Missing for four days; now home.", "care_plan_change": None},
-                              actor="test")
+    return cases.record_event(
+        child_id,
+        {
+            "type": "significant_change",
+            "date": date,
+            "kind": kind,
+            "details": "Missing for four days; now home.",
+            "care_plan_change": None,
+        },
+        actor="test",
+    )

@@ -1,12 +1,13 @@
 """Drive a scenario through the service layer, as a person and the scheduler would."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from service.workflow import clock, instances, timers
-from service.people import accounts as people
 from service.db import db
 from service.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, TaskStatus, Timer
+from service.people import accounts as people
+from service.workflow import clock, instances, timers
 
 # who the test diagrams' lanes go to; their addresses come from their accounts (create_people)
 PEOPLE = {"IRO": {"username": "iro1"}, "Review and QA Manager": {"username": "rqam"}}
@@ -32,8 +33,9 @@ class Harness:
             db.session.remove()
 
     def start(self, process_id, data=None, child_id="C1"):
-        started = instances.start_instance(process_id, {"people": PEOPLE, **(data or {})}, actor="iro1",
-                                           child_id=child_id)
+        started = instances.start_instance(
+            process_id, {"people": PEOPLE, **(data or {})}, actor="iro1", child_id=child_id
+        )
         self.step()
         return started
 
@@ -54,11 +56,16 @@ class Harness:
 
     # --- what a user would see ---------------------------------------------
     def open_tasks(self, child_id="C1"):
-        return db.session.scalars(select(HumanTask).where(
-            HumanTask.child_id == child_id, HumanTask.status == TaskStatus.OPEN).order_by(HumanTask.id)).all()
+        return db.session.scalars(
+            select(HumanTask)
+            .where(HumanTask.child_id == child_id, HumanTask.status == TaskStatus.OPEN)
+            .order_by(HumanTask.id)
+        ).all()
 
     def tasks(self, instance_id):
-        return db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id)).all()
+        return db.session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id)
+        ).all()
 
     def timers(self, instance_id):
         return db.session.scalars(select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at)).all()

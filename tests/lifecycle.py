@@ -4,17 +4,18 @@ Answers go through each task's own form (as the API sends them), so a test meets
 same checks a person does. Days are London days; `on(day)` moves the clock to 09:00 of
 that day and fires whatever fell due, as the scheduler would.
 """
+
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from service.casework import children as cases
-from service.workflow import clock, instances
 from service import load_shipped_specs
-from service.tasks import task_page as tasks
+from service.casework import children as cases
 from service.db import db
 from service.models import HumanTask, LookedAfterEpisode, OutboxMessage, ProcessInstance, Review, TaskStatus
+from service.tasks import task_page as tasks
+from service.workflow import clock, instances
 
 from . import council
 from .harness import Harness
@@ -39,10 +40,18 @@ class Life(Harness):
     def on(self, day: str, hour: int = 9):
         return self.move_to(datetime.combine(date.fromisoformat(day), time(hour), tzinfo=LONDON))
 
-    def child(self, name="Alex North", case_number="4120389A", dob="2012-03-04", team="NE", worker="sw.north",
-              siblings=None) -> int:
-        body = {"case_number": case_number, "name": name, "dob": dob, "gender": "F", "team": team,
-                "social_worker": worker, **({"siblings": siblings} if siblings else {})}
+    def child(
+        self, name="Alex North", case_number="4120389A", dob="2012-03-04", team="NE", worker="sw.north", siblings=None
+    ) -> int:
+        body = {
+            "case_number": case_number,
+            "name": name,
+            "dob": dob,
+            "gender": "F",
+            "team": team,
+            "social_worker": worker,
+            **({"siblings": siblings} if siblings else {}),
+        }
         child_id = cases.create_child(body, actor="test").id
         self.step()
         return child_id
@@ -53,8 +62,14 @@ class Life(Harness):
         return recorded
 
     def looked_after(self, child_id, day, legal_status="C2"):
-        return self.event(child_id, "became_looked_after", day, legal_status=legal_status,
-                          placement_type="foster", placement_regulated=True)
+        return self.event(
+            child_id,
+            "became_looked_after",
+            day,
+            legal_status=legal_status,
+            placement_type="foster",
+            placement_regulated=True,
+        )
 
     def allocated(self, day="2024-01-08", iro="iro1", **child) -> int:
         """A child looked after from `day` (a Monday) whose IRO is allocated that morning."""
@@ -84,6 +99,7 @@ class Life(Harness):
     def refused(self, child_id, spec_name, **answers) -> dict:
         """The field errors the task's form gives these answers (nothing is completed)."""
         from service.errors import InvalidData
+
         try:
             tasks.checked_answers(self.task(child_id, spec_name), answers)
         except InvalidData as refused:
@@ -91,16 +107,23 @@ class Life(Harness):
         raise AssertionError(f"{spec_name} accepted {answers}")
 
     def episode(self, child_id) -> LookedAfterEpisode:
-        return db.session.scalars(select(LookedAfterEpisode).where(LookedAfterEpisode.child_id == child_id)
-                                  .order_by(LookedAfterEpisode.id.desc())).first()
+        return db.session.scalars(
+            select(LookedAfterEpisode)
+            .where(LookedAfterEpisode.child_id == child_id)
+            .order_by(LookedAfterEpisode.id.desc())
+        ).first()
 
     def reviews(self, child_id) -> list[Review]:
         return db.session.scalars(select(Review).where(Review.child_id == child_id).order_by(Review.id)).all()
 
     def notices(self, since_id=0) -> list[tuple]:
         """(recipient username, subject) of the notifications queued after row `since_id`."""
-        return [(m.recipient_username, m.subject) for m in db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.id > since_id).order_by(OutboxMessage.id))]
+        return [
+            (m.recipient_username, m.subject)
+            for m in db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id > since_id).order_by(OutboxMessage.id)
+            )
+        ]
 
     def last_notice_id(self) -> int:
         return db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0

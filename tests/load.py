@@ -10,6 +10,7 @@ changes and completes tasks through the API; and the application clock moves a d
 time, so the scheduler fires reminders and overdue notices meanwhile. Every answer is
 recorded: a 5xx is what the load is looking for.
 """
+
 import os
 import re
 import socket
@@ -25,9 +26,10 @@ from pathlib import Path
 
 import requests
 
-from service.workflow import working_days as calendar, clock
 from service import load_shipped_specs
 from service.people import tokens
+from service.workflow import clock
+from service.workflow import working_days as calendar
 
 from . import council
 from .conftest import START
@@ -84,8 +86,15 @@ def serve(database_url: str, log_path: Path):
     # cannot take it (it says so) and every delivery is refused and retried
     mail_down = socket.socket()
     mail_down.bind(("127.0.0.1", 0))
-    env = dict(os.environ, DATABASE_URL=database_url, IRO_MODE="demo", IRO_PORT=str(port),
-               IRO_SCHEDULER_IN_PROCESS="1", SMTP_HOST="127.0.0.1", SMTP_PORT=str(mail_down.getsockname()[1]))
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        IRO_MODE="demo",
+        IRO_PORT=str(port),
+        IRO_SCHEDULER_IN_PROCESS="1",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(mail_down.getsockname()[1]),
+    )
     with open(log_path, "w") as log:
         server = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -110,8 +119,10 @@ def serve(database_url: str, log_path: Path):
 def run(base: str, token: str, children: list[int], seconds: float) -> Result:
     """Every client for `seconds`, at once."""
     result, stop_at = Result(), time.monotonic() + seconds
-    clients = [threading.Thread(target=_guarded, args=(_person, result, base, username, children, stop_at))
-               for username in PEOPLE]
+    clients = [
+        threading.Thread(target=_guarded, args=(_person, result, base, username, children, stop_at))
+        for username in PEOPLE
+    ]
     clients.append(threading.Thread(target=_guarded, args=(_case_system, result, base, token, children, stop_at)))
     clients.append(threading.Thread(target=_guarded, args=(_clock_mover, result, base, token, stop_at)))
     began = time.monotonic()
@@ -154,9 +165,16 @@ def _token(page: str) -> str:
 def _person(result, base, username, children, stop_at):
     while time.monotonic() < stop_at:
         http = _Http(result, base)
-        signed_in = http("sign in", "POST", "/sign-in", data={
-            "username": username, "password": council.PASSWORD,
-            "csrf_token": _token(http("sign-in page", "GET", "/sign-in").text)})
+        signed_in = http(
+            "sign in",
+            "POST",
+            "/sign-in",
+            data={
+                "username": username,
+                "password": council.PASSWORD,
+                "csrf_token": _token(http("sign-in page", "GET", "/sign-in").text),
+            },
+        )
         if signed_in.status_code != 302:
             continue
         worklist = http("worklist", "GET", "/tasks").text
@@ -169,9 +187,18 @@ def _person(result, base, username, children, stop_at):
             page = http("task page", "GET", f"/tasks/{task_id}")
             version = re.search(r'name="instance_version" value="(\d+)"', page.text)
             if page.status_code == 200 and version and 'value="no_early_review"' in page.text:
-                http("task submit", "POST", f"/tasks/{task_id}", data=[
-                    *ANSWER.items(), *(("early_review_date", "") for _ in range(3)), ("action", "submit"),
-                    ("csrf_token", _token(page.text)), ("instance_version", version.group(1))])
+                http(
+                    "task submit",
+                    "POST",
+                    f"/tasks/{task_id}",
+                    data=[
+                        *ANSWER.items(),
+                        *(("early_review_date", "") for _ in range(3)),
+                        ("action", "submit"),
+                        ("csrf_token", _token(page.text)),
+                        ("instance_version", version.group(1)),
+                    ],
+                )
         http("sign out", "POST", "/sign-out", data={"csrf_token": _token(worklist)})
 
 
@@ -179,9 +206,18 @@ def _case_system(result, base, token, children, stop_at):
     http, n = _Http(result, base, {"Authorization": f"Bearer {token}"}), 0
     while time.monotonic() < stop_at:
         today = datetime.fromisoformat(http("api health", "GET", "/api/v1/health").json()["now"])
-        http("api event", "POST", f"/api/v1/children/{children[n % len(children)]}/events", json={
-            "type": "significant_change", "date": calendar.london_date(today).isoformat(),
-            "kind": "missing_over_3_days", "details": "Missing for four days; now home.", "care_plan_change": None})
+        http(
+            "api event",
+            "POST",
+            f"/api/v1/children/{children[n % len(children)]}/events",
+            json={
+                "type": "significant_change",
+                "date": calendar.london_date(today).isoformat(),
+                "kind": "missing_over_3_days",
+                "details": "Missing for four days; now home.",
+                "care_plan_change": None,
+            },
+        )
         n += 1
         open_tasks = http("api tasks", "GET", "/api/v1/tasks?open=true").json()["tasks"]
         changes = [t["id"] for t in open_tasks if t["spec_name"] == "consider_change"]

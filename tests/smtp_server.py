@@ -1,5 +1,6 @@
 """A real SMTP server on 127.0.0.1 for tests (aiosmtpd), and its fixtures: a plain one, and
 one that insists on STARTTLS and a password, as a council's relay would."""
+
 import email
 import email.policy
 import socket
@@ -36,13 +37,22 @@ class SmtpServer:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
-        self.received.append(Received(envelope.rcpt_tos, message["Subject"].strip(), message["Message-ID"],  # unfolded
-                                      message.get_content(), login))
+        self.received.append(
+            Received(
+                envelope.rcpt_tos,
+                message["Subject"].strip(),
+                message["Message-ID"],  # unfolded
+                message.get_content(),
+                login,
+            )
+        )
         return "250 Message accepted for delivery"
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
-        good = isinstance(auth_data, LoginPassword) and (
-            auth_data.login.decode(), auth_data.password.decode()) == self._credentials
+        good = (
+            isinstance(auth_data, LoginPassword)
+            and (auth_data.login.decode(), auth_data.password.decode()) == self._credentials
+        )
         return AuthResult(success=good, handled=False, auth_data=auth_data if good else None)
 
     def start(self):

@@ -4,6 +4,7 @@ MODE `sweep` sweeps until nothing is due and prints how many instances it moved 
 MODE `claim-then-hang` claims due timers, fires them inside a transaction, then
 waits on stdin before committing, so the test can kill it at the worst moment.
 """
+
 import sys
 
 from service import create_app
@@ -12,8 +13,9 @@ from service.workflow.unit_of_work import UnitOfWork
 
 
 def main(url, owner, mode):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "IRO_MODE": "test", "SCHEDULER_IN_PROCESS": False,
-                      "TIMER_BATCH_SIZE": 25})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "IRO_MODE": "test", "SCHEDULER_IN_PROCESS": False, "TIMER_BATCH_SIZE": 25}
+    )
     with app.app_context():
         if mode == "sweep":
             print(timers.sweep(owner), flush=True)

@@ -1,25 +1,36 @@
 """Every route and API endpoint, for every role: the status each may get, and that a
 guessed id leaks nothing. A route the table does not know fails the test, so a new
 route cannot arrive without its access rule."""
+
 import re
 
 import pytest
 from sqlalchemy import select, update
 
 from service.casework import alerts
-from service.workflow import instances
-from service.tasks import task_page as tasks
-from service.people import tokens
 from service.db import db, writing
 from service.models import HumanTask, ManagementAlert, OutboxMessage
+from service.people import tokens
 from service.people.accounts import identity, user_by_username
+from service.tasks import task_page as tasks
+from service.workflow import instances
 
 from . import council
 from .conftest import RequestClient
 
 # who sees Alex North (team NE, area North, IRO iro1, social worker sw.north) and her task
-SEES_NORTH = {"iro1", "sw.north", "tm.ne", "ism.north", "hos.north", "rqam", "hos.safeguarding", "ad", "director",
-              "ceo"}
+SEES_NORTH = {
+    "iro1",
+    "sw.north",
+    "tm.ne",
+    "ism.north",
+    "hos.north",
+    "rqam",
+    "hos.safeguarding",
+    "ad",
+    "director",
+    "ceo",
+}
 SERVICE_WIDE = {"rqam", "hos.safeguarding", "ad", "director", "ceo"}
 EVERYONE = set(council.STAFF)
 NOT_NORTH = EVERYONE - SEES_NORTH
@@ -59,8 +70,14 @@ def expected(rule: str, method: str, username: str | None) -> int:
         return 400  # an empty form
     if rule in ("/tasks", "/tasks/unassigned", "/notifications", "/alerts"):
         return 200  # "Alerts for me" is empty for whoever receives no alert
-    if rule in ("/reports/reviews", "/reports/ssda903-reviews.csv", "/reports/alerts", "/reports/alerts.csv",
-                "/reports/rag", "/reports/rag.csv"):
+    if rule in (
+        "/reports/reviews",
+        "/reports/ssda903-reviews.csv",
+        "/reports/alerts",
+        "/reports/alerts.csv",
+        "/reports/rag",
+        "/reports/rag.csv",
+    ):
         return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
     if rule.startswith("/mail/undelivered"):
         # the Review and QA Manager's; the notice in the table is not undelivered, so sending it again is refused
@@ -94,8 +111,9 @@ def expected(rule: str, method: str, username: str | None) -> int:
         # refused with a message on the task page: it is iro1's already, and only iro1 can give it back
         ("/tasks/<int:task_id>/claim", "POST"): 302,
         ("/tasks/<int:task_id>/release", "POST"): 302,
-        ("/tasks/<int:task_id>/reassign", "POST"): 302 if username in {"tm.ne", "ism.north", "hos.north",
-                                                                      *SERVICE_WIDE} else 404,
+        ("/tasks/<int:task_id>/reassign", "POST"): 302
+        if username in {"tm.ne", "ism.north", "hos.north", *SERVICE_WIDE}
+        else 404,
     }[(rule, method)]
 
 
@@ -113,8 +131,15 @@ def routes(app):
 
 
 def fill(rule, child_id, task_id, alert_id=None, instance_id=None, message_id=None):
-    ids = {"child_id": child_id, "task_id": task_id, "alert_id": alert_id, "instance_id": instance_id,
-           "message_id": message_id, "file_name": "significant_change.bpmn", "number": 1}
+    ids = {
+        "child_id": child_id,
+        "task_id": task_id,
+        "alert_id": alert_id,
+        "instance_id": instance_id,
+        "message_id": message_id,
+        "file_name": "significant_change.bpmn",
+        "number": 1,
+    }
     return re.sub(r"<(?:[^>:]*:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
 
@@ -156,8 +181,10 @@ def _north_task():
 def _north_alert(child_id):
     """A management alert for the north child, raised by iro1 through the alert's own form."""
     raise_task = db.session.get(HumanTask, alerts.request(identity(user_by_username("iro1").id), child_id))
-    answers = tasks.checked_answers(raise_task, {"summary_of_concerns": "Drift.", "resolve_by": "2027-05-12",
-                                                 "actions_requested": [{"action": "A plan"}]})
+    answers = tasks.checked_answers(
+        raise_task,
+        {"summary_of_concerns": "Drift.", "resolve_by": "2027-05-12", "actions_requested": [{"action": "A plan"}]},
+    )
     db.session.rollback()
     instances.complete_task(raise_task.id, answers, actor="iro1")
     return db.session.scalar(select(ManagementAlert.id).where(ManagementAlert.child_id == child_id))

@@ -1,6 +1,7 @@
 """The administrator's commands (`flask --app run.py ...`): each takes effect on the next
 request, is audited as `cli:<OS user>`, and refuses an unknown person, role or token
 changing nothing."""
+
 import getpass
 import os
 import subprocess
@@ -11,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.workflow import clock
-from service.people import accounts as people, roles
 from service.db import db
 from service.models import AuditEvent, User
+from service.people import accounts as people
+from service.people import roles
+from service.workflow import clock
 
 from . import council
 from .conftest import RequestClient
@@ -57,8 +59,10 @@ def test_set_password_ends_every_session_and_the_new_password_signs_in(app, town
     assert audited("password_set") == [(ACTOR, {"username": "iro1", "sessions_ended": 1})]
 
 
-@pytest.mark.parametrize("password, message", [
-    ("short", "at least 12 characters"), ("Qwerty123456", "one of the most commonly used passwords")])
+@pytest.mark.parametrize(
+    "password, message",
+    [("short", "at least 12 characters"), ("Qwerty123456", "one of the most commonly used passwords")],
+)
 def test_set_password_refuses_a_password_the_policy_does_not_allow_changing_nothing(app, town, password, message):
     office, before = browser(app, "iro1"), audit_count()
     result = flask(app, "set-password", "iro1", "--password-stdin", input=password + "\n")
@@ -67,9 +71,17 @@ def test_set_password_refuses_a_password_the_policy_does_not_allow_changing_noth
     assert people.sign_in("iro1", council.PASSWORD, "10.0.0.1") is not None
 
 
-@pytest.mark.parametrize("command", [["set-password", "nobody", "--password-stdin"], ["deactivate", "nobody"],
-                                     ["reactivate", "nobody"], ["sign-out-everywhere", "nobody"],
-                                     ["remove-role", "nobody", "IRO"], ["revoke-token", "nobody"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["set-password", "nobody", "--password-stdin"],
+        ["deactivate", "nobody"],
+        ["reactivate", "nobody"],
+        ["sign-out-everywhere", "nobody"],
+        ["remove-role", "nobody", "IRO"],
+        ["revoke-token", "nobody"],
+    ],
+)
 def test_an_unknown_person_or_token_is_a_clear_error_that_changes_nothing(app, town, command):
     before = audit_count()
     result = flask(app, *command, input=NEW + "\n")
@@ -137,20 +149,35 @@ def test_tokens_expire_list_without_the_token_and_revoked_ones_are_refused_on_th
 
 
 def test_create_user_holds_to_the_policy(app, town):
-    result = flask(app, "create-user", "jsmith", "--name", "Jo Smith", "--email", "jo@council.example",
-                   "--password-stdin", input="password\n")
+    result = flask(
+        app,
+        "create-user",
+        "jsmith",
+        "--name",
+        "Jo Smith",
+        "--email",
+        "jo@council.example",
+        "--password-stdin",
+        input="password\n",
+    )
     assert result.exit_code == 1 and "at least 12 characters" in result.output
     assert db.session.scalar(select(User).where(User.username == "jsmith")) is None
-    made = flask(app, "create-user", "jsmith", "--name", "Jo Smith", "--email", "jo@council.example",
-                 input=f"{NEW}\n{NEW}\n")
+    made = flask(
+        app, "create-user", "jsmith", "--name", "Jo Smith", "--email", "jo@council.example", input=f"{NEW}\n{NEW}\n"
+    )
     assert made.exit_code == 0, made.output
     assert audited("user_created") == [(ACTOR, {"username": "jsmith"})]
 
 
 def test_set_password_from_a_real_shell_reads_standard_input(app, town, database_url):
     """As an administrator runs it on the server: a process of its own, the password piped in."""
-    env = {**os.environ, "IRO_MODE": "test", "DATABASE_URL": database_url, "IRO_SCHEDULER_IN_PROCESS": "0",
-           "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "IRO_MODE": "test",
+        "DATABASE_URL": database_url,
+        "IRO_SCHEDULER_IN_PROCESS": "0",
+        "PYTHONPATH": str(REPO),
+    }
     command = [sys.executable, "-m", "flask", "--app", "run.py", "set-password", "iro2", "--password-stdin"]
     ran = subprocess.run(command, cwd=REPO, env=env, input=NEW + "\n", capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0, ran.stderr

@@ -2,6 +2,7 @@
 for me", the alert's page and history, the printable form of case study 4, the CAFCASS letter,
 the alert register and its CSV, and the child's timeline. Driven through the shipped diagram on
 the application clock; people use the pages through the Flask test client."""
+
 import csv
 import html
 import io
@@ -48,10 +49,17 @@ def raise_alert(run, child, serious=False, resolve_by="2024-02-20", iro="iro1"):
     """The IRO asks for an alert and completes its form (as the API would send it); the alert's id."""
     alerts.request(who(iro), child)
     db.session.rollback()
-    run.do(child, "raise_alert", serious_or_urgent=serious, summary_of_concerns=SUMMARY,
-           actions_requested=[{"action": action} for action in ACTIONS], resolve_by=resolve_by)
-    return db.session.scalar(select(ManagementAlert.id).where(ManagementAlert.child_id == child)
-                             .order_by(ManagementAlert.id.desc()).limit(1))
+    run.do(
+        child,
+        "raise_alert",
+        serious_or_urgent=serious,
+        summary_of_concerns=SUMMARY,
+        actions_requested=[{"action": action} for action in ACTIONS],
+        resolve_by=resolve_by,
+    )
+    return db.session.scalar(
+        select(ManagementAlert.id).where(ManagementAlert.child_id == child).order_by(ManagementAlert.id.desc()).limit(1)
+    )
 
 
 def the_alert(alert_id) -> ManagementAlert:
@@ -60,8 +68,10 @@ def the_alert(alert_id) -> ManagementAlert:
 
 
 def steps(alert_id) -> list[tuple[int, str]]:
-    return [(e.stage, e.step) for e in db.session.scalars(
-        select(AlertEntry).where(AlertEntry.alert_id == alert_id).order_by(AlertEntry.id))]
+    return [
+        (e.stage, e.step)
+        for e in db.session.scalars(select(AlertEntry).where(AlertEntry.alert_id == alert_id).order_by(AlertEntry.id))
+    ]
 
 
 def text(page: str) -> str:
@@ -72,8 +82,11 @@ def text(page: str) -> str:
 def ticked(page: str, caption: str) -> list[str]:
     """The rows of a table, named by its caption, that are ticked with an x."""
     table = page.split(caption, 1)[1].split("</table>", 1)[0]
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", "<tr" + row.split("</th>")[0])).strip()
-            for row in table.split("<tr")[2:] if re.search(r">\s*x<span", row)]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", "<tr" + row.split("</th>")[0])).strip()
+        for row in table.split("<tr")[2:]
+        if re.search(r">\s*x<span", row)
+    ]
 
 
 def test_an_iro_raises_an_alert_from_the_childs_page_and_the_team_manager_responds_from_alerts_for_me(life):
@@ -91,8 +104,12 @@ def test_an_iro_raises_an_alert_from_the_childs_page_and_the_team_manager_respon
 
     refused = submit(iro, task_id, form_page, {"summary_of_concerns": SUMMARY, "resolve_by": ["20", "02", "2024"]})
     assert refused.status_code == 400 and "Enter at least one action you request" in refused.text
-    answers = {"summary_of_concerns": SUMMARY, "actions_requested-0-action": ACTIONS[0],
-               "actions_requested-1-action": ACTIONS[1], "resolve_by": ["20", "02", "2024"]}
+    answers = {
+        "summary_of_concerns": SUMMARY,
+        "actions_requested-0-action": ACTIONS[0],
+        "actions_requested-1-action": ACTIONS[1],
+        "resolve_by": ["20", "02", "2024"],
+    }
     assert submit(iro, task_id, iro.get(raised.location).text, answers).status_code == 302
     [alert] = db.session.scalars(select(ManagementAlert)).all()
     assert (alert.stage, alert.stage_role, alert.raised_by) == (1, "Team Manager", "iro1")
@@ -109,9 +126,16 @@ def test_an_iro_raises_an_alert_from_the_childs_page_and_the_team_manager_respon
     page = manager.get(f"/tasks/{respond.id}").text
     assert SUMMARY in page and ACTIONS[1] in page and "Stage 1: Team Manager" in page
     assert "20 February 2024" in page  # the IRO's timescale
-    response = submit(manager, respond.id, page, {
-        "response": "We will refer to homefinding this week.", "actions_agreed-0-action": "Homefinding referral",
-        "actions_agreed-0-by": ["19", "01", "2024"]})
+    response = submit(
+        manager,
+        respond.id,
+        page,
+        {
+            "response": "We will refer to homefinding this week.",
+            "actions_agreed-0-action": "Homefinding referral",
+            "actions_agreed-0-by": ["19", "01", "2024"],
+        },
+    )
     assert response.status_code == 302
     mine = manager.get("/alerts").text  # at the stage until the IRO decides, with nothing left to do
     assert "Nothing for you to do now" in mine and f'href="/tasks/{respond.id}"' not in mine
@@ -169,8 +193,11 @@ def test_the_printable_form_of_a_serious_alert_ticks_stages_1_to_3_and_records_t
     assert "Social Worker: Sam North" in words and "Team: North East" in words
     assert "SW/ Line Manager: Tia Manager" in words
     assert SUMMARY in words
-    assert re.search(r'govuk-list--number">\s*<li>Confirm the sibling placement planning</li>\s*'
-                     r'<li>Refer to homefinding for long-term placements</li>', page)
+    assert re.search(
+        r'govuk-list--number">\s*<li>Confirm the sibling placement planning</li>\s*'
+        r"<li>Refer to homefinding for long-term placements</li>",
+        page,
+    )
     assert "govuk-!-display-none-print" in page  # no navigation on paper
 
     run.on("2024-01-11")
@@ -207,8 +234,7 @@ def test_a_response_to_an_alert_that_has_moved_on_says_so_and_changes_nothing(li
 
     run.on("2024-01-11")  # the IRO's timescale ran out: the stage's task is withdrawn
     assert run.task_status(respond.id).value == "cancelled"
-    run.do(child, "timescale_reached", outcome="next_stage", outcome_notes="No response.",
-           new_resolve_by="2024-02-20")
+    run.do(child, "timescale_reached", outcome="next_stage", outcome_notes="No response.", new_resolve_by="2024-02-20")
     assert the_alert(alert_id).stage == 2
     before = steps(alert_id)
 
@@ -249,8 +275,9 @@ def test_raising_an_alert_for_a_child_not_looked_after_says_why_and_starts_nothi
     assert run.open_specs(other) == []
     social_worker = client_for(app, "sw.north")
     page = social_worker.get(f"/children/{child}").text
-    assert social_worker.post(f"/children/{child}/management-alert",
-                              data={"csrf_token": token(page)}).status_code == 404
+    assert (
+        social_worker.post(f"/children/{child}/management-alert", data={"csrf_token": token(page)}).status_code == 404
+    )
     assert db.session.scalar(select(HumanTask.id).where(HumanTask.spec_name == "raise_alert")) is None
 
 
@@ -270,8 +297,15 @@ def test_every_task_of_a_meeting_stage_and_a_referral_shows_its_form_and_the_let
     page = page_of("set_meeting", "ad")
     assert "Stage 4: Assistant Director" in page and "Minute taker" in page and "Mina Minutes" in page
     assert "Its full history" in page
-    run.do(child, "set_meeting", meeting_date="2024-01-12", meeting_time="14:30", meeting_place="Room 2",
-           invited="Tia Manager\nSam North", minute_taker="minutes")
+    run.do(
+        child,
+        "set_meeting",
+        meeting_date="2024-01-12",
+        meeting_time="14:30",
+        meeting_place="Room 2",
+        invited="Tia Manager\nSam North",
+        minute_taker="minutes",
+    )
     assert "What would prevent the matter going to the next stage" in page_of("iro_statement", "iro1")
     run.do(child, "iro_statement", statement="A placement plan by the end of the month.")
     run.on("2024-01-12", hour=16)
@@ -280,8 +314,12 @@ def test_every_task_of_a_meeting_stage_and_a_referral_shows_its_form_and_the_let
     assert "Its full history" not in page
     run.do(child, "record_minutes", attended="Ada Director\nTia Manager", minutes="Agreed a plan.")
     assert "Outcome of the meeting" in page_of("meeting_outcome", "ad")
-    run.do(child, "meeting_outcome", response="A plan by 31 January.",
-           actions_agreed=[{"action": "Placement plan", "by": "2024-01-31"}])
+    run.do(
+        child,
+        "meeting_outcome",
+        response="A plan by 31 January.",
+        actions_agreed=[{"action": "Placement plan", "by": "2024-01-31"}],
+    )
     page = page_of("record_outcome", "iro1")
     assert "A plan by 31 January." in page and "Refer to CAFCASS (section 118)" in page
     run.do(child, "record_outcome", outcome="cafcass", outcome_notes="Human rights at risk.")
@@ -291,16 +329,30 @@ def test_every_task_of_a_meeting_stage_and_a_referral_shows_its_form_and_the_let
     assert "Case summary for CAFCASS Legal" in page_of("make_referral", "iro1")
     rqam = client_for(app, "rqam")
     assert rqam.get(f"/alerts/{alert_id}/cafcass-letter").status_code == 404
-    assert "No referral to CAFCASS has been made for this alert" in rqam.get(
-        f"/alerts/{alert_id}/cafcass-letter").text
-    run.do(child, "make_referral", refer="yes", conditions=["no_other_adult"],
-           exceptional_circumstances="Drift of a year.", case_summary="Seven siblings without a plan.")
+    assert "No referral to CAFCASS has been made for this alert" in rqam.get(f"/alerts/{alert_id}/cafcass-letter").text
+    run.do(
+        child,
+        "make_referral",
+        refer="yes",
+        conditions=["no_other_adult"],
+        exceptional_circumstances="Drift of a year.",
+        case_summary="Seven siblings without a plan.",
+    )
     assert the_alert(alert_id).status == AlertStatus.REFERRED
 
     alert_page = text(rqam.get(f"/alerts/{alert_id}").text)
-    for shown in ("Stage 1: Team Manager", "Stage 4: Assistant Director", "Stage meeting set",
-                  "Minutes of the stage meeting", "Agreed a plan.", "Placement plan, by 31 January 2024", "Consultation before a CAFCASS referral",
-                  "Referral to CAFCASS", "Referred to CAFCASS on 12 January 2024", "Minutes taken by Mina Minutes"):
+    for shown in (
+        "Stage 1: Team Manager",
+        "Stage 4: Assistant Director",
+        "Stage meeting set",
+        "Minutes of the stage meeting",
+        "Agreed a plan.",
+        "Placement plan, by 31 January 2024",
+        "Consultation before a CAFCASS referral",
+        "Referral to CAFCASS",
+        "Referred to CAFCASS on 12 January 2024",
+        "Minutes taken by Mina Minutes",
+    ):
         assert shown in alert_page, shown
     assert "The referral letter to CAFCASS Legal" in alert_page
     letter = rqam.get(f"/alerts/{alert_id}/cafcass-letter")
@@ -335,23 +387,38 @@ def test_the_register_lists_alerts_with_the_stage_reached_outcome_and_days_and_i
     assert "Referred to CAFCASS 0" in words
     assert "Mean time to resolve 4.0 calendar days (4.0 working days)" in words
     assert "Stage 2: Integrated Service Manager 1" in words and "Stage 3: Head of Service 1" in words
-    assert ("Alex North (4120389A) NE 8 January 2024 Ira One Stage 3 Stage 3: Head of Service Resolved "
-            "12 January 2024 4 (4 working)") in words
+    assert (
+        "Alex North (4120389A) NE 8 January 2024 Ira One Stage 3 Stage 3: Head of Service Resolved "
+        "12 January 2024 4 (4 working)"
+    ) in words
     assert "Bo South (43235) South 8 January 2024 Ira Two Stage 1 Stage 2: Integrated Service Manager Open" in words
     assert SUMMARY not in page.text  # the register lists; the concerns are on each alert's page
 
     csv_file = rqam.get("/reports/alerts.csv?from=2024-01-01&to=2024-01-31")
     assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(csv_file.text)))
-    assert [(r["alert_id"], r["case_number"], r["team"], r["stage_reached"], r["status"],
-             r["calendar_days_to_resolve"], r["working_days_to_resolve"]) for r in rows] == [
+    assert [
+        (
+            r["alert_id"],
+            r["case_number"],
+            r["team"],
+            r["stage_reached"],
+            r["status"],
+            r["calendar_days_to_resolve"],
+            r["working_days_to_resolve"],
+        )
+        for r in rows
+    ] == [
         (str(resolved), "4120389A", "NE", "3", "resolved", "4", "4"),
-        (str(open_one), "43235", "South", "2", "open", "", "")]
+        (str(open_one), "43235", "South", "2", "open", "", ""),
+    ]
     assert SUMMARY not in csv_file.text and "Alex North" not in csv_file.text
     assert not any(action in csv_file.text for action in ACTIONS)
 
-    assert "No management alerts were raised in this period." in rqam.get(
-        "/reports/alerts?from=2023-01-01&to=2023-12-31").text
+    assert (
+        "No management alerts were raised in this period."
+        in rqam.get("/reports/alerts?from=2023-01-01&to=2023-12-31").text
+    )
     assert rqam.get("/reports/alerts?from=2024-02-01&to=2024-01-01").status_code == 400
     default = text(rqam.get("/reports/alerts").text)  # the 12 months to today
     assert "Alerts raised from 13 January 2023 to 12 January 2024." in default
@@ -366,17 +433,25 @@ def test_an_alert_raised_from_a_review_is_linked_to_it(life):
     iro = client_for(app, "iro1")
     page = iro.get(f"/children/{child}?review={review.id}").text  # the review form links here so
     assert f'name="review_id" value="{review.id}"' in page
-    raised = iro.post(f"/children/{child}/management-alert", data={"csrf_token": token(page),
-                                                                   "review_id": str(review.id)})
-    run.do(child, "raise_alert", summary_of_concerns=SUMMARY, actions_requested=[{"action": ACTIONS[0]}],
-           resolve_by="2024-02-20")
+    raised = iro.post(
+        f"/children/{child}/management-alert", data={"csrf_token": token(page), "review_id": str(review.id)}
+    )
+    run.do(
+        child,
+        "raise_alert",
+        summary_of_concerns=SUMMARY,
+        actions_requested=[{"action": ACTIONS[0]}],
+        resolve_by="2024-02-20",
+    )
     assert raised.status_code == 302 and the_alert(raise_id(child)).review_id == review.id
-    refused = iro.post(f"/children/{child}/management-alert", data={"csrf_token": token(page),
-                                                                     "review_id": str(review.id + 1000)})
+    refused = iro.post(
+        f"/children/{child}/management-alert", data={"csrf_token": token(page), "review_id": str(review.id + 1000)}
+    )
     assert refused.status_code == 302 and refused.location == f"/children/{child}"
     assert f"review {review.id + 1000} is not one of Alex North's reviews" in text(iro.get(refused.location).text)
 
 
 def raise_id(child) -> int:
-    return db.session.scalar(select(ManagementAlert.id).where(ManagementAlert.child_id == child)
-                             .order_by(ManagementAlert.id.desc()).limit(1))
+    return db.session.scalar(
+        select(ManagementAlert.id).where(ManagementAlert.child_id == child).order_by(ManagementAlert.id.desc()).limit(1)
+    )

@@ -1,24 +1,37 @@
 """The JSON API as a case-management system uses it: tokens, children, events, tasks,
 and JSON errors for everything it may get wrong."""
+
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from service.casework import children as cases
-from service.workflow import clock
-from service.people import tokens
 from service.db import db, writing
 from service.models import ApiClient, AuditEvent, ChildEvent, HumanTask, TaskStatus
+from service.people import tokens
+from service.workflow import clock
 
 from . import council
 from .conftest import START, RequestClient
 
 SYSTEM = "test-system"
-NEW_CHILD = {"case_number": "CCC000054405PER", "name": "Cal Case", "dob": "2015-06-30", "gender": "M",
-             "ethnicity": "WBRI", "team": "NW", "social_worker": "sw.north"}
-CHANGE = {"type": "significant_change", "date": "2027-04-12", "kind": "missing_over_3_days",
-          "details": "Missing for four days; now home.", "care_plan_change": None}
+NEW_CHILD = {
+    "case_number": "CCC000054405PER",
+    "name": "Cal Case",
+    "dob": "2015-06-30",
+    "gender": "M",
+    "ethnicity": "WBRI",
+    "team": "NW",
+    "social_worker": "sw.north",
+}
+CHANGE = {
+    "type": "significant_change",
+    "date": "2027-04-12",
+    "kind": "missing_over_3_days",
+    "details": "Missing for four days; now home.",
+    "care_plan_change": None,
+}
 DROP = object()  # a field left out of a body
 ANSWERS = {"decision": "convene_early_review", "early_review_date": "2027-04-26", "reason": "Needs a new plan."}
 
@@ -64,11 +77,20 @@ def test_every_endpoint_but_health_and_the_document_needs_a_valid_token(anonymou
     revoked = tokens.create("old-system")
     with writing():
         db.session.scalar(select(ApiClient).where(ApiClient.name == "old-system")).revoked_at = clock.real_now()
-    for method, path in [("get", "/api/v1/children/1"), ("post", "/api/v1/children"),
-                         ("post", "/api/v1/children/1/events"), ("get", "/api/v1/tasks"),
-                         ("post", "/api/v1/tasks/1/complete"), ("post", "/api/v1/clock")]:
-        for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": f"Bearer {revoked}"},
-                        {"Authorization": f"Basic {tokens.create(f'basic {method} {path}')}"}):
+    for method, path in [
+        ("get", "/api/v1/children/1"),
+        ("post", "/api/v1/children"),
+        ("post", "/api/v1/children/1/events"),
+        ("get", "/api/v1/tasks"),
+        ("post", "/api/v1/tasks/1/complete"),
+        ("post", "/api/v1/clock"),
+    ]:
+        for headers in (
+            {},
+            {"Authorization": "Bearer not-a-token"},
+            {"Authorization": f"Bearer {revoked}"},
+            {"Authorization": f"Basic {tokens.create(f'basic {method} {path}')}"},
+        ):
             response = getattr(anonymous, method)(path, headers=headers, json={})
             refused(response, 401)
             assert response.headers["WWW-Authenticate"].startswith("Bearer"), (method, path, headers)
@@ -83,28 +105,61 @@ def test_a_child_is_created_then_read_back_with_its_events(api, town):
     child_id = response.json["id"]
     assert response.json == {"id": child_id, "case_number": "CCC000054405PER"}
     assert response.headers["Location"] == f"/api/v1/children/{child_id}"
-    assert api.post(f"/api/v1/children/{child_id}/events", json={
-        "type": "became_looked_after", "date": "2027-03-01", "legal_status": "V4", "placement_type": "residential",
-        "placement_regulated": False}).status_code == 202
+    assert (
+        api.post(
+            f"/api/v1/children/{child_id}/events",
+            json={
+                "type": "became_looked_after",
+                "date": "2027-03-01",
+                "legal_status": "V4",
+                "placement_type": "residential",
+                "placement_regulated": False,
+            },
+        ).status_code
+        == 202
+    )
     child = api.get(f"/api/v1/children/{child_id}").json
     [event] = child.pop("events")
-    assert child == {**NEW_CHILD, "id": child_id, "siblings": [town.north_child], "iro": None,
-                     "looked_after": True, "legal_status": "V4", "placement_type": "residential",
-                     "placement_regulated": False, "cp_plan": False, "cp_category": None, "cp_iro": None}
+    assert child == {
+        **NEW_CHILD,
+        "id": child_id,
+        "siblings": [town.north_child],
+        "iro": None,
+        "looked_after": True,
+        "legal_status": "V4",
+        "placement_type": "residential",
+        "placement_regulated": False,
+        "cp_plan": False,
+        "cp_category": None,
+        "cp_iro": None,
+    }
     assert len(event["instance_ids"]) == 1  # the looked-after episode it started
-    assert event == {"id": event["id"], "type": "became_looked_after", "date": "2027-03-01",
-                     "instance_ids": event["instance_ids"],
-                     "fields": {"legal_status": "V4", "placement_type": "residential", "placement_regulated": False}}
-    assert db.session.scalar(select(AuditEvent.actor).where(AuditEvent.action == "child_created",
-                                                            AuditEvent.child_id == str(child_id))) == SYSTEM
+    assert event == {
+        "id": event["id"],
+        "type": "became_looked_after",
+        "date": "2027-03-01",
+        "instance_ids": event["instance_ids"],
+        "fields": {"legal_status": "V4", "placement_type": "residential", "placement_regulated": False},
+    }
+    assert (
+        db.session.scalar(
+            select(AuditEvent.actor).where(AuditEvent.action == "child_created", AuditEvent.child_id == str(child_id))
+        )
+        == SYSTEM
+    )
 
 
 def test_a_child_is_refused_naming_each_wrong_field(api, town):
-    refused(api.post("/api/v1/children", json={**NEW_CHILD, "case_number": "4120389A"}), 422,
-            case_number="exists")
-    refused(api.post("/api/v1/children", json={**NEW_CHILD, "gender": "X", "dob": "2099-01-01", "pet": "cat",
-                                               "team": "Nowhere"}),
-            422, gender="must be one of", dob="future", pet="unknown field")
+    refused(api.post("/api/v1/children", json={**NEW_CHILD, "case_number": "4120389A"}), 422, case_number="exists")
+    refused(
+        api.post(
+            "/api/v1/children", json={**NEW_CHILD, "gender": "X", "dob": "2099-01-01", "pet": "cat", "team": "Nowhere"}
+        ),
+        422,
+        gender="must be one of",
+        dob="future",
+        pet="unknown field",
+    )
     refused(api.post("/api/v1/children", json={"name": "No One"}), 422, case_number="required", team="required")
 
 
@@ -115,8 +170,13 @@ def test_an_unknown_child_is_a_json_404(api):
 
 # --- events ----------------------------------------------------------------------------------------------
 EVENTS = [  # in an order a new child can take them: ceased after looked after, the plan ends after it starts
-    {"type": "became_looked_after", "date": "2027-02-01", "legal_status": "C1", "placement_type": "foster",
-     "placement_regulated": True},
+    {
+        "type": "became_looked_after",
+        "date": "2027-02-01",
+        "legal_status": "C1",
+        "placement_type": "foster",
+        "placement_regulated": True,
+    },
     {"type": "cp_strategy_discussion", "date": "2027-02-02", "s47": True},
     {"type": "cp_plan_started", "date": "2027-02-03", "category": "emotional", "iro": "iro1"},
     {"type": "cp_plan_ended", "date": "2027-03-03", "reason": "no_longer_at_risk"},
@@ -142,25 +202,39 @@ def test_a_significant_change_starts_a_process_whose_task_the_api_lists_by_our_i
     task = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == instance_id))
     listed = api.get(f"/api/v1/tasks?child={town.north_child}&open=true").json["tasks"]
     assert [t["spec_name"] for t in listed] == ["allocate", "consider_change"]  # the allocation is the episode's
-    assert listed[1:] == [{
-        "id": task.id, "spec_name": "consider_change", "title": "Consider the significant change",
-        "form_key": "consider_significant_change", "assignee": "iro1", "candidate_role": "IRO",
-        "child": town.north_child, "due": "2027-04-14T22:59:59.999999+00:00", "process": "significant_change",
-        "process_name": "Significant change", "status": "open"}]
+    assert listed[1:] == [
+        {
+            "id": task.id,
+            "spec_name": "consider_change",
+            "title": "Consider the significant change",
+            "form_key": "consider_significant_change",
+            "assignee": "iro1",
+            "candidate_role": "IRO",
+            "child": town.north_child,
+            "due": "2027-04-14T22:59:59.999999+00:00",
+            "process": "significant_change",
+            "process_name": "Significant change",
+            "status": "open",
+        }
+    ]
     assert [t["spec_name"] for t in api.get(f"/api/v1/tasks?child={town.south_child}").json["tasks"]] == ["allocate"]
     assert api.get("/api/v1/tasks?open=false").json["tasks"] == []
     assert [t["id"] for t in api.get("/api/v1/tasks?assignee=iro1").json["tasks"]] == [task.id]
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"colour": "blue"}, "colour", "unknown field"),
-    ({"details": DROP}, "details", "required"),
-    ({"kind": "bored"}, "kind", "must be one of"),
-    ({"date": "2099-01-01"}, "date", "future"),
-    ({"date": "12/04/2027"}, "date", "YYYY-MM-DD"),
-    ({"care_plan_change": {"circumstance": "moved"}}, "care_plan_change", "null, or"),
-    ({"type": "holiday"}, "type", "must be one of"),
-], ids=["unknown", "missing", "bad-enum", "future", "not-iso", "bad-care-plan-change", "bad-type"])
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"colour": "blue"}, "colour", "unknown field"),
+        ({"details": DROP}, "details", "required"),
+        ({"kind": "bored"}, "kind", "must be one of"),
+        ({"date": "2099-01-01"}, "date", "future"),
+        ({"date": "12/04/2027"}, "date", "YYYY-MM-DD"),
+        ({"care_plan_change": {"circumstance": "moved"}}, "care_plan_change", "null, or"),
+        ({"type": "holiday"}, "type", "must be one of"),
+    ],
+    ids=["unknown", "missing", "bad-enum", "future", "not-iso", "bad-care-plan-change", "bad-type"],
+)
 def test_a_bad_event_is_refused_naming_the_field_and_nothing_is_recorded(api, town, change, field, message):
     body = {name: value for name, value in {**CHANGE, **change}.items() if value is not DROP}
     refused(api.post(f"/api/v1/children/{town.north_child}/events", json=body), 422, **{field: message})
@@ -173,10 +247,14 @@ def test_a_task_is_completed_with_the_pages_form_rules_and_only_once(api, town):
     task_id = a_change(api, town.north_child)
     complete = f"/api/v1/tasks/{task_id}/complete"
     refused(api.post(complete, json={"data": {}}), 422, decision="Select whether", reason="Enter the reason")
-    refused(api.post(complete, json={"data": {**ANSWERS, "early_review_date": None}}), 422,
-            early_review_date="Enter the date")
-    refused(api.post(complete, json={"data": {**ANSWERS, "early_review_date": "2027-02-30"}}), 422,
-            early_review_date="date")
+    refused(
+        api.post(complete, json={"data": {**ANSWERS, "early_review_date": None}}),
+        422,
+        early_review_date="Enter the date",
+    )
+    refused(
+        api.post(complete, json={"data": {**ANSWERS, "early_review_date": "2027-02-30"}}), 422, early_review_date="date"
+    )
     refused(api.post(complete, json={"data": {**ANSWERS, "mood": "calm"}}), 422, mood="unknown field")
     refused(api.post(complete, json={"data": ANSWERS, "expected_version": 0}), 409)
     response = api.post(complete, json={"data": ANSWERS, "expected_version": 1})
@@ -188,10 +266,15 @@ def test_a_task_is_completed_with_the_pages_form_rules_and_only_once(api, town):
     assert [t["id"] for t in api.get("/api/v1/tasks?open=false").json["tasks"]] == [task_id]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "data"), ({"data": ["decision"]}, "data"), ({"data": {}, "expected_version": "1"}, "expected_version"),
-    ({"data": {}, "by": "me"}, "by"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "data"),
+        ({"data": ["decision"]}, "data"),
+        ({"data": {}, "expected_version": "1"}, "expected_version"),
+        ({"data": {}, "by": "me"}, "by"),
+    ],
+)
 def test_a_completion_is_refused_when_its_body_is_not_data_and_a_version(api, town, body, field):
     refused(api.post(f"/api/v1/tasks/{a_change(api, town.north_child)}/complete", json=body), 422, **{field: ""})
 
@@ -204,34 +287,51 @@ def test_the_task_list_pages_and_refuses_unknown_or_bad_parameters(api, town):
     first, second = a_change(api, town.north_child), a_change(api, town.north_child)
     assert [t["id"] for t in api.get("/api/v1/tasks?assignee=iro1&limit=1").json["tasks"]] == [first]
     assert [t["id"] for t in api.get("/api/v1/tasks?assignee=iro1&limit=1&offset=1").json["tasks"]] == [second]
-    refused(api.get("/api/v1/tasks?open=yes&limit=501&child=-1&offset=x&colour=red&assignee="), 422,
-            open="true or false", limit="1 to 500", child="whole number", offset="whole number",
-            colour="unknown parameter", assignee="username")
+    refused(
+        api.get("/api/v1/tasks?open=yes&limit=501&child=-1&offset=x&colour=red&assignee="),
+        422,
+        open="true or false",
+        limit="1 to 500",
+        child="whole number",
+        offset="whole number",
+        colour="unknown parameter",
+        assignee="username",
+    )
     refused(api.get("/api/v1/tasks?open=true&open=false"), 422, open="once")
 
 
 # --- malformed requests ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("kwargs, status, field", [
-    ({"data": '{"name": ', "content_type": "application/json"}, 400, None),
-    ({"data": b'{"name": "\xff"}', "content_type": "application/json"}, 400, None),
-    ({"data": "name=Cal", "content_type": "application/x-www-form-urlencoded"}, 415, None),
-    ({"json": ["not", "an", "object"]}, 422, "body"),
-    ({"json": {**NEW_CHILD, "siblings": [10**40]}}, 422, "siblings"),
-    ({"data": '{"name": 1e400}', "content_type": "application/json"}, 422, "name"),
-    ({"json": {**NEW_CHILD, "name": "Cal\u0000"}}, 422, "name"),
-    ({"data": '{"name": "\\ud800"}', "content_type": "application/json"}, 422, "name"),
-    ({"data": "[" * 100_000, "content_type": "application/json"}, 400, None),
-], ids=["truncated", "not-utf8", "form", "array", "huge-int", "infinite", "nul", "lone-surrogate", "deep"])
+@pytest.mark.parametrize(
+    "kwargs, status, field",
+    [
+        ({"data": '{"name": ', "content_type": "application/json"}, 400, None),
+        ({"data": b'{"name": "\xff"}', "content_type": "application/json"}, 400, None),
+        ({"data": "name=Cal", "content_type": "application/x-www-form-urlencoded"}, 415, None),
+        ({"json": ["not", "an", "object"]}, 422, "body"),
+        ({"json": {**NEW_CHILD, "siblings": [10**40]}}, 422, "siblings"),
+        ({"data": '{"name": 1e400}', "content_type": "application/json"}, 422, "name"),
+        ({"json": {**NEW_CHILD, "name": "Cal\u0000"}}, 422, "name"),
+        ({"data": '{"name": "\\ud800"}', "content_type": "application/json"}, 422, "name"),
+        ({"data": "[" * 100_000, "content_type": "application/json"}, 400, None),
+    ],
+    ids=["truncated", "not-utf8", "form", "array", "huge-int", "infinite", "nul", "lone-surrogate", "deep"],
+)
 def test_malformed_bodies_are_refused_in_json(api, kwargs, status, field):
     body = refused(api.post("/api/v1/children", **kwargs), status)
     assert field is None or field in body["fields"]
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("get", "/api/v1/nothing", 404), ("get", "/api/v1/children/abc", 404),
-    ("get", f"/api/v1/children/{2**70}", 404), ("post", "/api/v1/tasks/-1/complete", 404),
-    ("delete", "/api/v1/children/1", 405), ("get", "/api/v1/tasks/1/complete", 405),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("get", "/api/v1/nothing", 404),
+        ("get", "/api/v1/children/abc", 404),
+        ("get", f"/api/v1/children/{2**70}", 404),
+        ("post", "/api/v1/tasks/-1/complete", 404),
+        ("delete", "/api/v1/children/1", 405),
+        ("get", "/api/v1/tasks/1/complete", 405),
+    ],
+)
 def test_unknown_routes_and_methods_are_json(anonymous, method, path, status):
     response = refused(getattr(anonymous, method)(path), status)
     assert path in response["error"]
@@ -256,6 +356,10 @@ def test_the_clock_moves_with_a_token_in_test_mode(api, anonymous):
     response = api.post("/api/v1/clock", json={"now": later})
     assert response.status_code == 200
     assert datetime.fromisoformat(response.json["now"]) >= datetime.fromisoformat(later)
-    assert db.session.scalar(select(AuditEvent.actor).where(AuditEvent.action == "clock_moved")
-                             .order_by(AuditEvent.id.desc())) == SYSTEM
+    assert (
+        db.session.scalar(
+            select(AuditEvent.actor).where(AuditEvent.action == "clock_moved").order_by(AuditEvent.id.desc())
+        )
+        == SYSTEM
+    )
     refused(api.post("/api/v1/clock", json={"now": "9999-12-31T23:00:00+00:00"}), 422, now="too far")

@@ -1,14 +1,19 @@
 """The OpenAPI document: valid, true to the code's tables, and no operation answers a
 server error to what schemathesis generates from it (valid and invalid requests alike)."""
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
-from service.casework import children as cases, codes
+from service.casework import children as cases
+from service.casework import codes
 from service.people import tokens
 
 from . import council
@@ -36,10 +41,15 @@ def test_the_document_is_valid_openapi_and_lists_every_operation(api_schema):
     api_schema.validate()
     operations = [result.ok() for result in api_schema.get_all_operations()]  # the document's own path left out
     assert sorted(op.label for op in operations) == [
-        "GET /api/v1/children/{child_id}", "GET /api/v1/health", "GET /api/v1/reports/ssda903-reviews",
+        "GET /api/v1/children/{child_id}",
+        "GET /api/v1/health",
+        "GET /api/v1/reports/ssda903-reviews",
         "GET /api/v1/tasks",
-        "POST /api/v1/children", "POST /api/v1/children/{child_id}/events", "POST /api/v1/clock",
-        "POST /api/v1/tasks/{task_id}/complete"]
+        "POST /api/v1/children",
+        "POST /api/v1/children/{child_id}/events",
+        "POST /api/v1/clock",
+        "POST /api/v1/tasks/{task_id}/complete",
+    ]
 
 
 def test_the_document_takes_its_codes_and_fields_from_the_code(client):
@@ -49,7 +59,10 @@ def test_the_document_takes_its_codes_and_fields_from_the_code(client):
     for name in events:
         event = components[name]
         fields = cases.EVENT_FIELDS[event["properties"]["type"]["const"]]
-        assert set(event["properties"]) == {"type", *cases.EVENT_COMMON, *fields} and event["additionalProperties"] is False
+        assert (
+            set(event["properties"]) == {"type", *cases.EVENT_COMMON, *fields}
+            and event["additionalProperties"] is False
+        )
     assert set(components["NewChild"]["required"]) == {n for n, (required, _) in cases.CHILD_FIELDS.items() if required}
     assert components["NewChild"]["properties"]["ethnicity"]["enum"] == list(codes.ETHNICITIES)
 
@@ -84,8 +97,9 @@ def test_no_operation_answers_a_server_error_or_off_the_document(seeded_token, a
             continue  # health: nothing in the request to get wrong
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+        )
         def answers_well(case):
             aim_at_seeded_rows(case)
             case.call_and_validate(headers=headers, checks=CHECKS)

@@ -1,6 +1,7 @@
 """Bad input is refused with an error naming the problem, and nothing is written: unknown
 or finished tasks, data that is not JSON, broken or hostile diagrams, and diagram code
 that fails when it runs."""
+
 import time
 from contextlib import contextmanager
 from datetime import datetime
@@ -9,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.workflow import instances
-from service.diagrams import specs
 from service.db import db
+from service.diagrams import specs
 from service.errors import InvalidData, NotFound, ScriptFailed, SpecError, TaskAlreadyCompleted
 from service.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, ProcessVersion, TaskStatus, Timer
+from service.workflow import instances
 
 from .harness import PEOPLE
 
@@ -68,6 +69,7 @@ def store_and_commit(file_name):
 
 # --- tasks and data ----------------------------------------------------------
 
+
 def test_an_unknown_task_is_not_found(app):
     with refused(NotFound, "task 999999 does not exist"):
         instances.complete_task(999999, {}, actor="iro1")
@@ -80,11 +82,15 @@ def test_a_task_cannot_be_completed_twice(app):
         instances.complete_task(task_id, {"review_date": "2027-05-02"}, actor="iro1")
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"when": datetime.now()}, "field 'when' is not JSON-serialisable (datetime)"),
-    ({"tags": {"urgent", "late"}}, "field 'tags' is not JSON-serialisable (set)"),
-    ({"review": {"dates": [object()]}}, "field 'review' is not JSON-serialisable (dict)"),
-], ids=["datetime", "set", "nested"])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"when": datetime.now()}, "field 'when' is not JSON-serialisable (datetime)"),
+        ({"tags": {"urgent", "late"}}, "field 'tags' is not JSON-serialisable (set)"),
+        ({"review": {"dates": [object()]}}, "field 'review' is not JSON-serialisable (dict)"),
+    ],
+    ids=["datetime", "set", "nested"],
+)
 def test_data_that_is_not_json_is_refused(app, data, message):
     [task_id] = start_reminder_escalation().open_task_ids
     with refused(InvalidData, message):
@@ -107,6 +113,7 @@ def test_starting_an_unknown_process_is_refused(app):
 
 
 # --- diagram files -----------------------------------------------------------
+
 
 def test_a_file_that_does_not_parse_is_refused(app):
     with refused(SpecError, "broken.bpmn", "malformed at line 1"):
@@ -150,28 +157,38 @@ def test_a_file_over_the_size_limit_is_refused_naming_the_sizes(app):
         specs.store_version("big.bpmn", content, "test")
 
 
-@pytest.mark.parametrize("step, fragments", [
-    (SCRIPT.format("import os"), ["step (Work it out)", "import"]),
-    (SCRIPT.format("x = ().__class__.__base__.__subclasses__()"), ["step (Work it out)", "__class__"]),
-    ('<bpmn:intermediateCatchEvent id="step" name="Wait a while"><bpmn:timerEventDefinition>'
-     '<bpmn:timeDuration>now().__class__</bpmn:timeDuration></bpmn:timerEventDefinition>'
-     '</bpmn:intermediateCatchEvent>', ["step (Wait a while)", "__class__"]),
-], ids=["import", "subclasses", "timer-dunder"])
+@pytest.mark.parametrize(
+    "step, fragments",
+    [
+        (SCRIPT.format("import os"), ["step (Work it out)", "import"]),
+        (SCRIPT.format("x = ().__class__.__base__.__subclasses__()"), ["step (Work it out)", "__class__"]),
+        (
+            '<bpmn:intermediateCatchEvent id="step" name="Wait a while"><bpmn:timerEventDefinition>'
+            "<bpmn:timeDuration>now().__class__</bpmn:timeDuration></bpmn:timerEventDefinition>"
+            "</bpmn:intermediateCatchEvent>",
+            ["step (Wait a while)", "__class__"],
+        ),
+    ],
+    ids=["import", "subclasses", "timer-dunder"],
+)
 def test_code_that_could_escape_the_sandbox_is_refused_naming_the_element(app, step, fragments):
     with refused(SpecError, "escape.bpmn", *fragments):
         specs.store_version("escape.bpmn", diagram(step), "test")
 
 
 def test_a_refused_timer_names_its_event_as_the_modeler_writes_it(app):
-    step = ('<bpmn:intermediateCatchEvent id="step" name="Wait a while">'
-            '<bpmn:timerEventDefinition id="TimerEventDefinition_0x1y2z">'
-            '<bpmn:timeDuration>now().__class__</bpmn:timeDuration></bpmn:timerEventDefinition>'
-            '</bpmn:intermediateCatchEvent>')
+    step = (
+        '<bpmn:intermediateCatchEvent id="step" name="Wait a while">'
+        '<bpmn:timerEventDefinition id="TimerEventDefinition_0x1y2z">'
+        "<bpmn:timeDuration>now().__class__</bpmn:timeDuration></bpmn:timerEventDefinition>"
+        "</bpmn:intermediateCatchEvent>"
+    )
     with refused(SpecError, "step (Wait a while)"):
         specs.store_version("escape.bpmn", diagram(step), "test")
 
 
 # --- diagram code failing at run time -----------------------------------------
+
 
 def test_a_script_reaching_outside_the_sandbox_fails_the_start_and_writes_nothing(app):
     store_and_commit("reads_a_file.bpmn")

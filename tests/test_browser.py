@@ -1,6 +1,7 @@
 """The pages in a real browser: Playwright for Python driving Debian's chromium
 (never a downloaded browser), with axe-core checking each page for serious or
 critical accessibility violations. Screenshots go to test-output/screenshots/."""
+
 import shutil
 import threading
 from contextlib import contextmanager
@@ -11,9 +12,10 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from service.workflow import working_days as calendar, clock, instances, timers
-from service.tasks import task_page as tasks
 from service.db import db
+from service.tasks import task_page as tasks
+from service.workflow import clock, instances, timers
+from service.workflow import working_days as calendar
 
 from . import council
 from .lifecycle import Life
@@ -58,9 +60,17 @@ def server(app, town):
 @pytest.fixture
 def browser():
     with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -82,8 +92,11 @@ def shot(page, name):
 def assert_accessible(page):
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], serious
 
 
@@ -174,8 +187,10 @@ def test_the_allocation_meeting_names_an_iro_who_then_records_the_review(page, s
     instances.complete_task(booking.id, tasks.checked_answers(booking, answers), actor="iro2")
     sign_off = run.task(child, "sign_off_late_review")
     instances.complete_task(sign_off.id, tasks.checked_answers(sign_off, {"sign_off": "approve"}), actor="rqam")
-    for spec, answers in (("record_contact", {"contact_date": "2027-04-12", "contact_method": "visit"}),
-                          ("review_report", {"report_summary": "Doing well at school."})):
+    for spec, answers in (
+        ("record_contact", {"contact_date": "2027-04-12", "contact_method": "visit"}),
+        ("review_report", {"report_summary": "Doing well at school."}),
+    ):
         task = run.task(child, spec)
         instances.complete_task(task.id, tasks.checked_answers(task, answers), actor="test")
     timers.move_clock(datetime.fromisoformat("2027-04-20T15:00:00+01:00"), actor="test")
@@ -211,12 +226,12 @@ def test_the_allocation_meeting_names_an_iro_who_then_records_the_review(page, s
 
 def _allocated(child_id, username):
     from service.models import Child, User
+
     child = db.session.get(Child, child_id)
     return child.iro_id == db.session.scalar(select(User.id).where(User.username == username))
 
 
-def test_an_iro_raises_a_management_alert_and_the_team_manager_responds_from_alerts_for_me(browser, page, server,
-                                                                                           town):
+def test_an_iro_raises_a_management_alert_and_the_team_manager_responds_from_alerts_for_me(browser, page, server, town):
     today = calendar.london_date(clock.now())
     resolve_by = today + timedelta(days=30)
     sign_in(page, server, "iro1")

@@ -1,15 +1,16 @@
 """The application clock: moved by the CLI and the API in test mode only, never backwards,
 firing the timers that became due, and shared by every process over the same database."""
+
 import re
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from service.workflow import clock, instances
-from service.people import tokens
 from service.db import db
 from service.models import AuditEvent, HumanTask, OutboxMessage, TaskStatus
+from service.people import tokens
+from service.workflow import clock, instances
 
 from .conftest import START
 from .harness import PEOPLE
@@ -58,18 +59,22 @@ def test_cli_advance_fires_due_timers_and_says_how_many_instances_moved_on(app):
         ("iro1", "Reminder: book the review"),
         ("rqam", "Overdue: review not booked"),
     ]
-    [task] = db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == started.instance_id, HumanTask.status == TaskStatus.OPEN)).all()
+    [task] = db.session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == started.instance_id, HumanTask.status == TaskStatus.OPEN)
+    ).all()
     assert task.title == "Chase the IRO"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["clock", "set", "2027-01-01T09:00:00+00:00"], "the clock never moves backwards: it is already 2027-04-12"),
-    (["clock", "advance", "--", "-1"], "the clock never moves backwards"),
-    (["clock", "set", "2027-06-01T10:00:00"], "give the time with a UTC offset"),
-    (["clock", "set", "next tuesday"], "'next tuesday' is not an ISO 8601 instant"),
-    (["clock", "set", "9999-12-31T00:00:00+00:00"], "move the clock to an instant before 3000-01-01"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["clock", "set", "2027-01-01T09:00:00+00:00"], "the clock never moves backwards: it is already 2027-04-12"),
+        (["clock", "advance", "--", "-1"], "the clock never moves backwards"),
+        (["clock", "set", "2027-06-01T10:00:00"], "give the time with a UTC offset"),
+        (["clock", "set", "next tuesday"], "'next tuesday' is not an ISO 8601 instant"),
+        (["clock", "set", "9999-12-31T00:00:00+00:00"], "move the clock to an instant before 3000-01-01"),
+    ],
+)
 def test_cli_refuses_to_move_the_clock_backwards_or_to_an_unclear_time(app, args, message):
     result = cli(app, *args)
     assert result.exit_code != 0
@@ -100,15 +105,19 @@ def test_api_moves_the_clock_and_fires_due_timers(app, client):
     assert close_to(clock.now(), LATER)
 
 
-@pytest.mark.parametrize("body, status, message", [
-    ({}, 422, 'send {"now": "<ISO 8601 instant with a UTC offset>"} and nothing else'),
-    ({"now": LATER.isoformat(), "by": "me"}, 422, "and nothing else"),
-    ([LATER.isoformat()], 422, "and nothing else"),
-    ({"now": "next tuesday"}, 422, "now: 'next tuesday' is not an ISO 8601 instant"),
-    ({"now": 20270601}, 422, "now: expected text (a string), got a number"),
-    ({"now": "2027-06-01T10:00:00"}, 409, "give the time with a UTC offset"),
-    ({"now": "2027-01-01T09:00:00+00:00"}, 409, "the clock never moves backwards"),
-], ids=["missing", "extra-field", "not-an-object", "not-iso", "not-a-string", "naive", "backwards"])
+@pytest.mark.parametrize(
+    "body, status, message",
+    [
+        ({}, 422, 'send {"now": "<ISO 8601 instant with a UTC offset>"} and nothing else'),
+        ({"now": LATER.isoformat(), "by": "me"}, 422, "and nothing else"),
+        ([LATER.isoformat()], 422, "and nothing else"),
+        ({"now": "next tuesday"}, 422, "now: 'next tuesday' is not an ISO 8601 instant"),
+        ({"now": 20270601}, 422, "now: expected text (a string), got a number"),
+        ({"now": "2027-06-01T10:00:00"}, 409, "give the time with a UTC offset"),
+        ({"now": "2027-01-01T09:00:00+00:00"}, 409, "the clock never moves backwards"),
+    ],
+    ids=["missing", "extra-field", "not-an-object", "not-iso", "not-a-string", "naive", "backwards"],
+)
 def test_api_refuses_a_malformed_move_and_leaves_the_clock_alone(app, client, body, status, message):
     response = client.post("/api/v1/clock", json=body)
     assert response.status_code == status

@@ -1,4 +1,5 @@
 """Two people, two sweepers, one crash: every effect happens exactly once."""
+
 import subprocess
 import sys
 import threading
@@ -9,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from service.workflow import working_days as calendar, clock, instances, timers, unit_of_work
 from service.db import db
 from service.errors import ConflictError
 from service.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, TaskStatus, Timer, TimerStatus
+from service.workflow import clock, instances, timers, unit_of_work
+from service.workflow import working_days as calendar
 
 from .conftest import START
 from .harness import PEOPLE
@@ -99,8 +101,13 @@ def _make_due_reminders(n):
 
 
 def _sweeper(url, owner, mode="sweep"):
-    return subprocess.Popen([sys.executable, "-m", "tests.sweeper_process", url, owner, mode], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.sweeper_process", url, owner, mode],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _assert_each_reminder_fired_once(n):

@@ -3,6 +3,7 @@ deadline that escalates, a review that is not held is escalated once on its stat
 date whatever its booked date, and a deadline already past when its step begins gives one
 overdue notice and no reminder (none at all when history is imported with notify false).
 Scenarios on the application clock run straight through and with a restart between steps."""
+
 import ast
 from datetime import date
 from pathlib import Path
@@ -10,12 +11,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from service.workflow import working_days as calendar, outbox
 from service.diagrams import deadline_register
-from service.tasks import notifications
-from service.people import accounts as people, tokens
-from service.workflow.engine import literal_named_values
 from service.diagrams.specs import NS
+from service.people import accounts as people
+from service.people import tokens
+from service.tasks import notifications
+from service.workflow import outbox
+from service.workflow import working_days as calendar
+from service.workflow.engine import literal_named_values
 
 from .conftest import RequestClient, load_shipped_specs
 from .lifecycle import Life
@@ -57,8 +60,9 @@ def test_every_timescale_set_in_a_shipped_diagram_is_one_of_its_named_values():
                 if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant):
                     for target in statement.targets:
                         if isinstance(target, ast.Name) and target.id.endswith(TIMESCALE_ENDINGS):
-                            assert target.id in named and script is chosen, \
+                            assert target.id in named and script is chosen, (
                                 f"{name} {script.get('id')}: {target.id} is set outside the named values"
+                            )
 
 
 def test_the_register_names_the_new_statutory_deadlines_and_who_is_told():
@@ -66,7 +70,8 @@ def test_the_register_names_the_new_statutory_deadlines_and_who_is_told():
     held = rows[("review_cycle.bpmn", "until_held")]  # the statutory due date, booked or not
     assert [(n.kind, n.when, n.to) for n in held.notices] == [
         ("reminder", "deadline_after_working_days(due_date, -5)", ["IRO"]),
-        ("overdue", "deadline_after_working_days(due_date, 0)", ["IRO", "Review and QA Manager"])]
+        ("overdue", "deadline_after_working_days(due_date, 0)", ["IRO", "Review and QA Manager"]),
+    ]
     assert rows[("review_cycle.bpmn", "hold_review")].covered_by == ["Until the review is held"]
     contact = rows[("review_cycle.bpmn", "record_contact")]
     assert contact.reminders and contact.covered_by == ["Until the review is held"]
@@ -130,8 +135,9 @@ def _who(username):
 def _overdue(run, smtp):
     """The review's overdue notices so far: in the app (by username) and at the SMTP server."""
     outbox.deliver_due("test")
-    in_app = sorted(who for who in ("iro1", "rqam") for m in notifications.for_user(_who(who))
-                    if m.subject == REVIEW_1_OVERDUE)
+    in_app = sorted(
+        who for who in ("iro1", "rqam") for m in notifications.for_user(_who(who)) if m.subject == REVIEW_1_OVERDUE
+    )
     mailed = sorted(m.to[0] for m in smtp.received if m.subject == REVIEW_1_OVERDUE)
     return in_app, mailed
 
@@ -156,8 +162,13 @@ def test_a_review_adjourned_past_its_due_date_stays_late_and_is_escalated_once(m
     run, smtp = mailed
     child = _first_review_booked(run, "2019-05-14")
     run.on("2019-05-14", hour=15)
-    run.do(child, "hold_review", outcome="adjourned", adjourn_reason="The health assessment is missing.",
-           new_date="2019-05-23")
+    run.do(
+        child,
+        "hold_review",
+        outcome="adjourned",
+        adjourn_reason="The health assessment is missing.",
+        new_date="2019-05-23",
+    )
     run.do(child, "sign_off_late_review", sign_off="approve")  # signed off late: still late
     run.do(child, "record_contact", contact_date="2019-05-14", contact_method="phone")
     run.do(child, "review_report", report_summary="Health assessment booked.")
@@ -169,8 +180,15 @@ def test_a_review_adjourned_past_its_due_date_stays_late_and_is_escalated_once(m
     run.on("2019-05-20")
     run.on("2019-05-23", hour=15)
     assert _overdue(run, smtp) == told
-    run.do(child, "hold_review", outcome="held", held_on="2019-05-23", attendees="Alex", participation_code="PN1",
-           decisions=[{"text": "Nursery place", "owner": "SW", "due": "2019-07-01"}])
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2019-05-23",
+        attendees="Alex",
+        participation_code="PN1",
+        decisions=[{"text": "Nursery place", "owner": "SW", "due": "2019-07-01"}],
+    )
     assert run.reviews(child)[0].on_time is False
     run.on("2019-06-03")
     assert _overdue(run, smtp) == told
@@ -210,8 +228,15 @@ def test_imported_history_with_notify_false_runs_but_tells_nobody(life):
     child = run.child()
     run.on("2019-06-10")
     seen = run.last_notice_id()
-    run.event(child, "became_looked_after", _forty_working_days_ago(), legal_status="C2", placement_type="foster",
-              placement_regulated=True, notify=False)
+    run.event(
+        child,
+        "became_looked_after",
+        _forty_working_days_ago(),
+        legal_status="C2",
+        placement_type="foster",
+        placement_regulated=True,
+        notify=False,
+    )
     run.on("2019-06-11")
     assert run.notices(seen) == []
     assert run.open_specs(child) == ["allocate"]  # it runs: the allocation is still to be made
@@ -225,8 +250,13 @@ def test_the_api_takes_notify_false_and_refuses_anything_but_true_or_false(life)
     run.app.test_client_class = RequestClient
     api = run.app.test_client()
     api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create('test-system')}"
-    event = {"type": "became_looked_after", "date": _forty_working_days_ago(), "legal_status": "C2",
-             "placement_type": "foster", "placement_regulated": True}
+    event = {
+        "type": "became_looked_after",
+        "date": _forty_working_days_ago(),
+        "legal_status": "C2",
+        "placement_type": "foster",
+        "placement_regulated": True,
+    }
     refused = api.post(f"/api/v1/children/{child}/events", json={**event, "notify": "no"})
     assert refused.status_code == 422 and "notify" in refused.json["fields"]
     assert run.open_specs(child) == []
@@ -234,4 +264,3 @@ def test_the_api_takes_notify_false_and_refuses_anything_but_true_or_false(life)
     assert api.post(f"/api/v1/children/{child}/events", json={**event, "notify": False}).status_code == 202
     run.on("2019-06-11")
     assert run.notices(seen) == [] and run.open_specs(child) == ["allocate"]
-

@@ -1,15 +1,17 @@
 """The demo's own mail server and its Sent e-mail page: in demo mode the notifications the
 outbox sends are kept, as received, in a Maildir, and anyone signed in reads them on
 /mail/sent; no other mode has the page. A real SMTP server throughout (aiosmtpd)."""
+
 import smtplib
 import socket
-from email.message import EmailMessage
 from datetime import timedelta
+from email.message import EmailMessage
 
 import pytest
 
-from service.workflow import working_days as calendar, outbox
 from service.demo import mail_server as demo_mail
+from service.workflow import outbox
+from service.workflow import working_days as calendar
 
 from . import council
 from .conftest import START, RequestClient, ready
@@ -31,8 +33,9 @@ def free_port() -> int:
 def demo_app(app_factory, tmp_path):
     """An app in demo mode whose outbox sends to a port the demo's mail server can take, with people
     to sign in."""
-    app = app_factory(IRO_MODE="demo", SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(),
-                      DEMO_MAILDIR=str(tmp_path / "demo-mail"))
+    app = app_factory(
+        IRO_MODE="demo", SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), DEMO_MAILDIR=str(tmp_path / "demo-mail")
+    )
     app.test_client_class = RequestClient
     ready(app)
     with app.app_context():
@@ -47,11 +50,14 @@ def mail_server(demo_app):
     server.stop()
 
 
-def test_the_demo_mail_server_keeps_what_the_outbox_sends_and_the_sent_email_page_shows_it(capsys, demo_app,
-                                                                                            mail_server):
+def test_the_demo_mail_server_keeps_what_the_outbox_sends_and_the_sent_email_page_shows_it(
+    capsys, demo_app, mail_server
+):
     port, folder = demo_app.config["SMTP_PORT"], demo_app.config["DEMO_MAILDIR"]
-    assert capsys.readouterr().out == (f"Demo mail: the SMTP server on 127.0.0.1:{port} keeps every message in "
-                                       f"{folder}; read them at {SITE}/mail/sent\n")
+    assert capsys.readouterr().out == (
+        f"Demo mail: the SMTP server on 127.0.0.1:{port} keeps every message in "
+        f"{folder}; read them at {SITE}/mail/sent\n"
+    )
     run = Harness(demo_app, restart=False)
     run.start("reminder_escalation")
     run.move_to(REMINDER)
@@ -68,8 +74,10 @@ def test_the_demo_mail_server_keeps_what_the_outbox_sends_and_the_sent_email_pag
 
 
 def test_a_message_is_kept_byte_for_byte(demo_app, mail_server, tmp_path):
-    raw = (b"From: someone@council.example\r\nTo: iro1@council.example\r\nSubject: As it came\r\n\r\n"
-           b"A line\r\n.A line starting with a dot\r\n")
+    raw = (
+        b"From: someone@council.example\r\nTo: iro1@council.example\r\nSubject: As it came\r\n\r\n"
+        b"A line\r\n.A line starting with a dot\r\n"
+    )
     with smtplib.SMTP("127.0.0.1", demo_app.config["SMTP_PORT"]) as smtp_client:
         smtp_client.sendmail("someone@council.example", ["iro1@council.example"], raw)
     [kept] = (tmp_path / "demo-mail" / "new").iterdir()
@@ -81,7 +89,10 @@ def test_the_sent_email_page_lists_the_newest_first_fifty_a_page(demo_app, mail_
         for n in range(1, 52):
             message = EmailMessage()
             message["From"], message["To"], message["Subject"] = (
-                "iro-service@council.example", f"person{n}@council.example", f"Notice {n:02d}")
+                "iro-service@council.example",
+                f"person{n}@council.example",
+                f"Notice {n:02d}",
+            )
             message.set_content(f"Notice number {n}\nSecond line")
             smtp_client.send_message(message)
 
@@ -117,13 +128,16 @@ def test_outside_demo_mode_there_is_no_sent_email_page(app_factory, mode):
 
 def test_when_the_port_is_taken_it_says_where_the_mail_goes_and_carries_on(app_factory, smtp, tmp_path, capsys):
     """Another SMTP server already on the port (a second `make run`, say) gets the mail."""
-    app = app_factory(IRO_MODE="demo", SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port,
-                      DEMO_MAILDIR=str(tmp_path / "demo-mail"))
+    app = app_factory(
+        IRO_MODE="demo", SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, DEMO_MAILDIR=str(tmp_path / "demo-mail")
+    )
     ready(app)
     assert demo_mail.start(app, SITE) is None
-    assert capsys.readouterr().out == (f"Demo mail: cannot listen on 127.0.0.1:{smtp.port} (Address already in use), "
-                                       f"so the demo's e-mail goes to whatever SMTP server is there, not to "
-                                       f"{tmp_path / 'demo-mail'}\n")
+    assert capsys.readouterr().out == (
+        f"Demo mail: cannot listen on 127.0.0.1:{smtp.port} (Address already in use), "
+        f"so the demo's e-mail goes to whatever SMTP server is there, not to "
+        f"{tmp_path / 'demo-mail'}\n"
+    )
     with app.app_context():
         council.staff()
         run = Harness(app, restart=False)

@@ -1,4 +1,5 @@
 """What a version changed, element by element, as the process pages list it."""
+
 from pathlib import Path
 
 from service.diagrams import diff as diagram_diff
@@ -7,15 +8,18 @@ SHIPPED = (Path(__file__).parent.parent / "bpmn" / "significant_change.bpmn").re
 
 
 def test_elements_added_removed_and_changed_are_named_and_the_layout_and_indentation_are_not_changes():
-    new = (SHIPPED
-           .replace('<bpmn:endEvent id="reminded" />', '<bpmn:endEvent id="reminded_done" name="Reminded" />')
-           .replace("consider_within_wd = 2", "consider_within_wd = 3")
-           .replace('name="Overdue"', 'name="Overdue decision"')
-           .replace('<bpmn:timeDate>due_at</bpmn:timeDate>', '<bpmn:timeDate>\n   due_at</bpmn:timeDate>'))
+    new = (
+        SHIPPED.replace('<bpmn:endEvent id="reminded" />', '<bpmn:endEvent id="reminded_done" name="Reminded" />')
+        .replace("consider_within_wd = 2", "consider_within_wd = 3")
+        .replace('name="Overdue"', 'name="Overdue decision"')
+        .replace("<bpmn:timeDate>due_at</bpmn:timeDate>", "<bpmn:timeDate>\n   due_at</bpmn:timeDate>")
+    )
     found = diagram_diff.diff(SHIPPED, new)
     assert [(e.id, e.kind, e.name) for e in found.added] == [("reminded_done", "endEvent", "Reminded")]
     assert [(e.id, e.kind) for e in found.removed] == [("reminded", "endEvent")]
     assert {c.element.id: c.what for c in found.changed} == {
-        "set_deadlines": ("script",), "overdue": ("name", "timer event")}
+        "set_deadlines": ("script",),
+        "overdue": ("name", "timer event"),
+    }
     moved = SHIPPED.replace('<dc:Bounds x="', '<dc:Bounds x="1', 1)
     assert moved != SHIPPED and diagram_diff.diff(SHIPPED, moved).empty

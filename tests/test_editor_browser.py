@@ -1,14 +1,14 @@
 """The process owner in a real browser (Playwright, Debian's chromium): editing the management
 alert's diagram with bpmn-js, validating and deploying it, the version taking effect for new
 alerts only, and a running alert migrated from its instance page, whose live diagram is marked."""
+
 import re
 
-from service.workflow import working_days as calendar
-from service.diagrams import deployments
 from service.db import db
+from service.diagrams import deployments
+from service.workflow import working_days as calendar
 
-from .test_browser import (assert_accessible, browser, page, playwright_api, serving, shot,  # noqa: F401 (fixtures)
-                           sign_in)
+from .test_browser import assert_accessible, browser, page, playwright_api, serving, shot, sign_in  # noqa: F401 (fixtures)
 from .test_management_alert import AlertLife
 from .test_processes import spiff_properties
 
@@ -35,8 +35,7 @@ def validate_and_deploy(page, screenshot, comment, deployed):
     expect(page.locator(".govuk-notification-banner")).to_contain_text(deployed)
 
 
-def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it_from_its_next_stage(
-        app_factory, page):
+def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it_from_its_next_stage(app_factory, page):
     app = app_factory()
     with app.app_context():
         run = AlertLife(app, False, "2027-03-31")
@@ -70,16 +69,22 @@ def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it
             expect(page.locator("#problems")).to_contain_text("import statements are not allowed")
             expect(page.locator('g.djs-element.iro-problem[data-element-id="named_values"]')).to_have_count(1)
             script.fill(named_values.replace("stage_response_wd = 5", "stage_response_wd = 3"))
-            validate_and_deploy(page, "editor-management-alert", "Stage managers respond within 3 working days",
-                                "Deployed management_alert.bpmn version 2")
+            validate_and_deploy(
+                page,
+                "editor-management-alert",
+                "Stage managers respond within 3 working days",
+                "Deployed management_alert.bpmn version 2",
+            )
             expect(page.locator("body")).to_contain_text("Named values")  # what version 2 changed
         first, deployed = (deployments.version("management_alert.bpmn", n).content for n in (1, 2))
         assert spiff_properties(deployed) == spiff_properties(first)  # bpmn-js kept every extension
         assert [(c.element.id, c.what) for c in deployments.diff_with_previous("management_alert.bpmn", 2).changed] == [
-            ("named_values", ("script",))]
+            ("named_values", ("script",))
+        ]
 
-        later = run.looked_after_child("2027-04-06", name="Bea South", case_number="4120390A", team="South",
-                                       worker="sw.south")
+        later = run.looked_after_child(
+            "2027-04-06", name="Bea South", case_number="4120390A", team="South", worker="sw.south"
+        )
         started_after = run.raise_alert(later, resolve_by="2027-06-30")
         assert stage(started_after) == (1, 3)  # a new alert gets 3 WD
         assert stage(started_before) == (1, 5)  # the running one keeps 5 WD for the stage it is in

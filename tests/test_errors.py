@@ -1,5 +1,6 @@
 """An unexpected error: a GOV.UK page (or JSON from the API) with a reference the log also has,
 and nothing of the case in the log."""
+
 import logging
 import re
 
@@ -38,7 +39,7 @@ def test_a_page_that_fails_shows_a_reference_that_the_log_has_with_the_traceback
     response = client.get("/tasks")
     assert response.status_code == 500
     page = response.text
-    assert "govuk-frontend.min.css" in page and "<h1 class=\"govuk-heading-l\">Sorry, there is a problem" in page
+    assert "govuk-frontend.min.css" in page and '<h1 class="govuk-heading-l">Sorry, there is a problem' in page
     reference = re.search(r'app-reference">([0-9a-f]{8})<', page).group(1)
     logged = _logged(caplog)
     assert logged.startswith(f"incident {reference}: RuntimeError on GET /tasks")

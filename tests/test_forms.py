@@ -1,4 +1,5 @@
 """The form registry: a diagram's form key names exactly one form."""
+
 import pytest
 
 import forms

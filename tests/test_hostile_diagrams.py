@@ -2,20 +2,20 @@
 is refused at upload with a problem on its element while the server goes on answering; and the
 same runaway loop, stored without the checks, fails its step when the scheduler reaches it while
 the sweep goes on (service.workflow.sandbox bounds, service.diagrams.checks)."""
+
 import html
 import re
 import threading
 import time
 from datetime import timedelta
 
-import pytest
 import requests
 from sqlalchemy import select
 
-from service.workflow import instances, timers
-from service.diagrams import specs
 from service.db import db
+from service.diagrams import specs
 from service.models import AuditEvent, ProcessInstance, Timer, TimerStatus
+from service.workflow import instances, timers
 
 from . import council, load
 from .conftest import START
@@ -23,16 +23,28 @@ from .test_diagram_checks import _script, _timer
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 HOSTILE = [
-    ("power_script.bpmn", _script("x = 10**10**10"), "first (Work out): Line 1: the number would have about "
-                                                     "10,000,000,000 digits"),
-    ("power_timer.bpmn", _timer("timeDuration", "10**10**10"), "wait (Wait): the timer breaks a bound of the "
-                                                               "script sandbox: the number would have about"),
+    (
+        "power_script.bpmn",
+        _script("x = 10**10**10"),
+        "first (Work out): Line 1: the number would have about 10,000,000,000 digits",
+    ),
+    (
+        "power_timer.bpmn",
+        _timer("timeDuration", "10**10**10"),
+        "wait (Wait): the timer breaks a bound of the script sandbox: the number would have about",
+    ),
     ("long_timer.bpmn", _timer("timeDuration", "10**5000"), "wait (Wait): the timer breaks a bound"),
     ("spins.bpmn", _script("while True:\n    pass"), "first (Work out): Line 1: this loop never ends"),
-    ("reads.bpmn", _script("text = open('/etc/passwd').read()"),
-     "first (Work out): Line 1: open is not available to diagram code"),
-    ("formats.bpmn", _script("shown = '{0.__class__}'.format(1)"),
-     "first (Work out): Line 1: Using the format*() methods of `str` is not safe"),
+    (
+        "reads.bpmn",
+        _script("text = open('/etc/passwd').read()"),
+        "first (Work out): Line 1: open is not available to diagram code",
+    ),
+    (
+        "formats.bpmn",
+        _script("shown = '{0.__class__}'.format(1)"),
+        "first (Work out): Line 1: Using the format*() methods of `str` is not safe",
+    ),
 ]
 
 
@@ -45,9 +57,15 @@ def test_hostile_uploads_are_listed_problems_while_the_server_answers(app, datab
     db.session.remove()
     with load.serve(database_url, tmp_path / "server.log") as base:
         owner = requests.Session()
-        signed_in = owner.post(f"{base}/sign-in", allow_redirects=False, data={
-            "username": "owner", "password": council.PASSWORD,
-            "csrf_token": _token(owner.get(f"{base}/sign-in").text)})
+        signed_in = owner.post(
+            f"{base}/sign-in",
+            allow_redirects=False,
+            data={
+                "username": "owner",
+                "password": council.PASSWORD,
+                "csrf_token": _token(owner.get(f"{base}/sign-in").text),
+            },
+        )
         assert signed_in.status_code == 302
         for file_name, content, problem in HOSTILE:
             token = _token(owner.get(f"{base}/processes").text)
@@ -60,9 +78,13 @@ def test_hostile_uploads_are_listed_problems_while_the_server_answers(app, datab
             asking = threading.Thread(target=ask_health)
             asking.start()
             started = time.monotonic()
-            answer = owner.post(f"{base}/processes/upload", allow_redirects=False, timeout=60,
-                                data={"comment": "probe", "csrf_token": token},
-                                files={"file": (file_name, content.encode())})
+            answer = owner.post(
+                f"{base}/processes/upload",
+                allow_redirects=False,
+                timeout=60,
+                data={"comment": "probe", "csrf_token": token},
+                files={"file": (file_name, content.encode())},
+            )
             took = time.monotonic() - started
             uploaded.set()
             asking.join(10)

@@ -1,6 +1,7 @@
 """The log of the web process and the scheduler (service.logs): at INFO, what the scheduler
 did, in counts; SpiffWorkflow's every task state, APScheduler's every tick and the demo mail
 server's every command only at DEBUG. The probe saw 233 KB for one clock move."""
+
 import io
 import logging
 from datetime import timedelta
@@ -8,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 import scheduler
-from service.workflow import working_days as calendar, clock, outbox, timers
 from service import logs
+from service.workflow import clock, outbox, timers
+from service.workflow import working_days as calendar
 
 from .conftest import START, ready
 from .harness import Harness, create_people

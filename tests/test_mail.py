@@ -1,16 +1,17 @@
 """Every notice reaches a person: addressed from their account when it is sent, written with no
 more than the reader needs (DESIGN.md decision 13), sent through STARTTLS and a login where the
 relay asks, and, when it cannot be delivered, listed for the Review and QA Manager to send again."""
+
 import re
 
 import pytest
 from sqlalchemy import select, update
 
 from service import create_app
-from service.workflow import instances, outbox
-from service.diagrams import specs
 from service.db import db, writing
+from service.diagrams import specs
 from service.models import AuditEvent, Child, OutboxMessage, OutboxStatus, User
+from service.workflow import instances, outbox
 
 from .conftest import TEST_BPMN, RequestClient
 from .lifecycle import Life
@@ -24,8 +25,9 @@ NO_ADDRESS = "iro1 has no e-mail address in the service (or their account is clo
 @pytest.fixture
 def mailed(app_factory, smtp):  # noqa: F811
     """Alex North (team NE) looked after from Monday 8 January 2024, iro1 allocated; nothing sent yet."""
-    app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, IRO_BASE_URL="https://iro.council.example",
-                      OUTBOX_MAX_ATTEMPTS=1)
+    app = app_factory(
+        SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, IRO_BASE_URL="https://iro.council.example", OUTBOX_MAX_ATTEMPTS=1
+    )
     app.test_client_class = RequestClient
     with app.app_context():
         run = Life(app, False, "2024-01-07")
@@ -66,11 +68,18 @@ def test_an_email_names_the_child_by_initials_and_case_number_and_links_to_the_s
 def test_an_alert_raised_from_the_childs_page_and_left_unanswered_emails_the_iro_when_overdue(mailed):
     run, child, app, smtp = mailed
     iro = client_for(app, "iro1")
-    raised = iro.post(f"/children/{child}/management-alert",
-                      data={"csrf_token": token(iro.get(f"/children/{child}").text)})
+    raised = iro.post(
+        f"/children/{child}/management-alert", data={"csrf_token": token(iro.get(f"/children/{child}").text)}
+    )
     assert raised.status_code == 302
-    run.do(child, "raise_alert", serious_or_urgent=False, summary_of_concerns="The care plan has drifted.",
-           actions_requested=[{"action": "Refer to homefinding"}], resolve_by="2024-02-20")
+    run.do(
+        child,
+        "raise_alert",
+        serious_or_urgent=False,
+        summary_of_concerns="The care plan has drifted.",
+        actions_requested=[{"action": "Refer to homefinding"}],
+        resolve_by="2024-02-20",
+    )
     run.on("2024-01-15", hour=16)  # the stage's five working days end today
     outbox.deliver_due("test")
     assert not [m for m in smtp.received if m.subject.startswith("Overdue")]
@@ -123,8 +132,9 @@ def test_mail_refused_by_the_server_is_listed_with_its_reason_and_sent_again_all
     assert f"{len(failed)} notice" in page and "ConnectionRefusedError" in page
 
     smtp.start()
-    done = manager.post("/mail/undelivered/send-all-again", data={"csrf_token": token(page)},
-                        follow_redirects=True).text
+    done = manager.post(
+        "/mail/undelivered/send-all-again", data={"csrf_token": token(page)}, follow_redirects=True
+    ).text
     assert re.search(rf"{len(failed)} notices? will be sent again", done)
     assert outbox.deliver_due("test") == len(failed)
     assert "Every notice has been delivered or is on its way." in manager.get("/mail/undelivered").text
@@ -142,13 +152,17 @@ def test_a_notice_for_a_role_nobody_held_goes_to_whoever_holds_it_when_sent_agai
 
     manager = client_for(app, "rqam")
     page = manager.get("/mail/undelivered").text
-    refused = manager.post(f"/mail/undelivered/{message.id}/send-again", data={"csrf_token": token(page)},
-                           follow_redirects=True).text
+    refused = manager.post(
+        f"/mail/undelivered/{message.id}/send-again", data={"csrf_token": token(page)}, follow_redirects=True
+    ).text
     assert "Not sent again: nobody holds the role IRO on this case" in refused
 
     with writing():
-        db.session.execute(update(Child).where(Child.id == nobody).values(
-            iro_id=select(User.id).where(User.username == "iro2").scalar_subquery()))
+        db.session.execute(
+            update(Child)
+            .where(Child.id == nobody)
+            .values(iro_id=select(User.id).where(User.username == "iro2").scalar_subquery())
+        )
     manager.post(f"/mail/undelivered/{message.id}/send-again", data={"csrf_token": token(refused)})
     outbox.deliver_due("test")
     assert [m.to for m in smtp.received if "43235" in m.body] == [["iro2@council.example"]]
@@ -159,8 +173,14 @@ def test_a_notice_for_a_role_nobody_held_goes_to_whoever_holds_it_when_sent_agai
 def relay_settings(secured_smtp, certificate_authority, tmp_path):  # noqa: F811
     ca_file = tmp_path / "council-ca.pem"
     certificate_authority.cert_pem.write_to_path(str(ca_file))
-    return dict(SMTP_HOST="127.0.0.1", SMTP_PORT=secured_smtp.port, SMTP_STARTTLS=True,
-                SMTP_TLS_CA_FILE=str(ca_file), SMTP_USERNAME="iro-service", SMTP_PASSWORD="relay-password")
+    return dict(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=secured_smtp.port,
+        SMTP_STARTTLS=True,
+        SMTP_TLS_CA_FILE=str(ca_file),
+        SMTP_USERNAME="iro-service",
+        SMTP_PASSWORD="relay-password",
+    )
 
 
 def test_notices_go_through_starttls_with_the_services_login(app_factory, secured_smtp, relay_settings):  # noqa: F811
@@ -173,10 +193,13 @@ def test_notices_go_through_starttls_with_the_services_login(app_factory, secure
     assert (mail.to, mail.login) == (["iro1@council.example"], "iro-service")
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({"SMTP_PASSWORD": "wrong"}, "SMTPAuthenticationError"),
-    ({"SMTP_TLS_CA_FILE": ""}, "certificate verify failed"),  # the relay's certificate is checked
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"SMTP_PASSWORD": "wrong"}, "SMTPAuthenticationError"),
+        ({"SMTP_TLS_CA_FILE": ""}, "certificate verify failed"),  # the relay's certificate is checked
+    ],
+)
 def test_mail_test_reports_why_it_could_not_send(app_factory, secured_smtp, relay_settings, change, reason):  # noqa: F811
     app = app_factory(**(relay_settings | change))
     result = app.test_cli_runner().invoke(args=["mail-test", "someone@council.example"])
@@ -190,10 +213,13 @@ def test_mail_test_sends_one_message_with_the_settings(app_factory, secured_smtp
     app = app_factory(**relay_settings)
     result = app.test_cli_runner().invoke(args=["mail-test", "someone@council.example"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == (f"sent a test message to someone@council.example through "
-                                     f"127.0.0.1:{secured_smtp.port} with STARTTLS as iro-service")
+    assert result.output.strip() == (
+        f"sent a test message to someone@council.example through "
+        f"127.0.0.1:{secured_smtp.port} with STARTTLS as iro-service"
+    )
     assert [(m.to, m.subject, m.login) for m in secured_smtp.received] == [
-        (["someone@council.example"], "Test message from the IRO service", "iro-service")]
+        (["someone@council.example"], "Test message from the IRO service", "iro-service")
+    ]
 
 
 def test_a_login_without_starttls_refuses_to_start_and_production_upgrades_by_default(database_url):

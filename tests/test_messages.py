@@ -1,16 +1,17 @@
 """Messages between instances: the library leaves routing to us; a message goes to the
 same child's waiting instance, or starts the process that begins with it."""
+
 import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from service.workflow import instances
-from service.diagrams import specs
 from service.db import db
+from service.diagrams import specs
 from service.errors import NotFound, ServiceError
 from service.models import ProcessInstance
+from service.workflow import instances
 
 from .harness import PEOPLE, Harness
 

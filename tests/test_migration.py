@@ -4,6 +4,7 @@ The process owner shortens the stage response time from 5 to 3 working days. Ale
 already running keep their version until they are migrated; a migrated alert keeps the
 deadline of the stage it is at, and its later stages use the new value. A version that
 removes what an alert waits on is refused for that alert, naming the element."""
+
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -12,10 +13,11 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from service.workflow import working_days as calendar
-from service.diagrams import instance_migration as migration, specs
 from service.db import db
+from service.diagrams import instance_migration as migration
+from service.diagrams import specs
 from service.models import AlertStatus, HumanTask, ProcessInstance, TaskStatus
+from service.workflow import working_days as calendar
 
 from .test_management_alert import AlertLife
 
@@ -46,8 +48,21 @@ def a_smaller_diagram() -> str:
     """The stage meeting is arranged without the IRO's statement, an alert can no longer be
     withdrawn (both branches removed), and the response task has a new title."""
     root = etree.fromstring(ALERT_FILE.read_bytes())
-    removed = ("iro_statement", "record_statement", "a3", "a10", "a11",
-               "close_withdrawn", "withdrawn_end", "f21", "f30", "d1a", "d1b", "d2a", "d2b")
+    removed = (
+        "iro_statement",
+        "record_statement",
+        "a3",
+        "a10",
+        "a11",
+        "close_withdrawn",
+        "withdrawn_end",
+        "f21",
+        "f30",
+        "d1a",
+        "d1b",
+        "d2a",
+        "d2b",
+    )
     removed += tuple(e.get("id") for e in root.iter() if (e.get("id") or "").startswith("iro_statement_"))
     for element in [e for e in root.iter() if e.get("id") in removed]:
         element.getparent().remove(element)
@@ -110,8 +125,11 @@ def test_a_migrated_alert_keeps_its_stage_deadline_and_its_next_stage_uses_the_n
     assert planned.safe and planned.reasons == []
     assert (planned.current_version_ids, planned.target_version_ids[0]) == (old_versions, v2.id)
     assert planned.changed == ["Named values (named_values)"] and planned.removed == []
-    assert planned.target_versions[0] == f"management_alert.bpmn version {v2.number}" == (
-        f"management_alert.bpmn version {planned.target_numbers[0]}")
+    assert (
+        planned.target_versions[0]
+        == f"management_alert.bpmn version {v2.number}"
+        == (f"management_alert.bpmn version {planned.target_numbers[0]}")
+    )
     assert instance_of(run, old_child).version == old_state_version  # planning changes nothing
     migrated = migration.migrate(old_id, actor="owner")
     run.step()
@@ -120,7 +138,11 @@ def test_a_migrated_alert_keeps_its_stage_deadline_and_its_next_stage_uses_the_n
     assert after.version_ids == planned.target_version_ids and after.version == old_state_version + 1
     [event] = run.audit("instance_migrated")
     assert (event.instance_id, event.actor, event.details["from_versions"], event.details["to_versions"]) == (
-        old_id, "owner", old_versions, planned.target_version_ids)
+        old_id,
+        "owner",
+        old_versions,
+        planned.target_version_ids,
+    )
     # an unchanged element: the same worklist row, person and deadline
     assert open_task(run, old_child, "respond") == respond
     assert run.alert(old_child).stage_due_on == date(2022, 8, 30)  # stage 1 keeps its 5 working days
@@ -159,8 +181,10 @@ def test_a_version_removing_what_an_alert_waits_on_is_refused_for_it_and_migrate
     v2 = deploy(a_smaller_diagram(), "no statement, no withdrawal")
     planned = migration.plan(stuck.id)
     assert not planned.safe
-    assert planned.reasons == [f"The task Give the statement for the stage meeting (iro_statement) is waiting "
-                               f"to be done and no longer exists in version {v2.number}"]
+    assert planned.reasons == [
+        f"The task Give the statement for the stage meeting (iro_statement) is waiting "
+        f"to be done and no longer exists in version {v2.number}"
+    ]
     assert "Give the statement for the stage meeting (iro_statement)" in planned.removed
     with pytest.raises(migration.MigrationRefused) as refused:
         migration.migrate(stuck.id, actor="owner")
@@ -177,8 +201,12 @@ def test_a_version_removing_what_an_alert_waits_on_is_refused_for_it_and_migrate
     assert [e.instance_id for e in run.audit("instance_migrated")] == [moved.id]
     # its open task's element changed: the same worklist row and person, re-read from the new element
     assert open_task(run, at_stage_1, "respond") == (*respond[:3], RETITLED)
-    assert db.session.scalar(select(HumanTask.id).where(HumanTask.instance_id == moved.id,
-                                                        HumanTask.status == TaskStatus.CANCELLED)) is None
+    assert (
+        db.session.scalar(
+            select(HumanTask.id).where(HumanTask.instance_id == moved.id, HumanTask.status == TaskStatus.CANCELLED)
+        )
+        is None
+    )
 
     run.respond(at_stage_1)  # the moved alert carries on, on the new version
     assert run.alert_specs(at_stage_1) == ["record_outcome"]

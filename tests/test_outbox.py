@@ -1,15 +1,17 @@
 """Notifications leave through a real SMTP server: once per outbox row, never twice,
 backing off while the server is down, and failing visibly when they cannot be sent."""
+
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from service.workflow import working_days as calendar, clock, instances, outbox
-from service.people import accounts as people
-from service.diagrams import specs
 from service.db import db, writing
+from service.diagrams import specs
 from service.models import OutboxStatus
+from service.people import accounts as people
+from service.workflow import clock, instances, outbox
+from service.workflow import working_days as calendar
 
 from .conftest import START, ready
 from .harness import PEOPLE, Harness, create_people
@@ -128,8 +130,9 @@ def test_a_message_that_cannot_be_written_as_mail_fails_without_holding_back_the
     specs.store_version("notify_from_data.bpmn", (BAD_BPMN / "notify_from_data.bpmn").read_text(), "test")
     people.create_user("iro9", "Ivy Nine", "iro9@council.example\nBcc: someone@elsewhere.example")  # as imported
     db.session.commit()
-    instances.start_instance("notify_from_data", {"people": {"IRO": {"username": "iro9"}}, "child_name": "Sam"},
-                             actor="iro1")
+    instances.start_instance(
+        "notify_from_data", {"people": {"IRO": {"username": "iro9"}}, "child_name": "Sam"}, actor="iro1"
+    )
     instances.start_instance("notify_from_data", {"people": PEOPLE, "child_name": "Alex"}, actor="iro1")
     assert outbox.deliver_due("test") == 1
     assert [m.subject for m in smtp.received] == ["Review booked for Alex"]

@@ -2,6 +2,7 @@
 and downloading diagrams, the versions and their differences, and who may do any of it.
 (The editor itself, in chromium, is in test_browser.py; the checks one by one in
 test_diagram_checks.py; migration in test_migration.py.)"""
+
 import html
 import json
 import re
@@ -14,10 +15,10 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
-from service.workflow import working_days as calendar
-from service.diagrams import deployments
 from service.db import db
+from service.diagrams import deployments
 from service.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
+from service.workflow import working_days as calendar
 
 from . import council
 from .conftest import RequestClient
@@ -47,37 +48,52 @@ def owner(app, town):
 
 
 def newest_content(file_name=FILE) -> str:
-    return db.session.scalars(select(ProcessVersion.content).where(ProcessVersion.file_name == file_name)
-                              .order_by(ProcessVersion.number.desc())).first()
+    return db.session.scalars(
+        select(ProcessVersion.content)
+        .where(ProcessVersion.file_name == file_name)
+        .order_by(ProcessVersion.number.desc())
+    ).first()
 
 
 def numbers(file_name=FILE) -> list[int]:
-    return list(db.session.scalars(select(ProcessVersion.number).where(ProcessVersion.file_name == file_name)
-                                   .order_by(ProcessVersion.number)))
+    return list(
+        db.session.scalars(
+            select(ProcessVersion.number).where(ProcessVersion.file_name == file_name).order_by(ProcessVersion.number)
+        )
+    )
 
 
 def deploy(client, content, comment="Three working days to decide", file_name=FILE):
     page = client.get(f"/processes/{file_name}/edit").text
-    return client.post(f"/processes/{file_name}/deploy",
-                       data={"content": content, "comment": comment, "csrf_token": token(page)})
+    return client.post(
+        f"/processes/{file_name}/deploy", data={"content": content, "comment": comment, "csrf_token": token(page)}
+    )
 
 
 def upload(client, name, content: bytes, comment="From Camunda Modeler"):
     page = client.get("/processes").text
-    return client.post("/processes/upload", content_type="multipart/form-data",
-                       data={"file": (BytesIO(content), name), "comment": comment, "csrf_token": token(page)})
+    return client.post(
+        "/processes/upload",
+        content_type="multipart/form-data",
+        data={"file": (BytesIO(content), name), "comment": comment, "csrf_token": token(page)},
+    )
 
 
 def change_instance(child_id) -> ProcessInstance:
     """The child's significant-change instance."""
-    return db.session.scalar(select(ProcessInstance).where(ProcessInstance.child_id == str(child_id),
-                                                           ProcessInstance.process_id == "significant_change"))
+    return db.session.scalar(
+        select(ProcessInstance).where(
+            ProcessInstance.child_id == str(child_id), ProcessInstance.process_id == "significant_change"
+        )
+    )
 
 
 def decision_due(child_id) -> str:
-    task = db.session.scalars(select(HumanTask).where(HumanTask.child_id == str(child_id),
-                                                      HumanTask.spec_name == "consider_change")
-                              .order_by(HumanTask.id.desc())).first()
+    task = db.session.scalars(
+        select(HumanTask)
+        .where(HumanTask.child_id == str(child_id), HumanTask.spec_name == "consider_change")
+        .order_by(HumanTask.id.desc())
+    ).first()
     return calendar.london_date(task.due_at).isoformat()
 
 
@@ -93,8 +109,9 @@ def test_a_deployment_is_a_new_version_for_new_instances_while_running_ones_keep
     assert response.status_code == 302
     assert "Deployed significant_change.bpmn version 2" in text(owner.get(response.location).text)
     assert numbers() == [1, 2]
-    version = db.session.scalar(select(ProcessVersion).where(ProcessVersion.file_name == FILE,
-                                                             ProcessVersion.number == 2))
+    version = db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.file_name == FILE, ProcessVersion.number == 2)
+    )
     assert (version.author, version.comment) == ("owner", "Three working days to decide")
     audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "diagram_deployed")).one()
     assert (audit.actor, audit.details["number"], audit.details["file_name"]) == ("owner", 2, FILE)
@@ -109,8 +126,11 @@ def test_a_deployment_is_a_new_version_for_new_instances_while_running_ones_keep
     assert re.search(r"significant_change\.bpmn significant_change 2 of 2 [^|]*? by owner 2 ", listed), listed
     page = text(owner.get(f"/processes/{FILE}").text)
     assert "Three working days to decide" in page
-    assert re.search(r"What version 2 changed .* Changed \(1\) Work out the deadlines \(scriptTask set_deadlines\) ?: "
-                     r"script", page)
+    assert re.search(
+        r"What version 2 changed .* Changed \(1\) Work out the deadlines \(scriptTask set_deadlines\) ?: "
+        r"script",
+        page,
+    )
 
 
 def test_deploying_the_same_content_again_or_a_diagram_with_problems_changes_nothing(app, town, owner):
@@ -136,8 +156,9 @@ def test_validate_answers_the_problems_as_json_without_storing_anything(app, tow
     response = owner.post(f"/processes/{FILE}/validate", data={"content": bad}, headers={"X-CSRFToken": token(page)})
     problems = response.get_json()["problems"]
     assert [p["element_id"] for p in problems] == ["consider_change"]
-    good = owner.post(f"/processes/{FILE}/validate", data={"content": newest_content()},
-                      headers={"X-CSRFToken": token(page)})
+    good = owner.post(
+        f"/processes/{FILE}/validate", data={"content": newest_content()}, headers={"X-CSRFToken": token(page)}
+    )
     assert good.get_json() == {"problems": []}
     assert numbers() == [1]
 
@@ -151,15 +172,20 @@ def test_rolling_back_deploys_an_earlier_version_again_as_the_newest(app, town, 
     assert response.status_code == 302
     assert numbers() == [1, 2, 3]
     assert newest_content() == original
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "diagram_rolled_back")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "diagram_rolled_back")
+        )
+        == 1
+    )
     council.report_change(town.north_child)
     assert decision_due(town.north_child) == "2027-04-14"  # version 3 says 2 working days again
     # rolling back to the newest is refused with a message
     page = owner.get(f"/processes/{FILE}/versions/3").text
     assert "Roll back to version 3" not in page
-    response = owner.post(f"/processes/{FILE}/versions/3/rollback", data={"csrf_token": token(page)},
-                          follow_redirects=True)
+    response = owner.post(
+        f"/processes/{FILE}/versions/3/rollback", data={"csrf_token": token(page)}, follow_redirects=True
+    )
     assert "version 3 of significant_change.bpmn is already the newest" in text(response.text)
     assert numbers() == [1, 2, 3]
 
@@ -196,13 +222,19 @@ def test_a_downloaded_diagram_edited_and_uploaded_again_keeps_every_extension_pr
     assert re.search(r"Changed \(1\) Named values \(scriptTask named_values\) ?: script", page)
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("notes.txt", b"<x/>", "is not a diagram file name"),
-    ("xxe.bpmn", b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]><d>&e;</d>',
-     "DOCTYPE"),
-    ("latin.bpmn", "<d>\xe9</d>".encode("latin-1"), "is not UTF-8 text"),
-    ("broken.bpmn", b"<bpmn:definitions", "malformed"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("notes.txt", b"<x/>", "is not a diagram file name"),
+        (
+            "xxe.bpmn",
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]><d>&e;</d>',
+            "DOCTYPE",
+        ),
+        ("latin.bpmn", "<d>\xe9</d>".encode("latin-1"), "is not UTF-8 text"),
+        ("broken.bpmn", b"<bpmn:definitions", "malformed"),
+    ],
+)
 def test_an_upload_that_is_refused_says_why_and_changes_nothing(app, town, owner, name, content, message):
     count = db.session.scalar(select(func.count()).select_from(ProcessVersion))
     response = upload(owner, name, content)
@@ -215,16 +247,25 @@ def test_an_upload_that_is_refused_says_why_and_changes_nothing(app, town, owner
 def test_nobody_but_the_process_owner_reaches_the_diagrams(app, town, username):
     client = client_for(app, username)
     assert "Processes" not in text(client.get("/tasks").text)
-    for url in ("/processes", f"/processes/{FILE}", f"/processes/{FILE}/edit", f"/processes/{FILE}/versions/1",
-                f"/processes/{FILE}/versions/1/download"):
+    for url in (
+        "/processes",
+        f"/processes/{FILE}",
+        f"/processes/{FILE}/edit",
+        f"/processes/{FILE}/versions/1",
+        f"/processes/{FILE}/versions/1/download",
+    ):
         assert client.get(url).status_code == 404, url
     page = client.get("/tasks").text
     changed = newest_content().replace("consider_within_wd = 2", "consider_within_wd = 3")
-    response = client.post(f"/processes/{FILE}/deploy", data={"content": changed, "comment": "x",
-                                                              "csrf_token": token(page)})
+    response = client.post(
+        f"/processes/{FILE}/deploy", data={"content": changed, "comment": "x", "csrf_token": token(page)}
+    )
     assert response.status_code == 404
-    response = client.post("/processes/upload", content_type="multipart/form-data",
-                           data={"file": (BytesIO(changed.encode()), FILE), "comment": "x", "csrf_token": token(page)})
+    response = client.post(
+        "/processes/upload",
+        content_type="multipart/form-data",
+        data={"file": (BytesIO(changed.encode()), FILE), "comment": "x", "csrf_token": token(page)},
+    )
     assert response.status_code == 404
     assert numbers() == [1]
 
@@ -236,29 +277,57 @@ def test_the_editors_model_reads_and_writes_every_extension_of_every_shipped_dia
     if not (ROOT / "node_modules" / "bpmn-moddle").exists() or shutil.which("node") is None:
         pytest.skip("Node.js and the npm packages are needed: `make test` installs them")
     shipped = sorted(str(path) for path in (ROOT / "bpmn").glob("*.bpmn"))
-    checked = subprocess.run(["node", "frontend/roundtrip-check.mjs", *shipped], cwd=ROOT, capture_output=True,
-                             text=True, timeout=120)
+    checked = subprocess.run(
+        ["node", "frontend/roundtrip-check.mjs", *shipped], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.count("ok ") == len(shipped) == 5
 
 
 BAD = Path(__file__).parent / "bpmn_bad"
 REFUSED = {  # what is broken: (file, replacements or whole content, the element marked, words of the message)
-    "unknown form key": (FILE, [('value="consider_significant_change"', 'value="no_such_form"')],
-                         "consider_change", 'form key "no_such_form" does not exist'),
-    "unknown lane role": (FILE, [('name="Social Worker"', 'name="Social Workers"')], "Lane_sw",
-                          '"Social Workers" is not a role'),
-    "unquoted timer": (FILE, [("<bpmn:timeDate>due_at<", "<bpmn:timeDate>2027-05-01T09:00:00+01:00<")], "overdue",
-                       "put it in quotes"),
-    "naive timer": (FILE, [("<bpmn:timeDate>due_at<", '<bpmn:timeDate>"2027-05-01T09:00:00"<')], "overdue",
-                    "no UTC offset"),
-    "script with an import": (FILE, [("consider_within_wd = 2", "import os\nconsider_within_wd = 2")],
-                              "set_deadlines", "import statements are not allowed"),
-    "dunder escape": (FILE, [("consider_within_wd = 2", "consider_within_wd = ().__class__.__base__")],
-                      "set_deadlines", "__class__"),
-    "call to a missing process": ("review_cycle.bpmn", [('calledElement="rag_notification"',
-                                                         'calledElement="no_such_process"')],
-                                  "rag_notification", 'calls process "no_such_process"'),
+    "unknown form key": (
+        FILE,
+        [('value="consider_significant_change"', 'value="no_such_form"')],
+        "consider_change",
+        'form key "no_such_form" does not exist',
+    ),
+    "unknown lane role": (
+        FILE,
+        [('name="Social Worker"', 'name="Social Workers"')],
+        "Lane_sw",
+        '"Social Workers" is not a role',
+    ),
+    "unquoted timer": (
+        FILE,
+        [("<bpmn:timeDate>due_at<", "<bpmn:timeDate>2027-05-01T09:00:00+01:00<")],
+        "overdue",
+        "put it in quotes",
+    ),
+    "naive timer": (
+        FILE,
+        [("<bpmn:timeDate>due_at<", '<bpmn:timeDate>"2027-05-01T09:00:00"<')],
+        "overdue",
+        "no UTC offset",
+    ),
+    "script with an import": (
+        FILE,
+        [("consider_within_wd = 2", "import os\nconsider_within_wd = 2")],
+        "set_deadlines",
+        "import statements are not allowed",
+    ),
+    "dunder escape": (
+        FILE,
+        [("consider_within_wd = 2", "consider_within_wd = ().__class__.__base__")],
+        "set_deadlines",
+        "__class__",
+    ),
+    "call to a missing process": (
+        "review_cycle.bpmn",
+        [('calledElement="rag_notification"', 'calledElement="no_such_process"')],
+        "rag_notification",
+        'calls process "no_such_process"',
+    ),
     "external entity": (FILE, (BAD / "external_entity.bpmn").read_text(), None, "DOCTYPE or ENTITY"),
     "billion laughs": (FILE, (BAD / "billion_laughs.bpmn").read_text(), None, "DOCTYPE or ENTITY"),
     "over the size limit": (FILE, None, None, "the limit is 2000000"),
@@ -323,9 +392,11 @@ def test_an_instance_page_shows_where_it_is_and_the_owner_migrates_it_from_there
 
 def test_a_file_far_over_the_limit_is_refused_before_it_is_read(app, town, owner):
     page = owner.get("/processes").text
-    response = owner.post("/processes/upload", content_type="multipart/form-data",
-                          data={"file": (BytesIO(b"<x/>" + b" " * 9_000_000), "huge.bpmn"), "comment": "x",
-                                "csrf_token": token(page)})
+    response = owner.post(
+        "/processes/upload",
+        content_type="multipart/form-data",
+        data={"file": (BytesIO(b"<x/>" + b" " * 9_000_000), "huge.bpmn"), "comment": "x", "csrf_token": token(page)},
+    )
     assert response.status_code == 413
     assert "a diagram can be at most 2 MB" in text(response.text)
     assert numbers("huge.bpmn") == []
@@ -356,8 +427,9 @@ def as_camunda_modeler_saves(content: str) -> str:
     root = etree.fromstring(content.encode())
     root.set("exporter", "Camunda Modeler")
     root.set("exporterVersion", "5.31.0")
-    camunda = etree.Element(root.tag, nsmap={**root.nsmap, "camunda": "http://camunda.org/schema/1.0/bpmn"},
-                            attrib=dict(root.attrib))
+    camunda = etree.Element(
+        root.tag, nsmap={**root.nsmap, "camunda": "http://camunda.org/schema/1.0/bpmn"}, attrib=dict(root.attrib)
+    )
     camunda.extend(list(root))
     etree.indent(camunda, space="  ")
     return etree.tostring(camunda, xml_declaration=True, encoding="UTF-8").decode()

@@ -1,27 +1,42 @@
 """The RAG notification after each review and its follow-ups (DOMAIN.md B), run by the
 shipped diagrams and decision table on the application clock. Each scenario runs twice:
 straight through, and with every cache dropped between steps, as after a restart."""
+
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from service.workflow import working_days as calendar, clock
-from service.diagrams import specs
 from service.db import db
+from service.diagrams import specs
 from service.models import ManagementAlert, OutboxMessage, RagNotification, RagStatus
+from service.workflow import clock
+from service.workflow import working_days as calendar
 
 from .lifecycle import Life, at_nine
 
 ROOT = Path(__file__).parent.parent
-REASONS = {"red": ("red_4", "Serious delays in care planning."),
-           "amber": ("amber_3", "No Social Worker report for the Review meeting"),
-           "green": ("green_1", "Case is well managed and care planning is progressing.")}
-RAG_SPECS = {"grade_care_plan", "sw_response", "tm_response", "review_progress", "written_update", "judge_update",
-             "meet_case_holders", "ask_about_alert"}
-ALL_ACTIONS = {"red": ["response_2_weeks", "iro_review_3_weeks", "review_within_3_months"],
-               "amber": ["response_2_weeks", "written_update_3_months"], "green": ["passed_on"]}
+REASONS = {
+    "red": ("red_4", "Serious delays in care planning."),
+    "amber": ("amber_3", "No Social Worker report for the Review meeting"),
+    "green": ("green_1", "Case is well managed and care planning is progressing."),
+}
+RAG_SPECS = {
+    "grade_care_plan",
+    "sw_response",
+    "tm_response",
+    "review_progress",
+    "written_update",
+    "judge_update",
+    "meet_case_holders",
+    "ask_about_alert",
+}
+ALL_ACTIONS = {
+    "red": ["response_2_weeks", "iro_review_3_weeks", "review_within_3_months"],
+    "amber": ["response_2_weeks", "written_update_3_months"],
+    "green": ["passed_on"],
+}
 
 
 class RagLife(Life):
@@ -51,14 +66,26 @@ class RagLife(Life):
             self.prepare_review(child, day)
         if clock.now() < at_nine(day).replace(hour=15):
             self.on(day, hour=15)
-        self.do(child, "hold_review", outcome="held", held_on=day, attendees="Alex\nSam North",
-                participation_code="PN1", decisions=[{"text": "Placement plan", "owner": "Sam North", "due": day}])
+        self.do(
+            child,
+            "hold_review",
+            outcome="held",
+            held_on=day,
+            attendees="Alex\nSam North",
+            participation_code="PN1",
+            decisions=[{"text": "Placement plan", "owner": "Sam North", "due": day}],
+        )
 
     def grade(self, child, status, actions=None, excellent=False, case_number="4120389A"):
         code, _ = REASONS[status]
-        answers = {"case_number": case_number, "worker_qualified": "qualified", "rag_status": status,
-                   f"{status}_criteria": [code], f"details_{code}": "As discussed at the review.",
-                   f"{status}_actions": ALL_ACTIONS[status] if actions is None else actions}
+        answers = {
+            "case_number": case_number,
+            "worker_qualified": "qualified",
+            "rag_status": status,
+            f"{status}_criteria": [code],
+            f"details_{code}": "As discussed at the review.",
+            f"{status}_actions": ALL_ACTIONS[status] if actions is None else actions,
+        }
         if excellent:
             answers.update(excellent_practice=True, excellent_practice_details="Outstanding direct work.")
         self.do(child, "grade_care_plan", **answers)
@@ -70,8 +97,9 @@ class RagLife(Life):
 
     def rag(self, child) -> RagNotification:
         db.session.rollback()
-        return db.session.scalars(select(RagNotification).where(RagNotification.child_id == child)
-                                  .order_by(RagNotification.id.desc())).first()
+        return db.session.scalars(
+            select(RagNotification).where(RagNotification.child_id == child).order_by(RagNotification.id.desc())
+        ).first()
 
     def alerts_of(self, child) -> list[ManagementAlert]:
         return db.session.scalars(select(ManagementAlert).where(ManagementAlert.child_id == child)).all()
@@ -94,7 +122,10 @@ def test_red_responses_on_time_and_late_the_iros_review_and_limited_progress_sta
     seen = run.last_notice_id()
     rag = run.grade(child, "red")
     assert (rag.status, rag.review_date, rag.criteria[0]["text"]) == (
-        RagStatus.RED, date(2022, 1, 25), "Serious delays in care planning.")
+        RagStatus.RED,
+        date(2022, 1, 25),
+        "Serious delays in care planning.",
+    )
     subject = "Care plan graded Red at the review held on 2022-01-25"
     assert run.rag_notices(seen) == [("sw.north", subject), ("tm.ne", subject), ("ism.north", subject)]
     sent = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.subject == subject).limit(1))
@@ -112,13 +143,18 @@ def test_red_responses_on_time_and_late_the_iros_review_and_limited_progress_sta
     run.on("2022-02-09")
     assert sorted(run.rag_notices(seen)) == [
         ("iro1", "Overdue: no response from the Social Worker to the Red RAG notification"),
-        ("ism.north", "Overdue: no response from the Social Worker to the Red RAG notification")]
+        ("ism.north", "Overdue: no response from the Social Worker to the Red RAG notification"),
+    ]
     run.do(child, "sw_response", response="Sorry for the delay: visits are booked.")  # late, still taken
     assert run.alerts_of(child) == []
     run.do(child, "review_progress", progress="limited", progress_notes="No placement identified.")
     [alert] = run.alerts_of(child)
     assert (alert.stage, alert.review_id is not None, run.rag(child).alert_id, run.rag(child).progress) == (
-        1, True, alert.id, "limited")
+        1,
+        True,
+        alert.id,
+        "limited",
+    )
     assert "Limited progress on the Red RAG notification" in alert.summary
 
 
@@ -140,8 +176,7 @@ def test_a_red_at_a_six_monthly_review_brings_the_next_review_within_3_months(li
 def test_amber_asks_for_responses_and_a_written_update_in_3_months_green_only_notifies(life):
     run = life("2022-01-02")
     amber = run.looked_after_child("2022-01-04")
-    green = run.looked_after_child("2022-01-04", name="Bo South", case_number="43235", team="South",
-                                   worker="sw.south")
+    green = run.looked_after_child("2022-01-04", name="Bo South", case_number="43235", team="South", worker="sw.south")
     run.prepare_review(amber, "2022-01-25")
     run.prepare_review(green, "2022-01-25")
     run.hold_review(amber, "2022-01-25", prepared=True)
@@ -157,16 +192,21 @@ def test_amber_asks_for_responses_and_a_written_update_in_3_months_green_only_no
     run.grade(green, "green", case_number="43235", excellent=True)
     assert run.rag_specs(green) == []  # the next review keeps its statutory date
     assert run.reviews(green)[-1].booked_date is None
-    assert sorted(run.rag_notices(seen)) == sorted([
-        ("sw.south", "Care plan graded Green at the review held on 2022-01-25"),
-        ("tm.south", "Care plan graded Green at the review held on 2022-01-25"),
-        ("ism.south", "Care plan graded Green at the review held on 2022-01-25"),
-        ("sw.south", "Recognition of Good Practice"), ("ism.south", "Recognition of Good Practice (copy)"),
-        ("complaints", "Recognition of Good Practice (copy)")])
+    assert sorted(run.rag_notices(seen)) == sorted(
+        [
+            ("sw.south", "Care plan graded Green at the review held on 2022-01-25"),
+            ("tm.south", "Care plan graded Green at the review held on 2022-01-25"),
+            ("ism.south", "Care plan graded Green at the review held on 2022-01-25"),
+            ("sw.south", "Recognition of Good Practice"),
+            ("ism.south", "Recognition of Good Practice (copy)"),
+            ("complaints", "Recognition of Good Practice (copy)"),
+        ]
+    )
     seen = run.last_notice_id()
     run.on("2022-04-22")  # two working days before the end of Mon 25 Apr
-    assert ("sw.north", "Reminder: written update on the Amber RAG notification due by 2022-04-25") in \
-        run.rag_notices(seen)
+    assert ("sw.north", "Reminder: written update on the Amber RAG notification due by 2022-04-25") in run.rag_notices(
+        seen
+    )
     run.do(amber, "written_update", written_update="Report now on file; permanence panel booked.")
     run.do(amber, "judge_update", progress="adequate", progress_notes="Good progress.")
     assert run.rag(amber).progress == "adequate"
@@ -238,8 +278,7 @@ def test_a_second_amber_with_limited_progress_asks_the_iro_and_starts_an_alert_o
 
 def test_three_reds_for_one_worker_in_a_week_send_one_notice_a_fourth_none(life):
     run = life("2022-01-02")
-    children = [run.looked_after_child("2022-01-04", name=f"Child {n}", case_number=f"4120{n:03d}A")
-                for n in range(4)]
+    children = [run.looked_after_child("2022-01-04", name=f"Child {n}", case_number=f"4120{n:03d}A") for n in range(4)]
     for n, child in enumerate(children):
         run.hold_review(child, f"2022-01-{24 + n}")  # Mon to Thu: all within 7 days
     seen = run.last_notice_id()
@@ -247,7 +286,9 @@ def test_three_reds_for_one_worker_in_a_week_send_one_notice_a_fourth_none(life)
         run.grade(child, "red", actions=["response_2_weeks"])
     subject = "3 Red RAG notifications for Sam North within 7 days"
     assert sorted(n for n in run.notices(seen) if "Red RAG notifications for" in n[1]) == [
-        ("ism.north", subject), ("rqam", subject)]
+        ("ism.north", subject),
+        ("rqam", subject),
+    ]
     seen = run.last_notice_id()
     run.grade(children[3], "red", actions=["response_2_weeks"])
     assert [n for n in run.notices(seen) if "Red RAG notifications for" in n[1]] == []
@@ -255,11 +296,18 @@ def test_three_reds_for_one_worker_in_a_week_send_one_notice_a_fourth_none(life)
 
 def test_editing_the_decision_table_changes_new_instances_without_a_code_change(life):
     run = life("2022-01-02")
-    edited = (ROOT / "bpmn" / "rag_history.dmn").read_text().replace(
-        '<inputEntry id="r3_progress"><text>"limited"</text></inputEntry>',
-        '<inputEntry id="r3_progress"><text></text></inputEntry>').replace(
-        '<outputEntry id="r3_out"><text>"ask_iro"</text></outputEntry>',
-        '<outputEntry id="r3_out"><text>"start_alert"</text></outputEntry>')
+    edited = (
+        (ROOT / "bpmn" / "rag_history.dmn")
+        .read_text()
+        .replace(
+            '<inputEntry id="r3_progress"><text>"limited"</text></inputEntry>',
+            '<inputEntry id="r3_progress"><text></text></inputEntry>',
+        )
+        .replace(
+            '<outputEntry id="r3_out"><text>"ask_iro"</text></outputEntry>',
+            '<outputEntry id="r3_out"><text>"start_alert"</text></outputEntry>',
+        )
+    )
     specs.store_version("rag_history.dmn", edited, author="owner", comment="Two Ambers start an alert")
     db.session.commit()
     child = run.looked_after_child("2022-01-04")

@@ -10,6 +10,7 @@ give 78, the 78 that makes the teams add up to the printed Red total of 141; LAC
 2010/11 total prints 51.1% Green for 608 of 1213 (50.1%). The 2011/12 total row is consistent,
 and reproduced exactly.
 """
+
 import csv
 import html
 import io
@@ -22,11 +23,11 @@ from pathlib import Path
 import pytest
 
 from service.casework import children as cases
-from service.people import accounts as people
-from service.reports import rag_register
 from service.db import db, writing
 from service.models import RagNotification, RagStatus
+from service.people import accounts as people
 from service.people.accounts import team_by_code, user_by_username
+from service.reports import rag_register
 
 from . import council
 from .conftest import RequestClient
@@ -37,18 +38,33 @@ YEAR = (date(2011, 4, 1), date(2012, 3, 31))
 YEAR_BEFORE = (date(2010, 4, 1), date(2011, 3, 31))
 NOT_RECORDED = "Team not recorded"
 # the seed's teams council.staff() has not made (the report names no service areas: these are the demo's)
-MORE_TEAMS = (("15+", "15 Plus", "Children in Care"), ("CDT", "Children's Disability Team", "Disabled Children"),
-              ("LAC", "Looked After Children", "Children in Care"),
-              ("UAS", "Unaccompanied Asylum Seekers", "Children in Care"),
-              ("RAS", "Referral and Assessment", "South"))
+MORE_TEAMS = (
+    ("15+", "15 Plus", "Children in Care"),
+    ("CDT", "Children's Disability Team", "Disabled Children"),
+    ("LAC", "Looked After Children", "Children in Care"),
+    ("UAS", "Unaccompanied Asylum Seekers", "Children in Care"),
+    ("RAS", "Referral and Assessment", "South"),
+)
 TEAM_ORDER = ["15+", "CDT", "LAC", "NE", "NW", "RAS", "South", "UAS", NOT_RECORDED]  # by code, then no team
 # 2010/11: the report prints only the totals (182, 423 and 608 of 1213); this spread over the teams is ours
-BEFORE_BY_TEAM = {"15+": (10, 20, 25), "CDT": (15, 18, 50), "LAC": (95, 200, 270), "UAS": (1, 3, 10),
-                  "NE": (25, 60, 90), "NW": (10, 40, 60), "RAS": (6, 20, 25), "South": (15, 50, 55),
-                  NOT_RECORDED: (5, 12, 23)}
+BEFORE_BY_TEAM = {
+    "15+": (10, 20, 25),
+    "CDT": (15, 18, 50),
+    "LAC": (95, 200, 270),
+    "UAS": (1, 3, 10),
+    "NE": (25, 60, 90),
+    "NW": (10, 40, 60),
+    "RAS": (6, 20, 25),
+    "South": (15, 50, 55),
+    NOT_RECORDED: (5, 12, 23),
+}
 # (team, status): (printed, what the printed counts give), where the report's percentage is not its counts'
-MISPRINTED = {("LAC", "amber"): ("39.1", "29.7"), ("RAS", "red"): ("7.1", "6.0"),
-              ("RAS", "amber"): ("45.2", "38.0"), ("RAS", "green"): ("73.5", "56.0")}
+MISPRINTED = {
+    ("LAC", "amber"): ("39.1", "29.7"),
+    ("RAS", "red"): ("7.1", "6.0"),
+    ("RAS", "amber"): ("45.2", "38.0"),
+    ("RAS", "green"): ("73.5", "56.0"),
+}
 DETAILS = "No permanence planning meeting held since the last review"  # free text: the register leaves it out
 CRITERIA = {RagStatus.RED: ["red_2", "red_7"], RagStatus.AMBER: ["amber_4"], RagStatus.GREEN: ["green_1", "green_2"]}
 IROS, WORKERS = ("iro1", "iro2"), ("sw.north", "sw.north", "sw.south")  # sw.south is an unqualified case holder
@@ -72,21 +88,37 @@ def seed_2011_12() -> dict[str, tuple[int, int, int]]:
 def load(by_team: dict[str, tuple[int, int, int]], start: date, end: date, children: dict) -> list[dict]:
     """Notifications in these numbers, their review dates spread over the period; what was written, each
     with its IRO, worker and status, so that the filters' counts can be checked."""
-    wanted = [(team, status) for team, counts in by_team.items()
-              for status, n in zip((RagStatus.RED, RagStatus.AMBER, RagStatus.GREEN), counts) for _ in range(n)]
+    wanted = [
+        (team, status)
+        for team, counts in by_team.items()
+        for status, n in zip((RagStatus.RED, RagStatus.AMBER, RagStatus.GREEN), counts)
+        for _ in range(n)
+    ]
     span, written = (end - start).days + 1, []
     ids = {username: user_by_username(username).id for username in (*IROS, *WORKERS)}
     with writing():
         for k, (team, status) in enumerate(wanted):
             child_id, case_number = children[team][k % 2]
             iro, worker = IROS[k % 2], WORKERS[k % 3]
-            db.session.add(RagNotification(
-                child_id=child_id, review_date=start + timedelta(days=k * span // len(wanted)), status=status,
-                criteria=[{"code": code, "text": f"The appendix's words of {code}", "details": DETAILS}
-                          for code in CRITERIA[status]], actions=[],
-                excellent_practice=k % 50 == 0, case_number=case_number, worker_qualified=worker == "sw.north",
-                progress="limited" if status == RagStatus.RED else None, iro_id=ids[iro], worker_id=ids[worker],
-                team_id=None if team == NOT_RECORDED else team_by_code(team).id))
+            db.session.add(
+                RagNotification(
+                    child_id=child_id,
+                    review_date=start + timedelta(days=k * span // len(wanted)),
+                    status=status,
+                    criteria=[
+                        {"code": code, "text": f"The appendix's words of {code}", "details": DETAILS}
+                        for code in CRITERIA[status]
+                    ],
+                    actions=[],
+                    excellent_practice=k % 50 == 0,
+                    case_number=case_number,
+                    worker_qualified=worker == "sw.north",
+                    progress="limited" if status == RagStatus.RED else None,
+                    iro_id=ids[iro],
+                    worker_id=ids[worker],
+                    team_id=None if team == NOT_RECORDED else team_by_code(team).id,
+                )
+            )
             written.append({"team": team, "status": status, "iro": iro, "worker": worker})
     return written
 
@@ -104,9 +136,17 @@ def seeded(app):
         children[team] = []
         for m in range(2):  # two children per team carry its notifications
             case_number = f"41{n:02d}{m:03d}A"
-            child = cases.create_child({"case_number": case_number, "name": f"Child {n}-{m}", "dob": "2005-06-07",
-                                        "gender": "F", "team": "NE" if team == NOT_RECORDED else team,
-                                        "social_worker": "sw.north"}, actor="test")
+            child = cases.create_child(
+                {
+                    "case_number": case_number,
+                    "name": f"Child {n}-{m}",
+                    "dob": "2005-06-07",
+                    "gender": "F",
+                    "team": "NE" if team == NOT_RECORDED else team,
+                    "social_worker": "sw.north",
+                },
+                actor="test",
+            )
             children[team].append((child.id, case_number))
     this_year = load(seed_2011_12(), *YEAR, children)
     load(BEFORE_BY_TEAM, *YEAR_BEFORE, children)
@@ -136,9 +176,15 @@ def test_table_349_reproduces_the_seeds_2011_12_table_beside_2010_11(seeded):
     total = printed()[("2011-12", "Total")]
     assert (current.total.red, current.total.amber, current.total.green, current.total.total) == (141, 374, 756, 1271)
     assert (current.total.red_percent, current.total.amber_percent, current.total.green_percent) == (
-        Decimal("11.1"), Decimal("29.4"), Decimal("59.5"))
+        Decimal("11.1"),
+        Decimal("29.4"),
+        Decimal("59.5"),
+    )
     assert [str(p) for p in (current.total.red_percent, current.total.amber_percent, current.total.green_percent)] == [
-        total["red_pct"], total["amber_pct"], total["green_pct"]]
+        total["red_pct"],
+        total["amber_pct"],
+        total["green_pct"],
+    ]
 
     # each team's row: the printed counts (LAC's Red as its row gives it) and percentages, but for the misprints
     assert [row.label for row in current.teams] == TEAM_ORDER
@@ -159,7 +205,10 @@ def test_table_349_reproduces_the_seeds_2011_12_table_beside_2010_11(seeded):
     # 2010/11 beside it: 182 / 423 / 608 of 1,213 = 15.0 / 34.9 / 50.1% (printed 15, 34.9 and, wrongly, 51.1)
     assert (before.total.red, before.total.amber, before.total.green, before.total.total) == (182, 423, 608, 1213)
     assert (before.total.red_percent, before.total.amber_percent, before.total.green_percent) == (
-        Decimal("15.0"), Decimal("34.9"), Decimal("50.1"))
+        Decimal("15.0"),
+        Decimal("34.9"),
+        Decimal("50.1"),
+    )
     assert printed()[("2010-11", "Total")]["green_pct"] == "51.1"
     assert {row.label: (row.counts.red, row.counts.amber, row.counts.green) for row in before.teams} == BEFORE_BY_TEAM
     assert [(this.label, previous.label) for this, previous in table.rows] == [(t, t) for t in TEAM_ORDER]
@@ -187,11 +236,33 @@ def test_the_register_lists_the_periods_notifications_newest_first_and_filters_t
     days = [row.review_date for row in everything]
     assert days == sorted(days, reverse=True) and days[0] <= YEAR[1] and days[-1] == YEAR[0]
     first = everything[-1]  # the first written: 15+'s first Red, on the first day
-    assert (first.child_name, first.case_number, first.team_code, first.status, first.iro_name, first.worker_name,
-            first.worker_qualified, first.criteria_codes, first.criteria_count, first.excellent_practice,
-            first.progress, first.alert_id) == (
-        "Child 0-0", children["15+"][0][1], "15+", RagStatus.RED, "Ira One", "Sam North", True, ("red_2", "red_7"), 2,
-        True, "limited", None)
+    assert (
+        first.child_name,
+        first.case_number,
+        first.team_code,
+        first.status,
+        first.iro_name,
+        first.worker_name,
+        first.worker_qualified,
+        first.criteria_codes,
+        first.criteria_count,
+        first.excellent_practice,
+        first.progress,
+        first.alert_id,
+    ) == (
+        "Child 0-0",
+        children["15+"][0][1],
+        "15+",
+        RagStatus.RED,
+        "Ira One",
+        "Sam North",
+        True,
+        ("red_2", "red_7"),
+        2,
+        True,
+        "limited",
+        None,
+    )
     assert Counter(row.team_code for row in everything)[None] == 73
 
     def count(**wanted):
@@ -206,7 +277,8 @@ def test_the_register_lists_the_periods_notifications_newest_first_and_filters_t
     reds = rag_register.register(*YEAR, worker="sw.south", status="red")
     assert len(reds) == count(worker="sw.south", status=RagStatus.RED) > 0
     assert {(row.worker_name, row.worker_qualified, row.status) for row in reds} == {
-        ("Sol South", False, RagStatus.RED)}
+        ("Sol South", False, RagStatus.RED)
+    }
     narrow = rag_register.register(*YEAR, team="NE", iro="iro1", worker="sw.north", status="green")
     assert len(narrow) == count(team="NE", iro="iro1", worker="sw.north", status=RagStatus.GREEN) > 0
     assert rag_register.register(*YEAR, team="XX") == []
@@ -234,15 +306,19 @@ def test_the_page_shows_table_349_for_the_year_and_the_year_before_then_the_regi
     assert "UAS 0 0.0 2 14.3 12 85.7 14 1 7.1 3 21.4 10 71.4 14" in words
     assert "Team not recorded 3 4.1 24 32.9 46 63.0 73 5 12.5 12 30.0 23 57.5 40" in words
     assert "1271 notifications of reviews held from 1 April 2011 to 31 March 2012, newest first." in words
-    assert "Child 0-0 (4100000A) 1 April 2011 Red 15+ Ira One Sam North (qualified social worker) 2 Recognised" \
-           " Limited" in words
+    assert (
+        "Child 0-0 (4100000A) 1 April 2011 Red 15+ Ira One Sam North (qualified social worker) 2 Recognised"
+        " Limited" in words
+    )
     assert DETAILS not in page.text
 
     filtered = text(rqam.get("/reports/rag?from=2011-04-01&to=2012-03-31&team=NE&status=red").text)
     assert "16 notifications of reviews held from 1 April 2011 to 31 March 2012, team NE, Red only" in filtered
     assert "Total 141 11.1 374 29.4 756 59.5 1271" in filtered  # the table is the whole service's
-    assert "rag.csv?from=2011-04-01&amp;to=2012-03-31&amp;team=NE&amp;status=red" in rqam.get(
-        "/reports/rag?from=2011-04-01&to=2012-03-31&team=NE&status=red").text
+    assert (
+        "rag.csv?from=2011-04-01&amp;to=2012-03-31&amp;team=NE&amp;status=red"
+        in rqam.get("/reports/rag?from=2011-04-01&to=2012-03-31&team=NE&status=red").text
+    )
 
     default = text(rqam.get("/reports/rag").text)  # the 12 months to today, 12 April 2027
     assert "13 April 2026 to 12 April 2027 13 April 2025 to 12 April 2026" in default
@@ -270,13 +346,27 @@ def test_the_csv_has_a_line_per_notification_of_the_period_and_no_free_text(app,
     assert Counter(row["status"] for row in rows) == {"red": 141, "amber": 374, "green": 756}
     assert Counter(row["team"] for row in rows)["NE"] == 165 and Counter(row["team"] for row in rows)[""] == 73
     first = rows[-1]
-    assert (first["notification_id"], first["case_number"], first["review_date"], first["status"], first["criteria"],
-            first["excellent_practice"], first["team"], first["iro"], first["worker"], first["worker_qualified"],
-            first["progress"], first["alert_id"]) == (
-        "1", "'=4120389A", "2011-04-01", "red", "red_2 red_7", "yes", "15+", "iro1", "sw.north", "yes", "limited", "")
+    assert (
+        first["notification_id"],
+        first["case_number"],
+        first["review_date"],
+        first["status"],
+        first["criteria"],
+        first["excellent_practice"],
+        first["team"],
+        first["iro"],
+        first["worker"],
+        first["worker_qualified"],
+        first["progress"],
+        first["alert_id"],
+    ) == ("1", "'=4120389A", "2011-04-01", "red", "red_2 red_7", "yes", "15+", "iro1", "sw.north", "yes", "limited", "")
     assert DETAILS not in response.text and "appendix" not in response.text
     assert "Child " not in response.text and "Ira One" not in response.text
-    reds = list(csv.DictReader(io.StringIO(rqam.get("/reports/rag.csv?from=2011-04-01&to=2012-03-31&status=red"
-                                                    "&worker=sw.south").text)))
+    reds = list(
+        csv.DictReader(
+            io.StringIO(rqam.get("/reports/rag.csv?from=2011-04-01&to=2012-03-31&status=red&worker=sw.south").text)
+        )
+    )
     assert reds and {(row["status"], row["worker"], row["worker_qualified"]) for row in reds} == {
-        ("red", "sw.south", "no")}
+        ("red", "sw.south", "no")
+    }

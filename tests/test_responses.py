@@ -1,5 +1,6 @@
 """What every response says about itself: the API's answers stay out of caches like the pages,
 and ids in paths are ASCII digits, so one thing has one address."""
+
 import pytest
 
 from service.people import tokens
@@ -30,14 +31,15 @@ def browser(app):
 
 def test_every_api_answer_is_no_store_success_and_error_alike(api, town):
     for method, path, body, status in [
-            ("get", f"/api/v1/children/{town.north_child}", None, 200),
-            ("get", "/api/v1/tasks", None, 200),
-            ("get", "/api/v1/health", None, 200),
-            ("post", "/api/v1/children", {"name": ["a", "b"]}, 422),
-            ("get", "/api/v1/children/999999", None, 404),
-            ("get", "/api/v1/no-such-thing", None, 404),
-            ("delete", "/api/v1/tasks", None, 405),
-            ("get", "/api/v1/reports/ssda903-reviews?from=2027-01-01&to=2027-03-31", None, 200)]:
+        ("get", f"/api/v1/children/{town.north_child}", None, 200),
+        ("get", "/api/v1/tasks", None, 200),
+        ("get", "/api/v1/health", None, 200),
+        ("post", "/api/v1/children", {"name": ["a", "b"]}, 422),
+        ("get", "/api/v1/children/999999", None, 404),
+        ("get", "/api/v1/no-such-thing", None, 404),
+        ("delete", "/api/v1/tasks", None, 405),
+        ("get", "/api/v1/reports/ssda903-reviews?from=2027-01-01&to=2027-03-31", None, 200),
+    ]:
         response = getattr(api, method)(path, json=body)
         assert response.status_code == status, (path, response.get_data(as_text=True))
         assert response.headers["Cache-Control"] == "no-store", path

@@ -1,18 +1,20 @@
 """The review figures managers report and the SSDA903 reviews file, on reviews written
 straight into `reviews` as the review diagram leaves them once held."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from service.workflow import working_days as calendar, timers
 from service.casework import children as cases
-from service.reports import review_figures
-from service.people import tokens
 from service.db import db, writing
 from service.errors import InvalidData
 from service.models import InstanceStatus, ProcessInstance, Review, ReviewStatus
+from service.people import tokens
 from service.people.accounts import team_by_code, user_by_username
+from service.reports import review_figures
+from service.workflow import timers
+from service.workflow import working_days as calendar
 
 from . import council
 from .conftest import START, RequestClient
@@ -22,17 +24,34 @@ WORKING_DAYS = {"decisions_to_managers": 3, "decisions": 5, "record": 15, "distr
 
 
 def a_child(case_number, dob, team):
-    return cases.create_child({"case_number": case_number, "name": f"Child {case_number}", "dob": dob,
-                               "gender": "M", "team": team, "social_worker": "sw.north"}, actor="test").id
+    return cases.create_child(
+        {
+            "case_number": case_number,
+            "name": f"Child {case_number}",
+            "dob": dob,
+            "gender": "M",
+            "team": team,
+            "social_worker": "sw.north",
+        },
+        actor="test",
+    ).id
 
 
 def a_review(child_id, held_on, due_date, code, iro, team, short_breaks=False, status=ReviewStatus.HELD, **late):
     """A review as the diagram records it. Each record deadline is done on its due day unless `late`
     gives it working days late (done then, missed) or None (not done yet)."""
     with writing():
-        instance = ProcessInstance(process_id="review_cycle", version_ids=[], child_id=str(child_id),
-                                   status=InstanceStatus.RUNNING, state="{}", version=1, started_by="test",
-                                   created_at=START, updated_at=START)
+        instance = ProcessInstance(
+            process_id="review_cycle",
+            version_ids=[],
+            child_id=str(child_id),
+            status=InstanceStatus.RUNNING,
+            state="{}",
+            version=1,
+            started_by="test",
+            created_at=START,
+            updated_at=START,
+        )
         db.session.add(instance)
         db.session.flush()
         deadlines = {}
@@ -40,12 +59,26 @@ def a_review(child_id, held_on, due_date, code, iro, team, short_breaks=False, s
             due = calendar.add_working_days(held_on, days)
             lateness = late.get(name, 0)
             done = None if lateness is None else calendar.add_working_days(due, lateness)
-            deadlines.update({f"{name}_due": due, f"{name}_on": done,
-                              f"{name}_met": None if done is None else done <= due})
-        db.session.add(Review(
-            child_id=child_id, instance_id=instance.id, number=2, short_breaks=short_breaks, status=status,
-            due_date=due_date, booked_date=held_on, held_on=held_on, on_time=held_on <= due_date,
-            participation_code=code, iro_id=user_by_username(iro).id, team_id=team_by_code(team).id, **deadlines))
+            deadlines.update(
+                {f"{name}_due": due, f"{name}_on": done, f"{name}_met": None if done is None else done <= due}
+            )
+        db.session.add(
+            Review(
+                child_id=child_id,
+                instance_id=instance.id,
+                number=2,
+                short_breaks=short_breaks,
+                status=status,
+                due_date=due_date,
+                booked_date=held_on,
+                held_on=held_on,
+                on_time=held_on <= due_date,
+                participation_code=code,
+                iro_id=user_by_username(iro).id,
+                team_id=team_by_code(team).id,
+                **deadlines,
+            )
+        )
 
 
 @pytest.fixture
@@ -99,9 +132,13 @@ def test_filters_and_breakdowns_by_team_and_iro(reviews):
     assert on_time(team="NW") == (0, 0, None)
     report = review_figures.report(APRIL, JUNE, date(2027, 7, 1))
     assert [(row.label, row.figures.reviews.held, row.figures.participation.coded) for row in report.by_team] == [
-        ("NE", 3, 2), ("South", 2, 2)]
+        ("NE", 3, 2),
+        ("South", 2, 2),
+    ]
     assert [(row.label, row.figures.reviews.on_time, row.figures.reviews.held) for row in report.by_iro] == [
-        ("Ira One", 2, 2), ("Ira Two", 1, 3)]
+        ("Ira One", 2, 2),
+        ("Ira Two", 1, 3),
+    ]
     assert [row.label for row in review_figures.report(APRIL, JUNE, date(2027, 7, 1), iro="iro1").by_team] == ["NE"]
 
 
@@ -120,7 +157,8 @@ def test_the_ssda903_file_byte_for_byte(reviews):
         "43235,04/03/2012,10/05/2027,PN4\r\n"
         "5550001,10/01/2025,12/05/2027,PN0\r\n"
         "5550002A,01/08/2016,01/06/2027,PN5\r\n"
-        "5550003,02/02/2011,14/06/2027,PN7\r\n")
+        "5550003,02/02/2011,14/06/2027,PN7\r\n"
+    )
 
 
 def test_a_reversed_period_or_an_uncoded_review_is_refused(reviews):
@@ -155,9 +193,9 @@ def test_the_review_and_qa_manager_sees_the_figures_and_downloads_the_file(brows
     assert page.status_code == 200
     text = " ".join(page.text.split())
     assert "Reviews held from 1 April 2027 to 30 June 2027" in text and "chaired by Ira Two" in text
-    assert "<th scope=\"row\" class=\"govuk-table__header\">All looked-after reviews</th>" in text
+    assert '<th scope="row" class="govuk-table__header">All looked-after reviews</th>' in text
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">33.3%</td>' in text  # 1 of iro2's 3 on time
-    link = '/reports/ssda903-reviews.csv?from=2027-04-01&amp;to=2027-06-30'
+    link = "/reports/ssda903-reviews.csv?from=2027-04-01&amp;to=2027-06-30"
     assert f'href="{link}">' in page.text and "Download the SSDA903 reviews file (CSV)</a>" in page.text
     download = rqam.get(link.replace("&amp;", "&"))
     assert download.status_code == 200 and download.mimetype == "text/csv"
@@ -166,7 +204,7 @@ def test_the_review_and_qa_manager_sees_the_figures_and_downloads_the_file(brows
 
 
 def test_the_page_defaults_to_the_financial_year_so_far(browser):
-    timers.move_clock(datetime(2028, 2, 1, 9, tzinfo=timezone.utc), actor="test")
+    timers.move_clock(datetime(2028, 2, 1, 9, tzinfo=UTC), actor="test")
     ad = browser("ad")
     page = ad.get("/reports/reviews")
     assert page.status_code == 200
@@ -178,10 +216,16 @@ def test_the_page_defaults_to_the_financial_year_so_far(browser):
 
 def test_bad_dates_get_an_error_summary(browser):
     rqam = browser("rqam")
-    for query, messages in [("from=2027-02-30", ['href="#from">Enter the start date as a real date']),
-                            ("from=2027-06-30&to=2027-04-01&team=Nowhere",
-                             ['href="#to">The end date must be the same as or after the start date',
-                              'href="#team">Choose a team from the list'])]:
+    for query, messages in [
+        ("from=2027-02-30", ['href="#from">Enter the start date as a real date']),
+        (
+            "from=2027-06-30&to=2027-04-01&team=Nowhere",
+            [
+                'href="#to">The end date must be the same as or after the start date',
+                'href="#team">Choose a team from the list',
+            ],
+        ),
+    ]:
         for path in ("/reports/reviews", "/reports/ssda903-reviews.csv"):
             page = rqam.get(f"{path}?{query}")
             assert page.status_code == 400 and page.mimetype == "text/html", (path, query)
@@ -206,8 +250,12 @@ def test_the_api_gives_the_file_to_a_token_and_names_bad_dates(app, reviews):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.text == review_figures.ssda903_reviews_csv(APRIL, JUNE)
     assert api.get("/api/v1/reports/ssda903-reviews?from=2027-04-01&to=2027-06-30").status_code == 401
-    for query, fields in [("from=2027-04-31&to=2027-06-30", {"from"}), ("from=20270401", {"from", "to"}),
-                          ("to=2027-06-30&to=2027-07-01", {"from", "to"}), ("from=2027-06-30&to=2027-04-01", {"to"})]:
+    for query, fields in [
+        ("from=2027-04-31&to=2027-06-30", {"from"}),
+        ("from=20270401", {"from", "to"}),
+        ("to=2027-06-30&to=2027-07-01", {"from", "to"}),
+        ("from=2027-06-30&to=2027-04-01", {"to"}),
+    ]:
         refused = api.get(f"/api/v1/reports/ssda903-reviews?{query}", headers=headers)
         assert refused.status_code == 422 and set(refused.json["fields"]) == fields, (query, refused.json)
 

@@ -1,15 +1,16 @@
 """A looked-after child's reviews, run by the shipped diagrams on the application clock
 (DOMAIN.md A). Each scenario runs twice: straight through, and with every cache dropped
 between steps, as after a restart."""
+
 from datetime import date
 
 import pytest
 
 from service.casework import children as cases
-from service.workflow import outbox
-from service.reports import review_figures
 from service.errors import InvalidData
 from service.models import ReviewStatus
+from service.reports import review_figures
+from service.workflow import outbox
 
 from .lifecycle import Life
 from .smtp_server import smtp  # noqa: F401  (fixture)
@@ -54,30 +55,62 @@ def test_first_months_allocation_booking_review_and_its_record(life):
     assert run.open_specs(child) == ["hold_review"]
 
     run.on("2019-05-14", hour=16)
-    run.do(child, "hold_review", outcome="held", held_on="2019-05-14", attendees="Alex\nSam North\nFoster carer",
-           participation_code="PN1", decisions=[
-               {"text": "Referral to CAMHS", "owner": "Sam North", "due": "2019-06-14", "starred": True,
-                "category": "accessing_resources"},
-               {"text": "Contact with grandmother monthly", "owner": "Sam North", "due": "2019-05-31"}])
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2019-05-14",
+        attendees="Alex\nSam North\nFoster carer",
+        participation_code="PN1",
+        decisions=[
+            {
+                "text": "Referral to CAMHS",
+                "owner": "Sam North",
+                "due": "2019-06-14",
+                "starred": True,
+                "category": "accessing_resources",
+            },
+            {"text": "Contact with grandmother monthly", "owner": "Sam North", "due": "2019-05-31"},
+        ],
+    )
     first, second = run.reviews(child)
     assert (first.status, first.held_on, first.on_time, first.participation_code, first.iro_id is not None) == (
-        ReviewStatus.HELD, date(2019, 5, 14), True, "PN1", True)
+        ReviewStatus.HELD,
+        date(2019, 5, 14),
+        True,
+        "PN1",
+        True,
+    )
     assert (first.decisions_to_managers_due, first.decisions_due, first.record_due, first.distribution_due) == (
-        date(2019, 5, 17), date(2019, 5, 21), date(2019, 6, 5), date(2019, 6, 12))  # 27 May skipped
+        date(2019, 5, 17),
+        date(2019, 5, 21),
+        date(2019, 6, 5),
+        date(2019, 6, 12),
+    )  # 27 May skipped
     assert (second.number, second.due_date) == (2, date(2019, 8, 14))  # within 3 months of the first
     assert run.open_specs(child) == ["book_review", "grade_care_plan", "send_decisions"]
 
     seen = run.last_notice_id()
     run.on("2019-05-16")
     run.do(child, "send_decisions", done=True)
-    run.do(child, "grade_care_plan", worker_qualified="qualified", rag_status="green", green_criteria=["green_1"],
-           details_green_1="Plan on track.", green_actions=["passed_on", "review_in_timescale"])
+    run.do(
+        child,
+        "grade_care_plan",
+        worker_qualified="qualified",
+        rag_status="green",
+        green_criteria=["green_1"],
+        details_green_1="Plan on track.",
+        green_actions=["passed_on", "review_in_timescale"],
+    )
     subject = "Decisions of the review held on 2019-05-14 (starred recommendations marked *)"
     assert run.notices(seen) == [  # sent on 16 May, before the reminder due at the end of that day
-        ("sw.north", subject), ("tm.ne", subject), ("ism.north", subject),
+        ("sw.north", subject),
+        ("tm.ne", subject),
+        ("ism.north", subject),
         ("sw.north", "Care plan graded Green at the review held on 2019-05-14"),
         ("tm.ne", "Care plan graded Green at the review held on 2019-05-14"),
-        ("ism.north", "Care plan graded Green at the review held on 2019-05-14")]
+        ("ism.north", "Care plan graded Green at the review held on 2019-05-14"),
+    ]
     seen = run.last_notice_id()
     run.on("2019-05-20")
     run.do(child, "starred_done", completion_note="Referral accepted 17 May.")
@@ -95,15 +128,20 @@ def test_first_months_allocation_booking_review_and_its_record(life):
         ("iro1", "Starred recommendation done (review held on 2019-05-14)"),
         ("iro1", "Reminder: circulating the decisions is due by 2019-05-21"),
         ("rqam", "Overdue: circulating the decisions was due by 2019-05-21"),
-        ("iro1", "Reminder: distributing the record to everyone who attended is due by 2019-06-12")]
+        ("iro1", "Reminder: distributing the record to everyone who attended is due by 2019-06-12"),
+    ]
     first = run.reviews(child)[0]
     assert [(first.decisions_to_managers_met, first.decisions_met, first.record_met, first.distribution_met)] == [
-        (True, False, True, True)]
+        (True, False, True, True)
+    ]
     assert [d.get("done_on") for d in first.decisions] == ["2019-05-20", None]
     assert run.instance(first.instance_id).status.value == "completed"
     second = run.reviews(child)[1]
     assert (second.booked_date, second.late_reason, second.late_signed_off_on) == (
-        date(2019, 8, 20), "stakeholder_unavailable", date(2019, 5, 21))
+        date(2019, 8, 20),
+        "stakeholder_unavailable",
+        date(2019, 5, 21),
+    )
     assert run.open_specs(child) == ["record_contact", "review_report"]
 
     # the second review: the report never comes, and it is held late
@@ -116,35 +154,60 @@ def test_first_months_allocation_booking_review_and_its_record(life):
         ("iro1", "Reminder: see or consult the child before review 2 on 2019-08-20"),
         ("sw.north", "Reminder: your report for the review on 2019-08-20 is due by 2019-08-15"),
         ("iro1", "Reminder: review 2 is due by 2019-08-14"),
-        ("iro1", overdue), ("rqam", overdue),  # signed off late, still late: told once
-        ("iro1", "No social worker's report for the review on 2019-08-20")]
-    run.do(child, "hold_review", outcome="held", held_on="2019-08-20", attendees="Alex\nSam North",
-           participation_code="PN5", decisions=[{"text": "Review contact plan", "owner": "Sam North",
-                                                  "due": "2019-09-30"}])
+        ("iro1", overdue),
+        ("rqam", overdue),  # signed off late, still late: told once
+        ("iro1", "No social worker's report for the review on 2019-08-20"),
+    ]
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2019-08-20",
+        attendees="Alex\nSam North",
+        participation_code="PN5",
+        decisions=[{"text": "Review contact plan", "owner": "Sam North", "due": "2019-09-30"}],
+    )
     second, third = run.reviews(child)[1:]
     assert (second.on_time, second.report_missing, second.participation_code) == (False, True, "PN5")
     assert (third.number, third.due_date) == (3, date(2020, 2, 20))  # then at most 6 months apart
 
     # a significant change: the IRO convenes an early review; the care plan change waits for it
     run.on("2019-10-01")
-    run.event(child, "significant_change", "2019-10-01", kind="unplanned_placement_change",
-              details="Residential placement ended after an incident.",
-              care_plan_change={"circumstance": "move_from_settled_residential",
-                                "description": "Move to a foster placement"})
+    run.event(
+        child,
+        "significant_change",
+        "2019-10-01",
+        kind="unplanned_placement_change",
+        details="Residential placement ended after an incident.",
+        care_plan_change={"circumstance": "move_from_settled_residential", "description": "Move to a foster placement"},
+    )
     assert run.refused(child, "change_care_plan", change_made_on="2019-10-01", change_notes="Moved") == {
         "change_made_on": "The care plan cannot change until a review endorses it (protocol 3.6.3): the IRO "
-                          "records the endorsement when the next review is held"}
-    run.do(child, "consider_change", decision="convene_early_review", early_review_date="2019-10-15",
-           reason="Unplanned end of a settled residential placement.")
+        "records the endorsement when the next review is held"
+    }
+    run.do(
+        child,
+        "consider_change",
+        decision="convene_early_review",
+        early_review_date="2019-10-15",
+        reason="Unplanned end of a settled residential placement.",
+    )
     assert run.reviews(child)[2].booked_date == date(2019, 10, 15)
     assert run.reviews(child)[2].brought_forward is True
     run.on("2019-10-02")
     run.do(child, "record_contact", contact_date="2019-10-02", contact_method="visit")
     run.do(child, "review_report", report_summary="Placement ended; interim foster placement found.")
     run.on("2019-10-15", hour=15)
-    run.do(child, "hold_review", outcome="held", held_on="2019-10-15", attendees="Alex\nSam North",
-           participation_code="PN2", care_plan_changes_endorsed="yes",
-           decisions=[{"text": "Long-term foster placement", "owner": "Sam North", "due": "2019-12-01"}])
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2019-10-15",
+        attendees="Alex\nSam North",
+        participation_code="PN2",
+        care_plan_changes_endorsed="yes",
+        decisions=[{"text": "Long-term foster placement", "owner": "Sam North", "due": "2019-12-01"}],
+    )
     run.on("2019-10-16")
     run.do(child, "change_care_plan", change_made_on="2019-10-16", change_notes="Moved to foster placement.")
 
@@ -165,8 +228,11 @@ def test_first_months_allocation_booking_review_and_its_record(life):
     assert (figures.overall.reviews.held, figures.overall.reviews.on_time) == (3, 2)
     assert (figures.overall.participation.coded, figures.overall.participation.participating) == (3, 3)
     assert review_figures.ssda903_reviews_csv(date(2019, 4, 1), date(2020, 3, 31)).splitlines() == [
-        "CHILD,DOB,REVIEW,REVIEW_CODE", "4120389A,04/03/2012,14/05/2019,PN1", "4120389A,04/03/2012,20/08/2019,PN5",
-        "4120389A,04/03/2012,15/10/2019,PN2"]
+        "CHILD,DOB,REVIEW,REVIEW_CODE",
+        "4120389A,04/03/2012,14/05/2019,PN1",
+        "4120389A,04/03/2012,20/08/2019,PN5",
+        "4120389A,04/03/2012,15/10/2019,PN2",
+    ]
 
 
 def test_the_december_2023_review_deadlines_skip_christmas_and_new_year(life):
@@ -179,23 +245,41 @@ def test_the_december_2023_review_deadlines_skip_christmas_and_new_year(life):
     run.do(child, "record_contact", contact_date="2023-11-01", contact_method="visit")
     run.do(child, "review_report", report_summary="Settled.")
     run.on("2023-11-28", hour=15)
-    run.do(child, "hold_review", outcome="adjourned", adjourn_reason="The health assessment is missing.",
-           new_date="2023-12-21")
+    run.do(
+        child,
+        "hold_review",
+        outcome="adjourned",
+        adjourn_reason="The health assessment is missing.",
+        new_date="2023-12-21",
+    )
     adjourned = run.reviews(child)[0]
     assert (adjourned.status, adjourned.booked_date, adjourned.adjournments) == (
-        ReviewStatus.ADJOURNED, date(2023, 12, 21), 1)
+        ReviewStatus.ADJOURNED,
+        date(2023, 12, 21),
+        1,
+    )
     # the first review was due within 20 WD (29 Nov): the new date is late, so it needs a sign-off
     assert run.open_specs(child) == ["sign_off_late_review"]
     run.do(child, "sign_off_late_review", sign_off="approve")
     run.do(child, "record_contact", contact_date="2023-11-28", contact_method="written")
     run.do(child, "review_report", report_summary="Health assessment now done.")
     run.on("2023-12-21", hour=15)
-    run.do(child, "hold_review", outcome="held", held_on="2023-12-21", attendees="Alex\nSam North",
-           participation_code="PN3", decisions=[{"text": "Dental check", "owner": "Carer", "due": "2024-01-31"}])
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2023-12-21",
+        attendees="Alex\nSam North",
+        participation_code="PN3",
+        decisions=[{"text": "Dental check", "owner": "Carer", "due": "2024-01-31"}],
+    )
     review = run.reviews(child)[0]
     assert (review.on_time, review.adjournments) == (False, 1)  # adjourned past its due date: out of timescale
     assert (review.decisions_due, review.record_due, review.distribution_due) == (
-        date(2024, 1, 2), date(2024, 1, 16), date(2024, 1, 23))
+        date(2024, 1, 2),
+        date(2024, 1, 16),
+        date(2024, 1, 23),
+    )
     assert review.decisions_to_managers_due == date(2023, 12, 28)
 
 
@@ -212,8 +296,15 @@ def test_a_short_break_child_is_reviewed_within_3_months_then_every_6(life):
     run.do(child, "record_contact", contact_date="2024-01-08", contact_method="visit")
     run.do(child, "review_report", report_summary="Short breaks going well.")
     run.on("2024-04-02", hour=15)
-    run.do(child, "hold_review", outcome="held", held_on="2024-04-02", attendees="Cam\nMum",
-           participation_code="PN1", decisions=[{"text": "Continue breaks", "owner": "CDT", "due": "2024-10-01"}])
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2024-04-02",
+        attendees="Cam\nMum",
+        participation_code="PN1",
+        decisions=[{"text": "Continue breaks", "owner": "CDT", "due": "2024-10-01"}],
+    )
     assert run.reviews(child)[1].due_date == date(2024, 10, 2)  # then 6-monthly
 
 
@@ -226,11 +317,16 @@ def test_ceasing_without_a_review_in_the_previous_20_working_days_is_flagged(lif
     run.on("2024-01-22")
     run.event(child, "ceased_looked_after", "2024-01-22", reason="returned_home")
     assert run.notices(seen) == [
-        ("rqam", "Reminder: allocate an IRO by 2024-01-15"), ("rqam", "Overdue: no IRO allocated"),
-        ("rqam", "A child ceased to be looked after without a review")]
+        ("rqam", "Reminder: allocate an IRO by 2024-01-15"),
+        ("rqam", "Overdue: no IRO allocated"),
+        ("rqam", "A child ceased to be looked after without a review"),
+    ]
     episode = run.episode(child)
     assert (episode.allocated_on, episode.reviewed_before_ceasing, episode.ceased_reason) == (
-        None, False, "returned_home")
+        None,
+        False,
+        "returned_home",
+    )
     assert run.open_tasks(str(child)) == []
     assert run.instance(episode.instance_id).status.value == "completed"
 
@@ -242,23 +338,33 @@ def test_bad_answers_are_refused_with_the_field_named_and_nothing_changes(life):
     run.looked_after(child, "2024-01-08")
     run.do(child, "allocate", iro="iro1")
     assert run.refused(child, "book_review", review_date="2024-01-05") == {
-        "review_date": "The date of the review must be today or in the future"}
+        "review_date": "The date of the review must be today or in the future"
+    }
     assert run.refused(child, "book_review", review_date="2024-03-01") == {
-        "late_reason": "Select why the review is after its due date of 05 February 2024"}
+        "late_reason": "Select why the review is after its due date of 05 February 2024"
+    }
     run.do(child, "book_review", review_date="2024-02-01")
     run.do(child, "record_contact", contact_date="2024-01-08", contact_method="visit")
     run.do(child, "review_report", report_summary="Fine.")
     run.on("2024-02-01", hour=15)
-    held = dict(outcome="held", held_on="2024-02-01", attendees="Mum",
-                decisions=[{"text": "Nursery place", "owner": "SW", "due": "2024-03-01"}])
+    held = dict(
+        outcome="held",
+        held_on="2024-02-01",
+        attendees="Mum",
+        decisions=[{"text": "Nursery place", "owner": "SW", "due": "2024-03-01"}],
+    )
     assert run.refused(child, "hold_review", **held, participation_code="PN1") == {
-        "participation_code": "The child was under 4 on the review date: use PN0"}
+        "participation_code": "The child was under 4 on the review date: use PN0"
+    }
     assert run.refused(child, "hold_review", **{**held, "held_on": "2024-01-05"}, participation_code="PN0") == {
-        "held_on": "The review cannot be before the child became looked after on 08 January 2024"}
+        "held_on": "The review cannot be before the child became looked after on 08 January 2024"
+    }
     assert run.refused(child, "hold_review", outcome="adjourned", new_date="2024-02-20") == {
-        "adjourn_reason": "Say why the review was adjourned"}
-    assert run.refused(child, "hold_review", **held, participation_code="PN0",
-                       surprise="x") == {"surprise": "unknown field"}
+        "adjourn_reason": "Say why the review was adjourned"
+    }
+    assert run.refused(child, "hold_review", **held, participation_code="PN0", surprise="x") == {
+        "surprise": "unknown field"
+    }
     assert run.open_specs(child) == ["hold_review"] and run.reviews(child)[0].status == ReviewStatus.BOOKED
     run.do(child, "hold_review", **held, participation_code="PN0")
     assert run.reviews(child)[0].participation_code == "PN0"
@@ -280,22 +386,31 @@ def test_each_reminder_and_overdue_notice_reaches_the_smtp_server_exactly_once(a
             outbox.deliver_due("test")
         run.on("2019-05-16")
         assert outbox.deliver_due("test") == 0
-    assert sorted((m.to[0], m.subject) for m in smtp.received) == sorted([
-        ("rqam@council.example", "Reminder: allocate an IRO by 2019-04-24"),
-        ("rqam@council.example", "Overdue: no IRO allocated"),
-        ("iro1@council.example", "You are now the IRO for a child looked after since 2019-04-15"),
-        ("iro1@council.example", "Reminder: book review 1 by 2019-05-13"),
-        ("iro1@council.example", "Reminder: review 1 is due by 2019-05-16"),
-        ("rqam@council.example", "Overdue: review 1 is not booked"),
-    ])
+    assert sorted((m.to[0], m.subject) for m in smtp.received) == sorted(
+        [
+            ("rqam@council.example", "Reminder: allocate an IRO by 2019-04-24"),
+            ("rqam@council.example", "Overdue: no IRO allocated"),
+            ("iro1@council.example", "You are now the IRO for a child looked after since 2019-04-15"),
+            ("iro1@council.example", "Reminder: book review 1 by 2019-05-13"),
+            ("iro1@council.example", "Reminder: review 1 is due by 2019-05-16"),
+            ("rqam@council.example", "Overdue: review 1 is not booked"),
+        ]
+    )
 
 
 def test_a_child_already_looked_after_at_go_live_starts_with_their_iro_and_next_review(life):
     run = life("2024-01-07")
     child = run.child()
     run.on("2024-01-08")
-    taken_on = {"date": "2019-06-03", "legal_status": "C2", "placement_type": "foster", "placement_regulated": True,
-                "iro": "iro2", "next_review_number": 9, "next_review_due": "2024-03-15"}
+    taken_on = {
+        "date": "2019-06-03",
+        "legal_status": "C2",
+        "placement_type": "foster",
+        "placement_regulated": True,
+        "iro": "iro2",
+        "next_review_number": 9,
+        "next_review_due": "2024-03-15",
+    }
     with pytest.raises(InvalidData) as refused:
         cases.take_on(child, {**taken_on, "iro": "sw.north", "next_review_number": 0}, actor="test")
     assert refused.value.errors == {"next_review_number": "give a whole number from 1"}
@@ -320,9 +435,11 @@ def test_take_on_from_a_csv_file_reports_each_refused_line(life, tmp_path):
     first, second = run.child(), run.child(name="Bo South", case_number="43235", team="South", worker="sw.south")
     run.on("2024-01-08")
     path = tmp_path / "take-on.csv"
-    path.write_text("case_number,date,legal_status,placement_type,placement_regulated,iro,next_review_number,"
-                    "next_review_due\n4120389A,2019-06-03,C2,foster,yes,iro1,9,2024-03-15\n"
-                    "43235,2019-06-03,XX,foster,no,iro2,3,2024-02-01\n99999,2019-06-03,C2,foster,no,iro2,3,2024-02-01\n")
+    path.write_text(
+        "case_number,date,legal_status,placement_type,placement_regulated,iro,next_review_number,"
+        "next_review_due\n4120389A,2019-06-03,C2,foster,yes,iro1,9,2024-03-15\n"
+        "43235,2019-06-03,XX,foster,no,iro2,3,2024-02-01\n99999,2019-06-03,C2,foster,no,iro2,3,2024-02-01\n"
+    )
     result = run.app.test_cli_runner().invoke(args=["take-on", str(path)])
     assert "1 child(ren) taken on" in result.output
     assert "line 3: legal_status: must be one of" in result.output

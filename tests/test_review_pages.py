@@ -1,4 +1,5 @@
 """The review lifecycle's task pages: what the IRO and the Review and QA Manager see and post."""
+
 import re
 
 import pytest
@@ -42,18 +43,34 @@ def test_the_review_form_takes_decision_rows_and_refuses_a_code_that_does_not_fi
     assert "No management alerts have been raised since the last review." in page
     assert 'name="decisions-0-text"' in page and "Decision 1" in page and "Decision 2" not in page
     assert "Add another decision" in page and 'name="remove_row"' not in page
-    answers = {"outcome": "held", "held_on": ["01", "02", "2024"], "attendees": "Alex\nSam North",
-               "participation_code": "PN0", "decisions-0-text": "School place", "decisions-0-owner": "Sam North",
-               "decisions-0-due": ["01", "03", "2024"], "decisions-0-starred": "y",
-               "decisions-0-category": "accessing_resources"}
+    answers = {
+        "outcome": "held",
+        "held_on": ["01", "02", "2024"],
+        "attendees": "Alex\nSam North",
+        "participation_code": "PN0",
+        "decisions-0-text": "School place",
+        "decisions-0-owner": "Sam North",
+        "decisions-0-due": ["01", "03", "2024"],
+        "decisions-0-starred": "y",
+        "decisions-0-category": "accessing_resources",
+    }
     refused = submit(client, task.id, page, answers)
     assert refused.status_code == 400
     assert "PN0 is only for a child under 4; the child was 11 on the review date" in refused.text
-    assert submit(client, task.id, token_page(client, task.id), {**answers, "participation_code": "PN1"}
-                  ).status_code == 302
+    assert (
+        submit(client, task.id, token_page(client, task.id), {**answers, "participation_code": "PN1"}).status_code
+        == 302
+    )
     [held, _] = run.reviews(child)
-    assert held.decisions == [{"text": "School place", "owner": "Sam North", "due": "2024-03-01", "starred": True,
-                               "category": "accessing_resources"}]
+    assert held.decisions == [
+        {
+            "text": "School place",
+            "owner": "Sam North",
+            "due": "2024-03-01",
+            "starred": True,
+            "category": "accessing_resources",
+        }
+    ]
 
 
 def token_page(client, task_id):
@@ -73,8 +90,13 @@ def test_a_draft_of_the_review_keeps_its_decision_rows(life):
     run.do(child, "review_report", report_summary="Fine.")
     task = run.task(child, "hold_review")
     page = client.get(f"/tasks/{task.id}").text
-    draft = {"outcome": "held", "attendees": "Alex", **_rows(*[f"Step {n}" for n in range(1, 11)]),
-             "action": "draft", "csrf_token": token(page)}
+    draft = {
+        "outcome": "held",
+        "attendees": "Alex",
+        **_rows(*[f"Step {n}" for n in range(1, 11)]),
+        "action": "draft",
+        "csrf_token": token(page),
+    }
     assert client.post(f"/tasks/{task.id}", data=draft).status_code == 302
     again = client.get(f"/tasks/{task.id}").text
     assert _texts(again) == [f"Step {n}" for n in range(1, 11)] + [""]  # all ten, then a blank row
@@ -87,8 +109,15 @@ def test_a_missing_report_is_put_before_the_iro_grading_the_care_plan(life):
     run.do(child, "book_review", review_date="2024-02-01")
     run.do(child, "record_contact", contact_date="2024-01-08", contact_method="visit")
     run.on("2024-02-01", hour=15)  # no report by the meeting day
-    run.do(child, "hold_review", outcome="held", held_on="2024-02-01", attendees="Alex", participation_code="PN1",
-           decisions=[{"text": "Chase the report", "owner": "Team Manager", "due": "2024-02-08"}])
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2024-02-01",
+        attendees="Alex",
+        participation_code="PN1",
+        decisions=[{"text": "Chase the report", "owner": "Team Manager", "due": "2024-02-08"}],
+    )
     sign_in(client, "iro1")
     page = client.get(f"/tasks/{run.task(child, 'grade_care_plan').id}").text
     assert "The social worker&#39;s report for this review was missing" in page
@@ -141,8 +170,11 @@ def _rows(*texts) -> dict:
     """Decision rows as the page posts them, one per text."""
     rows = {}
     for i, text in enumerate(texts):
-        rows |= {f"decisions-{i}-text": text, f"decisions-{i}-owner": "Sam North" if text else "",
-                 f"decisions-{i}-due": ["01", "03", "2024"] if text else ["", "", ""]}
+        rows |= {
+            f"decisions-{i}-text": text,
+            f"decisions-{i}-owner": "Sam North" if text else "",
+            f"decisions-{i}-due": ["01", "03", "2024"] if text else ["", "", ""],
+        }
     return rows
 
 
@@ -150,15 +182,18 @@ def _texts(page) -> list[str]:
     """The decision boxes the page shows, in order, with what is in them."""
     indices = re.findall(r'<input[^>]*name="decisions-(\d+)-text"[^>]*>', page)
     assert indices == [str(i) for i in range(len(indices))], "rows are numbered from 0 with no gaps"
-    return [value[0] if (value := re.findall(r'value="([^"]*)"', box)) else ""
-            for box in re.findall(r'<input[^>]*name="decisions-\d+-text"[^>]*>', page)]
+    return [
+        value[0] if (value := re.findall(r'value="([^"]*)"', box)) else ""
+        for box in re.findall(r'<input[^>]*name="decisions-\d+-text"[^>]*>', page)
+    ]
 
 
 def _press(client, task_id, page, answers, **button):
     """Post the form as it was on `page` with one of its row buttons (add_row or remove_row)."""
     version = re.search(r'name="instance_version" value="(\d+)"', page).group(1)
-    return client.post(f"/tasks/{task_id}", data={**answers, **button, "csrf_token": token(page),
-                                                   "instance_version": version})
+    return client.post(
+        f"/tasks/{task_id}", data={**answers, **button, "csrf_token": token(page), "instance_version": version}
+    )
 
 
 def test_add_another_decision_keeps_the_answers_shows_one_more_row_and_completes_nothing(life):
@@ -198,10 +233,18 @@ def test_a_long_review_records_every_decision_and_a_post_over_the_cap_is_refused
     refused = submit(client, task.id, page, {**HELD, **_rows(*too_many)})
     assert refused.status_code == 400 and f"Enter {MAX_DECISIONS} decisions or fewer" in refused.text
     assert "Add another decision" not in refused.text  # no room for more
-    assert run.refused(child, "hold_review", outcome="held", held_on="2024-02-01", attendees="Alex",
-                       participation_code="PN1", decisions=[{"text": text, "owner": "Sam", "due": "2024-03-01"}
-                                                            for text in too_many]
-                       )["decisions"] == f"Enter {MAX_DECISIONS} decisions or fewer"
+    assert (
+        run.refused(
+            child,
+            "hold_review",
+            outcome="held",
+            held_on="2024-02-01",
+            attendees="Alex",
+            participation_code="PN1",
+            decisions=[{"text": text, "owner": "Sam", "due": "2024-03-01"} for text in too_many],
+        )["decisions"]
+        == f"Enter {MAX_DECISIONS} decisions or fewer"
+    )
 
     twelve = [f"Step {n}" for n in range(1, 13)]
     assert submit(client, task.id, token_page(client, task.id), {**HELD, **_rows(*twelve, "")}).status_code == 302
@@ -213,7 +256,14 @@ def test_the_api_records_a_review_with_more_decisions_than_the_page_used_to_show
     run, child, client = life
     _the_review(run, child, client)
     decisions = [{"text": f"Step {n}", "owner": "Sam North", "due": "2024-03-01"} for n in range(1, 13)]
-    run.do(child, "hold_review", outcome="held", held_on="2024-02-01", attendees="Alex", participation_code="PN1",
-           decisions=decisions)
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2024-02-01",
+        attendees="Alex",
+        participation_code="PN1",
+        decisions=decisions,
+    )
     [held, _] = run.reviews(child)
     assert [d["text"] for d in held.decisions] == [d["text"] for d in decisions]

@@ -92,14 +92,17 @@ def test_evaluate_refuses_escapes(env):
         env.evaluate("().__class__.__base__.__subclasses__()", {})
 
 
-@pytest.mark.parametrize("source, error", [
-    ("open('/etc/passwd')", ScriptRefused),
-    ("__import__('os')", ScriptRefused),
-    ("getattr(x, '__class__')", ScriptRefused),
-    ("type(x)", ScriptRefused),
-    ("eval('1')", ScriptRefused),
-    ("'{0.__class__}'.format(x)", NotImplementedError),
-])
+@pytest.mark.parametrize(
+    "source, error",
+    [
+        ("open('/etc/passwd')", ScriptRefused),
+        ("__import__('os')", ScriptRefused),
+        ("getattr(x, '__class__')", ScriptRefused),
+        ("type(x)", ScriptRefused),
+        ("eval('1')", ScriptRefused),
+        ("'{0.__class__}'.format(x)", NotImplementedError),
+    ],
+)
 def test_dangerous_calls_fail(env, source, error):
     with pytest.raises(error):
         env.evaluate(source, {"x": 1})
@@ -179,15 +182,18 @@ def test_an_expression_past_a_bound_stops_at_once_naming_it(env, source):
     assert time.monotonic() - started < 1
 
 
-@pytest.mark.parametrize("script", [
-    "while True:\n    pass",
-    "n = 2\nwhile n:\n    n = n * n",
-    "s = 'ab'\nfor i in range(64):\n    s += s",
-    "held = []\nwhile len(held) < 10**6:\n    held.append('x' * 10**6)",
-    "grown = [0] * 10**6\nfor i in range(64):\n    grown.extend(grown)",
-    "def grow(n):\n    return grow(n - 1) + grow(n - 1) if n else 1\ntotal = grow(60)",
-    "boom = lambda n: boom(n - 1) + boom(n - 1) if n else 1\ntotal = boom(60)",
-])
+@pytest.mark.parametrize(
+    "script",
+    [
+        "while True:\n    pass",
+        "n = 2\nwhile n:\n    n = n * n",
+        "s = 'ab'\nfor i in range(64):\n    s += s",
+        "held = []\nwhile len(held) < 10**6:\n    held.append('x' * 10**6)",
+        "grown = [0] * 10**6\nfor i in range(64):\n    grown.extend(grown)",
+        "def grow(n):\n    return grow(n - 1) + grow(n - 1) if n else 1\ntotal = grow(60)",
+        "boom = lambda n: boom(n - 1) + boom(n - 1) if n else 1\ntotal = boom(60)",
+    ],
+)
 def test_a_script_that_would_run_away_stops(env, script):
     started = time.monotonic()
     with pytest.raises(BoundExceeded):

@@ -1,5 +1,6 @@
 """The sweep around the engine: a broken diagram holds back nobody; a stale form
 writes nothing; `python -m scheduler` fires what fell due while nothing ran, then ticks."""
+
 import os
 import subprocess
 import sys
@@ -10,11 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.workflow import working_days as calendar, clock, instances, timers
-from service.diagrams import specs
 from service.db import db
+from service.diagrams import specs
 from service.errors import ConflictError
 from service.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, TaskStatus, Timer, TimerStatus
+from service.workflow import clock, instances, timers
+from service.workflow import working_days as calendar
 
 from .conftest import START
 from .harness import PEOPLE
@@ -79,10 +81,21 @@ def test_the_scheduler_process_fires_what_fell_due_while_it_was_down_then_ticks(
     reminder = calendar.deadline_after_working_days(START, 3)
     clock.move_to(reminder + timedelta(seconds=1), "test")  # due while no scheduler runs
     db.session.commit()
-    env = dict(os.environ, DATABASE_URL=database_url, IRO_MODE="test", IRO_BPMN_DIR=str(ROOT / "tests" / "bpmn"),
-               IRO_SCHEDULER_TICK_SECONDS="0.1")
-    process = subprocess.Popen([sys.executable, "-m", "scheduler"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        IRO_MODE="test",
+        IRO_BPMN_DIR=str(ROOT / "tests" / "bpmn"),
+        IRO_SCHEDULER_TICK_SECONDS="0.1",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scheduler"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for(lambda: _count(OutboxMessage) == 2, "the overdue reminders")
         clock.move_to(calendar.deadline_after_working_days(START, 5) + timedelta(seconds=1), "test")

@@ -1,5 +1,6 @@
 """The key that signs session cookies: production refuses to start without a strong one of its
 own, a cookie signed with a key published in the source opens nothing, and a key can be rotated."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -43,10 +44,20 @@ def test_production_mode_refuses_a_short_key_and_every_mode_a_published_one(data
 
 def test_the_server_itself_refuses_to_start_in_production_without_a_key(tmp_path):
     """As an administrator would meet it: `flask` in production mode with SECRET_KEY unset."""
-    env = {"IRO_MODE": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite", "PATH": "/usr/bin:/bin",
-           "PYTHONPATH": str(REPO)}
-    ran = subprocess.run([sys.executable, "-m", "flask", "--app", "run.py", "clock", "show"], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=120)
+    env = {
+        "IRO_MODE": "production",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+    }
+    ran = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "run.py", "clock", "show"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ran.returncode != 0
     assert "SECRET_KEY is not set" in ran.stderr and "secrets.token_hex(32)" in ran.stderr
 

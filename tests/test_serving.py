@@ -1,5 +1,6 @@
 """`python run.py` serves with a handler that names the service, not the server's and Python's
 versions (the probe saw `Werkzeug/3.1.9 Python/3.11.7`)."""
+
 import http.client
 import os
 import socket
@@ -49,9 +50,15 @@ def free_port() -> int:
 def test_python_run_py_answers_with_the_service_name_only(database_url, tmp_path):
     """`python run.py` itself, as `make run` starts it (test mode, on a prepared database)."""
     port = free_port()
-    environ = {**os.environ, "IRO_MODE": "test", "DATABASE_URL": database_url, "IRO_PORT": str(port),
-               "IRO_SCHEDULER_IN_PROCESS": "0", "SECRET_KEY": "a-key-for-this-test-only-" + "x" * 40,
-               "PYTHONPATH": ROOT}
+    environ = {
+        **os.environ,
+        "IRO_MODE": "test",
+        "DATABASE_URL": database_url,
+        "IRO_PORT": str(port),
+        "IRO_SCHEDULER_IN_PROCESS": "0",
+        "SECRET_KEY": "a-key-for-this-test-only-" + "x" * 40,
+        "PYTHONPATH": ROOT,
+    }
     log = open(tmp_path / "run.log", "w+")
     process = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=environ, stdout=log, stderr=log)
     try:

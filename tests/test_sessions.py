@@ -1,14 +1,15 @@
 """Sessions kept in the database: signing out, signing out everywhere and a new password end
 every copy of the cookie at once; and the password policy where people choose a password."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from service.workflow import clock
-from service.people import accounts as people
 from service.db import db, writing
 from service.models import AuditEvent, UserSession
+from service.people import accounts as people
+from service.workflow import clock
 
 from . import council
 from .conftest import RequestClient
@@ -42,8 +43,10 @@ def signed_out(client) -> bool:
 
 
 def actions(username):
-    return [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.actor == username)
-                                                 .order_by(AuditEvent.id))]
+    return [
+        e.action
+        for e in db.session.scalars(select(AuditEvent).where(AuditEvent.actor == username).order_by(AuditEvent.id))
+    ]
 
 
 def test_a_cookie_captured_before_sign_out_gets_the_sign_in_page_afterwards(app, town):
@@ -75,9 +78,12 @@ def test_the_account_page_is_linked_from_the_header(app, town):
 
 
 def change(client, current=council.PASSWORD, new=NEW, confirm=None):
-    return post_form(client, "/account/password", {"current": current, "new": new,
-                                                   "confirm": new if confirm is None else confirm},
-                     page_url="/account")
+    return post_form(
+        client,
+        "/account/password",
+        {"current": current, "new": new, "confirm": new if confirm is None else confirm},
+        page_url="/account",
+    )
 
 
 def test_a_new_password_ends_every_other_session_and_keeps_this_one(app, town):
@@ -94,12 +100,15 @@ def test_a_new_password_ends_every_other_session_and_keeps_this_one(app, town):
     assert NEW not in str([e.details for e in db.session.scalars(select(AuditEvent))])
 
 
-@pytest.mark.parametrize("current, new, confirm, message", [
-    ("not my password", NEW, None, "Your current password is not right"),
-    (council.PASSWORD, "shorter one", None, "Your password must be at least 12 characters long"),
-    (council.PASSWORD, "QWERTY123456", None, "That password is one of the most commonly used passwords"),
-    (council.PASSWORD, NEW, NEW + "!", "The two new passwords do not match"),
-])
+@pytest.mark.parametrize(
+    "current, new, confirm, message",
+    [
+        ("not my password", NEW, None, "Your current password is not right"),
+        (council.PASSWORD, "shorter one", None, "Your password must be at least 12 characters long"),
+        (council.PASSWORD, "QWERTY123456", None, "That password is one of the most commonly used passwords"),
+        (council.PASSWORD, NEW, NEW + "!", "The two new passwords do not match"),
+    ],
+)
 def test_a_refused_new_password_says_why_and_changes_nothing(app, town, current, new, confirm, message):
     client, elsewhere = browser(app, "iro1"), browser(app, "iro1")
     response = change(client, current, new, confirm)

@@ -1,14 +1,15 @@
 """Sign-in throttling that one person cannot turn against an office sharing one address:
 an account pauses after five failures, an address only slows down, never locks out."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from service.workflow import clock
-from service.people import accounts as people
 from service.db import db
 from service.models import AuditEvent
+from service.people import accounts as people
+from service.workflow import clock
 
 from . import council
 from .conftest import RequestClient
@@ -25,6 +26,7 @@ def moment(monkeypatch):
 
     def later(seconds):
         now[0] += timedelta(seconds=seconds)
+
     return later
 
 
@@ -93,7 +95,8 @@ def test_an_account_still_pauses_for_15_minutes_after_five_failures(app, office,
 
 @pytest.mark.parametrize("proxy_fix, separate", [(True, True), (False, False)])
 def test_behind_a_proxy_each_client_address_has_its_own_delay_and_without_one_the_header_is_ignored(
-        app_factory, moment, proxy_fix, separate):
+    app_factory, moment, proxy_fix, separate
+):
     app = app_factory(PROXY_FIX=proxy_fix)
     app.test_client_class = RequestClient
     with app.app_context():

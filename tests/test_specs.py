@@ -1,13 +1,14 @@
 """Versioned specs: a new content hash makes a new version; instances keep theirs."""
+
 import json
 
 import pytest
 from sqlalchemy import func, select
 
-from service.workflow import working_days as calendar
-from service.diagrams import specs
 from service.db import db
+from service.diagrams import specs
 from service.models import ProcessInstance, ProcessVersion
+from service.workflow import working_days as calendar
 
 from .conftest import START, TEST_BPMN
 from .harness import Harness
@@ -19,13 +20,16 @@ def run(request, app):
 
 
 def _versions(file_name):
-    return db.session.scalars(select(ProcessVersion).where(ProcessVersion.file_name == file_name)
-                              .order_by(ProcessVersion.number)).all()
+    return db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.file_name == file_name).order_by(ProcessVersion.number)
+    ).all()
 
 
 def _deploy_three_working_days():
     original = (TEST_BPMN / "reminder_escalation.bpmn").read_text()
-    changed = original.replace("allowed_wd = 5", "allowed_wd = 3").replace('name="Book the review"', 'name="Book the review (3 WD)"')
+    changed = original.replace("allowed_wd = 5", "allowed_wd = 3").replace(
+        'name="Book the review"', 'name="Book the review (3 WD)"'
+    )
     version, created = specs.store_version("reminder_escalation.bpmn", changed, author="owner", comment="3 WD")
     db.session.commit()
     return version, created
@@ -76,7 +80,8 @@ def test_spec_is_stored_once_per_version_not_in_each_instance(run):
 def test_the_cli_loads_new_diagrams_and_names_the_file_it_refuses(app, tmp_path):
     app.config["BPMN_DIR"] = str(tmp_path)
     (tmp_path / "reminder_escalation.bpmn").write_text(
-        (TEST_BPMN / "reminder_escalation.bpmn").read_text().replace("allowed_wd = 5", "allowed_wd = 4"))
+        (TEST_BPMN / "reminder_escalation.bpmn").read_text().replace("allowed_wd = 5", "allowed_wd = 4")
+    )
     result = app.test_cli_runner().invoke(args=["specs", "load"])
     assert result.exit_code == 0 and "reminder_escalation.bpmn: version 2" in result.output
     assert app.test_cli_runner().invoke(args=["specs", "load"]).output.strip().endswith("0 new version(s)")

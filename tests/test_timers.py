@@ -1,11 +1,12 @@
 """A user task with a non-interrupting reminder and an interrupting escalation, both
 dated with add_working_days: each fires exactly once, and completing in time cancels both."""
+
 from datetime import datetime
 
 import pytest
 
-from service.workflow import working_days as calendar
 from service.models import TaskStatus, TimerStatus
+from service.workflow import working_days as calendar
 
 from .conftest import START
 from .harness import Harness
@@ -47,7 +48,9 @@ def test_reminder_then_escalation_fire_once_each(run):
     assert mails[1].subject.startswith("Overdue")
     tasks = run.tasks(started.instance_id)
     assert [(t.spec_name, t.status) for t in tasks] == [
-        ("book_review", TaskStatus.CANCELLED), ("chase_iro", TaskStatus.OPEN)]
+        ("book_review", TaskStatus.CANCELLED),
+        ("chase_iro", TaskStatus.OPEN),
+    ]
     assert tasks[1].assignee == "rqam"
     assert [t.status for t in run.timers(started.instance_id)] == [TimerStatus.FIRED, TimerStatus.FIRED]
 

@@ -1,6 +1,7 @@
 """No request fails because another writer holds the database (issue 13, DESIGN.md decision 14):
 the real server as `make run` starts it, under four people, a case-management system and a
 moving clock at once, on SQLite and PostgreSQL."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -23,9 +24,17 @@ def test_concurrent_people_the_api_and_the_scheduler_get_no_server_error(app, da
     assert result.failures == [], result.failures
     assert result.server_errors == [], f"{len(result.server_errors)} 5xx of {result.requests}; see {log}"
     assert result.seconds < SECONDS + 15
-    done = {kind: result.count(kind, status) for kind, status in [
-        ("sign in", 302), ("mark all read", 302), ("task submit", 302), ("api event", 202),
-        ("api complete", 200), ("clock", 200)]}
+    done = {
+        kind: result.count(kind, status)
+        for kind, status in [
+            ("sign in", 302),
+            ("mark all read", 302),
+            ("task submit", 302),
+            ("api event", 202),
+            ("api complete", 200),
+            ("clock", 200),
+        ]
+    }
     assert all(n > 0 for n in done.values()), dict(result.answers)
     assert result.count("sign in", 302) >= 4 * len(load.PEOPLE)
     # the scheduler fired timers and the outbox tried, and failed, to send their mail meanwhile

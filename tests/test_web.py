@@ -1,4 +1,5 @@
 """The server-rendered pages through the Flask test client, signed in as the test council's staff."""
+
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -7,11 +8,12 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import update
 
-from service.tasks import task_page as tasks, worklist
-from service.workflow import timers
 from service.db import db, writing
 from service.models import AuditEvent, HumanTask, TaskStatus
 from service.people.accounts import identity, user_by_username
+from service.tasks import task_page as tasks
+from service.tasks import worklist
+from service.workflow import timers
 
 from . import council
 from .conftest import START, RequestClient, ready
@@ -45,8 +47,7 @@ def token(page: str) -> str:
 
 def sign_in(client, username, password=council.PASSWORD, query=""):
     page = client.get(f"/sign-in{query}").text
-    return client.post(f"/sign-in{query}", data={"username": username, "password": password,
-                                                  "csrf_token": token(page)})
+    return client.post(f"/sign-in{query}", data={"username": username, "password": password, "csrf_token": token(page)})
 
 
 def post_form(client, url, data, page_url=None):
@@ -57,8 +58,10 @@ def post_form(client, url, data, page_url=None):
 def submit(client, task_id, page, answers=VALID):
     """Submit the task's form as it was on `page` (its token and instance version)."""
     version = re.search(r'name="instance_version" value="(\d+)"', page).group(1)
-    return client.post(f"/tasks/{task_id}", data={**answers, "action": "submit", "csrf_token": token(page),
-                                                   "instance_version": version})
+    return client.post(
+        f"/tasks/{task_id}",
+        data={**answers, "action": "submit", "csrf_token": token(page), "instance_version": version},
+    )
 
 
 def the_task(username):
@@ -67,6 +70,7 @@ def the_task(username):
 
 
 # --- signing in -------------------------------------------------------------------------------------------
+
 
 def test_pages_need_signing_in_and_send_you_back_afterwards(client, town):
     response = client.get("/tasks/unassigned?page=1")
@@ -79,8 +83,9 @@ def test_pages_need_signing_in_and_send_you_back_afterwards(client, town):
     assert db.session.query(AuditEvent).filter_by(actor="iro1", action="signed_in").count() == 1
 
 
-@pytest.mark.parametrize("elsewhere", ["//evil.example/x", "/%5Cevil.example", "/%09/evil.example",
-                                       "https://evil.example"])
+@pytest.mark.parametrize(
+    "elsewhere", ["//evil.example/x", "/%5Cevil.example", "/%09/evil.example", "https://evil.example"]
+)
 def test_next_must_be_a_page_of_this_site(client, town, elsewhere):
     assert sign_in(client, "iro1", query=f"?next={elsewhere}").location == "/tasks"
 
@@ -88,7 +93,7 @@ def test_next_must_be_a_page_of_this_site(client, town, elsewhere):
 def test_a_wrong_password_shows_the_error_summary_and_is_audited_without_the_password(client, town):
     response = sign_in(client, "iro1", password="guess")
     assert response.status_code == 200 and "<title>Error: Sign in" in response.text
-    assert 'govuk-error-summary' in response.text and "Enter a correct username and password" in response.text
+    assert "govuk-error-summary" in response.text and "Enter a correct username and password" in response.text
     [failure] = db.session.query(AuditEvent).filter_by(actor="iro1", action="sign_in_failed").all()
     assert "guess" not in str(failure.details)
     assert client.get("/tasks").status_code == 302
@@ -134,6 +139,7 @@ def test_a_session_taken_to_another_browser_is_dropped(client, town):
 
 # --- security ---------------------------------------------------------------------------------------------
 
+
 def test_a_form_without_its_csrf_token_is_refused(client, town):
     sign_in(client, "iro1")
     response = client.post("/notifications/read")
@@ -143,8 +149,14 @@ def test_a_form_without_its_csrf_token_is_refused(client, town):
 def test_pages_carry_the_security_headers_and_no_inline_script(client, town):
     assert client.get("/sign-in").headers["Content-Security-Policy"]
     sign_in(client, "iro1")
-    for url in ("/sign-in", "/tasks", "/tasks/unassigned", "/notifications", f"/children/{town.north_child}",
-                "/no-such-page"):
+    for url in (
+        "/sign-in",
+        "/tasks",
+        "/tasks/unassigned",
+        "/notifications",
+        f"/children/{town.north_child}",
+        "/no-such-page",
+    ):
         response = client.get(url, follow_redirects=True)
         csp = response.headers["Content-Security-Policy"]
         assert "script-src 'self';" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
@@ -170,13 +182,17 @@ def test_the_static_files_are_served(client):
         assert script.status_code == 200 and "initAll()" in script.text
     if not (STATIC / "govuk" / ".stamp").exists():
         pytest.skip("GOV.UK Frontend's files are copied by `make test` (npm ci)")
-    for url in ("/static/govuk/govuk-frontend.min.css", "/static/govuk/govuk-frontend.min.js",
-                "/assets/fonts/bold-b542beb274-v2.woff2"):  # the fonts are where its CSS looks for them
+    for url in (
+        "/static/govuk/govuk-frontend.min.css",
+        "/static/govuk/govuk-frontend.min.js",
+        "/assets/fonts/bold-b542beb274-v2.woff2",
+    ):  # the fonts are where its CSS looks for them
         with client.get(url) as response:
             assert response.status_code == 200, url
 
 
 # --- worklists --------------------------------------------------------------------------------------------
+
 
 def test_my_tasks_shows_the_significant_change_with_its_child_process_and_working_days_left(client, app, town):
     council.report_change(town.north_child)  # Monday 12 April: due within 2 WD, by Wednesday 14 April
@@ -196,8 +212,9 @@ def test_overdue_tasks_come_first_in_red(client, town):
     timers.move_clock(START + timedelta(days=3), actor="test")  # Thursday 15 April
     council.report_change(town.north_child, date="2027-04-15")  # due Monday 19 April
     with writing():
-        db.session.execute(update(HumanTask).where(HumanTask.process_id == "significant_change")
-                           .values(assignee="iro1"))
+        db.session.execute(
+            update(HumanTask).where(HumanTask.process_id == "significant_change").values(assignee="iro1")
+        )
     sign_in(client, "iro1")
     page = client.get("/tasks").text
     assert page.index("Bo South") < page.index("Alex North")
@@ -240,6 +257,7 @@ def test_an_unassigned_task_is_picked_up_and_given_back(client, town):
 
 # --- access -----------------------------------------------------------------------------------------------
 
+
 def test_another_iros_task_and_another_teams_child_look_like_nothing_at_all(client, town):
     council.report_change(town.south_child)
     south_task = the_task("iro2")
@@ -254,13 +272,27 @@ def test_another_iros_task_and_another_teams_child_look_like_nothing_at_all(clie
 
 # --- the task page ----------------------------------------------------------------------------------------
 
+
 def test_the_task_page_shows_the_child_the_deadline_and_where_the_step_sits(client, town):
     council.report_change(town.north_child)
     sign_in(client, "iro1")
     page = client.get(f"/tasks/{the_task('iro1')}").text
-    for text in ("Alex North", "4120389A", "4 March 2012", "North East", "Looked after", "Ira One", "Sam North",
-                 "14 April 2027", "2 working days left", "Where this step sits", 'aria-current="step"',
-                 "Does this change need an early review?", "Save and come back later", "Give back"):
+    for text in (
+        "Alex North",
+        "4120389A",
+        "4 March 2012",
+        "North East",
+        "Looked after",
+        "Ira One",
+        "Sam North",
+        "14 April 2027",
+        "2 working days left",
+        "Where this step sits",
+        'aria-current="step"',
+        "Does this change need an early review?",
+        "Save and come back later",
+        "Give back",
+    ):
         assert text in page, text
 
 
@@ -278,8 +310,16 @@ def test_a_draft_is_saved_and_shown_again(client, town):
     council.report_change(town.north_child)
     sign_in(client, "iro1")
     url = f"/tasks/{the_task('iro1')}"
-    response = post_form(client, url, {"action": "draft", "decision": "convene_early_review",
-                                       "early_review_date": ["03", "05", "2027"], "reason": "Half written"})
+    response = post_form(
+        client,
+        url,
+        {
+            "action": "draft",
+            "decision": "convene_early_review",
+            "early_review_date": ["03", "05", "2027"],
+            "reason": "Half written",
+        },
+    )
     assert response.status_code == 302 and response.location == url
     page = client.get(url).text
     assert "Your answers have been saved" in page
@@ -336,6 +376,7 @@ def test_an_iro_is_not_offered_reassigning(client, town):
 
 # --- notifications ----------------------------------------------------------------------------------------
 
+
 def test_a_reminder_shows_as_an_unread_notification_until_marked_read(client, town):
     council.report_change(town.north_child)  # the reminder is due 1 WD later, at the end of Tuesday 13 April
     timers.move_clock(START + timedelta(days=4), actor="test")
@@ -361,15 +402,23 @@ def test_the_session_cookie_is_httponly_and_secure_when_served_over_https(app_fa
     assert ("Secure" in cookie) is https
 
 
-
 # --- reporting a significant change ---------------------------------------------------------------
+
 
 def test_a_social_worker_reports_a_significant_change_and_the_iro_gets_the_task(client, town):
     sign_in(client, "sw.north")
     url = f"/children/{town.north_child}/significant-change"
-    response = post_form(client, url, {"kind": "school_exclusion_over_5_days", "date": ["9", "4", "2027"],
-                                       "details": "Excluded for six days after a fight.", "care_plan_change": "none",
-                                       "care_plan_description": ""})
+    response = post_form(
+        client,
+        url,
+        {
+            "kind": "school_exclusion_over_5_days",
+            "date": ["9", "4", "2027"],
+            "details": "Excluded for six days after a fight.",
+            "care_plan_change": "none",
+            "care_plan_description": "",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/children/{town.north_child}")
     case_page = client.get(f"/children/{town.north_child}").text
     assert "The child&#39;s IRO has been asked to consider an early review" in case_page
@@ -378,14 +427,26 @@ def test_a_social_worker_reports_a_significant_change_and_the_iro_gets_the_task(
     assert row.title == "Consider the significant change" and row.child_name == "Alex North"
 
 
-@pytest.mark.parametrize("answers, messages", [
-    ({}, ["Choose the kind of change", "Enter when it happened", "Enter what happened"]),
-    ({"kind": "complaint", "date": ["1", "1", "2099"], "details": "x", "care_plan_change": "none"},
-     ["When did it happen? cannot be in the future"]),
-    ({"kind": "change_of_placement", "date": ["9", "4", "2027"], "details": "Moving to lodgings.",
-      "care_plan_change": "regulated_to_unregulated_before_18", "care_plan_description": ""},
-     ["Describe the proposed change to the care plan"]),
-])
+@pytest.mark.parametrize(
+    "answers, messages",
+    [
+        ({}, ["Choose the kind of change", "Enter when it happened", "Enter what happened"]),
+        (
+            {"kind": "complaint", "date": ["1", "1", "2099"], "details": "x", "care_plan_change": "none"},
+            ["When did it happen? cannot be in the future"],
+        ),
+        (
+            {
+                "kind": "change_of_placement",
+                "date": ["9", "4", "2027"],
+                "details": "Moving to lodgings.",
+                "care_plan_change": "regulated_to_unregulated_before_18",
+                "care_plan_description": "",
+            },
+            ["Describe the proposed change to the care plan"],
+        ),
+    ],
+)
 def test_a_significant_change_form_with_problems_says_what_and_records_nothing(client, town, answers, messages):
     sign_in(client, "sw.north")
     url = f"/children/{town.north_child}/significant-change"

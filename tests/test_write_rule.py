@@ -1,10 +1,11 @@
 """DESIGN.md decision 14: every write takes its lock first (service.db.writing)."""
+
 import pytest
 from sqlalchemy import create_engine, exc, func, select, text
 
-from service.workflow import clock
 from service.db import UnlockedWrite, db, writing
 from service.models import SignInAttempt
+from service.workflow import clock
 
 
 def _attempt():

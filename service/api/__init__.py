@@ -15,6 +15,7 @@ refused here, before they can fail deep inside a query or a write. An unexpected
 failure is 500 with {"error": ..., "reference": ...}: the log has the reference with the
 traceback (service/incidents.py).
 """
+
 import json
 import math
 import re
@@ -24,16 +25,16 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-from service.casework import children as cases
-from service.workflow import clock, instances, timers
 from service import incidents, json_types
 from service.api import openapi
-from service.reports import review_figures
-from service.tasks import task_page as tasks
-from service.people import tokens
+from service.casework import children as cases
 from service.db import db
 from service.errors import ClockError, ConflictError, InvalidData, NotFound, TaskAlreadyCompleted
 from service.models import Child, ChildEvent, HumanTask, TaskStatus, Team, User
+from service.people import tokens
+from service.reports import review_figures
+from service.tasks import task_page as tasks
+from service.workflow import clock, instances, timers
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -64,12 +65,19 @@ def _authenticate():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        return _error(401, "send the header Authorization: Bearer <token>; the service's administrators "
-                           "issue tokens with `flask create-token NAME`", headers={"WWW-Authenticate": BEARER})
+        return _error(
+            401,
+            "send the header Authorization: Bearer <token>; the service's administrators "
+            "issue tokens with `flask create-token NAME`",
+            headers={"WWW-Authenticate": BEARER},
+        )
     g.api_client = tokens.client_for(token)
     if g.api_client is None:
-        return _error(401, "this token is unknown, expired or revoked; ask the service's administrators for a new one",
-                      headers={"WWW-Authenticate": f'{BEARER}, error="invalid_token"'})
+        return _error(
+            401,
+            "this token is unknown, expired or revoked; ask the service's administrators for a new one",
+            headers={"WWW-Authenticate": f'{BEARER}, error="invalid_token"'},
+        )
     return None
 
 
@@ -94,8 +102,10 @@ def _conflict(error):
 
 @bp.errorhandler(Exception)
 def _unexpected(error):
-    return jsonify(error="the service failed unexpectedly; quote the reference to its support team",
-                   reference=incidents.record(error)), 500
+    return jsonify(
+        error="the service failed unexpectedly; quote the reference to its support team",
+        reference=incidents.record(error),
+    ), 500
 
 
 @bp.errorhandler(HTTPException)
@@ -104,8 +114,9 @@ def _http_error(error):
         return _error(404, f"there is no {request.path}; the API is described at /api/v1/openapi.json")
     if error.code == 405:
         allowed = ", ".join(sorted(error.valid_methods))
-        return _error(405, f"{request.method} is not allowed on {request.path}; use {allowed}",
-                      headers={"Allow": allowed})
+        return _error(
+            405, f"{request.method} is not allowed on {request.path}; use {allowed}", headers={"Allow": allowed}
+        )
     return _error(error.code, error.description)
 
 
@@ -176,8 +187,9 @@ def move_clock():
     try:
         target = datetime.fromisoformat(body["now"])
         if target.tzinfo is not None and target >= clock.LATEST:
-            return _error(422, f"now: move the clock to an instant before {clock.LATEST.isoformat()}",
-                          {"now": "too far ahead"})
+            return _error(
+                422, f"now: move the clock to an instant before {clock.LATEST.isoformat()}", {"now": "too far ahead"}
+            )
         fired = timers.move_clock(target, actor=_actor())
     except (TypeError, ValueError):
         return _error(422, f"now: {body['now']!r} is not an ISO 8601 instant", {"now": "not an ISO 8601 instant"})
@@ -190,8 +202,11 @@ def move_clock():
 @bp.post("/children")
 def create_child():
     child = cases.create_child(_json_object(), actor=_actor())
-    return (jsonify(id=child.id, case_number=child.case_number), 201,
-            {"Location": url_for(".child", child_id=child.id)})
+    return (
+        jsonify(id=child.id, case_number=child.case_number),
+        201,
+        {"Location": url_for(".child", child_id=child.id)},
+    )
 
 
 @bp.get(f"/children/<{ID}:child_id>")
@@ -199,17 +214,32 @@ def child(child_id):
     found = db.session.get(Child, child_id)
     if found is None:
         raise NotFound(f"child {child_id} does not exist")
-    events = db.session.scalars(select(ChildEvent).where(ChildEvent.child_id == child_id)
-                                .order_by(ChildEvent.date, ChildEvent.id))
+    events = db.session.scalars(
+        select(ChildEvent).where(ChildEvent.child_id == child_id).order_by(ChildEvent.date, ChildEvent.id)
+    )
     return jsonify(
-        id=found.id, case_number=found.case_number, name=found.name, dob=found.dob.isoformat(),
-        gender=found.gender, ethnicity=found.ethnicity, team=db.session.get(Team, found.team_id).code,
-        social_worker=_username(found.social_worker_id), siblings=found.siblings, iro=_username(found.iro_id),
-        looked_after=found.looked_after, legal_status=found.legal_status, placement_type=found.placement_type,
-        placement_regulated=found.placement_regulated, cp_plan=found.cp_plan, cp_category=found.cp_category,
+        id=found.id,
+        case_number=found.case_number,
+        name=found.name,
+        dob=found.dob.isoformat(),
+        gender=found.gender,
+        ethnicity=found.ethnicity,
+        team=db.session.get(Team, found.team_id).code,
+        social_worker=_username(found.social_worker_id),
+        siblings=found.siblings,
+        iro=_username(found.iro_id),
+        looked_after=found.looked_after,
+        legal_status=found.legal_status,
+        placement_type=found.placement_type,
+        placement_regulated=found.placement_regulated,
+        cp_plan=found.cp_plan,
+        cp_category=found.cp_category,
         cp_iro=_username(found.cp_iro_id),
-        events=[{"id": e.id, "type": e.type, "date": e.date.isoformat(), "fields": e.fields,
-                 "instance_ids": e.instance_ids} for e in events])
+        events=[
+            {"id": e.id, "type": e.type, "date": e.date.isoformat(), "fields": e.fields, "instance_ids": e.instance_ids}
+            for e in events
+        ],
+    )
 
 
 def _username(user_id: int | None) -> str | None:
@@ -222,8 +252,11 @@ def record_event(child_id):
         raise NotFound(f"child {child_id} does not exist")
     body = _json_object()
     if not isinstance(body.get("type"), str):  # record_event looks the type up in a dict: a list would raise
-        message = (f"must be one of {', '.join(cases.EVENT_TYPES)}" if "type" not in body else
-                   f"expected one of {', '.join(cases.EVENT_TYPES)} (a string), got {json_types.kind(body['type'])}")
+        message = (
+            f"must be one of {', '.join(cases.EVENT_TYPES)}"
+            if "type" not in body
+            else f"expected one of {', '.join(cases.EVENT_TYPES)} (a string), got {json_types.kind(body['type'])}"
+        )
         raise InvalidData(f"type: {message}", {"type": message})
     recorded = cases.record_event(child_id, body, actor=_actor())
     return jsonify(event_id=recorded.event_id, instances=recorded.instance_ids), 202
@@ -235,6 +268,7 @@ def _whole(low: int, high: int):
         if not re.fullmatch(r"[0-9]{1,20}", text) or not low <= int(text) <= high:  # 20 digits: int() stays cheap
             raise ValueError(f"give a whole number from {low} to {high}")
         return int(text)
+
     return parse
 
 
@@ -250,8 +284,13 @@ def _true_or_false(text: str) -> bool:
     return text == "true"
 
 
-TASK_QUERY = {"child": _whole(1, MAX_ID), "assignee": _username_param, "open": _true_or_false,
-              "limit": _whole(1, openapi.TASK_LIMIT_MAX), "offset": _whole(0, MAX_ID)}
+TASK_QUERY = {
+    "child": _whole(1, MAX_ID),
+    "assignee": _username_param,
+    "open": _true_or_false,
+    "limit": _whole(1, openapi.TASK_LIMIT_MAX),
+    "offset": _whole(0, MAX_ID),
+}
 
 
 def _query(parsers: dict, required=()) -> dict:
@@ -283,19 +322,28 @@ def task_list():
     if "assignee" in params:
         query = query.where(HumanTask.assignee == params["assignee"])
     if "open" in params:
-        query = query.where((HumanTask.status == TaskStatus.OPEN) if params["open"]
-                            else (HumanTask.status != TaskStatus.OPEN))
+        query = query.where(
+            (HumanTask.status == TaskStatus.OPEN) if params["open"] else (HumanTask.status != TaskStatus.OPEN)
+        )
     found = db.session.scalars(query.limit(params.get("limit", openapi.TASK_LIMIT)).offset(params.get("offset", 0)))
     return jsonify(tasks=[_task_json(task) for task in found])
 
 
 def _task_json(task: HumanTask) -> dict:
     child = task.child_id
-    return {"id": task.id, "spec_name": task.spec_name, "title": task.title, "form_key": task.form_key,
-            "assignee": task.assignee, "candidate_role": task.candidate_role,
-            "child": int(child) if child and child.isdecimal() else child,
-            "due": task.due_at.isoformat() if task.due_at else None, "process": task.process_id,
-            "process_name": task.process_name, "status": task.status.value}
+    return {
+        "id": task.id,
+        "spec_name": task.spec_name,
+        "title": task.title,
+        "form_key": task.form_key,
+        "assignee": task.assignee,
+        "candidate_role": task.candidate_role,
+        "child": int(child) if child and child.isdecimal() else child,
+        "due": task.due_at.isoformat() if task.due_at else None,
+        "process": task.process_id,
+        "process_name": task.process_name,
+        "status": task.status.value,
+    }
 
 
 def _answers(value):
@@ -323,8 +371,7 @@ def complete_task(task_id):
     if task.status != TaskStatus.OPEN:
         raise TaskAlreadyCompleted(f"task {task_id} is already {task.status.value}; nothing was saved")
     answers = tasks.checked_answers(task, body["data"])
-    version = instances.complete_task(task_id, answers, actor=_actor(),
-                                      expected_version=body.get("expected_version"))
+    version = instances.complete_task(task_id, answers, actor=_actor(), expected_version=body.get("expected_version"))
     return jsonify(id=task_id, status=TaskStatus.COMPLETED.value, instance_version=version)
 
 

@@ -7,22 +7,50 @@ transaction as the instance's new state. Field names are the columns of
 `LookedAfterEpisode`, `Review` and `ManagementAlert`; anything else is refused, naming
 the field, so a typo in a diagram fails its step instead of writing nothing.
 """
+
 from datetime import date
 
 from sqlalchemy import Boolean, Date, Enum, Integer, insert, select, update
 
-from service.errors import ScriptFailed
-from service.models import AlertEntry, AlertStatus, CaseNote, Child, InstanceStatus, LookedAfterEpisode, ManagementAlert, ProcessInstance, RagNotification, RagStatus, Review, ReviewStatus, User, UserRole
-from service.workflow import working_days as calendar
 from service.casework import rag_patterns
+from service.errors import ScriptFailed
+from service.models import (
+    AlertEntry,
+    AlertStatus,
+    CaseNote,
+    Child,
+    InstanceStatus,
+    LookedAfterEpisode,
+    ManagementAlert,
+    ProcessInstance,
+    RagNotification,
+    RagStatus,
+    Review,
+    ReviewStatus,
+    User,
+    UserRole,
+)
 from service.people import roles
+from service.workflow import working_days as calendar
 
 _episodes, _reviews, _children = LookedAfterEpisode.__table__, Review.__table__, Child.__table__
 _alerts, _entries, _notes = ManagementAlert.__table__, AlertEntry.__table__, CaseNote.__table__
 _rags = RagNotification.__table__
 _instances, _users, _user_roles = ProcessInstance.__table__, User.__table__, UserRole.__table__
-_NOT_WRITABLE = {"id", "child_id", "instance_id", "iro_id", "team_id", "raised_by", "child_name", "child_dob",
-                 "social_worker", "line_manager", "worker_id", "pattern_notified"}
+_NOT_WRITABLE = {
+    "id",
+    "child_id",
+    "instance_id",
+    "iro_id",
+    "team_id",
+    "raised_by",
+    "child_name",
+    "child_dob",
+    "social_worker",
+    "line_manager",
+    "worker_id",
+    "pattern_notified",
+}
 
 
 def apply(uow, instance, records) -> None:
@@ -58,8 +86,11 @@ def _upsert(uow, table, instance, fields):
             values.update(_as_sent(uow.connection, instance.child_id), raised_by=uow.actor)
         if table is _rags:
             values.update(_case_holders(uow.connection, instance.child_id))
-        new_id = uow.connection.execute(insert(table).values(
-            child_id=int(instance.child_id), instance_id=instance.id, **values).returning(table.c.id)).scalar_one()
+        new_id = uow.connection.execute(
+            insert(table)
+            .values(child_id=int(instance.child_id), instance_id=instance.id, **values)
+            .returning(table.c.id)
+        ).scalar_one()
         if table is _alerts and values.get("review_id"):
             _link_rag_notifications(uow.connection, values["review_id"], new_id)
         if table is _rags and values.get("status") == RagStatus.RED:
@@ -100,8 +131,9 @@ def _decision(uow, instance, fields):
     unknown = set(changes) - DECISION_FIELDS
     if unknown:
         raise ScriptFailed(f"record_decision: a decision has no field {sorted(unknown)[0]!r} a diagram can record")
-    row = uow.connection.execute(select(_reviews.c.id, _reviews.c.decisions)
-                                 .where(_reviews.c.instance_id == instance.id)).one_or_none()
+    row = uow.connection.execute(
+        select(_reviews.c.id, _reviews.c.decisions).where(_reviews.c.instance_id == instance.id)
+    ).one_or_none()
     decisions = list(row.decisions or []) if row else []
     if not isinstance(index, int) or not 0 <= index < len(decisions):
         raise ScriptFailed(f"record_decision: this review has no decision {index!r}")
@@ -110,36 +142,52 @@ def _decision(uow, instance, fields):
 
 
 def _chair_and_team(connection, child_id):
-    row = connection.execute(select(_children.c.iro_id, _children.c.team_id)
-                             .where(_children.c.id == int(child_id))).one()
+    row = connection.execute(
+        select(_children.c.iro_id, _children.c.team_id).where(_children.c.id == int(child_id))
+    ).one()
     return {"iro_id": row.iro_id, "team_id": row.team_id}
 
 
 def _as_sent(connection, child_id):
     """The alert form's header, copied from the case as it stands when the alert is raised."""
-    child = connection.execute(select(_children.c.name, _children.c.dob, _children.c.team_id,
-                                      _users.c.name.label("worker"))
-                               .join(_users, _users.c.id == _children.c.social_worker_id)
-                               .where(_children.c.id == int(child_id))).one()
+    child = connection.execute(
+        select(_children.c.name, _children.c.dob, _children.c.team_id, _users.c.name.label("worker"))
+        .join(_users, _users.c.id == _children.c.social_worker_id)
+        .where(_children.c.id == int(child_id))
+    ).one()
     manager = connection.scalar(
-        select(_users.c.name).join(_user_roles, _user_roles.c.user_id == _users.c.id)
-        .where(_user_roles.c.role == roles.TEAM_MANAGER, _user_roles.c.team_id == child.team_id,
-               _users.c.active.is_(True)).order_by(_user_roles.c.id).limit(1))
-    return {"child_name": child.name, "child_dob": child.dob, "team_id": child.team_id,
-            "social_worker": child.worker, "line_manager": manager}
+        select(_users.c.name)
+        .join(_user_roles, _user_roles.c.user_id == _users.c.id)
+        .where(
+            _user_roles.c.role == roles.TEAM_MANAGER, _user_roles.c.team_id == child.team_id, _users.c.active.is_(True)
+        )
+        .order_by(_user_roles.c.id)
+        .limit(1)
+    )
+    return {
+        "child_name": child.name,
+        "child_dob": child.dob,
+        "team_id": child.team_id,
+        "social_worker": child.worker,
+        "line_manager": manager,
+    }
 
 
 def _case_holders(connection, child_id):
     """Who held the case when a RAG notification was given: the register counts by them."""
-    row = connection.execute(select(_children.c.social_worker_id, _children.c.team_id, _children.c.iro_id)
-                             .where(_children.c.id == int(child_id))).one()
+    row = connection.execute(
+        select(_children.c.social_worker_id, _children.c.team_id, _children.c.iro_id).where(
+            _children.c.id == int(child_id)
+        )
+    ).one()
     return {"worker_id": row.social_worker_id, "team_id": row.team_id, "iro_id": row.iro_id}
 
 
 def _link_rag_notifications(connection, review_id, alert_id):
     """An alert raised about a review (or started by its RAG history rules) is that review's grade's alert."""
-    connection.execute(update(_rags).where(_rags.c.review_id == int(review_id), _rags.c.alert_id.is_(None))
-                       .values(alert_id=alert_id))
+    connection.execute(
+        update(_rags).where(_rags.c.review_id == int(review_id), _rags.c.alert_id.is_(None)).values(alert_id=alert_id)
+    )
 
 
 def _alert_step(uow, instance, fields):
@@ -148,26 +196,42 @@ def _alert_step(uow, instance, fields):
         raise ScriptFailed("record_alert_step: record_alert(...) must come first")
     step, stage = fields.pop("step", None), fields.pop("stage", None)
     if not step:
-        raise ScriptFailed("record_alert_step: give step=..., e.g. step=\"response\"")
-    uow.connection.execute(insert(_entries).values(
-        alert_id=alert_id, stage=int(stage) if stage is not None else None, step=str(step)[:40],
-        recorded_at=uow.now, recorded_by=uow.actor, details=_jsonable(fields)))
+        raise ScriptFailed('record_alert_step: give step=..., e.g. step="response"')
+    uow.connection.execute(
+        insert(_entries).values(
+            alert_id=alert_id,
+            stage=int(stage) if stage is not None else None,
+            step=str(step)[:40],
+            recorded_at=uow.now,
+            recorded_by=uow.actor,
+            details=_jsonable(fields),
+        )
+    )
 
 
 def _case_note(uow, instance, fields):
     text = fields.get("text")
     if not text or set(fields) != {"text"}:
         raise ScriptFailed("case_note: give the note as text=...")
-    uow.connection.execute(insert(_notes).values(
-        child_id=int(instance.child_id), instance_id=instance.id, written_at=uow.now, written_by=uow.actor,
-        text=str(text)))
+    uow.connection.execute(
+        insert(_notes).values(
+            child_id=int(instance.child_id),
+            instance_id=instance.id,
+            written_at=uow.now,
+            written_by=uow.actor,
+            text=str(text),
+        )
+    )
 
 
 def _allocate(uow, instance, fields):
     username = fields.get("iro")
     iro = uow.connection.scalar(
-        select(_users.c.id).join(_user_roles, _user_roles.c.user_id == _users.c.id)
-        .where(_users.c.username == username, _user_roles.c.role == roles.IRO, _users.c.active.is_(True)).limit(1))
+        select(_users.c.id)
+        .join(_user_roles, _user_roles.c.user_id == _users.c.id)
+        .where(_users.c.username == username, _user_roles.c.role == roles.IRO, _users.c.active.is_(True))
+        .limit(1)
+    )
     if iro is None:
         raise ScriptFailed(f"allocate_iro: {username!r} is not an active IRO")
     uow.connection.execute(update(_children).where(_children.c.id == int(instance.child_id)).values(iro_id=iro))
@@ -176,19 +240,36 @@ def _allocate(uow, instance, fields):
 
 def _end_episode(uow, instance):
     """Cancel the child's other running processes; their open tasks and timers close."""
-    others = uow.connection.scalars(select(_instances.c.id).where(
-        _instances.c.child_id == instance.child_id, _instances.c.status == InstanceStatus.RUNNING,
-        _instances.c.id != instance.id).order_by(_instances.c.id)).all()
+    others = uow.connection.scalars(
+        select(_instances.c.id)
+        .where(
+            _instances.c.child_id == instance.child_id,
+            _instances.c.status == InstanceStatus.RUNNING,
+            _instances.c.id != instance.id,
+        )
+        .order_by(_instances.c.id)
+    ).all()
     for other_id in others:
         other = uow.load(other_id)
         uow.act(other, uow.engine.cancel)
         uow.save(other, cancelled=True)
-    uow.connection.execute(update(_reviews).where(
-        _reviews.c.child_id == int(instance.child_id), _reviews.c.status.in_(
-            [ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED])).values(status=ReviewStatus.CANCELLED))
-    uow.connection.execute(update(_alerts).where(
-        _alerts.c.child_id == int(instance.child_id), _alerts.c.status == AlertStatus.OPEN,
-        _alerts.c.instance_id != instance.id).values(status=AlertStatus.CANCELLED, closed_on=calendar.london_date(uow.now)))
+    uow.connection.execute(
+        update(_reviews)
+        .where(
+            _reviews.c.child_id == int(instance.child_id),
+            _reviews.c.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED]),
+        )
+        .values(status=ReviewStatus.CANCELLED)
+    )
+    uow.connection.execute(
+        update(_alerts)
+        .where(
+            _alerts.c.child_id == int(instance.child_id),
+            _alerts.c.status == AlertStatus.OPEN,
+            _alerts.c.instance_id != instance.id,
+        )
+        .values(status=AlertStatus.CANCELLED, closed_on=calendar.london_date(uow.now))
+    )
 
 
 def _jsonable(fields):

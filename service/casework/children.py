@@ -6,6 +6,7 @@ sent as a message named by its type: the child's waiting process resumes, or a
 process that starts with it begins. Until a process for a type exists, the event
 is recorded and shows on the case page.
 """
+
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -13,14 +14,15 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from service.workflow import audit, working_days as calendar, clock
-from service.casework import codes
 from service import json_types
-from service.people import roles
-from service.diagrams import specs
+from service.casework import codes
 from service.db import db, writing
+from service.diagrams import specs
 from service.errors import InvalidData, NotFound
 from service.models import Child, ChildEvent, MessageWait, Review, ReviewStatus, Team, User, UserRole
+from service.people import roles
+from service.workflow import audit, clock
+from service.workflow import working_days as calendar
 from service.workflow.unit_of_work import UnitOfWork
 
 _children, _events = Child.__table__, ChildEvent.__table__
@@ -46,6 +48,7 @@ def _one_of(options):
         if value not in options:
             raise ValueError(f"must be one of {', '.join(options)}")
         return value
+
     return check
 
 
@@ -75,14 +78,16 @@ def _case_number(value):
     if not isinstance(value, str):
         raise ValueError(json_types.TEXT.problem(value))
     if not CASE_NUMBER.fullmatch(value):
-        raise ValueError("use digits and one letter (4120389A), CCC + 9 digits + PER (CCC000054405PER), "
-                         "or digits only (43235)")
+        raise ValueError(
+            "use digits and one letter (4120389A), CCC + 9 digits + PER (CCC000054405PER), or digits only (43235)"
+        )
     return value
 
 
 def _ids(value):
     if not isinstance(value, list) or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value):
+        isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value
+    ):
         raise ValueError("expected a list of child ids (whole numbers)")
     return value
 
@@ -98,6 +103,7 @@ def _whole_number(value):
 def _nullable(check):
     def maybe(value):
         return None if value is None else check(value)
+
     return maybe
 
 
@@ -105,23 +111,35 @@ def _care_plan_change(value):
     if not isinstance(value, dict):
         raise ValueError(f"expected null or an object, got {json_types.kind(value)}")
     if set(value) != {"circumstance", "description"}:
-        raise ValueError("null, or {\"circumstance\": ..., \"description\": ...}")
-    return {"circumstance": _one_of(codes.CARE_PLAN_CHANGES)(value["circumstance"]),
-            "description": _text(value["description"], 2000)}
+        raise ValueError('null, or {"circumstance": ..., "description": ...}')
+    return {
+        "circumstance": _one_of(codes.CARE_PLAN_CHANGES)(value["circumstance"]),
+        "description": _text(value["description"], 2000),
+    }
 
 
 CHILD_FIELDS = {  # name: (required, check)
-    "case_number": (True, _case_number), "name": (True, _text), "dob": (True, _past_date),
-    "gender": (True, _one_of(codes.GENDERS)), "ethnicity": (False, _one_of(codes.ETHNICITIES)),
-    "team": (True, _text), "social_worker": (True, _text), "siblings": (False, _ids),
+    "case_number": (True, _case_number),
+    "name": (True, _text),
+    "dob": (True, _past_date),
+    "gender": (True, _one_of(codes.GENDERS)),
+    "ethnicity": (False, _one_of(codes.ETHNICITIES)),
+    "team": (True, _text),
+    "social_worker": (True, _text),
+    "siblings": (False, _ids),
 }
 EVENT_FIELDS = {
-    "became_looked_after": {"legal_status": (True, _one_of(codes.LEGAL_STATUSES)),
-                            "placement_type": (True, _one_of(codes.PLACEMENT_TYPES)),
-                            "placement_regulated": (True, _bool)},
+    "became_looked_after": {
+        "legal_status": (True, _one_of(codes.LEGAL_STATUSES)),
+        "placement_type": (True, _one_of(codes.PLACEMENT_TYPES)),
+        "placement_regulated": (True, _bool),
+    },
     "ceased_looked_after": {"reason": (True, _one_of(codes.CEASED_REASONS))},
-    "significant_change": {"kind": (True, _one_of(codes.SIGNIFICANT_CHANGES)), "details": (True, lambda v: _text(v, 2000)),
-                           "care_plan_change": (True, _nullable(_care_plan_change))},
+    "significant_change": {
+        "kind": (True, _one_of(codes.SIGNIFICANT_CHANGES)),
+        "details": (True, lambda v: _text(v, 2000)),
+        "care_plan_change": (True, _nullable(_care_plan_change)),
+    },
     "cp_strategy_discussion": {"s47": (True, _bool)},
     "cp_plan_started": {"category": (True, _one_of(codes.CP_CATEGORIES)), "iro": (True, _text)},
     "cp_plan_ended": {"reason": (True, _one_of(codes.CP_ENDED_REASONS))},
@@ -129,8 +147,13 @@ EVENT_FIELDS = {
 EVENT_TYPES = tuple(EVENT_FIELDS)
 # Every event has a date; `"notify": false` imports history: it runs but sends no notice (API.md).
 EVENT_COMMON = {"date": (True, _past_date), "notify": (False, _bool)}
-TAKE_ON_FIELDS = {**EVENT_COMMON, **EVENT_FIELDS["became_looked_after"], "iro": (True, _text),
-                  "next_review_number": (True, _whole_number), "next_review_due": (True, _date)}
+TAKE_ON_FIELDS = {
+    **EVENT_COMMON,
+    **EVENT_FIELDS["became_looked_after"],
+    "iro": (True, _text),
+    "next_review_number": (True, _whole_number),
+    "next_review_due": (True, _date),
+}
 
 
 def check_fields(body, fields: dict) -> dict:
@@ -174,23 +197,37 @@ def _create_child(body: dict, actor: str) -> Child:
             errors["siblings"] = f"no child {sibling}"
     if errors:
         raise InvalidData("; ".join(f"{k}: {v}" for k, v in errors.items()), errors)
-    child = Child(case_number=fields["case_number"], name=fields["name"], dob=fields["dob"], gender=fields["gender"],
-                  ethnicity=fields.get("ethnicity"), team_id=team.id, social_worker_id=worker.id,
-                  siblings=fields.get("siblings", []), looked_after=False, cp_plan=False, created_at=clock.now())
+    child = Child(
+        case_number=fields["case_number"],
+        name=fields["name"],
+        dob=fields["dob"],
+        gender=fields["gender"],
+        ethnicity=fields.get("ethnicity"),
+        team_id=team.id,
+        social_worker_id=worker.id,
+        siblings=fields.get("siblings", []),
+        looked_after=False,
+        cp_plan=False,
+        created_at=clock.now(),
+    )
     db.session.add(child)
     try:
         db.session.flush()
     except IntegrityError:  # the same case number, sent twice at once; writing() rolls back
-        raise InvalidData("case_number: a child with this case number exists",
-                          {"case_number": "a child with this case number exists"}) from None
+        raise InvalidData(
+            "case_number: a child with this case number exists", {"case_number": "a child with this case number exists"}
+        ) from None
     _audit(actor, "child_created", child.id, case_number=child.case_number)
     return child
 
 
 def _holder_of(username, role):
     return db.session.scalar(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(User.username == username, UserRole.role == role, User.active.is_(True)).limit(1))
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.username == username, UserRole.role == role, User.active.is_(True))
+        .limit(1)
+    )
 
 
 @dataclass(frozen=True)
@@ -240,9 +277,19 @@ def _record(child, kind, fields, body, changes, message_name, actor) -> Recorded
     with UnitOfWork(actor, notify=notify) as uow:
         if changes:
             uow.connection.execute(update(_children).where(_children.c.id == child.id).values(**changes))
-        event_id = uow.connection.execute(insert(_events).values(
-            child_id=child.id, type=kind, date=day, fields=stored, reported_by=actor,
-            received_at=uow.now, instance_ids=[]).returning(_events.c.id)).scalar_one()
+        event_id = uow.connection.execute(
+            insert(_events)
+            .values(
+                child_id=child.id,
+                type=kind,
+                date=day,
+                fields=stored,
+                reported_by=actor,
+                received_at=uow.now,
+                instance_ids=[],
+            )
+            .returning(_events.c.id)
+        ).scalar_one()
         uow.audit(f"event_{kind}", child_id=str(child.id), event_id=event_id, notify=notify)
         touched = []
         if specs.processes_started_by(message_name) or _waits_for(uow.connection, message_name, child.id):
@@ -258,8 +305,13 @@ def _status_changes(child: Child, kind: str, fields: dict) -> dict:
         if child.looked_after:
             message = "the child is already looked after"
             raise InvalidData(f"type: {message}", {"type": message})
-        return dict(looked_after=True, legal_status=fields["legal_status"], placement_type=fields["placement_type"],
-                    placement_regulated=fields["placement_regulated"], looked_after_since=fields["date"])
+        return dict(
+            looked_after=True,
+            legal_status=fields["legal_status"],
+            placement_type=fields["placement_type"],
+            placement_regulated=fields["placement_regulated"],
+            looked_after_since=fields["date"],
+        )
     if kind == "ceased_looked_after":
         if not child.looked_after:
             raise InvalidData("type: the child is not looked after", {"type": "the child is not looked after"})
@@ -281,14 +333,21 @@ def _facts_for(connection, kind, child) -> dict:
     """What the case knows that the event's process needs: ceasing checks the last review."""
     if kind != "ceased_looked_after":
         return {}
-    held = connection.scalar(select(func.max(Review.held_on)).where(
-        Review.child_id == child.id, Review.status == ReviewStatus.HELD))
+    held = connection.scalar(
+        select(func.max(Review.held_on)).where(Review.child_id == child.id, Review.status == ReviewStatus.HELD)
+    )
     return {"last_review_held_on": held.isoformat() if held else None}
 
 
 def _waits_for(connection, kind, child_id) -> bool:
-    return connection.scalar(select(MessageWait.id).where(
-        MessageWait.message_name == kind, MessageWait.child_id == str(child_id)).limit(1)) is not None
+    return (
+        connection.scalar(
+            select(MessageWait.id)
+            .where(MessageWait.message_name == kind, MessageWait.child_id == str(child_id))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _audit(actor, action, child_id, **details):

@@ -4,33 +4,65 @@ so a code added is accepted, described and shown alike.
 
 Codes are the DfE's SSDA903 (or CIN census) codes wherever one exists; the others are ours.
 """
+
 GENDERS = {"M": "Male", "F": "Female", "U": "Not known"}
 ETHNICITIES = {  # SSDA903
-    "WBRI": "White British", "WIRI": "White Irish", "WOTH": "Any other White background",
-    "WIRT": "Traveller of Irish heritage", "WROM": "Gypsy or Roma", "MWBC": "White and Black Caribbean",
-    "MWBA": "White and Black African", "MWAS": "White and Asian", "MOTH": "Any other mixed background",
-    "AIND": "Indian", "APKN": "Pakistani", "ABAN": "Bangladeshi", "AOTH": "Any other Asian background",
-    "BCRB": "Caribbean", "BAFR": "African", "BOTH": "Any other Black background", "CHNE": "Chinese",
-    "OOTH": "Any other ethnic group", "REFU": "Refused", "NOBT": "Information not yet obtained",
+    "WBRI": "White British",
+    "WIRI": "White Irish",
+    "WOTH": "Any other White background",
+    "WIRT": "Traveller of Irish heritage",
+    "WROM": "Gypsy or Roma",
+    "MWBC": "White and Black Caribbean",
+    "MWBA": "White and Black African",
+    "MWAS": "White and Asian",
+    "MOTH": "Any other mixed background",
+    "AIND": "Indian",
+    "APKN": "Pakistani",
+    "ABAN": "Bangladeshi",
+    "AOTH": "Any other Asian background",
+    "BCRB": "Caribbean",
+    "BAFR": "African",
+    "BOTH": "Any other Black background",
+    "CHNE": "Chinese",
+    "OOTH": "Any other ethnic group",
+    "REFU": "Refused",
+    "NOBT": "Information not yet obtained",
 }
 LEGAL_STATUSES = {  # SSDA903
-    "C1": "Interim care order", "C2": "Full care order", "D1": "Freeing order granted",
-    "E1": "Placement order granted", "J1": "Remanded to local authority or youth detention accommodation",
-    "J2": "Placed in local authority accommodation under PACE", "J3": "Youth rehabilitation order with residence",
-    "L1": "Police protection", "L2": "Emergency protection order", "L3": "Child assessment order",
-    "V2": "Single period of accommodation under section 20", "V3": "Series of short breaks (episodes recorded)",
+    "C1": "Interim care order",
+    "C2": "Full care order",
+    "D1": "Freeing order granted",
+    "E1": "Placement order granted",
+    "J1": "Remanded to local authority or youth detention accommodation",
+    "J2": "Placed in local authority accommodation under PACE",
+    "J3": "Youth rehabilitation order with residence",
+    "L1": "Police protection",
+    "L2": "Emergency protection order",
+    "L3": "Child assessment order",
+    "V2": "Single period of accommodation under section 20",
+    "V3": "Series of short breaks (episodes recorded)",
     "V4": "Series of short breaks (agreements recorded)",
 }
 SHORT_BREAKS = "V4"  # the legal status whose reviews follow the short-break timescales
 PLACEMENT_TYPES = {
-    "foster": "Foster care", "residential": "Children's home", "placed_with_parents": "Placed with parents",
-    "secure": "Secure children's home", "semi_independent": "Semi-independent living", "other": "Other placement",
+    "foster": "Foster care",
+    "residential": "Children's home",
+    "placed_with_parents": "Placed with parents",
+    "secure": "Secure children's home",
+    "semi_independent": "Semi-independent living",
+    "other": "Other placement",
 }
 CEASED_REASONS = {
-    "returned_home": "Returned home to parents or relatives", "adopted": "Adopted",
-    "special_guardianship": "Special guardianship order", "child_arrangements_order": "Child arrangements order",
-    "independent_living": "Moved to independent living", "transferred": "Moved to another local authority",
-    "age_18": "Turned 18", "custody": "Sentenced to custody", "died": "Died", "other": "Another reason",
+    "returned_home": "Returned home to parents or relatives",
+    "adopted": "Adopted",
+    "special_guardianship": "Special guardianship order",
+    "child_arrangements_order": "Child arrangements order",
+    "independent_living": "Moved to independent living",
+    "transferred": "Moved to another local authority",
+    "age_18": "Turned 18",
+    "custody": "Sentenced to custody",
+    "died": "Died",
+    "other": "Another reason",
 }
 SIGNIFICANT_CHANGES = {  # protocol 3.6.1
     "review_decisions_delayed": "Review decisions not carried out, or delayed",
@@ -59,12 +91,18 @@ CARE_PLAN_CHANGES = {  # protocol 3.6.3: these wait for a review endorsed by the
     "discharge_from_secure_or_custody": "Discharge from a secure children's home or custody",
 }
 CP_CATEGORIES = {  # Working Together's categories of abuse
-    "neglect": "Neglect", "physical": "Physical abuse", "sexual": "Sexual abuse",
-    "emotional": "Emotional abuse", "multiple": "Multiple categories",
+    "neglect": "Neglect",
+    "physical": "Physical abuse",
+    "sexual": "Sexual abuse",
+    "emotional": "Emotional abuse",
+    "multiple": "Multiple categories",
 }
 CP_ENDED_REASONS = {
-    "no_longer_at_risk": "No longer at risk of significant harm", "became_looked_after": "Became looked after",
-    "transferred": "Moved to another local authority", "age_18": "Turned 18", "other": "Another reason",
+    "no_longer_at_risk": "No longer at risk of significant harm",
+    "became_looked_after": "Became looked after",
+    "transferred": "Moved to another local authority",
+    "age_18": "Turned 18",
+    "other": "Another reason",
 }
 EVENT_TYPES = {
     "became_looked_after": "Became looked after",

@@ -2,6 +2,7 @@
 
 Pure domain rules, shared by the review form, the figures and the SSDA903 export.
 """
+
 from datetime import date
 
 UNDER_FOUR = "PN0"
@@ -11,9 +12,9 @@ CODES = {
     "PN2": "Child attends and an advocate speaks on their behalf",
     "PN3": "Child attends and conveys their views symbolically (non-verbally)",
     "PN4": "Child attends but does not speak for themself, convey their views symbolically or ask an advocate "
-           "to speak for them",
+    "to speak for them",
     "PN5": "Child does not attend but briefs an advocate to speak for them (text, written, phone, audio or video, "
-           "viewpoint)",
+    "viewpoint)",
     "PN6": "Child does not attend but conveys their feelings to the review by a facilitative medium",
     "PN7": "Child does not attend nor are their views conveyed to the review",
 }

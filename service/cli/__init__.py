@@ -1,4 +1,5 @@
 """Command-line tools: `flask --app run.py clock ...`, `specs load`, `outbox deliver`, `take-on`."""
+
 import csv
 import smtplib
 from datetime import datetime, timedelta
@@ -9,15 +10,16 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from service.cli import admin as admin_cli
 from service.casework import children as cases
-from service.workflow import clock, mail, outbox, timers
-from service.diagrams import deadline_register, specs
-from service.demo import council as demo
-from service.people import accounts as people, roles, tokens
+from service.cli import admin as admin_cli
 from service.db import db, writing
-from service.models import Child
+from service.demo import council as demo
+from service.diagrams import deadline_register, specs
 from service.errors import ServiceError
+from service.models import Child
+from service.people import accounts as people
+from service.people import roles, tokens
+from service.workflow import clock, mail, outbox, timers
 
 
 def register(app):
@@ -89,8 +91,12 @@ def specs_load():
 
 
 @click.command("deadlines")
-@click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False),
-              help="read the diagrams in this folder instead of the newest deployed versions")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False),
+    help="read the diagrams in this folder instead of the newest deployed versions",
+)
 def deadlines(directory):
     """Print the deadline register as a Markdown table: every deadline of the diagrams, its
     reminder and who is told when it is missed, read from the diagrams themselves (the newest
@@ -185,14 +191,21 @@ def create_token(name, expires_in_days):
     click.echo(token)
 
 
-TAKE_ON_COLUMNS = ("case_number", "date", "legal_status", "placement_type", "placement_regulated", "iro",
-                   "next_review_number", "next_review_due")
+TAKE_ON_COLUMNS = (
+    "case_number",
+    "date",
+    "legal_status",
+    "placement_type",
+    "placement_regulated",
+    "iro",
+    "next_review_number",
+    "next_review_due",
+)
 
 
 @click.command("take-on")
 @click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
-@click.option("--no-notify", is_flag=True,
-              help="import history: send no reminder or notice for deadlines already past")
+@click.option("--no-notify", is_flag=True, help="import history: send no reminder or notice for deadlines already past")
 def take_on(csv_file, no_notify):
     """Take on children already looked after when the service starts (or transferred in).
 
@@ -213,11 +226,18 @@ def take_on(csv_file, no_notify):
         if child_id is None:
             click.echo(f"line {line}: no child with case number {row['case_number']!r}", err=True)
             continue
-        body = {"date": row["date"], "legal_status": row["legal_status"], "placement_type": row["placement_type"],
-                "placement_regulated": row["placement_regulated"].strip().lower() in ("yes", "true", "y", "1"),
-                "iro": row["iro"], "next_review_due": row["next_review_due"],
-                "next_review_number": int(row["next_review_number"]) if row["next_review_number"].isascii() and row["next_review_number"].isdigit()
-                else row["next_review_number"], **({"notify": False} if no_notify else {})}
+        body = {
+            "date": row["date"],
+            "legal_status": row["legal_status"],
+            "placement_type": row["placement_type"],
+            "placement_regulated": row["placement_regulated"].strip().lower() in ("yes", "true", "y", "1"),
+            "iro": row["iro"],
+            "next_review_due": row["next_review_due"],
+            "next_review_number": int(row["next_review_number"])
+            if row["next_review_number"].isascii() and row["next_review_number"].isdigit()
+            else row["next_review_number"],
+            **({"notify": False} if no_notify else {}),
+        }
         try:
             cases.take_on(child_id, body, actor="cli")
             taken += 1

@@ -4,21 +4,22 @@ Whoever may run `flask --app run.py ...` with the service's environment and data
 use them: on the server, that is its administrators. Each change is audited with the actor
 `cli:<OS user>`, and each refusal (an unknown person, role or token) changes nothing.
 """
+
 import getpass
 import os
 import sys
 
 import click
 
-from service.workflow import audit, clock
-from service.people import accounts as people, roles, sessions, tokens
-from service.db import db, writing
+from service.db import writing
 from service.errors import ServiceError
+from service.people import accounts as people
+from service.people import roles, sessions, tokens
+from service.workflow import audit, clock
 
 
 def register(app):
-    for command in (set_password, remove_role, deactivate, reactivate, sign_out_everywhere, list_tokens,
-                    revoke_token):
+    for command in (set_password, remove_role, deactivate, reactivate, sign_out_everywhere, list_tokens, revoke_token):
         app.cli.add_command(command)
 
 
@@ -116,8 +117,10 @@ def list_tokens():
     if not clients:
         click.echo("no API clients")
     for client in clients:
-        click.echo(f"{client.name}\tcreated {client.created_at.isoformat(timespec='seconds')}"
-                   f"\texpires {_when(client.expires_at, 'never')}\trevoked {_when(client.revoked_at, 'no')}")
+        click.echo(
+            f"{client.name}\tcreated {client.created_at.isoformat(timespec='seconds')}"
+            f"\texpires {_when(client.expires_at, 'never')}\trevoked {_when(client.revoked_at, 'no')}"
+        )
 
 
 @click.command("revoke-token")

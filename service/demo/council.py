@@ -83,6 +83,7 @@ back to FULL after. `make run` and `flask demo load` print a line per week repla
 `progress` callback of `load`), what was loaded, and who to sign in as.
 Every demo user's password is `demo`.
 """
+
 import csv
 import logging
 import math
@@ -102,16 +103,33 @@ from werkzeug.security import generate_password_hash
 
 from forms.review import ADJOURNED, HELD
 from forms.significant_change import CONVENE, NO_REVIEW
-
-from service.workflow import working_days as calendar, clock, instances, timers
-from service.casework import children as cases, codes, participation
-from service.demo import alerts as demo_alerts, processes as demo_processes
-from service.tasks import notifications, task_page as tasks
-from service.people import accounts as people, roles
-from service.diagrams import specs
+from service.casework import children as cases
+from service.casework import codes, participation
 from service.db import db, end_read, writing
+from service.demo import alerts as demo_alerts
+from service.demo import processes as demo_processes
+from service.diagrams import specs
 from service.errors import ClockError, InvalidData, ServiceError
-from service.models import AlertStatus, Child, HumanTask, ManagementAlert, OutboxMessage, RagNotification, RagStatus, Review, ReviewStatus, TaskStatus, User, UserRole
+from service.models import (
+    AlertStatus,
+    Child,
+    HumanTask,
+    ManagementAlert,
+    OutboxMessage,
+    RagNotification,
+    RagStatus,
+    Review,
+    ReviewStatus,
+    TaskStatus,
+    User,
+    UserRole,
+)
+from service.people import accounts as people
+from service.people import roles
+from service.tasks import notifications
+from service.tasks import task_page as tasks
+from service.workflow import clock, instances, timers
+from service.workflow import working_days as calendar
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +153,14 @@ TEAMS = (
 )
 MAX_CASELOAD = 29  # a team has as many social workers as keep each at or under this
 SERVICE_WIDE = (
-    ("rqam", roles.REVIEW_QA_MANAGER), ("safeguarding", roles.HEAD_OF_SAFEGUARDING),
-    ("ad", roles.ASSISTANT_DIRECTOR), ("director", roles.DIRECTOR), ("ceo", roles.CHIEF_EXECUTIVE),
-    ("complaints", roles.COMPLAINTS_OFFICER), ("minutes", roles.MINUTE_TAKER), ("owner", roles.PROCESS_OWNER),
+    ("rqam", roles.REVIEW_QA_MANAGER),
+    ("safeguarding", roles.HEAD_OF_SAFEGUARDING),
+    ("ad", roles.ASSISTANT_DIRECTOR),
+    ("director", roles.DIRECTOR),
+    ("ceo", roles.CHIEF_EXECUTIVE),
+    ("complaints", roles.COMPLAINTS_OFFICER),
+    ("minutes", roles.MINUTE_TAKER),
+    ("owner", roles.PROCESS_OWNER),
 )
 RQAM = "rqam"
 SITE = "http://127.0.0.1:5000"  # where `make run` serves, unless IRO_PORT says otherwise
@@ -163,8 +186,7 @@ ADJOURNING = {True: 1, False: 24}  # a review adjourned to a new date (once)
 LATE_BOOKING_TASK = 0.04  # the booking itself done after its deadline
 REPORT_MISSING = 0.07  # the social worker's report never comes: noted missing on the meeting day
 REPORT_LATE = 0.08
-STEP_LATE = {"send_decisions": 0.05, "circulate_decisions": 0.05, "complete_record": 0.07,
-             "distribute_record": 0.06}
+STEP_LATE = {"send_decisions": 0.05, "circulate_decisions": 0.05, "complete_record": 0.07, "distribute_record": 0.06}
 STARRED_SHARE, SECOND_STARRED = 0.3, 0.05  # reviews with a starred recommendation, and with two
 STARRED_LATE = 0.1  # starred recommendations confirmed done a few working days after their date
 RECORDED_LATER_WD = {0: 70, 1: 25, 2: 5}  # the review is recorded on its day, or a day or two later
@@ -189,26 +211,131 @@ UNREGULATED = ("semi_independent", "other")
 CP_CATEGORIES = {"neglect": 45, "emotional": 30, "physical": 10, "sexual": 5, "multiple": 10}
 
 FIRST_NAMES = {  # group: (boys, girls)
-    "White": (("Jack", "Harry", "Oliver", "Charlie", "Thomas", "George", "Alfie", "Riley", "Callum", "Kyle",
-               "Connor", "Lewis", "Declan", "Tyler", "Mason", "Reece"),
-              ("Amelia", "Olivia", "Jessica", "Emily", "Lily", "Chloe", "Megan", "Holly", "Ruby", "Grace",
-               "Ellie", "Courtney", "Shannon", "Paige", "Niamh", "Kayleigh")),
-    "Asian": (("Arjun", "Rohan", "Zain", "Imran", "Aarav", "Hamza", "Ravi", "Bilal", "Sanjay", "Faisal"),
-              ("Priya", "Aisha", "Zara", "Anika", "Fatima", "Simran", "Noor", "Maryam", "Leena", "Jasleen")),
-    "Black": (("Kwame", "Tyrone", "Jayden", "Malachi", "Kofi", "Emmanuel", "Tobi", "Andre", "Joel", "Samuel"),
-              ("Amara", "Chantelle", "Abena", "Precious", "Keisha", "Imani", "Shanice", "Folake", "Naomi", "Zainab")),
-    "Chinese and other": (("Wei", "Jun", "Kai", "Omar", "Dawit", "Hassan", "Yusuf", "Arman", "Tariq", "Ali"),
-                          ("Mei", "Lin", "Yan", "Selam", "Hana", "Leila", "Mariam", "Ling", "Sara", "Ayan")),
+    "White": (
+        (
+            "Jack",
+            "Harry",
+            "Oliver",
+            "Charlie",
+            "Thomas",
+            "George",
+            "Alfie",
+            "Riley",
+            "Callum",
+            "Kyle",
+            "Connor",
+            "Lewis",
+            "Declan",
+            "Tyler",
+            "Mason",
+            "Reece",
+        ),
+        (
+            "Amelia",
+            "Olivia",
+            "Jessica",
+            "Emily",
+            "Lily",
+            "Chloe",
+            "Megan",
+            "Holly",
+            "Ruby",
+            "Grace",
+            "Ellie",
+            "Courtney",
+            "Shannon",
+            "Paige",
+            "Niamh",
+            "Kayleigh",
+        ),
+    ),
+    "Asian": (
+        ("Arjun", "Rohan", "Zain", "Imran", "Aarav", "Hamza", "Ravi", "Bilal", "Sanjay", "Faisal"),
+        ("Priya", "Aisha", "Zara", "Anika", "Fatima", "Simran", "Noor", "Maryam", "Leena", "Jasleen"),
+    ),
+    "Black": (
+        ("Kwame", "Tyrone", "Jayden", "Malachi", "Kofi", "Emmanuel", "Tobi", "Andre", "Joel", "Samuel"),
+        ("Amara", "Chantelle", "Abena", "Precious", "Keisha", "Imani", "Shanice", "Folake", "Naomi", "Zainab"),
+    ),
+    "Chinese and other": (
+        ("Wei", "Jun", "Kai", "Omar", "Dawit", "Hassan", "Yusuf", "Arman", "Tariq", "Ali"),
+        ("Mei", "Lin", "Yan", "Selam", "Hana", "Leila", "Mariam", "Ling", "Sara", "Ayan"),
+    ),
 }
 FIRST_NAMES["Mixed"] = tuple(sum((FIRST_NAMES[g][i] for g in ("White", "Black", "Asian")), ()) for i in (0, 1))
-STAFF_NAMES = ("Ruth", "Helen", "Sarah", "Mark", "Paul", "Jo", "Sunita", "Gurpreet", "Andrew", "Claire", "Fiona",
-               "Dawn", "Karen", "Neil", "Simon", "Rachel", "Yvonne", "Marcus", "Deborah", "Nasreen", "Angela",
-               "Colin", "Louise", "Adebayo", "Ian", "Julie", "Kevin", "Lorraine", "Bev", "Tariq")
+STAFF_NAMES = (
+    "Ruth",
+    "Helen",
+    "Sarah",
+    "Mark",
+    "Paul",
+    "Jo",
+    "Sunita",
+    "Gurpreet",
+    "Andrew",
+    "Claire",
+    "Fiona",
+    "Dawn",
+    "Karen",
+    "Neil",
+    "Simon",
+    "Rachel",
+    "Yvonne",
+    "Marcus",
+    "Deborah",
+    "Nasreen",
+    "Angela",
+    "Colin",
+    "Louise",
+    "Adebayo",
+    "Ian",
+    "Julie",
+    "Kevin",
+    "Lorraine",
+    "Bev",
+    "Tariq",
+)
 # surnames are made up from these halves, so no name is a real person's
-SURNAME_STARTS = ("Bramble", "Thistle", "Fennel", "Lark", "Wren", "Heron", "Kestrel", "Rowan", "Hazel", "Willow",
-                  "Clover", "Marram", "Sorrel", "Tansy", "Quill", "Pebble", "Elder", "Bracken", "Juniper", "Nettle")
-SURNAME_ENDS = ("wick", "worth", "combe", "hurst", "field", "ley", "stead", "mere", "brook", "dale", "ford",
-                "ridge", "holt", "by", "ton", "gate")
+SURNAME_STARTS = (
+    "Bramble",
+    "Thistle",
+    "Fennel",
+    "Lark",
+    "Wren",
+    "Heron",
+    "Kestrel",
+    "Rowan",
+    "Hazel",
+    "Willow",
+    "Clover",
+    "Marram",
+    "Sorrel",
+    "Tansy",
+    "Quill",
+    "Pebble",
+    "Elder",
+    "Bracken",
+    "Juniper",
+    "Nettle",
+)
+SURNAME_ENDS = (
+    "wick",
+    "worth",
+    "combe",
+    "hurst",
+    "field",
+    "ley",
+    "stead",
+    "mere",
+    "brook",
+    "dale",
+    "ford",
+    "ridge",
+    "holt",
+    "by",
+    "ton",
+    "gate",
+)
 
 CHANGE_DETAILS = {
     "review_decisions_delayed": "Decisions from the last review have not been carried out within their timescales.",
@@ -231,18 +358,34 @@ CHANGE_DETAILS = {
     "complaint": "Made a complaint about contact with brothers and sisters.",
 }
 REASONS = {
-    CONVENE: ("The change affects the care plan: an early review will agree what happens next.",
-              "The placement and the child's safety need reviewing before the next statutory review."),
-    NO_REVIEW: ("The social worker has acted on the change and the care plan still meets the child's needs.",
-                "Discussed with the social worker; the next review will consider the change."),
+    CONVENE: (
+        "The change affects the care plan: an early review will agree what happens next.",
+        "The placement and the child's safety need reviewing before the next statutory review.",
+    ),
+    NO_REVIEW: (
+        "The social worker has acted on the change and the care plan still meets the child's needs.",
+        "Discussed with the social worker; the next review will consider the change.",
+    ),
 }
 CARE_PLAN_CHANGES = (  # (kind, circumstance, description, whether its review is held in the window)
-    ("unplanned_placement_change", "unplanned_move_disrupting_education",
-     "Move to foster carers across the city, which means a change of school.", True),
-    ("change_of_placement", "regulated_to_unregulated_before_18",
-     "Move to semi-independent accommodation before the 18th birthday.", False),
-    ("change_of_placement", "move_from_settled_residential",
-     "Move from the residential home, where the placement is settled, to foster carers.", False),
+    (
+        "unplanned_placement_change",
+        "unplanned_move_disrupting_education",
+        "Move to foster carers across the city, which means a change of school.",
+        True,
+    ),
+    (
+        "change_of_placement",
+        "regulated_to_unregulated_before_18",
+        "Move to semi-independent accommodation before the 18th birthday.",
+        False,
+    ),
+    (
+        "change_of_placement",
+        "move_from_settled_residential",
+        "Move from the residential home, where the placement is settled, to foster carers.",
+        False,
+    ),
 )
 
 # SSDA903 participation codes of a child of 4 or over, dealt 20 at a time: 90% participating (4.4)
@@ -280,8 +423,14 @@ STARRED = (
 )
 PATHWAY_DECISION = ("Complete the pathway plan with the young person", "Personal adviser", None)
 SHORT_BREAK_DECISION = ("Review the short-break plan and overnight stays with the family", "Social worker", None)
-CARERS = {"foster": "Foster carer", "residential": "Residential key worker", "placed_with_parents": "Parent",
-          "semi_independent": "Support worker", "secure": "Unit key worker", "other": "Carer"}
+CARERS = {
+    "foster": "Foster carer",
+    "residential": "Residential key worker",
+    "placed_with_parents": "Parent",
+    "semi_independent": "Support worker",
+    "secure": "Unit key worker",
+    "other": "Carer",
+}
 # the RAG notification's criteria the demo's IROs tick (forms.rag codes), how often, and the details they add
 RAG_CRITERIA = {
     "green": {"green_1": 6, "green_3": 3, "green_4": 3, "green_5": 2, "green_6": 1},
@@ -296,9 +445,11 @@ RAG_DETAILS = {
     "red_4": "The care plan has not been updated since the placement changed.",
     "red_9": "No statutory visit since the last review.",
 }
-RAG_ACTIONS = {"green": {("passed_on", "review_in_timescale"): 1},  # the appendix: one option for Red or Amber
-               "amber": {("response_2_weeks",): 7, ("written_update_3_months",): 3},
-               "red": {("response_2_weeks",): 3, ("iro_review_3_weeks",): 1}}
+RAG_ACTIONS = {
+    "green": {("passed_on", "review_in_timescale"): 1},  # the appendix: one option for Red or Amber
+    "amber": {("response_2_weeks",): 7, ("written_update_3_months",): 3},
+    "red": {("response_2_weeks",): 3, ("iro_review_3_weeks",): 1},
+}
 RAG_RESPONSIBILITY = {  # amber_4: where responsibility lies, and the details given
     "partner_agency": "The health assessment and the PEP are overdue: health and the school have been chased.",
     "legal_services": "The application for a placement order has not yet been made.",
@@ -308,10 +459,24 @@ UNQUALIFIED_WORKER = 0.1
 EXCELLENT_DETAILS = "Outstanding direct work with the child, who spoke up at the review for the first time."
 # the RAG notification's follow-ups (bpmn/rag_notification.bpmn): each task's day and answers come from a
 # generator of its own (per review and task), so they move no other draw
-RAG_FOLLOW_UPS = frozenset({"sw_response", "tm_response", "review_progress", "written_update", "judge_update",
-                            "meet_case_holders", "ask_about_alert"})
-FOLLOW_UP_LATE = {"sw_response": 0.12, "tm_response": 0.1, "review_progress": 0.08, "written_update": 0.15,
-                  "judge_update": 0.05}  # done after the due date, by 1 to FOLLOW_UP_LATE_WD working days
+RAG_FOLLOW_UPS = frozenset(
+    {
+        "sw_response",
+        "tm_response",
+        "review_progress",
+        "written_update",
+        "judge_update",
+        "meet_case_holders",
+        "ask_about_alert",
+    }
+)
+FOLLOW_UP_LATE = {
+    "sw_response": 0.12,
+    "tm_response": 0.1,
+    "review_progress": 0.08,
+    "written_update": 0.15,
+    "judge_update": 0.05,
+}  # done after the due date, by 1 to FOLLOW_UP_LATE_WD working days
 FOLLOW_UP_LATE_WD = 4
 FOLLOW_UP_EARLY_WD = {"sw_response": 6, "tm_response": 6, "review_progress": 4, "written_update": 15}  # the others:
 # done up to this many working days before the due date
@@ -331,10 +496,14 @@ TM_RESPONSES = (
     "Agreed with the social worker; the outstanding actions will be completed before the next review.",
 )
 PROGRESS_NOTES = {
-    "adequate": ("Met the social worker and the Team Manager: the issues are being addressed within the timescales.",
-                 "The response sets out the actions with dates; progress since the review is satisfactory."),
-    "limited": ("The actions have not started and no dates are given.",
-                "Little has changed since the review; the same concerns remain."),
+    "adequate": (
+        "Met the social worker and the Team Manager: the issues are being addressed within the timescales.",
+        "The response sets out the actions with dates; progress since the review is satisfactory.",
+    ),
+    "limited": (
+        "The actions have not started and no dates are given.",
+        "Little has changed since the review; the same concerns remain.",
+    ),
 }
 WRITTEN_UPDATES = (
     "The health assessment was done last month and the PEP is up to date. Contact arrangements are settled.",
@@ -342,17 +511,24 @@ WRITTEN_UPDATES = (
     "The new social worker has met the child twice; the life story work has started again.",
     "The pathway plan is complete and the young person has a personal adviser.",
 )
-MEETING_ACTIONS = ("Visits every four weeks, the first within five working days; the care plan updated within two "
-                   "weeks; the Team Manager to report progress to the IRO in four weeks.")
-NO_ALERT_REASONS = ("The Team Manager has agreed a plan with dates; the IRO will look at it again at the next review.",
-                    "Progress has picked up since the update; the ISM is aware and an alert would not add to it.")
+MEETING_ACTIONS = (
+    "Visits every four weeks, the first within five working days; the care plan updated within two "
+    "weeks; the Team Manager to report progress to the IRO in four weeks."
+)
+NO_ALERT_REASONS = (
+    "The Team Manager has agreed a plan with dates; the IRO will look at it again at the next review.",
+    "Progress has picked up since the update; the ISM is aware and an alert would not add to it.",
+)
 ADJOURN_REASONS = (
     "The social worker's report and the health assessment were not ready.",
     "The child's mother could not attend and asked for a new date.",
     "The child was unwell on the day.",
 )
-STARRED_NOTES = ("Done: the referral was accepted and the first appointment booked.",
-                 "Done and recorded on the case file.", "Agreed at the panel last week.")
+STARRED_NOTES = (
+    "Done: the referral was accepted and the first appointment booked.",
+    "Done and recorded on the case file.",
+    "Agreed at the panel last week.",
+)
 CARE_PLAN_NOTES = "The care plan changed as the review endorsed; the move took place as planned."
 
 
@@ -404,13 +580,15 @@ class Summary:
 
     def __str__(self):
         on_time = f", {100 * self.reviews_on_time / self.reviews_held:.0f}% on time" if self.reviews_held else ""
-        return (f"demo council loaded in {self.seconds:.0f} s\n"
-                f"  users: {self.users}, {self.iros} of them IROs\n"
-                f"  children: {self.looked_after} looked after ({self.short_breaks} on short breaks), "
-                f"{self.cp_plans} on child protection plans\n"
-                f"  reviews held in the last {WINDOW_WEEKS} weeks: {self.reviews_held}{on_time}\n"
-                f"  management alerts: {self.alerts_open} open, {self.alerts_closed} closed\n"
-                f"  tasks: {self.open_tasks} open ({self.overdue_tasks} overdue), {self.completed_tasks} completed")
+        return (
+            f"demo council loaded in {self.seconds:.0f} s\n"
+            f"  users: {self.users}, {self.iros} of them IROs\n"
+            f"  children: {self.looked_after} looked after ({self.short_breaks} on short breaks), "
+            f"{self.cp_plans} on child protection plans\n"
+            f"  reviews held in the last {WINDOW_WEEKS} weeks: {self.reviews_held}{on_time}\n"
+            f"  management alerts: {self.alerts_open} open, {self.alerts_closed} closed\n"
+            f"  tasks: {self.open_tasks} open ({self.overdue_tasks} overdue), {self.completed_tasks} completed"
+        )
 
 
 def load(progress: Callable[[str], None] | None = None) -> Summary:
@@ -430,12 +608,16 @@ def load(progress: Callable[[str], None] | None = None) -> Summary:
         try:
             clock.start_at(_at_nine(go_live), mode)
         except ClockError:
-            raise ServiceError("the demo replays its last months from an earlier clock, which needs a database "
-                               "where no process has run") from None
+            raise ServiceError(
+                "the demo replays its last months from an earlier clock, which needs a database "
+                "where no process has run"
+            ) from None
         _people(rng)
         if progress:
-            progress(f"Loading the demo council: replaying the service from go-live, {go_live:%-d %B %Y}, "
-                     f"to today, a day at a time")
+            progress(
+                f"Loading the demo council: replaying the service from go-live, {go_live:%-d %B %Y}, "
+                f"to today, a day at a time"
+            )
         _Replay(rng, today, go_live, _council(rng, today, go_live), progress).run()
         demo_processes.deploy_revision("owner")
     result = summary(seconds=timing.perf_counter() - began)
@@ -528,18 +710,23 @@ def _working_day_on_or_before(day: date) -> date:
 
 def _accounts() -> list[_Account]:
     """Every demo user and the role they hold, in the order they are created."""
-    accounts = [_Account(f"iro{row['iro'][3:]}", roles.IRO, None, roles.IRO, float(row["fte"]))
-                for row in _read("iro_caseloads_july_2012.csv")]
+    accounts = [
+        _Account(f"iro{row['iro'][3:]}", roles.IRO, None, roles.IRO, float(row["fte"]))
+        for row in _read("iro_caseloads_july_2012.csv")
+    ]
     number = 0
     for code, name, _area, *counts in TEAMS:
         for _ in range(_workers_in(counts)):
             number += 1
             accounts.append(_Account(f"sw{number:02d}", roles.SOCIAL_WORKER, None, f"Social Worker, {name}"))
-    accounts += [_Account(_team_manager(code), roles.TEAM_MANAGER, code, f"Team Manager, {name}")
-                 for code, name, *_ in TEAMS]
+    accounts += [
+        _Account(_team_manager(code), roles.TEAM_MANAGER, code, f"Team Manager, {name}") for code, name, *_ in TEAMS
+    ]
     for area, slug in AREAS.items():
-        accounts += [_Account(f"ism.{slug}", roles.ISM, area, f"{roles.ISM}, {area}"),
-                     _Account(f"hos.{slug}", roles.HEAD_OF_SERVICE, area, f"{roles.HEAD_OF_SERVICE}, {area}")]
+        accounts += [
+            _Account(f"ism.{slug}", roles.ISM, area, f"{roles.ISM}, {area}"),
+            _Account(f"hos.{slug}", roles.HEAD_OF_SERVICE, area, f"{roles.HEAD_OF_SERVICE}, {area}"),
+        ]
     return accounts + [_Account(username, role, None, role) for username, role in SERVICE_WIDE]
 
 
@@ -548,10 +735,14 @@ def sign_ins() -> list[tuple[str, str]]:
     accounts = _accounts()
     iros = [a for a in accounts if a.role == roles.IRO]
     workers = [a for a in accounts if a.role == roles.SOCIAL_WORKER]
-    return [(iros[0].username, f"IRO (also {iros[1].username} to {iros[-1].username})"),
-            (workers[0].username, f"{workers[0].description} (also {workers[1].username} to "
-                                  f"{workers[-1].username}, in every team)"),
-            *[(a.username, a.description) for a in accounts if a not in iros + workers]]
+    return [
+        (iros[0].username, f"IRO (also {iros[1].username} to {iros[-1].username})"),
+        (
+            workers[0].username,
+            f"{workers[0].description} (also {workers[1].username} to {workers[-1].username}, in every team)",
+        ),
+        *[(a.username, a.description) for a in accounts if a not in iros + workers],
+    ]
 
 
 def _team_manager(code: str) -> str:
@@ -570,11 +761,19 @@ def _people(rng) -> dict[str, int]:
         for code, name, area, *_ in TEAMS:
             people.create_team(code, name, area)
         for account in _accounts():
-            user = people.create_user(account.username, f"{rng.choice(STAFF_NAMES)} {_surname(rng)}",
-                                      f"{account.username}@{EMAIL_DOMAIN}", fte=account.fte)
+            user = people.create_user(
+                account.username,
+                f"{rng.choice(STAFF_NAMES)} {_surname(rng)}",
+                f"{account.username}@{EMAIL_DOMAIN}",
+                fte=account.fte,
+            )
             user.password_hash = password_hash
-            people.grant(user, account.role, team_code=account.scope if account.role in roles.TEAM_SCOPED else None,
-                         service_area=account.scope if account.role in roles.AREA_SCOPED else None)
+            people.grant(
+                user,
+                account.role,
+                team_code=account.scope if account.role in roles.TEAM_SCOPED else None,
+                service_area=account.scope if account.role in roles.AREA_SCOPED else None,
+            )
             ids[account.username] = user.id
     return ids
 
@@ -582,8 +781,12 @@ def _people(rng) -> dict[str, int]:
 def _allocate(rng) -> list[_Case]:
     """Every child's team and episode, dealt to IROs by the CSV's caseloads and to each
     team's social workers in turn."""
-    all_cases = [_Case(code, episode) for code, _name, _area, *counts in TEAMS
-                 for episode, count in zip(EPISODES, counts) for _ in range(count)]
+    all_cases = [
+        _Case(code, episode)
+        for code, _name, _area, *counts in TEAMS
+        for episode, count in zip(EPISODES, counts)
+        for _ in range(count)
+    ]
     caseloads = _read("iro_caseloads_july_2012.csv")
     for episodes, column in ((("looked_after", "short_breaks"), "lac_children"), (("cp_plan",), "cp_children")):
         group = [case for case in all_cases if case.episode in episodes]
@@ -633,8 +836,7 @@ def _choose(rng, all_cases: list[_Case]) -> None:
         case.kind, case.reviewed = "taken_on", False
     for case in rng.sample(short_breaks, SHORT_BREAK_ENTRANTS):
         case.kind, case.early = "entrant", True  # a short-break review is due 3 months on
-    for case in _spread(rng, [c for c in looked_after if c.episode == "looked_after"],
-                        ENTRANTS - SHORT_BREAK_ENTRANTS):
+    for case in _spread(rng, [c for c in looked_after if c.episode == "looked_after"], ENTRANTS - SHORT_BREAK_ENTRANTS):
         case.kind = "entrant"
     entrants = [c for c in looked_after if c.kind == "entrant"]
     late = rng.sample(entrants, len(LATE_ALLOCATIONS_WD))
@@ -643,8 +845,9 @@ def _choose(rng, all_cases: list[_Case]) -> None:
     taken_on = [c for c in looked_after if c.kind == "taken_on"]
     for case in rng.sample([c for c in taken_on if c.episode == "short_breaks"], SHORT_BREAKS_REVIEWED):
         case.reviewed = True
-    for case in _spread(rng, [c for c in taken_on if c.episode == "looked_after"],
-                        REVIEWED_IN_WINDOW - SHORT_BREAKS_REVIEWED):
+    for case in _spread(
+        rng, [c for c in taken_on if c.episode == "looked_after"], REVIEWED_IN_WINDOW - SHORT_BREAKS_REVIEWED
+    ):
         case.reviewed = True
 
 
@@ -659,8 +862,18 @@ def _leavers(rng, all_cases: list[_Case]) -> list[_Case]:
     for (reason, reviewed), team in zip(LEAVERS, rng.sample(["LAC", "NE", "NW", "South", "15+"], len(LEAVERS))):
         worker = min(sorted({c.worker for c in all_cases if c.team == team}), key=lambda w: held[w])
         held[worker] += 1
-        leavers.append(_Case(team, "looked_after", rng.choice(iros), worker, kind="leaver", leaves=reason,
-                             reviewed=reviewed, allocation_wd=_pick(rng, ALLOCATION_WD)))
+        leavers.append(
+            _Case(
+                team,
+                "looked_after",
+                rng.choice(iros),
+                worker,
+                kind="leaver",
+                leaves=reason,
+                reviewed=reviewed,
+                allocation_wd=_pick(rng, ALLOCATION_WD),
+            )
+        )
     return leavers
 
 
@@ -695,9 +908,13 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
         gender = rng.choice("MF")
         dob = today - timedelta(days=age_days)
         case.body = {
-            "case_number": _case_number(rng, case_numbers), "dob": dob.isoformat(),
-            "name": f"{rng.choice(FIRST_NAMES[group][0 if gender == 'M' else 1])} {_surname(rng)}", "gender": gender,
-            "ethnicity": _pick(rng, ETHNICITIES[group]), "team": case.team, "social_worker": case.worker,
+            "case_number": _case_number(rng, case_numbers),
+            "dob": dob.isoformat(),
+            "name": f"{rng.choice(FIRST_NAMES[group][0 if gender == 'M' else 1])} {_surname(rng)}",
+            "gender": gender,
+            "ethnicity": _pick(rng, ETHNICITIES[group]),
+            "team": case.team,
+            "social_worker": case.worker,
         }
         if case.episode == "cp_plan":
             started = today - timedelta(days=rng.randint(14, min(age_days, 700)))
@@ -708,14 +925,20 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
                 started = today - timedelta(days=rng.randint(window + 1, min(age_days, 6 * 365)))
                 if case.reviewed:  # due in the window (its first three fifths for the early ones)
                     first = calendar.add_working_days(go_live, 12)
-                    last = (go_live + timedelta(days=window * 3 // 5)) if case.early else \
-                        calendar.add_working_days(last_working_day, -1)
+                    last = (
+                        (go_live + timedelta(days=window * 3 // 5))
+                        if case.early
+                        else calendar.add_working_days(last_working_day, -1)
+                    )
                     due = first + timedelta(days=rng.randint(0, (last - first).days))
                 else:
                     due = today + timedelta(days=rng.randint(5, NEXT_REVIEW_WITHIN_DAYS))
                 due = _working_day_on_or_after(due)
-                case.take_on = {"iro": case.iro, "next_review_due": due.isoformat(),
-                                "next_review_number": _next_review_number(started, due, case.episode)}
+                case.take_on = {
+                    "iro": case.iro,
+                    "next_review_due": due.isoformat(),
+                    "next_review_number": _next_review_number(started, due, case.episode),
+                }
         case.event["date"] = started.isoformat()
         case.arrives = max(go_live, started)
     return all_cases
@@ -737,11 +960,17 @@ def _youngest(case: _Case) -> int:
 
 def _placement(rng, episode: str, age: int) -> dict:
     if episode == "short_breaks":
-        return {"legal_status": codes.SHORT_BREAKS, "placement_type": _pick(rng, SHORT_BREAK_PLACEMENTS),
-                "placement_regulated": True}
+        return {
+            "legal_status": codes.SHORT_BREAKS,
+            "placement_type": _pick(rng, SHORT_BREAK_PLACEMENTS),
+            "placement_regulated": True,
+        }
     placement = _pick(rng, PLACEMENTS_16_PLUS if age >= 16 else PLACEMENTS)
-    return {"legal_status": _pick(rng, LEGAL_STATUSES), "placement_type": placement,
-            "placement_regulated": placement not in UNREGULATED}
+    return {
+        "legal_status": _pick(rng, LEGAL_STATUSES),
+        "placement_type": placement,
+        "placement_regulated": placement not in UNREGULATED,
+    }
 
 
 class _Deck:
@@ -827,14 +1056,18 @@ class _Replay:
 
     def _tell(self, day: date) -> None:
         week, weeks = ((d - self.go_live).days // 7 + 1 for d in (day, self.today))
-        self.progress(f"  week {week} of {weeks}, to {day:%-d %B %Y}: {len(self.kids):,} children, "
-                      f"{self.done:,} tasks done")
+        self.progress(
+            f"  week {week} of {weeks}, to {day:%-d %B %Y}: {len(self.kids):,} children, {self.done:,} tasks done"
+        )
 
     def _read_notifications(self) -> None:
         """Everyone reads their notifications (in the app) up to a week before today."""
         ids = dict(db.session.execute(select(User.username, User.id)).all())
-        readers = db.session.scalars(select(OutboxMessage.recipient_username).distinct().where(
-            OutboxMessage.read_at.is_(None), OutboxMessage.recipient_username.is_not(None))).all()
+        readers = db.session.scalars(
+            select(OutboxMessage.recipient_username)
+            .distinct()
+            .where(OutboxMessage.read_at.is_(None), OutboxMessage.recipient_username.is_not(None))
+        ).all()
         for username in sorted(readers):
             notifications.mark_all_read(people.identity(ids[username]))
 
@@ -856,15 +1089,19 @@ class _Replay:
 
     def _cease(self, child_id: int, day: date) -> None:
         case = self.kids[child_id]
-        cases.record_event(child_id, {"type": "ceased_looked_after", "date": day.isoformat(),
-                                      "reason": case.leaves}, actor=ACTOR)
+        cases.record_event(
+            child_id, {"type": "ceased_looked_after", "date": day.isoformat(), "reason": case.leaves}, actor=ACTOR
+        )
         self.ceased.add(child_id)
 
     def _raise_alert(self, alert: demo_alerts.Alert, day: date) -> None:
         """An IRO raises a management alert about a child taken on at go-live (whose IRO has
         known them since), still looked after."""
-        eligible = {child_id for child_id, case in self.kids.items()
-                    if case.kind == "taken_on" and case.episode == "looked_after" and child_id not in self.ceased}
+        eligible = {
+            child_id
+            for child_id, case in self.kids.items()
+            if case.kind == "taken_on" and case.episode == "looked_after" and child_id not in self.ceased
+        }
         self.alerts.request(alert, day, eligible)
         self._look(day)
 
@@ -886,41 +1123,82 @@ class _Replay:
             self.pending_change.add(child_id)
             care_plan_change = {"circumstance": circumstance, "description": description}
         reported = min(day, clock.now().date())  # an event may not be dated after today (UTC) when it arrives
-        cases.record_event(child_id, {"type": "significant_change", "date": reported.isoformat(), "kind": kind,
-                                      "details": CHANGE_DETAILS[kind], "care_plan_change": care_plan_change},
-                           actor=ACTOR)
+        cases.record_event(
+            child_id,
+            {
+                "type": "significant_change",
+                "date": reported.isoformat(),
+                "kind": kind,
+                "details": CHANGE_DETAILS[kind],
+                "care_plan_change": care_plan_change,
+            },
+            actor=ACTOR,
+        )
         self._look(day)
 
     def _reviews_to_bring_forward(self, day: date) -> list[int]:
         """Children whose next review an early review 5-7 WD from now would bring forward within its timescale."""
         soon = calendar.add_working_days(day, 8)
-        found = db.session.scalars(select(Review.child_id).where(
-            Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED]), Review.due_date >= soon,
-            (Review.booked_date.is_(None)) | (Review.booked_date > soon)).order_by(Review.child_id)).all()
-        return [child_id for child_id in found if child_id in self.allocated and child_id not in self.ceased
-                and child_id not in self.pending_change and not self.kids[child_id].leaves]
+        found = db.session.scalars(
+            select(Review.child_id)
+            .where(
+                Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED]),
+                Review.due_date >= soon,
+                (Review.booked_date.is_(None)) | (Review.booked_date > soon),
+            )
+            .order_by(Review.child_id)
+        ).all()
+        return [
+            child_id
+            for child_id in found
+            if child_id in self.allocated
+            and child_id not in self.ceased
+            and child_id not in self.pending_change
+            and not self.kids[child_id].leaves
+        ]
 
     def _booked_children(self, day: date, reviewed: bool, circumstance: str) -> list[int]:
         """Children whose next review is booked: before the end of the window when the change
         is to be endorsed, after it when it is to wait."""
-        when = (Review.booked_date.between(calendar.add_working_days(day, 2),
-                                           calendar.add_working_days(self.last_working_day, -5)) if reviewed
-                else Review.booked_date > self.today + timedelta(days=10))
-        found = db.session.execute(select(Review.child_id, Child.dob).join(Child, Child.id == Review.child_id).where(
-            Review.status == ReviewStatus.BOOKED, when).order_by(Review.child_id)).all()
-        ok = [child_id for child_id, dob in found
-              if child_id in self.allocated and child_id not in self.ceased and child_id not in self.pending_change
-              and not self.kids[child_id].leaves
-              and (circumstance != "regulated_to_unregulated_before_18"
-                   or 16 <= participation.age_on(dob, day) < 18)]
+        when = (
+            Review.booked_date.between(
+                calendar.add_working_days(day, 2), calendar.add_working_days(self.last_working_day, -5)
+            )
+            if reviewed
+            else Review.booked_date > self.today + timedelta(days=10)
+        )
+        found = db.session.execute(
+            select(Review.child_id, Child.dob)
+            .join(Child, Child.id == Review.child_id)
+            .where(Review.status == ReviewStatus.BOOKED, when)
+            .order_by(Review.child_id)
+        ).all()
+        ok = [
+            child_id
+            for child_id, dob in found
+            if child_id in self.allocated
+            and child_id not in self.ceased
+            and child_id not in self.pending_change
+            and not self.kids[child_id].leaves
+            and (circumstance != "regulated_to_unregulated_before_18" or 16 <= participation.age_on(dob, day) < 18)
+        ]
         return ok
 
     # --- tasks --------------------------------------------------------------
     def _look(self, day: date) -> None:
         """Plan the tasks that appeared since the last look."""
         rows = db.session.execute(
-            select(HumanTask.id, HumanTask.spec_name, HumanTask.child_id, HumanTask.instance_id, HumanTask.due_at,
-                   HumanTask.status).where(HumanTask.id > self.last_task_id).order_by(HumanTask.id)).all()
+            select(
+                HumanTask.id,
+                HumanTask.spec_name,
+                HumanTask.child_id,
+                HumanTask.instance_id,
+                HumanTask.due_at,
+                HumanTask.status,
+            )
+            .where(HumanTask.id > self.last_task_id)
+            .order_by(HumanTask.id)
+        ).all()
         end_read()
         if rows:
             self.last_task_id = rows[-1].id
@@ -928,8 +1206,13 @@ class _Replay:
         for row in sorted(rows, key=lambda r: (r.instance_id, r.spec_name, r.id)):
             if row.status != TaskStatus.OPEN or not (row.child_id or "").isdigit():
                 continue
-            seen = _Seen(row.spec_name, int(row.child_id), row.instance_id,
-                         calendar.london_date(row.due_at) if row.due_at else None, day)
+            seen = _Seen(
+                row.spec_name,
+                int(row.child_id),
+                row.instance_id,
+                calendar.london_date(row.due_at) if row.due_at else None,
+                day,
+            )
             self.seen[row.id] = seen
             when = self._plan(row.id, seen)
             if when is not None:
@@ -948,8 +1231,12 @@ class _Replay:
         if spec in RAG_FOLLOW_UPS:
             return self._follow_up_day(task_id, task, working)
         if spec == "allocate":
-            return min(calendar.add_working_days(day, case.allocation_wd) if calendar.is_working_day(day)
-                       else calendar.add_working_days(day, max(case.allocation_wd, 1)), max(day, self.last_working_day))
+            return min(
+                calendar.add_working_days(day, case.allocation_wd)
+                if calendar.is_working_day(day)
+                else calendar.add_working_days(day, max(case.allocation_wd, 1)),
+                max(day, self.last_working_day),
+            )
         if spec == "book_review":
             if task.child_id in self.taking_on:  # the IROs enter their diaries over the first two weeks
                 return working(min(calendar.add_working_days(day, rng.randint(0, 9)), due))
@@ -1001,8 +1288,9 @@ class _Replay:
         try:
             checked = tasks.checked_answers(task, answers)
         except InvalidData as refused:
-            raise ServiceError(f"the demo's answers to {task.spec_name} (child {task.child_id}) were refused by "
-                               f"its form: {refused}") from None
+            raise ServiceError(
+                f"the demo's answers to {task.spec_name} (child {task.child_id}) were refused by its form: {refused}"
+            ) from None
         instances.complete_task(task_id, checked, actor=task.assignee or RQAM)
         self.done += 1
         self._after(self.seen[task_id], answers, day)
@@ -1050,9 +1338,12 @@ class _Replay:
         ticked = {_pick(own, RAG_CRITERIA[status]) for _ in range(own.randint(1, 2))}
         if status == "amber" and self._review(seen.instance_id).report_missing:
             ticked.add("amber_3")
-        answers = {"worker_qualified": "unqualified" if own.random() < UNQUALIFIED_WORKER else "qualified",
-                   "rag_status": status, f"{status}_criteria": sorted(ticked),
-                   f"{status}_actions": list(_pick(own, RAG_ACTIONS[status]))}
+        answers = {
+            "worker_qualified": "unqualified" if own.random() < UNQUALIFIED_WORKER else "qualified",
+            "rag_status": status,
+            f"{status}_criteria": sorted(ticked),
+            f"{status}_actions": list(_pick(own, RAG_ACTIONS[status])),
+        }
         answers.update({f"details_{code}": RAG_DETAILS[code] for code in sorted(ticked) if code in RAG_DETAILS})
         if "amber_4" in ticked:
             where = own.choice(sorted(RAG_RESPONSIBILITY))
@@ -1069,19 +1360,30 @@ class _Replay:
             return drawn
         held_on = self._review(seen.instance_id).held_on
         previous = db.session.scalar(
-            select(RagNotification.status).where(RagNotification.child_id == seen.child_id,
-                                                 RagNotification.review_date < held_on,
-                                                 RagNotification.status.is_not(None))
-            .order_by(RagNotification.review_date.desc(), RagNotification.id.desc()).limit(1))
+            select(RagNotification.status)
+            .where(
+                RagNotification.child_id == seen.child_id,
+                RagNotification.review_date < held_on,
+                RagNotification.status.is_not(None),
+            )
+            .order_by(RagNotification.review_date.desc(), RagNotification.id.desc())
+            .limit(1)
+        )
         if previous == RagStatus.RED and self._alert_open(seen.child_id) is None:
             return "amber"
         return drawn
 
     def _alert_open(self, child_id: int, raised_before: date | None = None) -> int | None:
         """The child's open management alert (raised before `raised_before`, when given), if any."""
-        return db.session.scalar(select(ManagementAlert.id).where(
-            ManagementAlert.child_id == child_id, ManagementAlert.status == AlertStatus.OPEN,
-            *([ManagementAlert.raised_on < raised_before] if raised_before else [])).limit(1))
+        return db.session.scalar(
+            select(ManagementAlert.id)
+            .where(
+                ManagementAlert.child_id == child_id,
+                ManagementAlert.status == AlertStatus.OPEN,
+                *([ManagementAlert.raised_on < raised_before] if raised_before else []),
+            )
+            .limit(1)
+        )
 
     def _follow_up_day(self, task_id: int, task: _Seen, working) -> date:
         """The day a follow-up of a RAG notification is done: mostly on time, a few late (after the
@@ -1093,9 +1395,14 @@ class _Replay:
         if spec == "ask_about_alert":
             return working(min(calendar.add_working_days(day, own.randint(1, 5)), due))
         if spec == "written_update":
-            waiting = db.session.scalar(select(func.coalesce(Review.booked_date, Review.due_date)).where(
-                Review.child_id == task.child_id,
-                Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED])).limit(1))
+            waiting = db.session.scalar(
+                select(func.coalesce(Review.booked_date, Review.due_date))
+                .where(
+                    Review.child_id == task.child_id,
+                    Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED]),
+                )
+                .limit(1)
+            )
             end_read()
             if waiting is not None and waiting < due:
                 return working(calendar.add_working_days(waiting, -own.randint(2, 5)))
@@ -1115,7 +1422,8 @@ class _Replay:
         if spec in ("review_progress", "judge_update"):
             limited = own.random() < LIMITED_PROGRESS and (  # a Red's limited progress starts an alert unless
                 spec == "judge_update"  # one was open when it was graded (raised before the review, still open)
-                or self._alert_open(seen.child_id, self._review(seen.instance_id).held_on) is not None)
+                or self._alert_open(seen.child_id, self._review(seen.instance_id).held_on) is not None
+            )
             progress = "limited" if limited else "adequate"
             return {"progress": progress, "progress_notes": own.choice(PROGRESS_NOTES[progress])}
         if spec == "meet_case_holders":
@@ -1132,8 +1440,12 @@ class _Replay:
         earliest = calendar.add_working_days(day, 3)
         if case.kind == "taken_on" and not case.reviewed:  # their review is after today
             earliest = max(earliest, calendar.add_working_days(self.last_working_day, 1))
-        elif (due <= self.last_working_day and seen.instance_id not in self.rebooking and not case.leaves
-              and self.late_booking.deal()):  # a review to be held in the window
+        elif (
+            due <= self.last_working_day
+            and seen.instance_id not in self.rebooking
+            and not case.leaves
+            and self.late_booking.deal()
+        ):  # a review to be held in the window
             self.late_booked.add(seen.instance_id)
         if seen.instance_id in self.late_booked and due >= day:
             when = calendar.add_working_days(due, rng.randint(1, 8))
@@ -1150,11 +1462,18 @@ class _Replay:
 
     def _review_held(self, seen: _Seen, case: _Case, day: date) -> dict:
         rng = self.rng
-        if (seen.instance_id not in self.adjourned and not case.leaves and seen.child_id not in self.pending_change
-                and self.adjourning.deal()):
+        if (
+            seen.instance_id not in self.adjourned
+            and not case.leaves
+            and seen.child_id not in self.pending_change
+            and self.adjourning.deal()
+        ):
             self.adjourned.add(seen.instance_id)
-            return {"outcome": ADJOURNED, "adjourn_reason": rng.choice(ADJOURN_REASONS),
-                    "new_date": calendar.add_working_days(day, rng.randint(6, 12)).isoformat()}
+            return {
+                "outcome": ADJOURNED,
+                "adjourn_reason": rng.choice(ADJOURN_REASONS),
+                "new_date": calendar.add_working_days(day, rng.randint(6, 12)).isoformat(),
+            }
         held_on = seen.due  # the meeting's day; it may be recorded a day or two later
         dob = date.fromisoformat(case.body["dob"])
         code = participation.UNDER_FOUR if participation.age_on(dob, held_on) < 4 else self.participation.deal()
@@ -1164,18 +1483,32 @@ class _Replay:
         if rng.random() < 0.4:
             attendees.append("Designated teacher")
         age = participation.age_on(dob, held_on)
-        pool = list(DECISIONS) + ([PATHWAY_DECISION] if age >= 15 else []) + \
-            ([SHORT_BREAK_DECISION] if case.episode == "short_breaks" else [])
+        pool = (
+            list(DECISIONS)
+            + ([PATHWAY_DECISION] if age >= 15 else [])
+            + ([SHORT_BREAK_DECISION] if case.episode == "short_breaks" else [])
+        )
         chosen = rng.sample(pool, rng.randint(2, 3))
         starred = []
         chance = rng.random()
         if chance < STARRED_SHARE:
             starred = rng.sample(STARRED, 2 if chance < SECOND_STARRED else 1)
-        decisions = [{"text": text, "owner": owner, "due": (held_on + timedelta(days=rng.randint(14, 90))).isoformat(),
-                      **({"starred": True, "category": category} if category else {})}
-                     for text, owner, category in chosen + [(t, o, c) for t, o, c in starred]]
-        answers = {"outcome": HELD, "held_on": held_on.isoformat(), "attendees": "\n".join(attendees),
-                   "participation_code": code, "decisions": decisions}
+        decisions = [
+            {
+                "text": text,
+                "owner": owner,
+                "due": (held_on + timedelta(days=rng.randint(14, 90))).isoformat(),
+                **({"starred": True, "category": category} if category else {}),
+            }
+            for text, owner, category in chosen + [(t, o, c) for t, o, c in starred]
+        ]
+        answers = {
+            "outcome": HELD,
+            "held_on": held_on.isoformat(),
+            "attendees": "\n".join(attendees),
+            "participation_code": code,
+            "decisions": decisions,
+        }
         if seen.child_id in self.pending_change:
             answers["care_plan_changes_endorsed"] = "yes"
         return answers
@@ -1184,14 +1517,22 @@ class _Replay:
         """The IRO's decision on a significant change: an early review only where it brings
         the child's next review forward within its timescale."""
         rng = self.rng
-        waiting = db.session.scalar(select(Review).where(
-            Review.child_id == seen.child_id,
-            Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED])))
+        waiting = db.session.scalar(
+            select(Review).where(
+                Review.child_id == seen.child_id,
+                Review.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED]),
+            )
+        )
         early = calendar.add_working_days(
-            day, rng.randint(5, 7) if seen.child_id in self.convening else rng.randint(5, 15))
-        convene = ((seen.child_id in self.convening or rng.random() < EARLY_REVIEW_SHARE) and waiting is not None
-                   and seen.child_id not in self.pending_change
-                   and early <= waiting.due_date and (waiting.booked_date is None or early < waiting.booked_date))
+            day, rng.randint(5, 7) if seen.child_id in self.convening else rng.randint(5, 15)
+        )
+        convene = (
+            (seen.child_id in self.convening or rng.random() < EARLY_REVIEW_SHARE)
+            and waiting is not None
+            and seen.child_id not in self.pending_change
+            and early <= waiting.due_date
+            and (waiting.booked_date is None or early < waiting.booked_date)
+        )
         decision = CONVENE if convene else NO_REVIEW
         answers = {"decision": decision, "reason": rng.choice(REASONS[decision])}
         if convene:
@@ -1225,18 +1566,23 @@ def summary(seconds: float = 0.0) -> Summary:
     now = clock.now()
     held = (Review.status == ReviewStatus.HELD, Review.held_on >= go_live_for(calendar.london_date(now)))
     return Summary(
-        users=count(of=User.id), iros=count(UserRole.role == roles.IRO, of=UserRole.user_id.distinct()),
+        users=count(of=User.id),
+        iros=count(UserRole.role == roles.IRO, of=UserRole.user_id.distinct()),
         looked_after=count(Child.looked_after.is_(True)),
         short_breaks=count(Child.looked_after.is_(True), Child.legal_status == codes.SHORT_BREAKS),
         cp_plans=count(Child.cp_plan.is_(True)),
         open_tasks=count(HumanTask.status == TaskStatus.OPEN, of=HumanTask.id),
         overdue_tasks=count(HumanTask.status == TaskStatus.OPEN, HumanTask.due_at < now, of=HumanTask.id),
         completed_tasks=count(HumanTask.status == TaskStatus.COMPLETED, of=HumanTask.id),
-        reviews_held=count(*held, of=Review.id), reviews_on_time=count(*held, Review.on_time.is_(True), of=Review.id),
+        reviews_held=count(*held, of=Review.id),
+        reviews_on_time=count(*held, Review.on_time.is_(True), of=Review.id),
         alerts_open=count(ManagementAlert.status == AlertStatus.OPEN, of=ManagementAlert.id),
-        alerts_closed=count(ManagementAlert.status.in_([AlertStatus.RESOLVED, AlertStatus.REFERRED,
-                                                        AlertStatus.WITHDRAWN]), of=ManagementAlert.id),
-        seconds=seconds)
+        alerts_closed=count(
+            ManagementAlert.status.in_([AlertStatus.RESOLVED, AlertStatus.REFERRED, AlertStatus.WITHDRAWN]),
+            of=ManagementAlert.id,
+        ),
+        seconds=seconds,
+    )
 
 
 def _pick(rng, weights: dict):

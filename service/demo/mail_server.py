@@ -7,6 +7,7 @@ lists. Only run.py, in demo mode, and that page, registered only in demo mode, i
 A message's file name starts with the nanosecond it arrived, so the names sort as the
 messages came (a file's modification time is too coarse to order a burst of them).
 """
+
 import email
 import email.policy
 import itertools
@@ -14,7 +15,7 @@ import os
 import socket
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -35,13 +36,18 @@ def start(app, site: str) -> Controller | None:
     try:
         listening = _listen(host, port)
     except OSError as exc:
-        print(f"Demo mail: cannot listen on {host}:{port} ({exc.strerror}), so the demo's e-mail goes to "
-              f"whatever SMTP server is there, not to {folder}", flush=True)
+        print(
+            f"Demo mail: cannot listen on {host}:{port} ({exc.strerror}), so the demo's e-mail goes to "
+            f"whatever SMTP server is there, not to {folder}",
+            flush=True,
+        )
         return None
     server = _Controller(_Maildir(folder), listening)
     server.start()
-    print(f"Demo mail: the SMTP server on {host}:{port} keeps every message in {folder}; "
-          f"read them at {site}{SENT_PAGE}", flush=True)
+    print(
+        f"Demo mail: the SMTP server on {host}:{port} keeps every message in {folder}; read them at {site}{SENT_PAGE}",
+        flush=True,
+    )
     return server
 
 
@@ -110,12 +116,19 @@ class Page:
 def received(folder: Path, page: int) -> Page:
     """The messages received, newest first, PAGE_SIZE to a page; a page out of range gives the nearest.
     A mail client that has read a message moves it to cur/, keeping the start of its name."""
-    found = sorted(((int(entry.name.partition(".")[0]), entry.path) for part in ("new", "cur")
-                    if (folder / part).is_dir() for entry in os.scandir(folder / part)
-                    if entry.name.partition(".")[0].isdigit()), reverse=True)
+    found = sorted(
+        (
+            (int(entry.name.partition(".")[0]), entry.path)
+            for part in ("new", "cur")
+            if (folder / part).is_dir()
+            for entry in os.scandir(folder / part)
+            if entry.name.partition(".")[0].isdigit()
+        ),
+        reverse=True,
+    )
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(1, page), pages)
-    shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return Page([_read(path, arrived) for arrived, path in shown], len(found), page, pages)
 
 
@@ -123,5 +136,10 @@ def _read(path: str, arrived_ns: int) -> Sent:
     with open(path, "rb") as f:
         message = email.message_from_binary_file(f, policy=email.policy.default)
     text = message.get_body(preferencelist=("plain",))
-    return Sent(datetime.fromtimestamp(arrived_ns / 1e9, timezone.utc), str(message["From"] or ""),
-                str(message["To"] or ""), str(message["Subject"] or ""), text.get_content() if text else "")
+    return Sent(
+        datetime.fromtimestamp(arrived_ns / 1e9, UTC),
+        str(message["From"] or ""),
+        str(message["To"] or ""),
+        str(message["Subject"] or ""),
+        text.get_content() if text else "",
+    )

@@ -6,6 +6,7 @@ replay raised run on version 1, so the process page shows both versions, what ch
 and the running alerts that can be migrated; an alert raised from now on starts on
 version 2. The deployment goes through the same checks and audit as one from the editor.
 """
+
 from service.diagrams import deployments
 
 FILE = "management_alert.bpmn"

@@ -7,9 +7,11 @@ and memory, then sends on its connection `("checking", id, label)` before each e
 evaluates, so that when it is stopped the server can say which element was too costly,
 and finally `("done", problems)`.
 """
+
 import resource
 
-from service.diagrams import checks as diagram_checks, specs, xmlsafe
+from service.diagrams import checks as diagram_checks
+from service.diagrams import specs, xmlsafe
 
 
 def evaluate(content: bytes, connection) -> None:
@@ -18,5 +20,6 @@ def evaluate(content: bytes, connection) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (diagram_checks.CHECK_MEMORY_BYTES,) * 2)
     root = xmlsafe.parse_xml(content, max_bytes=specs.MAX_FILE_BYTES)
     problems = diagram_checks.evaluation_problems(
-        root, lambda element: connection.send(("checking", element.get("id"), diagram_checks._label(element))))
+        root, lambda element: connection.send(("checking", element.get("id"), diagram_checks._label(element)))
+    )
     connection.send(("done", [(p.element_id, p.message) for p in problems]))

@@ -47,13 +47,14 @@ of memory and CHECK_SECONDS on the clock, so a diagram that is too costly to eva
 becomes a problem on the element being evaluated when the child was stopped, and the
 server's own process never runs it.
 """
+
 import ast
 import difflib
 import multiprocessing
 import re
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -61,15 +62,14 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 import forms
-
-from service.workflow import clock, sandbox
-from service.people import roles
 from service.diagrams import specs, xmlsafe
-from service.workflow.engine import DEADLINE, OVERDUE, REMINDER, diagram_functions, literal_named_values
-from service.errors import SpecError
 from service.diagrams.specs import NS
+from service.errors import SpecError
+from service.people import roles
+from service.workflow import clock, sandbox
+from service.workflow.engine import DEADLINE, OVERDUE, REMINDER, diagram_functions, literal_named_values
 
-SAMPLE_NOW = datetime(2027, 4, 12, 9, 0, tzinfo=timezone.utc)  # a Monday, no bank holiday near
+SAMPLE_NOW = datetime(2027, 4, 12, 9, 0, tzinfo=UTC)  # a Monday, no bank holiday near
 SAMPLE_BY_ENDING = {
     "_at": SAMPLE_NOW.isoformat(),
     **dict.fromkeys(("_on", "_by", "_date", "_due"), SAMPLE_NOW.date().isoformat()),
@@ -77,10 +77,28 @@ SAMPLE_BY_ENDING = {
 }
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 FLOW_NODES = {
-    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
-    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
-    "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
-    "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "businessRuleTask",
+    "callActivity",
+    "subProcess",
+    "transaction",
+    "adHocSubProcess",
+    "exclusiveGateway",
+    "inclusiveGateway",
+    "parallelGateway",
+    "eventBasedGateway",
+    "complexGateway",
 }
 # an ISO 8601 value written as code: a repeating interval, a duration or a date
 _BARE_ISO = re.compile(r"\s*(R\d*/|PT?\d|\d{4}-\d\d-\d\d)", re.IGNORECASE)
@@ -143,8 +161,9 @@ def _bpmn_problems(file_name, root, content):
     ]
     # SpiffWorkflow stops at its first error, often one said more plainly above (a missing decision)
     reported = {p.element_id for p in problems}
-    return problems + [p for p in _parse_problems(file_name, root, elements)
-                       if p.element_id is None or p.element_id not in reported]
+    return problems + [
+        p for p in _parse_problems(file_name, root, elements) if p.element_id is None or p.element_id not in reported
+    ]
 
 
 def _label(element) -> str:
@@ -163,6 +182,7 @@ def _properties(element) -> dict:
 
 
 # --- 2. SpiffWorkflow parses it --------------------------------------------------------
+
 
 def _parse_problems(file_name, root, elements):
     executable = [p.get("id") for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
@@ -187,6 +207,7 @@ def _parse_problems(file_name, root, elements):
 
 # --- 3. forms ---------------------------------------------------------------------------
 
+
 def _form_problems(root):
     problems = []
     for task in root.iterfind(".//bpmn:userTask", NS):
@@ -202,15 +223,22 @@ def _form_problems(root):
 
 # --- 4. lanes and roles -----------------------------------------------------------------
 
+
 def _lane_problems(root, elements):
     problems = []
     for lane in root.iterfind(".//bpmn:lane", NS):
         if lane.find("bpmn:childLaneSet", NS) is not None:
             continue  # tasks belong to its inner lanes
         if lane.get("name") not in roles.ALL and not _tasks_name_their_role(lane, elements):
-            problems.append(_problem(lane, (
-                f'"{lane.get("name") or ""}" is not a role; a lane must name one of {", ".join(roles.ALL)} '
-                "(or each user task in it must give its role with a candidateRole property)")))
+            problems.append(
+                _problem(
+                    lane,
+                    (
+                        f'"{lane.get("name") or ""}" is not a role; a lane must name one of {", ".join(roles.ALL)} '
+                        "(or each user task in it must give its role with a candidateRole property)"
+                    ),
+                )
+            )
     for task in root.iterfind(".//bpmn:userTask", NS):
         role = _quoted(_properties(task).get("candidateRole"))
         if role is not None and role not in roles.ALL:
@@ -235,6 +263,7 @@ def _quoted(source):
 
 
 # --- 5. code compiles in the sandbox ---------------------------------------------------------
+
 
 def _code_problems(root):
     problems = []
@@ -263,6 +292,7 @@ def _joined(messages):
 
 
 # --- 5 and 6, what evaluates code: in a child process with limits -----------------------------
+
 
 def evaluation_problems(root, progress=lambda element: None) -> list[Problem]:
     """The problems only evaluating the diagram's code can find: its timers, and the bounds
@@ -309,8 +339,13 @@ def _isolated_problems(content) -> list[Problem]:
             try:
                 message = reader.recv()
             except EOFError:  # the child was stopped by its limits
-                return [_unfinished(evaluating, "was stopped: it needed more processor time or memory than a "
-                                                f"check may use ({CHECK_CPU_SECONDS} s, {CHECK_MEMORY_BYTES >> 20} MB)")]
+                return [
+                    _unfinished(
+                        evaluating,
+                        "was stopped: it needed more processor time or memory than a "
+                        f"check may use ({CHECK_CPU_SECONDS} s, {CHECK_MEMORY_BYTES >> 20} MB)",
+                    )
+                ]
             if message[0] == "done":
                 return [Problem(element_id, text) for element_id, text in message[1]]
             evaluating = message[1:]
@@ -329,6 +364,7 @@ def _unfinished(evaluating, what) -> Problem:
 
 
 # --- 6. timers ----------------------------------------------------------------------------
+
 
 def _timer_problems(root, progress):
     environment = sandbox.RestrictedEnvironment(diagram_functions(lambda: SAMPLE_NOW))
@@ -353,8 +389,12 @@ def _deadline_problems(root):
             continue
         is_timer = element.find("bpmn:timerEventDefinition", NS) is not None
         if etree.QName(element).localname != "boundaryEvent" or not is_timer:
-            problems.append(_problem(element, f"has a {DEADLINE} property, which only a timer on the boundary of a "
-                                              "task or sub-process can have"))
+            problems.append(
+                _problem(
+                    element,
+                    f"has a {DEADLINE} property, which only a timer on the boundary of a task or sub-process can have",
+                )
+            )
         elif kind not in (REMINDER, OVERDUE):
             problems.append(_problem(element, f'{DEADLINE} "{kind}" is neither {REMINDER} nor {OVERDUE}'))
     return problems
@@ -373,8 +413,9 @@ def _timer_problem(kind, expression, named, environment) -> str | None:
     if not expression:
         return f"the timer ({kind}) is empty"
     if _BARE_ISO.match(expression):
-        return (f"the timer {expression} is written without quotes, so it is read as code; "
-                f'put it in quotes: "{expression}"')
+        return (
+            f'the timer {expression} is written without quotes, so it is read as code; put it in quotes: "{expression}"'
+        )
     refused = _static_refusals(expression, "eval")
     if refused:
         return _joined(refused)
@@ -385,9 +426,11 @@ def _timer_problem(kind, expression, named, environment) -> str | None:
             break
         except NameError as exc:
             if exc.name in context or _sample(exc.name) is None:
-                return (f"the timer reads {exc.name}, which the check cannot give a sample value: it is not "
-                        "set in the named values, and its name does not end in "
-                        f"{', '.join(SAMPLE_BY_ENDING)}")
+                return (
+                    f"the timer reads {exc.name}, which the check cannot give a sample value: it is not "
+                    "set in the named values, and its name does not end in "
+                    f"{', '.join(SAMPLE_BY_ENDING)}"
+                )
             context[exc.name] = _sample(exc.name)
         except sandbox.BoundExceeded as exc:
             return f"the timer breaks a bound of the script sandbox: {exc}"
@@ -410,10 +453,12 @@ def _timer_value_problem(kind, value) -> str | None:
         except ValueError:
             instant = None
         if instant is None:
-            return f"the timer gives {_shown(value)}, not a date and time (e.g. \"2027-05-01T09:00:00+01:00\")"
+            return f'the timer gives {_shown(value)}, not a date and time (e.g. "2027-05-01T09:00:00+01:00")'
         if instant.tzinfo is None:
-            return (f"the timer gives {_shown(value)}, which has no UTC offset: a timer's date and time must be "
-                    'timezone-aware, e.g. "2027-05-01T09:00:00+01:00" or deadline_after_working_days(...)')
+            return (
+                f"the timer gives {_shown(value)}, which has no UTC offset: a timer's date and time must be "
+                'timezone-aware, e.g. "2027-05-01T09:00:00+01:00" or deadline_after_working_days(...)'
+            )
         return None
     example = '"P3D" or "PT1H"' if kind == "timeDuration" else '"R3/PT1H"'
     what = "duration" if kind == "timeDuration" else "repeating interval"
@@ -437,7 +482,7 @@ def _shown(value, limit=80):
         text = repr(value)
     except ValueError:  # an integer too long to print
         return f"a {type(value).__name__} too long to show"
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _naive(part):
@@ -450,6 +495,7 @@ def _naive(part):
 
 # --- 7. called processes and decisions ------------------------------------------------------
 
+
 def _reference_problems(file_name, root):
     stored = [v for v in specs.latest_versions() if v.file_name != file_name]
     processes = {p.get("id") for p in root.iterfind("bpmn:process[@isExecutable='true']", NS)}
@@ -459,27 +505,39 @@ def _reference_problems(file_name, root):
     for call in root.iterfind(".//bpmn:callActivity", NS):
         called = call.get("calledElement")
         if called not in processes:
-            problems.append(_problem(call, f'calls process "{called or ""}", which neither this file (as an '
-                                           "executable process) nor any loaded diagram defines"))
+            problems.append(
+                _problem(
+                    call,
+                    f'calls process "{called or ""}", which neither this file (as an '
+                    "executable process) nor any loaded diagram defines",
+                )
+            )
     for node in root.iterfind(".//spiffworkflow:calledDecisionId", NS):
         decision = (node.text or "").strip()
         if decision not in decisions:
             known = ", ".join(f'"{d}"' for d in sorted(decisions)) or "none"
-            problems.append(_problem(specs._owning_element(node),
-                                     f'calls decision "{decision}", which no loaded decision table defines '
-                                     f"(loaded decisions: {known})"))
+            problems.append(
+                _problem(
+                    specs._owning_element(node),
+                    f'calls decision "{decision}", which no loaded decision table defines (loaded decisions: {known})',
+                )
+            )
     return problems
 
 
 # --- 8. reachability ----------------------------------------------------------------------
+
 
 def _reachability_problems(root):
     problems = []
     for container in root.iter(*(f"{{{specs.BPMN_NS}}}{tag}" for tag in ("process", "subProcess", "transaction"))):
         nodes = {n.get("id"): n for n in container if _is_flow_node(n)}
         reached = _reached(container, nodes)
-        problems += [_problem(node, "cannot be reached: no sequence flow leads to it from a start event")
-                     for node_id, node in nodes.items() if node_id not in reached]
+        problems += [
+            _problem(node, "cannot be reached: no sequence flow leads to it from a start event")
+            for node_id, node in nodes.items()
+            if node_id not in reached
+        ]
     return problems
 
 
@@ -502,9 +560,13 @@ def _reached(container, nodes) -> set:
     for throw in container.iterfind("bpmn:intermediateThrowEvent", NS):
         for link in throw.iterfind("bpmn:linkEventDefinition", NS):
             following.setdefault(throw.get("id"), set()).update(catches.get(link.get("name"), ()))
-    todo = [node_id for node_id, node in nodes.items()
-            if etree.QName(node).localname == "startEvent"
-            or node.get("triggeredByEvent") == "true" or node.get("isForCompensation") == "true"]
+    todo = [
+        node_id
+        for node_id, node in nodes.items()
+        if etree.QName(node).localname == "startEvent"
+        or node.get("triggeredByEvent") == "true"
+        or node.get("isForCompensation") == "true"
+    ]
     reached = set()
     while todo:
         node_id = todo.pop()

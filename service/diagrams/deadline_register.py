@@ -10,11 +10,12 @@ prints and the test of the shipped diagrams holds every other task to.
 
 `flask --app run.py deadlines` prints it (README "The deadline register").
 """
+
 import ast
 from dataclasses import dataclass, field
 
-from service.workflow.engine import DEADLINE, OVERDUE, REMINDER, literal_named_values
 from service.diagrams.xmlsafe import parse_xml
+from service.workflow.engine import DEADLINE, OVERDUE, REMINDER, literal_named_values
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -23,12 +24,16 @@ SHORT = 60  # a working-out longer than this is left as its name: the register i
 
 # (diagram file, element id): why the task has no deadline of its own
 WITHOUT_DEADLINE = {
-    ("management_alert.bpmn", "raise_alert"):
-        "the IRO opened the alert form and has not raised it yet; no timescale runs until it is raised, "
-        "and it waits in the IRO's tasks",
-    ("significant_change.bpmn", "change_care_plan"):
-        "protocol 3.6.3: the change waits for a review that endorses it, whenever that is held; the review "
-        "itself has its deadlines",
+    (
+        "management_alert.bpmn",
+        "raise_alert",
+    ): "the IRO opened the alert form and has not raised it yet; no timescale runs until it is raised, "
+    "and it waits in the IRO's tasks",
+    (
+        "significant_change.bpmn",
+        "change_care_plan",
+    ): "protocol 3.6.3: the change waits for a review that endorses it, whenever that is held; the review "
+    "itself has its deadlines",
 }
 
 
@@ -83,23 +88,43 @@ def _rows(file_name, root) -> list[Row]:
 
 
 def _container_rows(file_name, container, named, assigned, around, rows):
-    lanes = {ref.text: lane.get("name") for lane in container.findall("bpmn:laneSet/bpmn:lane", NS)
-             for ref in lane.findall("bpmn:flowNodeRef", NS)}
+    lanes = {
+        ref.text: lane.get("name")
+        for lane in container.findall("bpmn:laneSet/bpmn:lane", NS)
+        for ref in lane.findall("bpmn:flowNodeRef", NS)
+    }
     for element in container:
         tag = _tag(element)
         if tag == "userTask":
             props = _properties(element)
             exempt = WITHOUT_DEADLINE.get((file_name, element.get("id")))
-            rows.append(Row(file_name, element.get("id"), element.get("name") or element.get("id"),
-                            props.get("candidateRole") or lanes.get(element.get("id")) or "",
-                            _explained(props.get("dueAt"), named, assigned) if props.get("dueAt") else "",
-                            _notices(container, element, named, assigned), list(around), exempt))
+            rows.append(
+                Row(
+                    file_name,
+                    element.get("id"),
+                    element.get("name") or element.get("id"),
+                    props.get("candidateRole") or lanes.get(element.get("id")) or "",
+                    _explained(props.get("dueAt"), named, assigned) if props.get("dueAt") else "",
+                    _notices(container, element, named, assigned),
+                    list(around),
+                    exempt,
+                )
+            )
         elif tag == "subProcess":
             notices = _notices(container, element, named, assigned)
             inner = around
             if notices:
-                rows.append(Row(file_name, element.get("id"), element.get("name") or element.get("id"), "", "",
-                                notices, list(around)))
+                rows.append(
+                    Row(
+                        file_name,
+                        element.get("id"),
+                        element.get("name") or element.get("id"),
+                        "",
+                        "",
+                        notices,
+                        list(around),
+                    )
+                )
                 if any(n.kind == OVERDUE for n in notices):
                     inner = [*around, element.get("name") or element.get("id")]
             _container_rows(file_name, element, named, assigned, inner, rows)
@@ -114,8 +139,9 @@ def _notices(container, element, named, assigned) -> list[Notice]:
             continue
         kind = _properties(event).get(DEADLINE, OVERDUE)
         when = next((node.text or "" for node in timer if _tag(node) in ("timeDate", "timeDuration", "timeCycle")), "")
-        notices.append(Notice(kind, _explained(when, named, assigned), _told(container, event.get("id")),
-                              event.get("id")))
+        notices.append(
+            Notice(kind, _explained(when, named, assigned), _told(container, event.get("id")), event.get("id"))
+        )
     return notices
 
 
@@ -156,8 +182,9 @@ def _notified(script: str) -> list[str]:
 
 
 def _scripts(process) -> list[str]:
-    return [node.text or "" for node in process.iter(f"{{{BPMN}}}scriptTask")
-            for node in node.findall("bpmn:script", NS)]
+    return [
+        node.text or "" for node in process.iter(f"{{{BPMN}}}scriptTask") for node in node.findall("bpmn:script", NS)
+    ]
 
 
 def _assignments(scripts) -> dict:
@@ -169,8 +196,11 @@ def _assignments(scripts) -> dict:
         except SyntaxError:
             continue
         for statement in statements:
-            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
-                    and isinstance(statement.targets[0], ast.Name):
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+            ):
                 found.setdefault(statement.targets[0].id, []).append(statement.value)
     return {name: values[0] for name, values in found.items() if len(values) == 1}
 
@@ -205,15 +235,21 @@ def _explained(expression: str | None, named: dict, assigned: dict) -> str:
 
 def _without_isoformat(value):
     """`x.isoformat()` reads as `x`: the register shows dates, not how they are stored."""
-    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "isoformat"
-            and not value.args):
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "isoformat"
+        and not value.args
+    ):
         return value.func.value
     return value
 
 
 def _properties(element) -> dict:
-    return {p.get("name"): p.get("value") for p in element.findall(
-        "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)}
+    return {
+        p.get("name"): p.get("value")
+        for p in element.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
+    }
 
 
 def _tag(element) -> str:
@@ -222,8 +258,10 @@ def _tag(element) -> str:
 
 def as_markdown(rows: list[Row]) -> str:
     """The register as a Markdown table (readable in a terminal, and pasted into the README)."""
-    lines = ["| Diagram | Task or stage | Role | Timescale | Reminder | When missed, who is told |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| Diagram | Task or stage | Role | Timescale | Reminder | When missed, who is told |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for row in rows:
         if row.exempt:
             missed, reminder = f"no deadline: {row.exempt}", ""

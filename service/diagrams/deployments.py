@@ -7,6 +7,7 @@ are migrated (service.diagrams.instance_migration). Rolling back deploys an earl
 again, as the newest number, so the history reads as it happened. Every deployment
 is audited.
 """
+
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -14,11 +15,13 @@ from pathlib import PurePath
 
 from sqlalchemy import select
 
-from service.workflow import audit, clock
-from service.diagrams import checks as diagram_checks, diff as diagram_diff, specs
 from service.db import db, writing
+from service.diagrams import checks as diagram_checks
+from service.diagrams import diff as diagram_diff
+from service.diagrams import specs
 from service.errors import InvalidData, NotFound, SpecError
 from service.models import InstanceStatus, ProcessInstance, ProcessVersion
+from service.workflow import audit, clock
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,150}\.(bpmn|dmn)$")
 
@@ -61,15 +64,18 @@ def files() -> list[ProcessFile]:
     file_of = dict(db.session.execute(select(ProcessVersion.id, ProcessVersion.file_name)).all())
     versions_of = Counter(file_of.values())
     running = Counter(file_of[v] for instance in _running() for v in instance.version_ids if v in file_of)
-    return [ProcessFile(v, versions_of[v.file_name], running[v.file_name])
-            for v in sorted(specs.latest_versions(), key=lambda v: (v.kind, v.file_name))]
+    return [
+        ProcessFile(v, versions_of[v.file_name], running[v.file_name])
+        for v in sorted(specs.latest_versions(), key=lambda v: (v.kind, v.file_name))
+    ]
 
 
 def versions(file_name: str, listed: int = 50) -> list[VersionRow]:
     """A file's versions, newest first, each with how many instances run on it and the oldest
     `listed` of them, from one read of the running instances (not their state); NotFound if none."""
-    found = db.session.scalars(select(ProcessVersion).where(ProcessVersion.file_name == file_name)
-                               .order_by(ProcessVersion.number.desc())).all()
+    found = db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.file_name == file_name).order_by(ProcessVersion.number.desc())
+    ).all()
     if not found:
         raise NotFound(f"no diagram called {file_name}")
     counts, oldest = {v.id: 0 for v in found}, {v.id: [] for v in found}
@@ -83,16 +89,21 @@ def versions(file_name: str, listed: int = 50) -> list[VersionRow]:
 
 
 def version(file_name: str, number: int) -> ProcessVersion:
-    found = db.session.scalar(select(ProcessVersion).where(ProcessVersion.file_name == file_name,
-                                                          ProcessVersion.number == number))
+    found = db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.file_name == file_name, ProcessVersion.number == number)
+    )
     if found is None:
         raise NotFound(f"{file_name} has no version {number}")
     return found
 
 
 def newest(file_name: str) -> ProcessVersion:
-    found = db.session.scalar(select(ProcessVersion).where(ProcessVersion.file_name == file_name)
-                              .order_by(ProcessVersion.number.desc()).limit(1))
+    found = db.session.scalar(
+        select(ProcessVersion)
+        .where(ProcessVersion.file_name == file_name)
+        .order_by(ProcessVersion.number.desc())
+        .limit(1)
+    )
     if found is None:
         raise NotFound(f"no diagram called {file_name}")
     return found
@@ -139,8 +150,13 @@ def rollback(file_name: str, number: int, *, actor: str) -> ProcessVersion:
     problems = diagram_checks.check(file_name, earlier.content)
     if problems:
         raise DiagramRefused(file_name, problems)
-    return _store(file_name, earlier.content, actor=actor, comment=f"rolled back to version {number}",
-                  action="diagram_rolled_back")
+    return _store(
+        file_name,
+        earlier.content,
+        actor=actor,
+        comment=f"rolled back to version {number}",
+        action="diagram_rolled_back",
+    )
 
 
 def _store(file_name, content, *, actor, comment, action) -> ProcessVersion:
@@ -150,23 +166,41 @@ def _store(file_name, content, *, actor, comment, action) -> ProcessVersion:
         except SpecError as exc:  # e.g. a process id that another file defines
             raise DiagramRefused(file_name, [diagram_checks.Problem(None, str(exc))]) from None
         if not created:
-            raise InvalidData(f"{file_name} is unchanged: version {version.number} has exactly this content",
-                              {"content": "Change the diagram before deploying it"})
-        audit.record(clock.now(), actor, action, file_name=file_name, number=version.number,
-                     content_hash=version.content_hash, comment=comment)
+            raise InvalidData(
+                f"{file_name} is unchanged: version {version.number} has exactly this content",
+                {"content": "Change the diagram before deploying it"},
+            )
+        audit.record(
+            clock.now(),
+            actor,
+            action,
+            file_name=file_name,
+            number=version.number,
+            content_hash=version.content_hash,
+            comment=comment,
+        )
     return version
 
 
 def _valid_name(file_name: str) -> str:
     if not FILE_NAME.match(file_name or ""):
-        raise InvalidData(f"{file_name!r} is not a diagram file name",
-                          {"file": "The file name must end .bpmn or .dmn and use letters, digits, - _ and ."})
+        raise InvalidData(
+            f"{file_name!r} is not a diagram file name",
+            {"file": "The file name must end .bpmn or .dmn and use letters, digits, - _ and ."},
+        )
     return file_name
 
 
 def _running() -> list[RunningInstance]:
     rows = db.session.execute(
-        select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.child_id, ProcessInstance.version_ids,
-               ProcessInstance.created_at)
-        .where(ProcessInstance.status == InstanceStatus.RUNNING).order_by(ProcessInstance.id))
+        select(
+            ProcessInstance.id,
+            ProcessInstance.process_id,
+            ProcessInstance.child_id,
+            ProcessInstance.version_ids,
+            ProcessInstance.created_at,
+        )
+        .where(ProcessInstance.status == InstanceStatus.RUNNING)
+        .order_by(ProcessInstance.id)
+    )
     return [RunningInstance(*row) for row in rows]

@@ -6,6 +6,7 @@ lanes, messages; decisions and rules in a table) is added, removed or changed. A
 element's own content is its attributes and the children without ids of their own
 (scripts, timer expressions, extension properties); the layout (BPMN DI) is not content.
 """
+
 from dataclasses import dataclass
 
 from lxml import etree

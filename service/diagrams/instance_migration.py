@@ -33,36 +33,64 @@ The instance row then records the new version ids, the unit of work rewrites the
 timers and message waits from the difference of the snapshots, and the move is audited as
 `instance_migrated` with the versions before and after.
 """
+
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, bindparam, select, update
 
-from service.people import assignment
-from service.workflow import clock, engine as spiff
-from service.diagrams import specs
 from service.db import db
+from service.diagrams import specs
 from service.errors import NotFound, ScriptFailed, ServiceError
 from service.models import HumanTask, InstanceStatus, ProcessInstance, ProcessVersion, TaskStatus
-from service.workflow.unit_of_work import UnitOfWork, engine as app_engine
+from service.people import assignment
+from service.workflow import clock
+from service.workflow import engine as spiff
+from service.workflow.unit_of_work import UnitOfWork
+from service.workflow.unit_of_work import engine as app_engine
 
 _instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
-_SET_VERSIONS = update(_instances).where(_instances.c.id == bindparam("instance")).values(
-    version_ids=bindparam("version_ids"))
+_SET_VERSIONS = (
+    update(_instances).where(_instances.c.id == bindparam("instance")).values(version_ids=bindparam("version_ids"))
+)
 _OPEN_ROW = select(_tasks.c.candidate_role, _tasks.c.assignee).where(
-    _tasks.c.instance_id == bindparam("instance"), _tasks.c.spiff_task_id == bindparam("task"),
-    _tasks.c.status == TaskStatus.OPEN)
-_REFRESH_ROW = update(_tasks).where(and_(
-    _tasks.c.instance_id == bindparam("instance"), _tasks.c.spiff_task_id == bindparam("task"),
+    _tasks.c.instance_id == bindparam("instance"),
+    _tasks.c.spiff_task_id == bindparam("task"),
     _tasks.c.status == TaskStatus.OPEN,
-)).values(process_name=bindparam("process_name"), title=bindparam("title"), form_key=bindparam("form_key"),
-          candidate_role=bindparam("role"), assignee=bindparam("assignee"), due_at=bindparam("due"))
+)
+_REFRESH_ROW = (
+    update(_tasks)
+    .where(
+        and_(
+            _tasks.c.instance_id == bindparam("instance"),
+            _tasks.c.spiff_task_id == bindparam("task"),
+            _tasks.c.status == TaskStatus.OPEN,
+        )
+    )
+    .values(
+        process_name=bindparam("process_name"),
+        title=bindparam("title"),
+        form_key=bindparam("form_key"),
+        candidate_role=bindparam("role"),
+        assignee=bindparam("assignee"),
+        due_at=bindparam("due"),
+    )
+)
 
 _STATES = {
-    "READY": "is waiting to be done", "WAITING": "is waiting", "STARTED": "is under way",
-    "COMPLETED": "was completed", "CANCELLED": "was cancelled", "ERROR": "failed",
+    "READY": "is waiting to be done",
+    "WAITING": "is waiting",
+    "STARTED": "is under way",
+    "COMPLETED": "was completed",
+    "CANCELLED": "was cancelled",
+    "ERROR": "failed",
 }
-_KINDS = {"task": "The task", "step": "The step", "event": "The event", "gateway": "The gateway",
-          "subprocess": "The subprocess"}
+_KINDS = {
+    "task": "The task",
+    "step": "The step",
+    "event": "The event",
+    "gateway": "The gateway",
+    "subprocess": "The subprocess",
+}
 
 
 @dataclass(frozen=True)
@@ -89,8 +117,9 @@ class MigrationRefused(ServiceError):
     """Moving the instance is not safe (or not needed); `reasons` say why. Nothing was changed."""
 
     def __init__(self, plan: MigrationPlan):
-        super().__init__(f"process instance {plan.instance_id} was not moved to the newest versions: "
-                         + "; ".join(plan.reasons))
+        super().__init__(
+            f"process instance {plan.instance_id} was not moved to the newest versions: " + "; ".join(plan.reasons)
+        )
         self.plan = plan
         self.reasons = plan.reasons
 
@@ -106,8 +135,7 @@ def plan(instance_id: int) -> MigrationPlan:
     engine = app_engine()
     workflow = engine.load(specs.bundle(row.process_id, row.version_ids), row.state)
     with clock.frozen_at(clock.now()), engine.running():  # a changed timer is evaluated on the app clock
-        return _assess(engine, instance_id, row.process_id, list(row.version_ids), row.status, workflow,
-                       trial=True)
+        return _assess(engine, instance_id, row.process_id, list(row.version_ids), row.status, workflow, trial=True)
 
 
 def migrate(instance_id: int, *, actor: str) -> MigrationPlan:
@@ -119,8 +147,15 @@ def migrate(instance_id: int, *, actor: str) -> MigrationPlan:
     with UnitOfWork(actor) as uow:
         instance = uow.load(instance_id)
         status = uow.connection.scalar(select(_instances.c.status).where(_instances.c.id == instance_id))
-        checked = _assess(uow.engine, instance_id, instance.process_id, list(instance.version_ids), status,
-                          instance.workflow, trial=False)
+        checked = _assess(
+            uow.engine,
+            instance_id,
+            instance.process_id,
+            list(instance.version_ids),
+            status,
+            instance.workflow,
+            trial=False,
+        )
         if not checked.safe:
             raise MigrationRefused(checked)
         new_bundle = specs.bundle(instance.process_id, checked.target_version_ids)
@@ -138,11 +173,19 @@ def migrate(instance_id: int, *, actor: str) -> MigrationPlan:
         uow.save(instance)
         uow.connection.execute(_SET_VERSIONS, {"instance": instance_id, "version_ids": instance.version_ids})
         _refresh_rows(uow, instance, restarted)
-        uow.audit("instance_migrated", instance_id=instance_id, child_id=instance.child_id,
-                  process=instance.process_id, from_versions=checked.current_version_ids,
-                  to_versions=checked.target_version_ids, from_labels=checked.current_versions,
-                  to_labels=checked.target_versions, changed=checked.changed, added=checked.added,
-                  removed=checked.removed)
+        uow.audit(
+            "instance_migrated",
+            instance_id=instance_id,
+            child_id=instance.child_id,
+            process=instance.process_id,
+            from_versions=checked.current_version_ids,
+            to_versions=checked.target_version_ids,
+            from_labels=checked.current_versions,
+            to_labels=checked.target_versions,
+            changed=checked.changed,
+            added=checked.added,
+            removed=checked.removed,
+        )
     return checked
 
 
@@ -154,7 +197,8 @@ def migrate_all(process_id: str, *, actor: str) -> list[tuple]:
     running = db.session.execute(
         select(ProcessInstance.id, ProcessInstance.version_ids)
         .where(ProcessInstance.process_id == process_id, ProcessInstance.status == InstanceStatus.RUNNING)
-        .order_by(ProcessInstance.id)).all()
+        .order_by(ProcessInstance.id)
+    ).all()
     results = []
     for instance_id, version_ids in running:
         if list(version_ids) == target:
@@ -175,24 +219,37 @@ def _assess(engine, instance_id, process_id, current, status, workflow, *, trial
     target = specs.versions_for_new_instance(process_id)
     labels = _labels(set(current) | set(target))
     numbers = {file_name: number for file_name, number in (labels[i][1:] for i in target)}
-    base = dict(instance_id=instance_id, process_id=process_id, current_version_ids=current,
-                target_version_ids=target, current_versions=[labels[i][0] for i in current],
-                target_versions=[labels[i][0] for i in target], target_numbers=[labels[i][2] for i in target])
+    base = dict(
+        instance_id=instance_id,
+        process_id=process_id,
+        current_version_ids=current,
+        target_version_ids=target,
+        current_versions=[labels[i][0] for i in current],
+        target_versions=[labels[i][0] for i in target],
+        target_numbers=[labels[i][2] for i in target],
+    )
     status = InstanceStatus(status)
     if status != InstanceStatus.RUNNING:
-        return MigrationPlan(**base, safe=False, reasons=[
-            f"The instance is {status.value}: only running instances move to new versions"])
+        return MigrationPlan(
+            **base, safe=False, reasons=[f"The instance is {status.value}: only running instances move to new versions"]
+        )
     if current == target:
-        return MigrationPlan(**base, safe=False, reasons=[
-            "The instance is already on the newest versions (" + ", ".join(base["target_versions"]) + ")"])
+        return MigrationPlan(
+            **base,
+            safe=False,
+            reasons=["The instance is already on the newest versions (" + ", ".join(base["target_versions"]) + ")"],
+        )
     new_bundle = specs.bundle(process_id, target)
     defining = _defining_file(process_id, target)
     try:
         diff = engine.version_diff(workflow, new_bundle)
     except Exception as exc:  # SpiffWorkflow could not align the diagrams at all
         return MigrationPlan(**base, safe=False, reasons=[f"The new versions could not be compared: {exc}"])
-    summary = dict(changed=[_label(e) for e in diff.changed], added=[_label(e) for e in diff.added],
-                   removed=[_label(e) for e in diff.removed])
+    summary = dict(
+        changed=[_label(e) for e in diff.changed],
+        added=[_label(e) for e in diff.added],
+        removed=[_label(e) for e in diff.removed],
+    )
     reasons = [_reason(b, numbers, defining) for b in diff.blockers]
     if not reasons and trial:
         try:
@@ -222,8 +279,11 @@ def _refused(checked: MigrationPlan, reason: str) -> MigrationPlan:
 def _reason(blocker, numbers, defining) -> str:
     element = blocker.element
     file_name = element.file or defining
-    where = f"version {numbers[file_name]}" if file_name == defining or file_name not in numbers else \
-        f"version {numbers[file_name]} of {file_name}"
+    where = (
+        f"version {numbers[file_name]}"
+        if file_name == defining or file_name not in numbers
+        else f"version {numbers[file_name]} of {file_name}"
+    )
     what = f"{_KINDS.get(element.kind, 'The step')} {_label(element)}"
     doing = _STATES.get(blocker.state, f"is {blocker.state.lower()}")
     if blocker.subprocess:
@@ -237,8 +297,11 @@ def _label(element) -> str:
 
 def _labels(version_ids) -> dict:
     """id -> (label, file name, number)."""
-    rows = db.session.execute(select(ProcessVersion.id, ProcessVersion.file_name, ProcessVersion.number)
-                              .where(ProcessVersion.id.in_(version_ids))).all()
+    rows = db.session.execute(
+        select(ProcessVersion.id, ProcessVersion.file_name, ProcessVersion.number).where(
+            ProcessVersion.id.in_(version_ids)
+        )
+    ).all()
     return {i: (f"{name} version {number}", name, number) for i, name, number in rows}
 
 
@@ -261,6 +324,16 @@ def _refresh_rows(uow, instance, task_ids):
         if view.assignee is None and view.lane != row.candidate_role:
             person = assignment.person_for(uow.connection, view.lane, view.data, instance.child_id)
             assignee = person.username if person else None
-        uow.connection.execute(_REFRESH_ROW, {
-            "instance": instance.id, "task": task_id, "process_name": view.process_name, "title": view.title,
-            "form_key": view.form_key, "role": view.lane, "assignee": assignee, "due": view.due_at})
+        uow.connection.execute(
+            _REFRESH_ROW,
+            {
+                "instance": instance.id,
+                "task": task_id,
+                "process_name": view.process_name,
+                "title": view.title,
+                "form_key": view.form_key,
+                "role": view.lane,
+                "assignee": assignee,
+                "due": view.due_at,
+            },
+        )

@@ -5,16 +5,17 @@ instance did there (completed, active, waiting, cancelled); the timers still to 
 the data at each completed step; and the audit trail. It reads the stored state and the
 projections and changes nothing: no lock, no unit of work.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
-from service.workflow import engine as spiff
-from service.diagrams import specs
 from service.db import db
+from service.diagrams import specs
 from service.errors import NotFound
 from service.models import AuditEvent, ProcessInstance, ProcessVersion, Timer, TimerStatus
+from service.workflow import engine as spiff
 from service.workflow.unit_of_work import engine as app_engine
 
 
@@ -79,11 +80,13 @@ def describe(instance_id: int) -> InstanceView:
     workflow = app_engine().load(specs.bundle(row.process_id, version_ids), row.state)
     names = spiff.element_names(workflow)
     timers = db.session.scalars(
-        select(Timer).where(Timer.instance_id == instance_id,
-                            Timer.status.in_([TimerStatus.WAITING, TimerStatus.CLAIMED]))
-        .order_by(Timer.due_at, Timer.id)).all()
+        select(Timer)
+        .where(Timer.instance_id == instance_id, Timer.status.in_([TimerStatus.WAITING, TimerStatus.CLAIMED]))
+        .order_by(Timer.due_at, Timer.id)
+    ).all()
     audit = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)).all()
+        select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
+    ).all()
     return InstanceView(
         id=row.id,
         process_id=row.process_id,
@@ -96,8 +99,9 @@ def describe(instance_id: int) -> InstanceView:
         versions=[VersionLabel(i, by_id[i].file_name, by_id[i].number) for i in version_ids if i in by_id],
         bpmn_xml=defining.content if defining is not None else "",
         marks=spiff.element_states(workflow),
-        timers=[PendingTimer(t.spec_name, names.get(t.spec_name, t.spec_name), t.due_at, t.status.value)
-                for t in timers],
+        timers=[
+            PendingTimer(t.spec_name, names.get(t.spec_name, t.spec_name), t.due_at, t.status.value) for t in timers
+        ],
         steps=[Step(s.element_id, s.name, s.kind, s.completed_at, s.data) for s in spiff.completed_steps(workflow)],
         audit=[AuditLine(e.at, e.actor, e.action, e.human_task_id, e.details) for e in audit],
     )

@@ -5,6 +5,7 @@ Every `.bpmn` and `.dmn` file is stored once per distinct content (hash) as a
 defines its process, then every file that process needs), so it keeps running on
 them after newer versions arrive. Parsed specs are cached per set of versions.
 """
+
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -12,16 +13,16 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 from lxml import etree
-from sqlalchemy import func, select
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from sqlalchemy import func, select
 
-from service.workflow import sandbox
-from service.diagrams import xmlsafe
-from service.workflow.clock import real_now
 from service.db import db, writing
+from service.diagrams import xmlsafe
 from service.errors import SpecError
 from service.models import ProcessVersion
+from service.workflow import sandbox
+from service.workflow.clock import real_now
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -76,7 +77,7 @@ def analyse(file_name: str, content: bytes | str) -> FileInfo:
         parser.add_bpmn_xml(root, file_name)
         executable = [p.get("id") for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
         if not executable:
-            raise SpecError(f"{file_name}: has no executable process (isExecutable=\"true\")")
+            raise SpecError(f'{file_name}: has no executable process (isExecutable="true")')
         for process_id in executable:
             parser.get_process_parser(process_id).get_spec()
     except ValidationException as exc:
@@ -171,8 +172,9 @@ def content_hash(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def store_version(file_name: str, content: str, author: str, comment: str = "", *,
-                  again: bool = False) -> tuple[ProcessVersion, bool]:
+def store_version(
+    file_name: str, content: str, author: str, comment: str = "", *, again: bool = False
+) -> tuple[ProcessVersion, bool]:
     """Add a version of a file unless its content is already stored; return (version, created).
 
     With `again`, content stored under an earlier number becomes the newest version once more
@@ -182,8 +184,10 @@ def store_version(file_name: str, content: str, author: str, comment: str = "", 
     with writing():  # the newest number read and taken under the write lock
         digest = content_hash(content)
         existing = db.session.scalar(
-            select(ProcessVersion).where(ProcessVersion.file_name == file_name, ProcessVersion.content_hash == digest)
-            .order_by(ProcessVersion.number.desc()).limit(1)
+            select(ProcessVersion)
+            .where(ProcessVersion.file_name == file_name, ProcessVersion.content_hash == digest)
+            .order_by(ProcessVersion.number.desc())
+            .limit(1)
         )
         if existing is not None and (not again or existing.number == _newest_number(file_name)):
             return existing, False
@@ -193,9 +197,17 @@ def store_version(file_name: str, content: str, author: str, comment: str = "", 
             raise SpecError(f"{file_name}: {', '.join(clash)} already defined in another file")
         number = _newest_number(file_name) + 1
         version = ProcessVersion(
-            file_name=file_name, kind=info.kind, number=number, content=content, content_hash=digest,
-            defines=info.defines, requires=info.requires, start_messages=info.start_messages,
-            author=author, comment=comment, created_at=real_now(),
+            file_name=file_name,
+            kind=info.kind,
+            number=number,
+            content=content,
+            content_hash=digest,
+            defines=info.defines,
+            requires=info.requires,
+            start_messages=info.start_messages,
+            author=author,
+            comment=comment,
+            created_at=real_now(),
         )
         db.session.add(version)
         db.session.flush()
@@ -203,8 +215,7 @@ def store_version(file_name: str, content: str, author: str, comment: str = "", 
 
 
 def _newest_number(file_name) -> int:
-    return db.session.scalar(
-        select(func.max(ProcessVersion.number)).where(ProcessVersion.file_name == file_name)) or 0
+    return db.session.scalar(select(func.max(ProcessVersion.number)).where(ProcessVersion.file_name == file_name)) or 0
 
 
 def _definitions_elsewhere(file_name, defines):
@@ -232,13 +243,16 @@ def load_directory(directory: str, author: str = "system") -> list[ProcessVersio
 def latest_versions() -> list[ProcessVersion]:
     newest = (
         select(ProcessVersion.file_name, func.max(ProcessVersion.number).label("number"))
-        .group_by(ProcessVersion.file_name).subquery()
+        .group_by(ProcessVersion.file_name)
+        .subquery()
     )
-    return list(db.session.scalars(
-        select(ProcessVersion).join(
-            newest, (ProcessVersion.file_name == newest.c.file_name) & (ProcessVersion.number == newest.c.number)
+    return list(
+        db.session.scalars(
+            select(ProcessVersion).join(
+                newest, (ProcessVersion.file_name == newest.c.file_name) & (ProcessVersion.number == newest.c.number)
+            )
         )
-    ))
+    )
 
 
 def versions_for_new_instance(process_id: str) -> list[int]:
@@ -281,8 +295,10 @@ def bundle(process_id: str, version_ids: list[int]) -> SpecBundle:
 
 def _parse_bundle(process_id: str, version_ids: list[int]) -> SpecBundle:
     versions = db.session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(version_ids))).all()
-    return _parsed(process_id, tuple((v.kind, v.file_name, v.content) for v in
-                                     sorted(versions, key=lambda v: (v.kind != "dmn", v.file_name))))
+    return _parsed(
+        process_id,
+        tuple((v.kind, v.file_name, v.content) for v in sorted(versions, key=lambda v: (v.kind != "dmn", v.file_name))),
+    )
 
 
 @functools.lru_cache(maxsize=64)

@@ -10,10 +10,11 @@
   it, by the holders of its role.
 Anything else is answered as if it did not exist (404), so ids leak nothing.
 """
+
 from sqlalchemy import String, and_, cast, false, or_, select, true
 
-from service.people import roles
 from service.models import Child, HumanTask, ProcessInstance, Team
+from service.people import roles
 from service.people.accounts import Identity
 
 

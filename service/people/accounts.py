@@ -10,6 +10,7 @@ slow guessing without telling the guesser anything.
 Whatever ends a person's right to what their session showed (a new password, a role
 removed, the account deactivated) ends every session of theirs at once.
 """
+
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,11 +18,11 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.workflow import clock
-from service.people import passwords, roles, sessions
 from service.db import db, writing
 from service.errors import InvalidData, NotFound
 from service.models import SignInAttempt, Team, User, UserRole
+from service.people import passwords, roles, sessions
+from service.workflow import clock
 
 FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USERNAME = 5
@@ -84,8 +85,15 @@ def create_user(username, name, email, password=None, fte=None) -> User:
     with writing():
         if db.session.scalar(select(User.id).where(User.username == username)):
             raise InvalidData(f"a user called {username!r} already exists", {"username": "already taken"})
-        user = User(username=username, name=name, email=email, fte=fte, active=True, created_at=clock.real_now(),
-                    password_hash=password_hash)
+        user = User(
+            username=username,
+            name=name,
+            email=email,
+            fte=fte,
+            active=True,
+            created_at=clock.real_now(),
+            password_hash=password_hash,
+        )
         db.session.add(user)
         db.session.flush()
     return user
@@ -120,8 +128,9 @@ def remove_role(user: User, role: str) -> int:
     """Take a role (every scope it is held for) from a person and end their sessions, so
     no page of that role stays open; how many grants were removed."""
     with writing():
-        removed = db.session.execute(delete(UserRole).where(UserRole.user_id == user.id,
-                                                            UserRole.role == role)).rowcount
+        removed = db.session.execute(
+            delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == role)
+        ).rowcount
         if not removed:
             raise InvalidData(f"{user.username} does not hold the role {role!r}", {"role": "not held"})
         sessions.end_all(user.id)
@@ -147,8 +156,12 @@ def grant(user: User, role: str, team_code: str | None = None, service_area: str
     if role in roles.AREA_SCOPED and not service_area:
         raise InvalidData(f"a {role} is held for a service area: give the area", {"service_area": "required"})
     with writing():
-        held = UserRole(user_id=user.id, role=role, team_id=team_id,
-                        service_area=service_area if role in roles.AREA_SCOPED else None)
+        held = UserRole(
+            user_id=user.id,
+            role=role,
+            team_id=team_id,
+            service_area=service_area if role in roles.AREA_SCOPED else None,
+        )
         db.session.add(held)
         db.session.flush()
     return held
@@ -205,8 +218,9 @@ def sign_in_pause(username: str, address: str) -> Pause | None:
     since = now - FAILED_SIGN_IN_WINDOW
 
     def failures(*where):
-        return db.session.execute(select(func.count(), func.max(SignInAttempt.at))
-                                  .where(SignInAttempt.at > since, *where)).one()
+        return db.session.execute(
+            select(func.count(), func.max(SignInAttempt.at)).where(SignInAttempt.at > since, *where)
+        ).one()
 
     if failures(SignInAttempt.username == username)[0] >= MAX_FAILURES_PER_USERNAME:
         return Pause(int(FAILED_SIGN_IN_WINDOW.total_seconds()), account=True)
@@ -220,6 +234,10 @@ def sign_in_pause(username: str, address: str) -> Pause | None:
 
 def holders(role: str) -> list[tuple[str, str]]:
     """(username, name) of the active people holding a role: whom a task of that role may go to."""
-    return list(db.session.execute(
-        select(User.username, User.name).where(User.active.is_(True), User.id.in_(
-            select(UserRole.user_id).where(UserRole.role == role))).order_by(User.name)))
+    return list(
+        db.session.execute(
+            select(User.username, User.name)
+            .where(User.active.is_(True), User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+            .order_by(User.name)
+        )
+    )

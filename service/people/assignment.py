@@ -8,12 +8,13 @@ diagram or a test route a step to someone in particular. A person's e-mail addre
 always comes from their account, never from a diagram's data, so a notice reaches the
 address the organisation holds for them today.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from service.people import roles
 from service.models import Child, Team, User, UserRole
+from service.people import roles
 
 _users, _children, _user_roles, _teams = User.__table__, Child.__table__, UserRole.__table__, Team.__table__
 
@@ -40,17 +41,25 @@ def person_for(connection, role: str | None, data: dict, child_id: str | None) -
 
 def address_of(connection, username: str) -> str | None:
     """The e-mail address of an active account; None for no such person or no address."""
-    return connection.scalar(select(_users.c.email).where(
-        _users.c.username == username, _users.c.active.is_(True))) or None
+    return (
+        connection.scalar(select(_users.c.email).where(_users.c.username == username, _users.c.active.is_(True)))
+        or None
+    )
 
 
 def _child(connection, child_id):
     if child_id is None or not str(child_id).isdigit():
         return None
     return connection.execute(
-        select(_children.c.iro_id, _children.c.cp_iro_id, _children.c.social_worker_id, _children.c.team_id,
-               _teams.c.service_area)
-        .join(_teams, _teams.c.id == _children.c.team_id).where(_children.c.id == int(child_id))
+        select(
+            _children.c.iro_id,
+            _children.c.cp_iro_id,
+            _children.c.social_worker_id,
+            _children.c.team_id,
+            _teams.c.service_area,
+        )
+        .join(_teams, _teams.c.id == _children.c.team_id)
+        .where(_children.c.id == int(child_id))
     ).one_or_none()
 
 
@@ -60,8 +69,11 @@ def _holder(connection, role, child):
             return child.iro_id or child.cp_iro_id
         if role == roles.SOCIAL_WORKER:
             return child.social_worker_id
-    query = select(_user_roles.c.user_id).join(_users, _users.c.id == _user_roles.c.user_id).where(
-        _user_roles.c.role == role, _users.c.active.is_(True))
+    query = (
+        select(_user_roles.c.user_id)
+        .join(_users, _users.c.id == _user_roles.c.user_id)
+        .where(_user_roles.c.role == role, _users.c.active.is_(True))
+    )
     if role in roles.TEAM_SCOPED:
         if child is None:
             return None
@@ -71,4 +83,3 @@ def _holder(connection, role, child):
             return None
         query = query.where(_user_roles.c.service_area == child.service_area)
     return connection.scalar(query.order_by(_user_roles.c.id).limit(1))
-

@@ -6,6 +6,7 @@ The list is `data/common-passwords.txt.gz` as Django 5.2.8 ships it
 passwords from Royce Williams' list of leaked ones), under Django's BSD 3-clause licence,
 copied beside it in `data/common-passwords.LICENSE`.
 """
+
 import gzip
 from functools import cache
 from pathlib import Path
@@ -23,8 +24,9 @@ def _common() -> frozenset:
 def problem(password: str) -> str | None:
     """What is wrong with a new password, in plain English; None if it will do."""
     if len(password) < MIN_LENGTH:
-        return (f"Your password must be at least {MIN_LENGTH} characters long "
-                "(a few words together are easy to remember)")
+        return (
+            f"Your password must be at least {MIN_LENGTH} characters long (a few words together are easy to remember)"
+        )
     if password.lower() in _common():
         return "That password is one of the most commonly used passwords: choose another"
     return None

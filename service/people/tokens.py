@@ -4,16 +4,17 @@ A SHA-256 of a 256-bit random token is as good as a slow hash here (nothing to g
 and checking one costs microseconds. A token may expire; expiry and revocation follow
 real time (not the application clock, which demo mode moves) and hold from the next call.
 """
+
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from service.workflow import clock
 from service.db import db, writing
 from service.errors import InvalidData, NotFound
 from service.models import ApiClient
+from service.workflow import clock
 
 
 def create(name: str, expires_in_days: float | None = None) -> str:
@@ -24,15 +25,25 @@ def create(name: str, expires_in_days: float | None = None) -> str:
     with writing():
         if db.session.scalar(select(ApiClient.id).where(ApiClient.name == name)):
             raise InvalidData(f"a client called {name!r} exists", {"name": "already taken"})
-        db.session.add(ApiClient(name=name, token_hash=_hash(token), created_at=now,
-                                 expires_at=None if expires_in_days is None else now + timedelta(days=expires_in_days)))
+        db.session.add(
+            ApiClient(
+                name=name,
+                token_hash=_hash(token),
+                created_at=now,
+                expires_at=None if expires_in_days is None else now + timedelta(days=expires_in_days),
+            )
+        )
     return token
 
 
 def client_for(token: str) -> ApiClient | None:
-    return db.session.scalar(select(ApiClient).where(
-        ApiClient.token_hash == _hash(token), ApiClient.revoked_at.is_(None),
-        or_(ApiClient.expires_at.is_(None), ApiClient.expires_at > clock.real_now())))
+    return db.session.scalar(
+        select(ApiClient).where(
+            ApiClient.token_hash == _hash(token),
+            ApiClient.revoked_at.is_(None),
+            or_(ApiClient.expires_at.is_(None), ApiClient.expires_at > clock.real_now()),
+        )
+    )
 
 
 def listing() -> list[ApiClient]:
@@ -47,8 +58,10 @@ def revoke(name: str) -> datetime:
         if client is None:
             raise NotFound(f"there is no API client {name!r}")
         if client.revoked_at is not None:
-            raise InvalidData(f"the token of {name!r} was revoked already, at {client.revoked_at.isoformat()}",
-                              {"name": "revoked already"})
+            raise InvalidData(
+                f"the token of {name!r} was revoked already, at {client.revoked_at.isoformat()}",
+                {"name": "revoked already"},
+            )
         client.revoked_at = clock.real_now()
         return client.revoked_at
 

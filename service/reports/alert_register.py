@@ -9,6 +9,7 @@ Wales bank holidays excluded). Means are Decimals rounded half up to one decimal
 or None when no alert was resolved. The CSV carries ids, codes, dates and figures only:
 no concerns, no names.
 """
+
 import csv
 import io
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
-from service.workflow import working_days as calendar
 from service.db import db
 from service.models import AlertStatus, Child, ManagementAlert, Team, User
 from service.reports.review_figures import check_period
+from service.workflow import working_days as calendar
 
 STATUS_WORDS = {
     AlertStatus.OPEN: "Open",
@@ -29,9 +30,21 @@ STATUS_WORDS = {
     AlertStatus.WITHDRAWN: "Closed without resolution",
     AlertStatus.CANCELLED: "Cancelled: the child stopped being looked after",
 }
-CSV_COLUMNS = ("alert_id", "child_id", "case_number", "team", "raised_on", "start_stage", "stage_reached",
-               "stage_reached_role", "status", "closed_on", "calendar_days_to_resolve", "working_days_to_resolve",
-               "cafcass_referred_on")
+CSV_COLUMNS = (
+    "alert_id",
+    "child_id",
+    "case_number",
+    "team",
+    "raised_on",
+    "start_stage",
+    "stage_reached",
+    "stage_reached_role",
+    "status",
+    "closed_on",
+    "calendar_days_to_resolve",
+    "working_days_to_resolve",
+    "cafcass_referred_on",
+)
 
 
 @dataclass(frozen=True)
@@ -91,13 +104,20 @@ def rows(start: date, end: date) -> list[RegisterRow]:
     """Every alert raised from `start` to `end`, oldest first."""
     check_period(start, end)
     found = db.session.execute(
-        select(ManagementAlert, Child.case_number, Child.name, Team.code, Team.name.label("team_name"),
-               User.name.label("raised_by_name"))
+        select(
+            ManagementAlert,
+            Child.case_number,
+            Child.name,
+            Team.code,
+            Team.name.label("team_name"),
+            User.name.label("raised_by_name"),
+        )
         .join(Child, Child.id == ManagementAlert.child_id)
         .outerjoin(Team, Team.id == ManagementAlert.team_id)
         .outerjoin(User, User.username == ManagementAlert.raised_by)
         .where(ManagementAlert.raised_on.between(start, end))
-        .order_by(ManagementAlert.raised_on, ManagementAlert.id)).all()
+        .order_by(ManagementAlert.raised_on, ManagementAlert.id)
+    ).all()
     return [_row(r) for r in found]
 
 
@@ -109,10 +129,25 @@ def _row(found) -> RegisterRow:
         working_days = calendar.working_days_between(alert.raised_on, alert.closed_on)
     stages = alert.stages or []
     role = stages[alert.stage - 1] if alert.stage and 0 < alert.stage <= len(stages) else None
-    return RegisterRow(alert.id, alert.child_id, found.case_number, found.name, found.code, found.team_name,
-                       alert.raised_on, found.raised_by_name or alert.raised_by, alert.start_stage, alert.stage,
-                       role, alert.status, alert.closed_on, calendar_days, working_days, alert.cafcass_referred_on,
-                       tuple(stages))
+    return RegisterRow(
+        alert.id,
+        alert.child_id,
+        found.case_number,
+        found.name,
+        found.code,
+        found.team_name,
+        alert.raised_on,
+        found.raised_by_name or alert.raised_by,
+        alert.start_stage,
+        alert.stage,
+        role,
+        alert.status,
+        alert.closed_on,
+        calendar_days,
+        working_days,
+        alert.cafcass_referred_on,
+        tuple(stages),
+    )
 
 
 def register(start: date, end: date) -> Register:
@@ -121,11 +156,19 @@ def register(start: date, end: date) -> Register:
     statuses = [row.status for row in found]
     resolved = [row for row in found if row.calendar_days is not None]
     return Register(
-        start, end, found, raised=len(found), resolved=statuses.count(AlertStatus.RESOLVED),
-        referred=statuses.count(AlertStatus.REFERRED), withdrawn=statuses.count(AlertStatus.WITHDRAWN),
-        cancelled=statuses.count(AlertStatus.CANCELLED), still_open=statuses.count(AlertStatus.OPEN),
-        by_stage=_by_stage(found), mean_days_to_resolve=_mean([row.calendar_days for row in resolved]),
-        mean_working_days_to_resolve=_mean([row.working_days for row in resolved]))
+        start,
+        end,
+        found,
+        raised=len(found),
+        resolved=statuses.count(AlertStatus.RESOLVED),
+        referred=statuses.count(AlertStatus.REFERRED),
+        withdrawn=statuses.count(AlertStatus.WITHDRAWN),
+        cancelled=statuses.count(AlertStatus.CANCELLED),
+        still_open=statuses.count(AlertStatus.OPEN),
+        by_stage=_by_stage(found),
+        mean_days_to_resolve=_mean([row.calendar_days for row in resolved]),
+        mean_working_days_to_resolve=_mean([row.working_days for row in resolved]),
+    )
 
 
 def _by_stage(found: list[RegisterRow]) -> list[StageCount]:
@@ -153,10 +196,24 @@ def register_csv(start: date, end: date) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows(start, end):
-        writer.writerow(csv_cell(value) for value in (
-            row.alert_id, row.child_id, row.case_number, row.team_code, row.raised_on, row.start_stage,
-            row.stage_reached, row.stage_reached_role, row.status.value, row.closed_on, row.calendar_days,
-            row.working_days, row.cafcass_referred_on))
+        writer.writerow(
+            csv_cell(value)
+            for value in (
+                row.alert_id,
+                row.child_id,
+                row.case_number,
+                row.team_code,
+                row.raised_on,
+                row.start_stage,
+                row.stage_reached,
+                row.stage_reached_role,
+                row.status.value,
+                row.closed_on,
+                row.calendar_days,
+                row.working_days,
+                row.cafcass_referred_on,
+            )
+        )
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ and Green notifications together, Decimals rounded half up to one decimal place,
 report prints them, or None when there is nothing to count. The CSV carries ids, codes,
 dates and usernames only: no names, no details of the criteria.
 """
+
 import csv
 import io
 from dataclasses import dataclass
@@ -20,17 +21,31 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from service.workflow import working_days as calendar
-from service.people import roles
-from service.reports.alert_register import csv_cell
 from service.db import db
 from service.models import Child, RagNotification, RagStatus, Team, User
+from service.people import roles
+from service.reports.alert_register import csv_cell
 from service.reports.review_figures import check_period, people_choices, percent
+from service.workflow import working_days as calendar
 
 TEAM_NOT_RECORDED = "Team not recorded"  # the report's words (table 3.4.9)
 STATUS_WORDS = {RagStatus.RED: "Red", RagStatus.AMBER: "Amber", RagStatus.GREEN: "Green"}
-CSV_COLUMNS = ("notification_id", "child_id", "case_number", "review_id", "review_date", "status", "criteria",
-               "excellent_practice", "team", "iro", "worker", "worker_qualified", "progress", "alert_id")
+CSV_COLUMNS = (
+    "notification_id",
+    "child_id",
+    "case_number",
+    "review_id",
+    "review_date",
+    "status",
+    "criteria",
+    "excellent_practice",
+    "team",
+    "iro",
+    "worker",
+    "worker_qualified",
+    "progress",
+    "alert_id",
+)
 
 
 @dataclass(frozen=True)
@@ -119,8 +134,14 @@ class Comparison:
         return list(zip(self.current.teams, previous))
 
 
-def register(start: date, end: date, team: str | None = None, iro: str | None = None, worker: str | None = None,
-             status: RagStatus | str | None = None) -> list[RegisterRow]:
+def register(
+    start: date,
+    end: date,
+    team: str | None = None,
+    iro: str | None = None,
+    worker: str | None = None,
+    status: RagStatus | str | None = None,
+) -> list[RegisterRow]:
     """Every notification of a review dated from `start` to `end`, newest first; for one team (code),
     IRO and allocated worker (usernames) and status when given."""
     check_period(start, end)
@@ -135,24 +156,49 @@ def register(start: date, end: date, team: str | None = None, iro: str | None = 
     if status:
         where.append(RagNotification.status == RagStatus(status))
     found = db.session.execute(
-        select(RagNotification, Child.name, Child.case_number, Team.code, Team.name.label("team_name"),
-               iro_user.username.label("iro_username"), iro_user.name.label("iro_name"),
-               worker_user.username.label("worker_username"), worker_user.name.label("worker_name"))
+        select(
+            RagNotification,
+            Child.name,
+            Child.case_number,
+            Team.code,
+            Team.name.label("team_name"),
+            iro_user.username.label("iro_username"),
+            iro_user.name.label("iro_name"),
+            worker_user.username.label("worker_username"),
+            worker_user.name.label("worker_name"),
+        )
         .join(Child, Child.id == RagNotification.child_id)
         .outerjoin(Team, Team.id == RagNotification.team_id)
         .outerjoin(iro_user, iro_user.id == RagNotification.iro_id)
         .outerjoin(worker_user, worker_user.id == RagNotification.worker_id)
         .where(*where)
-        .order_by(RagNotification.review_date.desc(), RagNotification.id.desc())).all()
+        .order_by(RagNotification.review_date.desc(), RagNotification.id.desc())
+    ).all()
     return [_row(r) for r in found]
 
 
 def _row(found) -> RegisterRow:
     rag = found.RagNotification
     return RegisterRow(
-        rag.id, rag.child_id, found.name, rag.case_number or found.case_number, rag.review_id, rag.review_date,
-        rag.status, _codes(rag.criteria), rag.excellent_practice, found.code, found.team_name, found.iro_username,
-        found.iro_name, found.worker_username, found.worker_name, rag.worker_qualified, rag.progress, rag.alert_id)
+        rag.id,
+        rag.child_id,
+        found.name,
+        rag.case_number or found.case_number,
+        rag.review_id,
+        rag.review_date,
+        rag.status,
+        _codes(rag.criteria),
+        rag.excellent_practice,
+        found.code,
+        found.team_name,
+        found.iro_username,
+        found.iro_name,
+        found.worker_username,
+        found.worker_name,
+        rag.worker_qualified,
+        rag.progress,
+        rag.alert_id,
+    )
 
 
 def _codes(criteria) -> tuple[str, ...]:
@@ -198,7 +244,8 @@ def _table(start: date, end: date) -> Table:
     counted = db.session.execute(
         select(RagNotification.team_id, RagNotification.status, func.count())
         .where(RagNotification.review_date.between(start, end), RagNotification.status.is_not(None))
-        .group_by(RagNotification.team_id, RagNotification.status)).all()
+        .group_by(RagNotification.team_id, RagNotification.status)
+    ).all()
     by_team: dict[int | None, dict[str, int]] = {}
     for team_id, status, n in counted:
         by_team.setdefault(team_id, {})[RagStatus(status).value] = n
@@ -219,19 +266,39 @@ def worker_choices() -> list[tuple[str, str]]:
     return people_choices(roles.SOCIAL_WORKER, RagNotification.worker_id)
 
 
-def register_csv(start: date, end: date, team: str | None = None, iro: str | None = None, worker: str | None = None,
-                 status: RagStatus | str | None = None) -> str:
+def register_csv(
+    start: date,
+    end: date,
+    team: str | None = None,
+    iro: str | None = None,
+    worker: str | None = None,
+    status: RagStatus | str | None = None,
+) -> str:
     """One line per notification of the register (RFC 4180, CRLF), ISO dates, criteria codes separated by
     spaces, no free text and no names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in register(start, end, team=team, iro=iro, worker=worker, status=status):
-        writer.writerow(csv_cell(value) for value in (
-            row.notification_id, row.child_id, row.case_number, row.review_id, row.review_date,
-            row.status.value if row.status else None, " ".join(row.criteria_codes), _yes_no(row.excellent_practice),
-            row.team_code, row.iro_username, row.worker_username, _yes_no(row.worker_qualified), row.progress,
-            row.alert_id))
+        writer.writerow(
+            csv_cell(value)
+            for value in (
+                row.notification_id,
+                row.child_id,
+                row.case_number,
+                row.review_id,
+                row.review_date,
+                row.status.value if row.status else None,
+                " ".join(row.criteria_codes),
+                _yes_no(row.excellent_practice),
+                row.team_code,
+                row.iro_username,
+                row.worker_username,
+                _yes_no(row.worker_qualified),
+                row.progress,
+                row.alert_id,
+            )
+        )
     return out.getvalue()
 
 

@@ -6,6 +6,7 @@ due, so a review held late in one period is not counted again when its record is
 the next. Percentages are Decimals rounded half up to one decimal place (what the annual
 report prints), or None when there is nothing to count: "no reviews" is not 0%.
 """
+
 import csv
 import io
 from dataclasses import dataclass
@@ -14,11 +15,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, func, or_, select
 
-from service.people import roles
+from service.casework.participation import COUNTED, PARTICIPATING
 from service.db import db
 from service.errors import InvalidData, ServiceError
 from service.models import Child, Review, ReviewStatus, Team, User, UserRole
-from service.casework.participation import COUNTED, PARTICIPATING
+from service.people import roles
 
 ON_TIME_TARGET = Decimal(95)  # % of reviews held on time (DOMAIN.md A2; report 5.1)
 # the record deadlines of A6-A7, by the prefix of their columns; their lengths live in the diagram
@@ -159,8 +160,12 @@ def _count(condition):
 
 _SHORT_BREAKS, _ON_TIME = Review.short_breaks.is_(True), Review.on_time.is_(True)
 _HELD_COUNTS = (
-    func.count(), _count(_ON_TIME), _count(_SHORT_BREAKS), _count(and_(_SHORT_BREAKS, _ON_TIME)),
-    _count(Review.participation_code.in_(COUNTED)), _count(Review.participation_code.in_(PARTICIPATING)),
+    func.count(),
+    _count(_ON_TIME),
+    _count(_SHORT_BREAKS),
+    _count(and_(_SHORT_BREAKS, _ON_TIME)),
+    _count(Review.participation_code.in_(COUNTED)),
+    _count(Review.participation_code.in_(PARTICIPATING)),
 )
 
 
@@ -170,9 +175,12 @@ def _deadline_counts(start: date, end: date, today: date) -> tuple:
     for name in DEADLINES:
         due, done, met = (getattr(Review, f"{name}_{part}") for part in ("due", "on", "met"))
         in_period, not_met = due.between(start, end), met.is_not(True)
-        counts += [_count(in_period), _count(and_(in_period, met.is_(True))),
-                   _count(and_(in_period, not_met, or_(met.is_(False), due < today))),
-                   _count(and_(in_period, not_met, done.is_(None), due < today))]
+        counts += [
+            _count(in_period),
+            _count(and_(in_period, met.is_(True))),
+            _count(and_(in_period, not_met, or_(met.is_(False), due < today))),
+            _count(and_(in_period, not_met, done.is_(None), due < today)),
+        ]
     return tuple(counts)
 
 
@@ -185,8 +193,13 @@ def _counts(columns, where, group=None) -> dict:
     if group is None:
         return {(): tuple(db.session.execute(select(*columns).select_from(Review).where(*where)).one())}
     key, table, label = group
-    query = (select(key, label, *columns).select_from(Review).outerjoin(table, table.id == key)
-             .where(*where).group_by(key, label))
+    query = (
+        select(key, label, *columns)
+        .select_from(Review)
+        .outerjoin(table, table.id == key)
+        .where(*where)
+        .group_by(key, label)
+    )
     return {(row[0], row[1]): tuple(row[2:]) for row in db.session.execute(query)}
 
 
@@ -194,18 +207,29 @@ def _figures(held: tuple | None, records: tuple | None) -> Figures:
     reviews, on_time, short_breaks, short_on_time, coded, participating = held or (0,) * len(_HELD_COUNTS)
     records = records or (0,) * 4 * len(DEADLINES)
     return Figures(
-        Timeliness(reviews, on_time), Timeliness(short_breaks, short_on_time),
-        Timeliness(reviews - short_breaks, on_time - short_on_time), Participation(coded, participating),
-        tuple(Deadline(name, label, *records[4 * i:4 * i + 4]) for i, (name, label) in enumerate(DEADLINES.items())))
+        Timeliness(reviews, on_time),
+        Timeliness(short_breaks, short_on_time),
+        Timeliness(reviews - short_breaks, on_time - short_on_time),
+        Participation(coded, participating),
+        tuple(Deadline(name, label, *records[4 * i : 4 * i + 4]) for i, (name, label) in enumerate(DEADLINES.items())),
+    )
 
 
 def people_choices(role: str, *named_in) -> list[tuple[str, str]]:
     """(username, name) of today's holders of `role` and of anyone a column of `named_in` names
     (a user id column): whom figures may be for, by name."""
-    return list(db.session.execute(select(User.username, User.name).where(or_(
-        User.id.in_(select(UserRole.user_id).where(UserRole.role == role)),
-        *(User.id.in_(select(column).where(column.is_not(None))) for column in named_in)))
-        .order_by(User.name, User.username)))
+    return list(
+        db.session.execute(
+            select(User.username, User.name)
+            .where(
+                or_(
+                    User.id.in_(select(UserRole.user_id).where(UserRole.role == role)),
+                    *(User.id.in_(select(column).where(column.is_not(None))) for column in named_in),
+                )
+            )
+            .order_by(User.name, User.username)
+        )
+    )
 
 
 def iro_choices() -> list[tuple[str, str]]:
@@ -223,14 +247,18 @@ def ssda903_reviews_csv(start: date, end: date) -> str:
         select(Child.case_number, Child.dob, Review.held_on, Review.participation_code)
         .join(Child, Child.id == Review.child_id)
         .where(Review.status == ReviewStatus.HELD, Review.held_on.between(start, end))
-        .order_by(Review.held_on, Child.case_number, Review.id)).all()
+        .order_by(Review.held_on, Child.case_number, Review.id)
+    ).all()
     uncoded = [f"{row.case_number} on {row.held_on:%d/%m/%Y}" for row in rows if not row.participation_code]
     if uncoded:
-        raise ReviewsNotCoded("Record the participation code of these held reviews first (the SSDA903 file may "
-                              f"have no blanks): {', '.join(uncoded)}")
+        raise ReviewsNotCoded(
+            "Record the participation code of these held reviews first (the SSDA903 file may "
+            f"have no blanks): {', '.join(uncoded)}"
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(SSDA903_COLUMNS)
-    writer.writerows((row.case_number, f"{row.dob:%d/%m/%Y}", f"{row.held_on:%d/%m/%Y}", row.participation_code)
-                     for row in rows)
+    writer.writerows(
+        (row.case_number, f"{row.dob:%d/%m/%Y}", f"{row.held_on:%d/%m/%Y}", row.participation_code) for row in rows
+    )
     return out.getvalue()

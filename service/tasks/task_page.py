@@ -3,21 +3,21 @@
 Every call checks who is asking first: a task this person may not see is NotFound,
 exactly like a task that does not exist.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 import forms
-
-from service.people import access
 from service.casework import alerts
-from service.workflow import clock, instances
-from service.tasks import worklist
 from service.db import db, writing
 from service.errors import InvalidData, NotFound, TaskAlreadyCompleted
 from service.models import Child, HumanTask, ProcessInstance, TaskDraft, TaskStatus
+from service.people import access
 from service.people.accounts import Identity
+from service.tasks import worklist
 from service.tasks.task_context import TaskContext
+from service.workflow import clock, instances
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,21 @@ def page(who: Identity, task_id: int) -> TaskPage:
     task = worklist.visible_task(who, task_id)
     child = db.session.get(Child, int(task.child_id)) if task.child_id and task.child_id.isdigit() else None
     steps = db.session.execute(
-        select(HumanTask.id, HumanTask.title, HumanTask.status).where(HumanTask.instance_id == task.instance_id)
-        .order_by(HumanTask.created_at, HumanTask.id)).all()
+        select(HumanTask.id, HumanTask.title, HumanTask.status)
+        .where(HumanTask.instance_id == task.instance_id)
+        .order_by(HumanTask.created_at, HumanTask.id)
+    ).all()
     version = db.session.scalar(select(ProcessInstance.version).where(ProcessInstance.id == task.instance_id))
     draft = db.session.get(TaskDraft, task.id)
-    return TaskPage(task, child, [(s.id, s.title, s.status) for s in steps], version,
-                    draft.data if draft and draft.user_id == who.id else None, access.may_act_on(who, task),
-                    TaskContext(task))
+    return TaskPage(
+        task,
+        child,
+        [(s.id, s.title, s.status) for s in steps],
+        version,
+        draft.data if draft and draft.user_id == who.id else None,
+        access.may_act_on(who, task),
+        TaskContext(task),
+    )
 
 
 def save_draft(who: Identity, task_id: int, data: dict) -> None:
@@ -86,6 +94,7 @@ def _actionable(who, task_id) -> HumanTask:
     if not access.may_act_on(who, task):
         raise NotFound(f"task {task_id} is not yours to complete")
     if task.status != TaskStatus.OPEN:
-        raise TaskAlreadyCompleted(alerts.moved_on(task) or
-                                   f"task {task_id} is already {task.status.value}; nothing was saved")
+        raise TaskAlreadyCompleted(
+            alerts.moved_on(task) or f"task {task_id} is already {task.status.value}; nothing was saved"
+        )
     return task

@@ -6,16 +6,17 @@ Sending again re-queues the notice for the outbox with fresh attempts. It first 
 recipient once more, so a notice for a role nobody held goes to whoever holds it now; one
 that would fail again at once for the same reason is refused, changing nothing.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from service.people import access, assignment
-from service.workflow import audit, clock, outbox
 from service.db import db, writing
 from service.errors import InvalidData, NotFound
 from service.models import Child, OutboxMessage, OutboxStatus
+from service.people import access, assignment
 from service.people.accounts import Identity
+from service.workflow import audit, clock, outbox
 
 PAGE_SIZE = 100
 
@@ -31,13 +32,22 @@ def listing(who: Identity, limit: int = PAGE_SIZE) -> Listing:
     """The newest undelivered notices, and how many there are in all."""
     _allowed(who)
     failed = OutboxMessage.status == OutboxStatus.FAILED
-    messages = list(db.session.scalars(select(OutboxMessage).where(failed).order_by(
-        OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+    messages = list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(failed)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
     child_ids = {int(m.child_id) for m in messages if m.child_id and m.child_id.isdigit()}
-    case_numbers = {str(child_id): number for child_id, number in db.session.execute(
-        select(Child.id, Child.case_number).where(Child.id.in_(child_ids)))}
-    return Listing(messages, db.session.scalar(select(func.count()).select_from(OutboxMessage).where(failed)),
-                   case_numbers)
+    case_numbers = {
+        str(child_id): number
+        for child_id, number in db.session.execute(select(Child.id, Child.case_number).where(Child.id.in_(child_ids)))
+    }
+    return Listing(
+        messages, db.session.scalar(select(func.count()).select_from(OutboxMessage).where(failed)), case_numbers
+    )
 
 
 def send_again(who: Identity, message_id: int) -> str:
@@ -60,8 +70,9 @@ def send_all_again(who: Identity) -> tuple[int, int]:
     """Queue again every failed notice that now has somewhere to go: (queued, still undeliverable)."""
     _allowed(who)
     with writing():
-        failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
-                                    .order_by(OutboxMessage.id)).all()
+        failed = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED).order_by(OutboxMessage.id)
+        ).all()
         queued = [message for message in failed if not _requeue(message)]
         _audit(who, queued)
         return len(queued), len(failed) - len(queued)
@@ -81,16 +92,22 @@ def _requeue(message) -> str | None:
         return outbox.no_address(username)
     now = clock.now()
     message.recipient_username, message.recipient = username, address
-    message.status, message.attempts, message.next_attempt_at, message.last_error = (
-        OutboxStatus.PENDING, 0, now, None)
+    message.status, message.attempts, message.next_attempt_at, message.last_error = (OutboxStatus.PENDING, 0, now, None)
     return None
 
 
 def _audit(who, messages):
     now = clock.now()
     for message in messages:
-        audit.record(now, who.username, "mail_sent_again", instance_id=message.instance_id, child_id=message.child_id,
-                     notice=message.id, to=message.recipient_username)
+        audit.record(
+            now,
+            who.username,
+            "mail_sent_again",
+            instance_id=message.instance_id,
+            child_id=message.child_id,
+            notice=message.id,
+            to=message.recipient_username,
+        )
 
 
 def _allowed(who):

@@ -4,17 +4,19 @@
 lane's role. Overdue first, then by due date; each row shows the working days left
 (negative when overdue) counted on the England and Wales calendar.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, String, case, cast, func, select, update
 
-from service.people import access, roles
-from service.workflow import audit, working_days as calendar, clock
 from service.db import db, writing
 from service.errors import ConflictError, InvalidData, NotFound
 from service.models import Child, HumanTask, OutboxMessage, TaskStatus, Team, User
+from service.people import access, roles
 from service.people.accounts import Identity, identity
+from service.workflow import audit, clock
+from service.workflow import working_days as calendar
 
 PAGE_SIZE = 25
 
@@ -54,9 +56,19 @@ class Page:
 def _base(who: Identity, filters: Filters, now):
     child = Child.__table__
     query = (
-        select(HumanTask.id, HumanTask.title, HumanTask.spec_name, HumanTask.process_name, HumanTask.child_id,
-               child.c.name, child.c.case_number, Team.code, HumanTask.due_at, HumanTask.assignee,
-               HumanTask.candidate_role)
+        select(
+            HumanTask.id,
+            HumanTask.title,
+            HumanTask.spec_name,
+            HumanTask.process_name,
+            HumanTask.child_id,
+            child.c.name,
+            child.c.case_number,
+            Team.code,
+            HumanTask.due_at,
+            HumanTask.assignee,
+            HumanTask.candidate_role,
+        )
         .outerjoin(child, child.c.id == cast(HumanTask.child_id, Integer))
         .outerjoin(Team, Team.id == child.c.team_id)
         .where(HumanTask.status == TaskStatus.OPEN, access.task_condition(who))
@@ -76,7 +88,8 @@ def my_tasks(who: Identity, filters: Filters = Filters(), page: int = 1) -> Page
 
 def unassigned(who: Identity, filters: Filters = Filters(), page: int = 1) -> Page:
     query = _base(who, filters, clock.now()).where(
-        HumanTask.assignee.is_(None), HumanTask.candidate_role.in_(who.roles))
+        HumanTask.assignee.is_(None), HumanTask.candidate_role.in_(who.roles)
+    )
     return _page(query, page)
 
 
@@ -88,9 +101,21 @@ def _page(query, page: int) -> Page:
     now = clock.now()
     today = calendar.london_date(now)
     rows = [
-        Row(r.id, r.title, r.spec_name, r.process_name, r.child_id, r.name, r.case_number, r.code, r.due_at,
-            calendar.working_days_between(today, r.due_at) if r.due_at else None, r.assignee, r.candidate_role,
-            r.due_at is not None and r.due_at < now)
+        Row(
+            r.id,
+            r.title,
+            r.spec_name,
+            r.process_name,
+            r.child_id,
+            r.name,
+            r.case_number,
+            r.code,
+            r.due_at,
+            calendar.working_days_between(today, r.due_at) if r.due_at else None,
+            r.assignee,
+            r.candidate_role,
+            r.due_at is not None and r.due_at < now,
+        )
         for r in db.session.execute(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     ]
     return Page(rows, total, page, pages)
@@ -108,22 +133,32 @@ def counts(who: Identity) -> Counts:
     """The numbers in the navigation: one query per figure, each on an index."""
     now = clock.now()
     open_visible = HumanTask.status == TaskStatus.OPEN
-    mine = db.session.execute(select(
-        func.count(), func.count(case((HumanTask.due_at < now, 1)))
-    ).where(open_visible, HumanTask.assignee == who.username)).one()
-    waiting = db.session.scalar(select(func.count()).where(
-        open_visible, HumanTask.assignee.is_(None), HumanTask.candidate_role.in_(who.roles)))
-    unread = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.recipient_username == who.username, OutboxMessage.read_at.is_(None)))
+    mine = db.session.execute(
+        select(func.count(), func.count(case((HumanTask.due_at < now, 1)))).where(
+            open_visible, HumanTask.assignee == who.username
+        )
+    ).one()
+    waiting = db.session.scalar(
+        select(func.count()).where(open_visible, HumanTask.assignee.is_(None), HumanTask.candidate_role.in_(who.roles))
+    )
+    unread = db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.recipient_username == who.username, OutboxMessage.read_at.is_(None))
+    )
     return Counts(mine[0], waiting, mine[1], unread)
 
 
 def task_types(who: Identity) -> list[tuple[str, str]]:
     """(spec name, title) of the open tasks this person sees, for the filter."""
-    return list(db.session.execute(
-        select(HumanTask.spec_name, func.min(HumanTask.title))
-        .where(HumanTask.status == TaskStatus.OPEN, access.task_condition(who))
-        .group_by(HumanTask.spec_name).order_by(func.min(HumanTask.title))))
+    return list(
+        db.session.execute(
+            select(HumanTask.spec_name, func.min(HumanTask.title))
+            .where(HumanTask.status == TaskStatus.OPEN, access.task_condition(who))
+            .group_by(HumanTask.spec_name)
+            .order_by(func.min(HumanTask.title))
+        )
+    )
 
 
 def visible_task(who: Identity, task_id: int) -> HumanTask:
@@ -158,17 +193,25 @@ def reassign(who: Identity, task_id: int, to_username: str) -> None:
     target = db.session.scalar(select(User).where(User.username == to_username, User.active.is_(True)))
     target_identity = identity(target.id) if target else None
     scoped = task.candidate_role in roles.TEAM_SCOPED + roles.AREA_SCOPED
-    if (target_identity is None or task.candidate_role not in target_identity.roles
-            or (scoped and task.child_id not in visible_children_among(target_identity, {task.child_id}))):
-        raise InvalidData(f"{to_username} is not a {task.candidate_role} for this child",
-                          {"assignee": f"choose a {task.candidate_role} who covers this child"})
+    if (
+        target_identity is None
+        or task.candidate_role not in target_identity.roles
+        or (scoped and task.child_id not in visible_children_among(target_identity, {task.child_id}))
+    ):
+        raise InvalidData(
+            f"{to_username} is not a {task.candidate_role} for this child",
+            {"assignee": f"choose a {task.candidate_role} who covers this child"},
+        )
     _assign(who, task, to_username, "task_reassigned")
 
 
 def visible_children_among(who: Identity, child_ids) -> set[str]:
     """Which of these child ids (text, as projections hold them) this person may see."""
-    return set(db.session.scalars(select(cast(Child.id, String)).where(
-        access.child_condition(who), cast(Child.id, String).in_(child_ids))))
+    return set(
+        db.session.scalars(
+            select(cast(Child.id, String)).where(access.child_condition(who), cast(Child.id, String).in_(child_ids))
+        )
+    )
 
 
 def _assign(who, task, username, action):
@@ -176,8 +219,11 @@ def _assign(who, task, username, action):
     seen = dict(human_task_id=task.id, instance_id=task.instance_id, child_id=task.child_id)
     held = HumanTask.assignee.is_(None) if task.assignee is None else HumanTask.assignee == task.assignee
     with writing():
-        result = db.session.execute(update(HumanTask).where(
-            HumanTask.id == seen["human_task_id"], HumanTask.status == TaskStatus.OPEN, held).values(assignee=username))
+        result = db.session.execute(
+            update(HumanTask)
+            .where(HumanTask.id == seen["human_task_id"], HumanTask.status == TaskStatus.OPEN, held)
+            .values(assignee=username)
+        )
         if result.rowcount != 1:
             raise ConflictError("someone changed this task at the same time; look again")
         audit.record(clock.now(), who.username, action, assignee=username, **seen)

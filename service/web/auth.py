@@ -12,6 +12,7 @@ request: signing out ends it there, so a copy of the cookie taken before opens n
 In production mode a password the policy refuses (the demo council's `demo`) does not
 sign anyone in: an administrator sets a new one.
 """
+
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -22,10 +23,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from service.workflow import audit, clock
-from service.people import passwords, accounts as people, sessions
 from service.db import writing
 from service.errors import NotFound
+from service.people import accounts as people
+from service.people import passwords, sessions
+from service.workflow import audit, clock
 
 from . import security
 
@@ -86,10 +88,16 @@ def pages_blueprint(name: str, import_name: str) -> Blueprint:
 
 
 class SignInForm(FlaskForm):
-    username = StringField("Username", widget=GovTextInput(),
-                           validators=[InputRequired("Enter your username"), Length(max=100, message=WRONG)])
-    password = PasswordField("Password", widget=GovPasswordInput(),
-                             validators=[InputRequired("Enter your password"), Length(max=200, message=WRONG)])
+    username = StringField(
+        "Username",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your username"), Length(max=100, message=WRONG)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=200, message=WRONG)],
+    )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -115,8 +123,13 @@ def sign_in():
             if user:
                 audit.record(clock.real_now(), username, "signed_in")
             else:
-                audit.record(clock.real_now(), username, "sign_in_failed", paused=status == 429,
-                             **({"reason": "password policy"} if problem == RESET else {}))
+                audit.record(
+                    clock.real_now(),
+                    username,
+                    "sign_in_failed",
+                    paused=status == 429,
+                    **({"reason": "password policy"} if problem == RESET else {}),
+                )
         if user:
             start_session(user.id)
             return redirect(_local(request.args.get("next")) or url_for("worklist.my_tasks"))

@@ -1,4 +1,5 @@
 """In-app notifications: the messages the service sent to this person, newest first."""
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 

@@ -1,9 +1,10 @@
 """The demo's Sent e-mail page: what the demo's own mail server received (service/demo/mail_server.py),
 newest first, for anyone signed in. Registered only in demo mode; elsewhere the page does not exist."""
+
 from flask import current_app, render_template, request
 
-from service.demo import mail_server as demo_mail
 from service import routing
+from service.demo import mail_server as demo_mail
 
 from .auth import pages_blueprint
 from .worklist import pagination
@@ -14,5 +15,6 @@ bp = pages_blueprint("sent_mail", __name__)
 @bp.get(demo_mail.SENT_PAGE)
 def index():
     page = demo_mail.received(demo_mail.maildir(current_app), request.args.get("page", 1, type=routing.whole_number))
-    return render_template("sent_mail.html", page=page, folder=demo_mail.maildir(current_app),
-                           pagination=pagination(page))
+    return render_template(
+        "sent_mail.html", page=page, folder=demo_mail.maildir(current_app), pagination=pagination(page)
+    )

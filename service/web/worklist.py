@@ -1,4 +1,5 @@
 """The worklists: "My tasks" and the unassigned tasks of my roles, filtered and paged."""
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
@@ -33,8 +34,9 @@ def my_tasks():
 
 @bp.get("/tasks/unassigned")
 def unassigned():
-    return _worklist(worklist.unassigned, "Unassigned tasks", "There are no unassigned tasks in your roles",
-                     claimable=True)
+    return _worklist(
+        worklist.unassigned, "Unassigned tasks", "There are no unassigned tasks in your roles", claimable=True
+    )
 
 
 def _worklist(listing, title, empty, claimable=False):
@@ -45,9 +47,17 @@ def _worklist(listing, title, empty, claimable=False):
     filters = worklist.Filters(form.task_type.data or None, form.team.data or None, form.overdue.data)
     page = listing(who, filters, request.args.get("page", 1, type=routing.whole_number))
     visible = worklist.visible_children_among(who, {row.child_id for row in page.rows if row.child_id})
-    return render_template("worklist.html", title=title, empty=empty, form=form, page=page, claimable=claimable,
-                           visible_children=visible, pagination=pagination(page),
-                           filtered=filters != worklist.Filters())
+    return render_template(
+        "worklist.html",
+        title=title,
+        empty=empty,
+        form=form,
+        page=page,
+        claimable=claimable,
+        visible_children=visible,
+        pagination=pagination(page),
+        filtered=filters != worklist.Filters(),
+    )
 
 
 def _choices(everything: str, pairs) -> list[SelectChoice]:

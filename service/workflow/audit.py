@@ -1,4 +1,5 @@
 """Every change is audited: who, what, when, and the data submitted."""
+
 from sqlalchemy import insert
 
 from service.db import db
@@ -8,8 +9,15 @@ INSERT = insert(AuditEvent.__table__)
 
 
 def row(at, actor, action, *, instance_id=None, human_task_id=None, child_id=None, **details) -> dict:
-    return dict(at=at, actor=actor, action=action, instance_id=instance_id,
-                human_task_id=human_task_id, child_id=child_id, details=details)
+    return dict(
+        at=at,
+        actor=actor,
+        action=action,
+        instance_id=instance_id,
+        human_task_id=human_task_id,
+        child_id=child_id,
+        details=details,
+    )
 
 
 def record(at, actor, action, **fields):

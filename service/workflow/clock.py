@@ -5,9 +5,10 @@ in demo or test mode moves it for every process (DESIGN.md decision 6). During o
 engine operation "now" is frozen, so every timer evaluated in that operation sees
 the same instant; SpiffWorkflow's timer module is pointed at that frozen value.
 """
+
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from sqlalchemy import select
@@ -22,7 +23,7 @@ _frozen_now: ContextVar[datetime | None] = ContextVar("frozen_now", default=None
 
 
 def real_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 _OFFSET = select(ClockSetting.__table__.c.offset_seconds).where(ClockSetting.__table__.c.id == 1)

@@ -6,13 +6,14 @@ Flask or the database: the service layer hands it specs and state and stores wha
 it returns. Diagram code runs in the restricted environment (service.workflow.sandbox) with
 the functions of `diagram_functions`.
 """
+
 import ast
 import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
@@ -31,8 +32,8 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from service.workflow import working_days as calendar
 from service.errors import ScriptFailed
+from service.workflow import working_days as calendar
 from service.workflow.sandbox import RestrictedEnvironment
 
 NAMED_VALUES = "named_values"  # the script task holding a diagram's named values (deadlines, roles)
@@ -82,8 +83,9 @@ class Effects:
         if to is not None:  # a person named by username, who need not hold the role on the case
             context = {**task.data, "people": {**(task.data.get("people") or {}), role: {"username": to}}}
         deadline, stale_reminder = _deadline_of(task)
-        self.notifications.append(Notification(f"{task.id}:{n}", role, subject, body, context,
-                                               deadline, stale_reminder))
+        self.notifications.append(
+            Notification(f"{task.id}:{n}", role, subject, body, context, deadline, stale_reminder)
+        )
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def _case_record(kind: str, doc: str):
         if args:
             raise TypeError(f"{kind}() takes named values only, e.g. {kind}(held_on=...)")
         effects.records.append(CaseRecord(kind, dict(fields), _deadline_of(_current_task.get())[0]))
+
     record.__name__, record.__doc__ = kind, doc
     return record
 
@@ -184,7 +187,8 @@ class _ScriptEngine(PythonScriptEngine):
         if isinstance(value, datetime):
             if value.tzinfo is None:
                 raise ScriptFailed(
-                    f"{task.task_spec.name}: {expression!r} gave a naive datetime; give a timezone-aware one")
+                    f"{task.task_spec.name}: {expression!r} gave a naive datetime; give a timezone-aware one"
+                )
             return value.isoformat()
         if isinstance(value, date):
             return value.isoformat()
@@ -266,8 +270,9 @@ class Engine:
         """
         root = workflow.task_tree.internal_data
         given = set(root.get(_NOTIFIED, ()))
-        effects.notifications = [n for n in effects.notifications
-                                 if notify and not n.stale_reminder and n.deadline not in given]
+        effects.notifications = [
+            n for n in effects.notifications if notify and not n.stale_reminder and n.deadline not in given
+        ]
         effects.records = [r for r in effects.records if r.deadline not in given]
         new = sorted({d for d in (*_deadlines(effects.notifications), *_deadlines(effects.records))} - given)
         if new:
@@ -358,7 +363,6 @@ class Engine:
         if len(value) == 10:  # a date: the deadline is the end of that day
             return calendar.end_of_day(date.fromisoformat(value))
         return _aware(value)
-
 
     # --- moving to new versions (service.diagrams.instance_migration) -------------------------
     def version_diff(self, workflow, bundle) -> "VersionDiff":
@@ -590,9 +594,17 @@ def completed_steps(workflow) -> list[CompletedStep]:
         spec = task.task_spec
         if getattr(spec, "bpmn_id", None) is None or not (spec.manual or isinstance(spec, ScriptTask)):
             continue
-        at = datetime.fromtimestamp(task.last_state_change, timezone.utc) if task.last_state_change else None
-        steps.append(CompletedStep(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
-                                   "task" if spec.manual else "step", at, task.data))
+        at = datetime.fromtimestamp(task.last_state_change, UTC) if task.last_state_change else None
+        steps.append(
+            CompletedStep(
+                str(task.id),
+                spec.bpmn_id,
+                spec.bpmn_name or spec.bpmn_id,
+                "task" if spec.manual else "step",
+                at,
+                task.data,
+            )
+        )
     return sorted(steps, key=lambda s: (s.completed_at is None, s.completed_at))
 
 
@@ -652,8 +664,9 @@ def _predict_again(workflow):
             continue
         parent = task.parent
         if not task.has_state(_PREDICTED) or parent is None or parent.has_state(TaskState.FINISHED_MASK):
-            raise SpiffWorkflowException(f"{task.task_spec.name} ({TaskState.get_name(task.state)}) has no "
-                                         "element in the new version")
+            raise SpiffWorkflowException(
+                f"{task.task_spec.name} ({TaskState.get_name(task.state)}) has no element in the new version"
+            )
         workflow._remove_task(task.id)
         parent.task_spec._predict(parent, mask=_PREDICTED | parent.state)
 
@@ -673,7 +686,8 @@ def named_values(spec) -> dict:
     """A diagram's named values: those of its named-values script task (id `named_values`, else
     the first script task reached from its start); see `literal_named_values`."""
     chosen = spec.task_specs.get(NAMED_VALUES) or next(
-        (task_spec for task_spec in spec.task_specs.values() if isinstance(task_spec, ScriptTask)), None)
+        (task_spec for task_spec in spec.task_specs.values() if isinstance(task_spec, ScriptTask)), None
+    )
     return literal_named_values(getattr(chosen, "script", None) or "")
 
 
@@ -688,8 +702,11 @@ def literal_named_values(script: str) -> dict:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return values  # the diagram checks report it
     for statement in statements:
-        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-                and isinstance(statement.targets[0], ast.Name)):
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
             break
         try:
             values[statement.targets[0].id] = ast.literal_eval(statement.value)

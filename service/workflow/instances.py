@@ -1,4 +1,5 @@
 """Use cases a person or another system starts: start a process, complete a task, send an event."""
+
 import json
 from dataclasses import dataclass
 
@@ -47,8 +48,14 @@ def complete_task(human_task_id: int, data: dict, *, actor: str, expected_versio
         uow.act(instance, uow.engine.complete, task.spiff_task_id, data)
         uow.save(instance, completed_task_id=task.spiff_task_id)
         uow.connection.execute(_DELETE_DRAFT, {"task": human_task_id})  # its draft is spent with it
-        uow.audit("task_completed", instance_id=instance.id, human_task_id=human_task_id,
-                  child_id=instance.child_id, task=task.spec_name, data=data)
+        uow.audit(
+            "task_completed",
+            instance_id=instance.id,
+            human_task_id=human_task_id,
+            child_id=instance.child_id,
+            task=task.spec_name,
+            data=data,
+        )
         return instance.version
 
 

@@ -10,6 +10,7 @@ is sent, checking the server's certificate against the system's trusted authorit
 `SMTP_TLS_CA_FILE`; `SMTP_USERNAME` and `SMTP_PASSWORD` authenticate after it. Sending a
 password without STARTTLS is refused when the configuration is read (service.config).
 """
+
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -41,8 +42,11 @@ def notice(config, *, to: str, subject: str, role: str | None, child: Child | No
     lines = [subject, ""]
     if child is not None:
         lines += [f"About the child {child.initials}, case number {child.case_number}.", ""]
-    lines += ["Sign in to the IRO service to read it in full and act on it:",
-              config["IRO_BASE_URL"].rstrip("/") + NOTIFICATIONS_PATH, ""]
+    lines += [
+        "Sign in to the IRO service to read it in full and act on it:",
+        config["IRO_BASE_URL"].rstrip("/") + NOTIFICATIONS_PATH,
+        "",
+    ]
     if role:
         lines.append(f"You receive this as the {role}.")
     lines.append("This e-mail carries no other personal details: they stay in the service.")
@@ -53,9 +57,13 @@ def notice(config, *, to: str, subject: str, role: str | None, child: Child | No
 
 def check_message(config, to: str) -> EmailMessage:
     """The message `flask mail-test` sends to check the settings."""
-    return _message(config, to, "Test message from the IRO service",
-                    "The IRO service can send e-mail with its present settings.\n"
-                    "Nothing needs doing: this message was sent by `flask mail-test`.\n")
+    return _message(
+        config,
+        to,
+        "Test message from the IRO service",
+        "The IRO service can send e-mail with its present settings.\n"
+        "Nothing needs doing: this message was sent by `flask mail-test`.\n",
+    )
 
 
 def send(config, email: EmailMessage) -> None:
@@ -71,8 +79,10 @@ def send(config, email: EmailMessage) -> None:
 
 def describe(config) -> str:
     """How mail is sent, for people checking the settings; never the password."""
-    how = [f"{config['SMTP_HOST']}:{config['SMTP_PORT']}", "with STARTTLS" if config["SMTP_STARTTLS"] else
-           "without TLS"]
+    how = [
+        f"{config['SMTP_HOST']}:{config['SMTP_PORT']}",
+        "with STARTTLS" if config["SMTP_STARTTLS"] else "without TLS",
+    ]
     if config["SMTP_USERNAME"]:
         how.append(f"as {config['SMTP_USERNAME']}")
     return " ".join(how)

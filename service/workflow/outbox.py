@@ -8,6 +8,7 @@ derived from the key, so a receiving server can drop the one duplicate a crash b
 sending and recording could cause. What cannot be delivered is failed with its reason
 and listed for the Review and QA Manager (service.tasks.undelivered), who can send it again.
 """
+
 import smtplib
 from datetime import timedelta
 
@@ -16,10 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from service.people import assignment
-from service.workflow import clock, mail
 from service.db import db, execute_rows, writing
 from service.models import Child, OutboxMessage, OutboxStatus
+from service.people import assignment
+from service.workflow import clock, mail
 
 CLAIM_SECONDS = 120
 
@@ -28,8 +29,17 @@ _QUEUE = {
     dialect: insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
     for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
-_ROW_DEFAULTS = dict(instance_id=None, child_id=None, recipient_role=None, recipient_username=None,
-                     status=OutboxStatus.PENDING, attempts=0, sent_at=None, last_error=None, read_at=None)
+_ROW_DEFAULTS = dict(
+    instance_id=None,
+    child_id=None,
+    recipient_role=None,
+    recipient_username=None,
+    status=OutboxStatus.PENDING,
+    attempts=0,
+    sent_at=None,
+    last_error=None,
+    read_at=None,
+)
 
 
 def queue_statement(connection):
@@ -38,8 +48,11 @@ def queue_statement(connection):
 
 
 def queue(connection, rows: list[dict], now) -> None:
-    execute_rows(connection, queue_statement(connection),
-                 [_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row for row in rows])
+    execute_rows(
+        connection,
+        queue_statement(connection),
+        [_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row for row in rows],
+    )
 
 
 def notification_rows(connection, instance, notifications, now) -> list[dict]:
@@ -47,9 +60,13 @@ def notification_rows(connection, instance, notifications, now) -> list[dict]:
     for note in notifications:
         person = assignment.person_for(connection, note.role, note.context, instance.child_id)
         row = dict(
-            idempotency_key=f"notify:{instance.id}:{note.key}", instance_id=instance.id, child_id=instance.child_id,
-            recipient_role=note.role, recipient_username=person.username if person else None,
-            recipient=(person.email if person else None) or "", subject=" ".join(note.subject.split())[:300],
+            idempotency_key=f"notify:{instance.id}:{note.key}",
+            instance_id=instance.id,
+            child_id=instance.child_id,
+            recipient_role=note.role,
+            recipient_username=person.username if person else None,
+            recipient=(person.email if person else None) or "",
+            subject=" ".join(note.subject.split())[:300],
             body=note.body,
         )
         if person is None:
@@ -98,10 +115,16 @@ def _claim(owner, limit):
     with writing():
         now = clock.now()
         due = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
-        candidates = (select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
-                      .with_for_update(skip_locked=True))
+        candidates = (
+            select(OutboxMessage.id)
+            .where(due)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         ids = db.session.scalars(
-            update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due)
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates), due)
             .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
             .returning(OutboxMessage.id)
         ).all()
@@ -113,9 +136,14 @@ def _email(config, message, address):
     if message.child_id and message.child_id.isdigit():
         found = db.session.get(Child, int(message.child_id))
         child = mail.Child(mail.initials(found.name), found.case_number) if found else None
-    return mail.notice(config, to=address, subject=message.subject, role=message.recipient_role, child=child,
-                       message_id=f"<{message.idempotency_key.replace(':', '.')}@"
-                                  f"{config['MAIL_SENDER'].split('@')[-1]}>")
+    return mail.notice(
+        config,
+        to=address,
+        subject=message.subject,
+        role=message.recipient_role,
+        child=child,
+        message_id=f"<{message.idempotency_key.replace(':', '.')}@{config['MAIL_SENDER'].split('@')[-1]}>",
+    )
 
 
 def _record_failure(message, exc, max_attempts):

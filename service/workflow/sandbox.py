@@ -28,8 +28,13 @@ import re
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from RestrictedPython import PrintCollector, RestrictingNodeTransformer, safe_builtins
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython import (
+    PrintCollector,
+    RestrictingNodeTransformer,
+    compile_restricted_eval,
+    compile_restricted_exec,
+    safe_builtins,
+)
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
     full_write_guard,
@@ -38,7 +43,6 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-
 
 # The bounds. Diagram scripts work out dates and copy a few form answers: the largest
 # shipped one loops over a handful of decisions. These limits are thousands of times what
@@ -69,8 +73,7 @@ class BoundExceeded(Exception):
 FORMAT_MESSAGE = "Using the format*() methods of `str` is not safe"
 """RestrictedPython's own run-time message for str.format and str.format_map."""
 
-_BIN_OP_GUARDS = {ast.Pow: "_pow_", ast.Mult: "_mul_", ast.Add: "_add_", ast.LShift: "_lshift_",
-                  ast.Mod: "_mod_"}
+_BIN_OP_GUARDS = {ast.Pow: "_pow_", ast.Mult: "_mul_", ast.Add: "_add_", ast.LShift: "_lshift_", ast.Mod: "_mod_"}
 
 
 def _call(name, args, like):
@@ -125,16 +128,25 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_Lambda(self, node):
         node = super().visit_Lambda(node)
-        node.body = ast.fix_missing_locations(ast.copy_location(
-            ast.BoolOp(op=ast.And(), values=[_step(node.body), node.body]), node.body))
+        node.body = ast.fix_missing_locations(
+            ast.copy_location(ast.BoolOp(op=ast.And(), values=[_step(node.body), node.body]), node.body)
+        )
         return node
 
     def visit_FormattedValue(self, node):
         node = super().visit_FormattedValue(node)
         if node.format_spec is not None:  # f"{x:{width}}": the width is checked first
             spec = node.format_spec
-            node.format_spec = ast.fix_missing_locations(ast.copy_location(ast.JoinedStr(values=[
-                ast.FormattedValue(value=_call("_spec_", [spec], spec), conversion=-1, format_spec=None)]), spec))
+            node.format_spec = ast.fix_missing_locations(
+                ast.copy_location(
+                    ast.JoinedStr(
+                        values=[
+                            ast.FormattedValue(value=_call("_spec_", [spec], spec), conversion=-1, format_spec=None)
+                        ]
+                    ),
+                    spec,
+                )
+            )
         return node
 
 
@@ -151,8 +163,9 @@ class _Budget:
     def step(self):
         self.steps += 1
         if self.steps > STEP_BUDGET:
-            raise BoundExceeded(f"the code made more than {STEP_BUDGET:,} steps (loop turns or calls): "
-                                "does a loop never end?")
+            raise BoundExceeded(
+                f"the code made more than {STEP_BUDGET:,} steps (loop turns or calls): does a loop never end?"
+            )
         if time.monotonic() > self.deadline:
             raise BoundExceeded(f"the code ran for more than {TIME_BUDGET_S:g}s")
         return True
@@ -160,8 +173,10 @@ class _Budget:
 
 def _too_big_int(bits):
     if bits > _MAX_INT_BITS:
-        raise BoundExceeded(f"the number would have about {int(bits / math.log2(10)):,} digits; "
-                            f"diagram code may make numbers of at most {MAX_INT_DIGITS:,} digits")
+        raise BoundExceeded(
+            f"the number would have about {int(bits / math.log2(10)):,} digits; "
+            f"diagram code may make numbers of at most {MAX_INT_DIGITS:,} digits"
+        )
 
 
 _budget = contextvars.ContextVar("sandbox_budget", default=None)
@@ -169,8 +184,9 @@ _budget = contextvars.ContextVar("sandbox_budget", default=None)
 
 def _too_long(length):
     if length > MAX_LENGTH:
-        raise BoundExceeded(f"the value would have {length:,} items or characters; "
-                            f"diagram code may make at most {MAX_LENGTH:,}")
+        raise BoundExceeded(
+            f"the value would have {length:,} items or characters; diagram code may make at most {MAX_LENGTH:,}"
+        )
     budget = _budget.get()
     if budget is not None:
         budget.made += length
@@ -206,8 +222,11 @@ def _repeated(sequence, times):
     is small until something prints it."""
     if times <= 0:
         return 0
-    inner = 0 if isinstance(sequence, (str, bytes)) else sum(
-        len(item) for item in sequence if isinstance(item, (*_SEQUENCES, dict, set)))
+    inner = (
+        0
+        if isinstance(sequence, (str, bytes))
+        else sum(len(item) for item in sequence if isinstance(item, (*_SEQUENCES, dict, set)))
+    )
     return (len(sequence) + inner) * times
 
 
@@ -227,11 +246,13 @@ def _mod(left, right):
     """`'%9999999999d' % 1`: printf widths and precisions are checked first."""
     if isinstance(left, (str, bytes)):
         text = left if isinstance(left, str) else left.decode("latin-1")
-        if any(len(w) > 7 or int(w) > MAX_LENGTH for w in re.findall(r"%[-#0 +]*(\d+)", text)
-               + re.findall(r"%[-#0 +]*(?:\d+|\*)?\.(\d+)", text)):
+        if any(
+            len(w) > 7 or int(w) > MAX_LENGTH
+            for w in re.findall(r"%[-#0 +]*(\d+)", text) + re.findall(r"%[-#0 +]*(?:\d+|\*)?\.(\d+)", text)
+        ):
             _too_long(MAX_LENGTH + 1)
         if "*" in text:
-            for value in (right if isinstance(right, tuple) else (right,)):
+            for value in right if isinstance(right, tuple) else (right,):
                 if _is_int(value):
                     _too_long(abs(value))
     return left % right
@@ -253,12 +274,14 @@ def _range(*args):
 
 def _padding(method):
     """str.ljust, center, zfill...: the width is the size of the result."""
+
     @functools.wraps(method)
     def padded(*args, **kwargs):
         for value in (*args, *kwargs.values()):
             if _is_int(value):
                 _too_long(value)
         return method(*args, **kwargs)
+
     return padded
 
 
@@ -267,9 +290,9 @@ def _join(method):
     def joined(items):
         items = list(items)
         separator = getattr(method, "__self__", "")
-        _too_long(sum(len(i) for i in items if isinstance(i, (str, bytes)))
-                  + len(separator) * max(len(items) - 1, 0))
+        _too_long(sum(len(i) for i in items if isinstance(i, (str, bytes))) + len(separator) * max(len(items) - 1, 0))
         return method(items)
+
     return joined
 
 
@@ -279,6 +302,7 @@ def _extend(method):
         items = items if isinstance(items, (list, tuple, str, dict, set, range)) else list(items)
         _too_long(len(method.__self__) + len(items))
         return method(items)
+
     return extended
 
 
@@ -291,11 +315,15 @@ def _replace(method):
             times = times if count < 0 else min(times, count)
             _too_long(len(text) + times * (len(new) - len(old)))
         return method(old, new, count)
+
     return replaced
 
 
-_SIZED_METHODS = {**dict.fromkeys(("ljust", "rjust", "center", "zfill", "expandtabs"), _padding),
-                  "join": _join, "replace": _replace}
+_SIZED_METHODS = {
+    **dict.fromkeys(("ljust", "rjust", "center", "zfill", "expandtabs"), _padding),
+    "join": _join,
+    "replace": _replace,
+}
 
 
 def _getattr(obj, name, default=None):
@@ -338,15 +366,39 @@ def _stdlib_import(name, *args, **kwargs):
 _BUILTINS = {
     **safe_builtins,
     "__import__": _stdlib_import,
-    **{f.__name__: f for f in (len, min, max, sum, sorted, any, all, abs, round, list, dict, set,
-                                tuple, str, int, float, bool, enumerate, zip, isinstance)},
+    **{
+        f.__name__: f
+        for f in (
+            len,
+            min,
+            max,
+            sum,
+            sorted,
+            any,
+            all,
+            abs,
+            round,
+            list,
+            dict,
+            set,
+            tuple,
+            str,
+            int,
+            float,
+            bool,
+            enumerate,
+            zip,
+            isinstance,
+        )
+    },
     **{c.__name__: c for c in (datetime, date, timedelta, timezone)},
     "range": _range,
     "pow": _pow,
 }
 
-REFUSED_NAMES = frozenset(
-    name for name in dir(builtins) if not name.startswith("_") and name not in _BUILTINS) - {"print"}
+REFUSED_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_") and name not in _BUILTINS) - {
+    "print"
+}
 """Python's builtins that diagram code cannot use (print is collected, not printed)."""
 REFUSED_ATTRIBUTES = {"format": FORMAT_MESSAGE, "format_map": FORMAT_MESSAGE}
 """Attributes refused whatever they are read from, with the run-time sandbox's message."""
@@ -417,8 +469,13 @@ def static_refusals(source: str, mode: str) -> list[str]:
     tree = ast.parse(source, mode=mode)
     defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     defined |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    defined |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments)
-                for a in (*n.posonlyargs, *n.args, *n.kwonlyargs, n.vararg, n.kwarg) if a}
+    defined |= {
+        a.arg
+        for n in ast.walk(tree)
+        if isinstance(n, ast.arguments)
+        for a in (*n.posonlyargs, *n.args, *n.kwonlyargs, n.vararg, n.kwarg)
+        if a
+    }
     messages = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in REFUSED_NAMES and node.id not in defined:
@@ -426,8 +483,10 @@ def static_refusals(source: str, mode: str) -> list[str]:
         elif isinstance(node, ast.Attribute) and node.attr in REFUSED_ATTRIBUTES:
             messages.append(f"Line {node.lineno}: {REFUSED_ATTRIBUTES[node.attr]}")
         elif isinstance(node, ast.While) and _always_true(node.test) and not _leaves(node.body):
-            messages.append(f"Line {node.lineno}: this loop never ends: its condition is always true "
-                            "and nothing in it breaks out (break or return)")
+            messages.append(
+                f"Line {node.lineno}: this loop never ends: its condition is always true "
+                "and nothing in it breaks out (break or return)"
+            )
     return _unique(messages)
 
 
@@ -484,9 +543,9 @@ def _is_constant(node):
         return all(_is_constant(e) for e in node.elts)
     if isinstance(node, ast.Call) and not node.keywords and all(_is_constant(a) for a in node.args):
         func = node.func
-        return ((isinstance(func, ast.Name) and func.id in _CONSTANT_CALLS)
-                or (isinstance(func, ast.Attribute) and func.attr in _SIZED_METHODS
-                    and isinstance(func.value, ast.Constant)))
+        return (isinstance(func, ast.Name) and func.id in _CONSTANT_CALLS) or (
+            isinstance(func, ast.Attribute) and func.attr in _SIZED_METHODS and isinstance(func.value, ast.Constant)
+        )
     return False
 
 
@@ -543,11 +602,17 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         if overwrites:
             raise ValueError(
                 "You have task data that overwrites a predefined function(s). Please change "
-                f"the following variable or field name(s) to something else: {overwrites}")
+                f"the following variable or field name(s) to something else: {overwrites}"
+            )
 
     def _remove_globals_and_functions(self, context, external_context):
         """Only the data the script assigned stays in the task data."""
         for key in list(context):
-            if (callable(context[key]) or key in self.globals or key in external_context
-                    or key in _GUARDS or key == "_step_"):
+            if (
+                callable(context[key])
+                or key in self.globals
+                or key in external_context
+                or key in _GUARDS
+                or key == "_step_"
+            ):
                 del context[key]

@@ -6,6 +6,7 @@ broken diagram cannot hold back the others. The instance's version check is what
 makes a firing count once: if two sweepers ever fire the same timer (a lease ran out
 while the first was still busy), only one commit can win.
 """
+
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
@@ -14,21 +15,29 @@ from operator import attrgetter
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 
-from service.workflow import audit, clock
 from service.db import db, writing
 from service.errors import ConflictError, ScriptFailed
 from service.models import Timer, TimerStatus
+from service.workflow import audit, clock
 from service.workflow.unit_of_work import UnitOfWork
 
 ACTOR = "scheduler"
 
 _timers = Timer.__table__
 # a timer that is not due by SpiffWorkflow's reckoning (a tie on the instant) goes back to waiting
-_RELEASE = update(_timers).where(
-    _timers.c.id.in_(bindparam("ids", expanding=True)), _timers.c.status == TimerStatus.CLAIMED,
-).values(status=TimerStatus.WAITING, claim_owner=None, lease_until=None)
-_FAIL = update(_timers).where(_timers.c.id.in_(bindparam("ids", expanding=True))).values(
-    status=TimerStatus.FAILED, claim_owner=None, lease_until=None)
+_RELEASE = (
+    update(_timers)
+    .where(
+        _timers.c.id.in_(bindparam("ids", expanding=True)),
+        _timers.c.status == TimerStatus.CLAIMED,
+    )
+    .values(status=TimerStatus.WAITING, claim_owner=None, lease_until=None)
+)
+_FAIL = (
+    update(_timers)
+    .where(_timers.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status=TimerStatus.FAILED, claim_owner=None, lease_until=None)
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +53,13 @@ def claim_due(owner: str, limit: int | None = None) -> list[Claimed]:
     now = clock.now()
     lease_until = now + timedelta(seconds=current_app.config["TIMER_LEASE_SECONDS"])
     due = (Timer.due_at < now) & (
-        (Timer.status == TimerStatus.WAITING)
-        | ((Timer.status == TimerStatus.CLAIMED) & (Timer.lease_until < now))
+        (Timer.status == TimerStatus.WAITING) | ((Timer.status == TimerStatus.CLAIMED) & (Timer.lease_until < now))
     )
     candidates = select(Timer.id).where(due).order_by(Timer.due_at).limit(limit).with_for_update(skip_locked=True)
     with writing():
         rows = db.session.execute(
-            update(Timer).where(Timer.id.in_(candidates), due)
+            update(Timer)
+            .where(Timer.id.in_(candidates), due)
             .values(status=TimerStatus.CLAIMED, claim_owner=owner, lease_until=lease_until)
             .returning(Timer.id, Timer.instance_id, Timer.spiff_task_id)
         ).all()
@@ -67,7 +76,7 @@ def fire_claimed(claimed: list[Claimed], batch_instances: int = 50) -> int:
     groups = group_by_instance(claimed)
     fired = 0
     for start in range(0, len(groups), batch_instances):
-        batch = groups[start:start + batch_instances]
+        batch = groups[start : start + batch_instances]
         try:
             with UnitOfWork(ACTOR) as uow:
                 fired += sum(fire_instance(uow, instance_id, timers) for instance_id, timers in batch)

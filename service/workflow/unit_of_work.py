@@ -6,38 +6,50 @@ it, `load` locks the instance row (PostgreSQL `FOR UPDATE`) and re-reads its sta
 queues the notifications the diagram raised and routes the messages it threw, all
 before the single commit. Any error rolls everything back: nothing half-written.
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import bindparam, insert, select, update
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import bindparam, insert, select, update
 
-from service.workflow import audit, clock, outbox, projections
 from service.casework import case_records
-from service.diagrams import specs
 from service.db import WRITE_LOCK, db, end_read, execute_rows
-from service.workflow.engine import Engine, Snapshot
+from service.diagrams import specs
 from service.errors import ConflictError, NotFound, ServiceError
 from service.models import HumanTask, InstanceStatus, MessageWait, ProcessInstance
+from service.workflow import audit, clock, outbox, projections
+from service.workflow.engine import Engine, Snapshot
 
 MAX_MESSAGE_HOPS = 20
 
 # Built once: the hot path of every task completion and timer firing.
 _instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
-_INSTANCE_COLUMNS = (_instances.c.process_id, _instances.c.version_ids, _instances.c.child_id,
-                     _instances.c.state, _instances.c.version)
+_INSTANCE_COLUMNS = (
+    _instances.c.process_id,
+    _instances.c.version_ids,
+    _instances.c.child_id,
+    _instances.c.state,
+    _instances.c.version,
+)
 _LOAD = select(*_INSTANCE_COLUMNS).where(_instances.c.id == bindparam("instance")).with_for_update()
 _LOAD_FOR_TASK = (
     select(_tasks.c.instance_id, _tasks.c.spiff_task_id, _tasks.c.spec_name, _tasks.c.status, *_INSTANCE_COLUMNS)
     .join(_instances, _instances.c.id == _tasks.c.instance_id)
-    .where(_tasks.c.id == bindparam("task")).with_for_update()
+    .where(_tasks.c.id == bindparam("task"))
+    .with_for_update()
 )
 _SAVE = (
     update(_instances)
     .where(_instances.c.id == bindparam("instance"), _instances.c.version == bindparam("expected"))
-    .values(state=bindparam("state"), version=bindparam("version"), status=bindparam("status"),
-            updated_at=bindparam("now"), completed_at=bindparam("completed_at"))
+    .values(
+        state=bindparam("state"),
+        version=bindparam("version"),
+        status=bindparam("status"),
+        updated_at=bindparam("now"),
+        completed_at=bindparam("completed_at"),
+    )
 )
 
 
@@ -117,8 +129,16 @@ class UnitOfWork:
 
     def _loaded(self, instance_id, row) -> LoadedInstance:
         workflow = self.engine.load(specs.bundle(row.process_id, row.version_ids), row.state)
-        return LoadedInstance(instance_id, row.process_id, row.version_ids, row.child_id, row.version,
-                              workflow, self.now, self.engine.snapshot(workflow))
+        return LoadedInstance(
+            instance_id,
+            row.process_id,
+            row.version_ids,
+            row.child_id,
+            row.version,
+            workflow,
+            self.now,
+            self.engine.snapshot(workflow),
+        )
 
     def act(self, instance: LoadedInstance, step, *args) -> None:
         """Run one engine step, keeping the notifications it raises for `save`."""
@@ -132,26 +152,54 @@ class UnitOfWork:
         thrown = [] if cancelled else self.engine.thrown_messages(workflow)
         state = self.engine.dump(workflow)
         finished = cancelled or self.engine.is_completed(workflow)
-        status = (InstanceStatus.CANCELLED if cancelled else
-                  InstanceStatus.COMPLETED if finished else InstanceStatus.RUNNING)
+        status = (
+            InstanceStatus.CANCELLED if cancelled else InstanceStatus.COMPLETED if finished else InstanceStatus.RUNNING
+        )
         if instance.is_new:
-            instance.id = self.connection.execute(insert(_instances).values(
-                process_id=instance.process_id, version_ids=instance.version_ids, child_id=instance.child_id,
-                status=status, state=state, version=1, started_by=self.actor,
-                created_at=self.now, updated_at=self.now, completed_at=self.now if finished else None,
-            ).returning(_instances.c.id)).scalar_one()
+            instance.id = self.connection.execute(
+                insert(_instances)
+                .values(
+                    process_id=instance.process_id,
+                    version_ids=instance.version_ids,
+                    child_id=instance.child_id,
+                    status=status,
+                    state=state,
+                    version=1,
+                    started_by=self.actor,
+                    created_at=self.now,
+                    updated_at=self.now,
+                    completed_at=self.now if finished else None,
+                )
+                .returning(_instances.c.id)
+            ).scalar_one()
             instance.version = 1
         else:
-            result = self.connection.execute(_SAVE, {
-                "instance": instance.id, "expected": instance.version, "state": state, "version": instance.version + 1,
-                "status": status, "now": self.now, "completed_at": self.now if finished else None,
-            })
+            result = self.connection.execute(
+                _SAVE,
+                {
+                    "instance": instance.id,
+                    "expected": instance.version,
+                    "state": state,
+                    "version": instance.version + 1,
+                    "status": status,
+                    "now": self.now,
+                    "completed_at": self.now if finished else None,
+                },
+            )
             if result.rowcount != 1:
                 raise ConflictError(f"process instance {instance.id} was changed by someone else; nothing was saved")
             instance.version += 1
         after = self.engine.snapshot(workflow)
-        projections.sync(self.connection, self.engine, instance, instance.before, after, self.now,
-                         completed_task_id=completed_task_id, actor=self.actor)
+        projections.sync(
+            self.connection,
+            self.engine,
+            instance,
+            instance.before,
+            after,
+            self.now,
+            completed_task_id=completed_task_id,
+            actor=self.actor,
+        )
         instance.before = after
         done, instance.effects = instance.effects, []
         for effects in done:  # records first: a notification to "IRO" goes to the IRO just allocated
@@ -199,8 +247,13 @@ class UnitOfWork:
                 self.act(target, self.engine.deliver, message)
                 self.save(target)
                 touched.append(target.id)
-        self.audit("message_routed", instance_id=sender.id if sender else None,
-                   child_id=child_id, message=message.name, to_instances=touched)
+        self.audit(
+            "message_routed",
+            instance_id=sender.id if sender else None,
+            child_id=child_id,
+            message=message.name,
+            to_instances=touched,
+        )
         return touched
 
     def audit(self, action, **fields):

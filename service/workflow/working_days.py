@@ -8,8 +8,9 @@ WD = Monday to Friday, excluding England and Wales bank holidays. "Within N WD o
 ends with the Nth working day after D (D is day 0). A deadline ends at the end of its
 day, Europe/London time; instants are timezone-aware and returned in UTC.
 """
-from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from operator import index
 from zoneinfo import ZoneInfo
 
@@ -30,7 +31,7 @@ __all__ = [
 LONDON = ZoneInfo("Europe/London")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bank_holidays(year: int) -> frozenset[date]:
     """England and Wales bank holidays of one year, cached: counting calls this per day."""
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
@@ -81,7 +82,9 @@ def add_working_days(start, n: int):
     interrupted by the sandbox's time budget."""
     value, remaining = _coerce(start), index(n)
     if abs(remaining) > MAX_WORKING_DAYS:
-        raise ValueError(f"add_working_days counts at most {MAX_WORKING_DAYS:,} working days either way, not {remaining:,}")
+        raise ValueError(
+            f"add_working_days counts at most {MAX_WORKING_DAYS:,} working days either way, not {remaining:,}"
+        )
     day, step = london_date(value), (1 if remaining > 0 else -1)
     if remaining == 0:
         return value
@@ -123,7 +126,7 @@ def add_weeks(start, n: int):
 def end_of_day(d) -> datetime:
     """The instant a deadline on day d ends: 23:59:59.999999 London time, in UTC."""
     day = london_date(_coerce(d))
-    return datetime.combine(day, time.max, tzinfo=LONDON).astimezone(timezone.utc)
+    return datetime.combine(day, time.max, tzinfo=LONDON).astimezone(UTC)
 
 
 def deadline_after_working_days(start, n: int) -> datetime:

@@ -1,9 +1,9 @@
-"""The RAG register and table 3.4.9, "LA Care Plans Reviewed in Period" (DOMAIN.md B and E;
+"""The RAG register and table 3.4.9, "LA Care Plans Reviewed in Period" (docs/domain.md B6 and E;
 report 3.4.5-3.4.9), on notifications written straight into `rag_notifications` as the RAG
 diagram leaves them, in the numbers the report prints.
 
-The seed's figures are in tests/data/rag_by_team_2011_12.csv, copied as printed from the shared
-data (section 3.4.9). As printed, the table is not consistent: the team rows are 2011/12 though
+The report's figures are in tests/data/rag_by_team_2011_12.csv, copied as printed from the
+report (section 3.4.9). As printed, the table is not consistent: the team rows are 2011/12 though
 its heading says 2010/11; LAC's Red prints 129 where its own row (595 - 177 - 340) and its 13.1%
 give 78, the 78 that makes the teams add up to the printed Red total of 141; LAC's Amber prints
 39.1% for 177 of 595 (29.7%); RAS prints 7.1 / 45.2 / 73.5% for 3 / 19 / 28 of 50; and the
@@ -37,7 +37,7 @@ SEED = Path(__file__).parent / "data" / "rag_by_team_2011_12.csv"
 YEAR = (date(2011, 4, 1), date(2012, 3, 31))
 YEAR_BEFORE = (date(2010, 4, 1), date(2011, 3, 31))
 NOT_RECORDED = "Team not recorded"
-# the seed's teams council.staff() has not made (the report names no service areas: these are the demo's)
+# the report's teams council.staff() has not made (the report names no service areas: these are the demo's)
 MORE_TEAMS = (
     ("15+", "15 Plus", "Children in Care"),
     ("CDT", "Children's Disability Team", "Disabled Children"),
@@ -125,7 +125,7 @@ def load(by_team: dict[str, tuple[int, int, int]], start: date, end: date, child
 
 @pytest.fixture
 def seeded(app):
-    """The seed's 2011/12 notifications, our spread of its 2010/11 totals, and one on each side of both years."""
+    """The report's 2011/12 notifications, our spread of its 2010/11 totals, and one on each side of both years."""
     app.test_client_class = RequestClient
     council.staff()
     for code, name, area in MORE_TEAMS:

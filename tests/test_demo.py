@@ -311,7 +311,7 @@ def test_every_looked_after_child_has_a_current_review_and_the_work_is_at_every_
     assert "rqam" in completed_by and {name[:2] for name in completed_by} == {"rq", "ir", "sw", "tm"}
 
 
-def test_held_reviews_give_figures_like_the_seeds(council, window):
+def test_held_reviews_give_figures_like_the_reports(council, window):
     go_live, today = window
     figures = review_figures.report(go_live, today, today)
     overall = figures.overall

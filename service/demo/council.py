@@ -3,7 +3,7 @@ looked-after work stands at realistic stages, so that `make run` opens on a serv
 real-looking work in it.
 
 It loads only in demo and test mode, and only into a database without users.
-The figures come from service/demo/data/ (copied as printed from the report):
+The figures come from service/demo/data/ (copied as printed from the report; docs/domain.md#sources):
 - iro_caseloads_july_2012.csv (5.3.2): IRO01..IRO13 become iro01..iro13 with their
   FTE, each reviewing exactly the printed caseload: 668 looked-after children (64 of
   them on a series of short breaks, legal status V4) and 475 child protection plans;

@@ -1,4 +1,4 @@
-"""Task forms: one WTForms class per user-task form key (DESIGN.md decision 10).
+"""Task forms: one WTForms class per user-task form key (docs/adr/0012-forms-are-wtforms-classes.md).
 
 A diagram's user task names its form with the `formKey` property. The page renders
 the class with govuk-frontend-wtf; the JSON API validates the same class, so a task

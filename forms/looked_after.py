@@ -1,4 +1,4 @@
-"""The allocation of a named IRO (DOMAIN.md A1): the weekly allocation meeting's choice."""
+"""The allocation of a named IRO (docs/domain.md A1): the weekly allocation meeting's choice."""
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import RadioField, TextAreaField

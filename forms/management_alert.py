@@ -1,4 +1,4 @@
-"""The forms of an IRO management alert (DOMAIN.md C; protocol 3.3-3.4, case study 4).
+"""The forms of an IRO management alert (docs/domain.md C; protocol 3.3-3.4, case study 4).
 
 The stage, the list of stage roles, the IRO's timescale and its cap come from the
 diagram's data (`context.data`), so a process owner who changes a named value changes

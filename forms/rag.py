@@ -1,4 +1,4 @@
-"""The quality assurance RAG notification (DOMAIN.md B; the seed's appendix "QUALITY ASSURANCE
+"""The quality assurance RAG notification (docs/domain.md B1; the report's appendix "QUALITY ASSURANCE
 RAG NOTIFICATION"), completed by the IRO after each held review.
 
 The appendix's criteria and "Action Required" options are copied word for word, once, into

@@ -1,4 +1,4 @@
-"""The follow-up forms of a RAG notification (DOMAIN.md B; the seed's appendix "Action
+"""The follow-up forms of a RAG notification (docs/domain.md B; the report's appendix "Action
 required"): responses, the IRO's review of progress, the written update, the meeting
 after a second Red, and the IRO's decision on an alert after a second Amber."""
 

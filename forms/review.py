@@ -1,4 +1,4 @@
-"""The forms of one looked-after review (DOMAIN.md A2-A7): booking, sign-off of a late
+"""The forms of one looked-after review (docs/domain.md A2-A7): booking, sign-off of a late
 date, contact with the child, the social worker's report, the review itself, the record
 steps after it, and the social worker's confirmation of starred recommendations.
 
@@ -19,7 +19,7 @@ from service.casework import participation
 
 from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
 
-LATE_REASONS = {  # DOMAIN.md A2 (seed 5.1.2)
+LATE_REASONS = {  # docs/domain.md A2 (report 5.1.2)
     "stakeholder_unavailable": "A stakeholder is unavailable",
     "service_pressure": "Service pressure",
     "iro_miscalculation": "IRO miscalculation",

@@ -1,6 +1,6 @@
 """Configuration read from the environment, with safe defaults for a laptop.
 
-`IRO_MODE` is `production`, `demo` or `test` (DESIGN.md decision 6): only demo and
+`IRO_MODE` is `production`, `demo` or `test` (docs/adr/0003-application-clock.md): only demo and
 test mode let anyone move the application clock.
 """
 
@@ -41,7 +41,7 @@ def from_environment(instance_path: str) -> dict:
 def settle(config) -> None:
     """Settings that depend on others, once a test's or the environment's are all in.
 
-    Production upgrades SMTP to TLS unless told not to (DESIGN.md decision 13), and a
+    Production upgrades SMTP to TLS unless told not to (docs/adr/0015-minimal-personal-data.md), and a
     password is never sent over a connection without it."""
     if config["SMTP_STARTTLS"] is None:
         config["SMTP_STARTTLS"] = config["IRO_MODE"] == "production"

@@ -65,7 +65,7 @@ WRITE_LOCK = {"writer": True}
 
 
 class UnlockedWrite(RuntimeError):
-    """A write outside `writing()` or a unit of work (DESIGN.md decision 14); raised in test mode."""
+    """A write outside `writing()` or a unit of work (docs/adr/0002); raised in test mode."""
 
 
 @event.listens_for(Engine, "begin")

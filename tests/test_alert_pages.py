@@ -1,4 +1,4 @@
-"""The management alert's pages (DOMAIN.md C and E): raising one from the child's page, "Alerts
+"""The management alert's pages (docs/domain.md C and E): raising one from the child's page, "Alerts
 for me", the alert's page and history, the printable form of case study 4, the CAFCASS letter,
 the alert register and its CSV, and the child's timeline. Driven through the shipped diagram on
 the application clock; people use the pages through the Flask test client."""

@@ -1,4 +1,4 @@
-"""The working-day and month rules of DOMAIN.md, checked against known dates."""
+"""The working-day and month rules of docs/domain.md, checked against known dates."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo

@@ -311,14 +311,14 @@ def test_every_looked_after_child_has_a_current_review_and_the_work_is_at_every_
     assert "rqam" in completed_by and {name[:2] for name in completed_by} == {"rq", "ir", "sw", "tm"}
 
 
-def test_held_reviews_give_figures_like_the_seeds(council, window):
+def test_held_reviews_give_figures_like_the_reports(council, window):
     go_live, today = window
     figures = review_figures.report(go_live, today, today)
     overall = figures.overall
     assert council.reviews_held == overall.reviews.held >= 60
     assert overall.reviews.held - overall.reviews.on_time > 0  # some late
-    assert 85 <= overall.reviews.percent <= 97  # the seed: 92% (5.1)
-    assert 85 <= overall.participation.percent <= 97  # the seed: 90% (4.4)
+    assert 85 <= overall.reviews.percent <= 97  # the report: 92% (5.1)
+    assert 85 <= overall.participation.percent <= 97  # the report: 90% (4.4)
     assert overall.short_breaks.held >= 1
     for deadline in overall.deadlines:  # mostly met, a few missed
         assert deadline.met > 0 and deadline.percent >= 80, deadline
@@ -371,7 +371,7 @@ def test_held_reviews_are_graded_and_their_rag_follow_ups_done_mostly_on_time(co
     share = {status: 100 * n / len(rags) for status, n in Counter(rag.status for rag in rags).items()}
     assert (
         52 <= share[RagStatus.GREEN] <= 68 and 22 <= share[RagStatus.AMBER] <= 37 and 6 <= share[RagStatus.RED] <= 16
-    )  # the seed: 59, 29 and 11 per cent (3.4.9)
+    )  # the report: 59, 29 and 11 per cent (3.4.9)
     assert all(rag.criteria and rag.actions and rag.case_number and rag.worker_id and rag.iro_id for rag in rags)
 
     # each follow-up the actions start was done in the replay, by the person the diagram gave it to
@@ -450,7 +450,7 @@ def test_significant_changes_reach_the_named_iro_at_every_stage(council, window)
 def test_management_alerts_stand_at_every_stage_through_the_diagram(council, window):
     go_live, today = window
     raised = {a.summary: a for a in db.session.scalars(select(ManagementAlert))}
-    assert len(raised) == len(demo_alerts.ALERTS) == 6  # the seed: 12 in a year (3.5.1)
+    assert len(raised) == len(demo_alerts.ALERTS) == 6  # the report: 12 in a year (3.5.1)
     assert (council.alerts_open, council.alerts_closed) == (4, 2) and "4 open, 2 closed" in str(council)
     found = {alert.key: raised[alert.summary] for alert in demo_alerts.ALERTS}
     assert all(go_live < a.raised_on <= today and a.raised_by.startswith("iro") for a in found.values())

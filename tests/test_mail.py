@@ -1,5 +1,5 @@
 """Every notice reaches a person: addressed from their account when it is sent, written with no
-more than the reader needs (DESIGN.md decision 13), sent through STARTTLS and a login where the
+more than the reader needs (docs/adr/0015-minimal-personal-data.md), sent through STARTTLS and a login where the
 relay asks, and, when it cannot be delivered, listed for the Review and QA Manager to send again."""
 
 import re

@@ -1,4 +1,4 @@
-"""The IRO management alert (DOMAIN.md C), run by the shipped diagram on the application
+"""The IRO management alert (docs/domain.md C), run by the shipped diagram on the application
 clock. Each scenario runs twice: straight through, and with every cache dropped between
 steps, as after a restart."""
 
@@ -175,7 +175,7 @@ def test_case_study_4_a_sibling_group_raised_at_stage_3_resolved_at_the_stage_4_
     )
 
     page = client_for(run.app, "rqam").get(f"/alerts/{run.alert(first).id}/form").text
-    words = text(page)  # the printable form, in the shape of the seed's
+    words = text(page)  # the printable form, in the shape of the report's
     assert "Independent Review Officer Management Alert Form" in words and "Date of Alert: 28 June 2012" in words
     assert ticked(page, "The stages the alert has reached") == ["Stage 1:", "Stage 2:", "Stage 3:", "Stage 4:"]
     assert ticked(page, "If not resolved progress to:") == ["Stage 4"]

@@ -1,4 +1,4 @@
-"""The quality assurance RAG notification form (DOMAIN.md B; the seed's appendix), checked as the
+"""The quality assurance RAG notification form (docs/domain.md B1; the report's appendix), checked as the
 API checks it, on the task a held review opens, with the case's facts read from the database."""
 
 from datetime import date

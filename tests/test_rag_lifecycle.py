@@ -1,4 +1,4 @@
-"""The RAG notification after each review and its follow-ups (DOMAIN.md B), run by the
+"""The RAG notification after each review and its follow-ups (docs/domain.md B), run by the
 shipped diagrams and decision table on the application clock. Each scenario runs twice:
 straight through, and with every cache dropped between steps, as after a restart."""
 
@@ -237,7 +237,7 @@ def test_a_second_consecutive_red_starts_exactly_one_alert_red_green_red_none(li
     assert (alert.stage, alert.status.value, run.rag(child).alert_id) == (1, "open", alert.id)
     assert "meet_case_holders" in run.rag_specs(child)
     assert ("hos.north", "Second consecutive Red RAG notification: IRO management alert") in run.notices(seen)
-    # DOMAIN.md B: a review within 3 months of the second Red, though only the responses were ticked
+    # docs/domain.md B2: a review within 3 months of the second Red, though only the responses were ticked
     assert run.reviews(child)[-1].due_date == date(2022, 7, 20)  # not the statutory 20 October
 
     other = run.looked_after_child("2022-04-21", name="Cy West", case_number="CCC000054405PER")

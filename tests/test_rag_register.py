@@ -1,9 +1,9 @@
-"""The RAG register and table 3.4.9, "LA Care Plans Reviewed in Period" (DOMAIN.md B and E;
+"""The RAG register and table 3.4.9, "LA Care Plans Reviewed in Period" (docs/domain.md B6 and E;
 report 3.4.5-3.4.9), on notifications written straight into `rag_notifications` as the RAG
 diagram leaves them, in the numbers the report prints.
 
-The seed's figures are in tests/data/rag_by_team_2011_12.csv, copied as printed from the shared
-data (section 3.4.9). As printed, the table is not consistent: the team rows are 2011/12 though
+The report's figures are in tests/data/rag_by_team_2011_12.csv, copied as printed from the
+report (section 3.4.9). As printed, the table is not consistent: the team rows are 2011/12 though
 its heading says 2010/11; LAC's Red prints 129 where its own row (595 - 177 - 340) and its 13.1%
 give 78, the 78 that makes the teams add up to the printed Red total of 141; LAC's Amber prints
 39.1% for 177 of 595 (29.7%); RAS prints 7.1 / 45.2 / 73.5% for 3 / 19 / 28 of 50; and the
@@ -33,11 +33,11 @@ from . import council
 from .conftest import RequestClient
 from .test_web import sign_in
 
-SEED = Path(__file__).parent / "data" / "rag_by_team_2011_12.csv"
+PRINTED = Path(__file__).parent / "data" / "rag_by_team_2011_12.csv"
 YEAR = (date(2011, 4, 1), date(2012, 3, 31))
 YEAR_BEFORE = (date(2010, 4, 1), date(2011, 3, 31))
 NOT_RECORDED = "Team not recorded"
-# the seed's teams council.staff() has not made (the report names no service areas: these are the demo's)
+# the report's teams council.staff() has not made (the report names no service areas: these are the demo's)
 MORE_TEAMS = (
     ("15+", "15 Plus", "Children in Care"),
     ("CDT", "Children's Disability Team", "Disabled Children"),
@@ -71,11 +71,11 @@ IROS, WORKERS = ("iro1", "iro2"), ("sw.north", "sw.north", "sw.south")  # sw.sou
 
 
 def printed() -> dict[tuple[str, str], dict]:
-    with open(SEED, newline="") as seed:
-        return {(row["period"], row["team"]): row for row in csv.DictReader(seed)}
+    with open(PRINTED, newline="") as printed_table:
+        return {(row["period"], row["team"]): row for row in csv.DictReader(printed_table)}
 
 
-def seed_2011_12() -> dict[str, tuple[int, int, int]]:
+def report_2011_12() -> dict[str, tuple[int, int, int]]:
     """(red, amber, green) per team as printed, each team's Red taken as its total less Amber and Green."""
     teams = {}
     for (period, team), row in printed().items():
@@ -125,7 +125,7 @@ def load(by_team: dict[str, tuple[int, int, int]], start: date, end: date, child
 
 @pytest.fixture
 def seeded(app):
-    """The seed's 2011/12 notifications, our spread of its 2010/11 totals, and one on each side of both years."""
+    """The report's 2011/12 notifications, our spread of its 2010/11 totals, and one on each side of both years."""
     app.test_client_class = RequestClient
     council.staff()
     for code, name, area in MORE_TEAMS:
@@ -148,15 +148,15 @@ def seeded(app):
                 actor="test",
             )
             children[team].append((child.id, case_number))
-    this_year = load(seed_2011_12(), *YEAR, children)
+    this_year = load(report_2011_12(), *YEAR, children)
     load(BEFORE_BY_TEAM, *YEAR_BEFORE, children)
     load({"NE": (1, 0, 0)}, date(2012, 4, 1), date(2012, 4, 1), children)
     load({"NE": (0, 0, 1)}, date(2010, 3, 31), date(2010, 3, 31), children)
     return this_year, children
 
 
-def test_the_seed_as_printed_has_one_wrong_count_and_the_teams_then_add_up_to_its_2011_12_totals():
-    rows, teams = printed(), seed_2011_12()
+def test_the_report_as_printed_has_one_wrong_count_and_the_teams_then_add_up_to_its_2011_12_totals():
+    rows, teams = printed(), report_2011_12()
     assert [team for team, (red, *_) in teams.items() if red != int(rows[("2011-12", team)]["red"])] == ["LAC"]
     assert teams["LAC"] == (78, 177, 340) and rows[("2011-12", "LAC")]["red"] == "129"
     total = rows[("2011-12", "Total")]
@@ -167,7 +167,7 @@ def test_the_seed_as_printed_has_one_wrong_count_and_the_teams_then_add_up_to_it
 
 
 @pytest.mark.postgres
-def test_table_349_reproduces_the_seeds_2011_12_table_beside_2010_11(seeded):
+def test_table_349_reproduces_the_reports_2011_12_table_beside_2010_11(seeded):
     table = rag_register.table_349(*YEAR)
     current, before = table.current, table.previous
     assert (current.start, current.end, before.start, before.end) == (*YEAR, *YEAR_BEFORE)
@@ -188,10 +188,10 @@ def test_table_349_reproduces_the_seeds_2011_12_table_beside_2010_11(seeded):
 
     # each team's row: the printed counts (LAC's Red as its row gives it) and percentages, but for the misprints
     assert [row.label for row in current.teams] == TEAM_ORDER
-    rows, seed = printed(), seed_2011_12()
+    rows, report = printed(), report_2011_12()
     for row in current.teams:
         counts = row.counts
-        assert (counts.red, counts.amber, counts.green) == seed[row.label], row.label
+        assert (counts.red, counts.amber, counts.green) == report[row.label], row.label
         assert counts.total == int(rows[("2011-12", row.label)]["total"])
         for status in ("red", "amber", "green"):
             got = getattr(counts, f"{status}_percent")

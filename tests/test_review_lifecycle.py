@@ -1,5 +1,5 @@
 """A looked-after child's reviews, run by the shipped diagrams on the application clock
-(DOMAIN.md A). Each scenario runs twice: straight through, and with every cache dropped
+(docs/domain.md A). Each scenario runs twice: straight through, and with every cache dropped
 between steps, as after a restart."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""No request fails because another writer holds the database (issue 13, DESIGN.md decision 14):
+"""No request fails because another writer holds the database (issue 13, docs/adr/0002):
 the real server as `make run` starts it, under four people, a case-management system and a
 moving clock at once, on SQLite and PostgreSQL."""
 

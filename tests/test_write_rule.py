@@ -1,4 +1,4 @@
-"""DESIGN.md decision 14: every write takes its lock first (service.db.writing)."""
+"""docs/adr/0002-every-write-takes-its-lock-first.md: every write takes its lock first (service.db.writing)."""
 
 import pytest
 from sqlalchemy import create_engine, exc, func, select, text

@@ -1,4 +1,4 @@
-"""The JSON API for case-management systems (shared/API.md), described at /api/v1/openapi.json.
+"""The JSON API for case-management systems (docs/api.md), described at /api/v1/openapi.json.
 
 Every endpoint but health and the OpenAPI document needs `Authorization: Bearer <token>`
 (service.people.tokens; `flask create-token NAME` makes one). The client's name is the actor

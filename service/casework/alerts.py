@@ -1,4 +1,4 @@
-"""IRO management alerts (DOMAIN.md C): raising one, who sees which, and their history.
+"""IRO management alerts (docs/domain.md C): raising one, who sees which, and their history.
 
 The alert process (bpmn/management_alert.bpmn) records each alert and each step of it
 through `record_alert(...)` and `record_alert_step(...)`; everything here reads those

@@ -1,6 +1,6 @@
 """Children's cases and the events case-management systems report about them.
 
-Fields, codes and event types are those of shared/API.md (SSDA903 codes where one
+Fields, codes and event types are those of docs/api.md (SSDA903 codes where one
 exists). An event is recorded on the child, updates the child's status, and is
 sent as a message named by its type: the child's waiting process resumes, or a
 process that starts with it begins. Until a process for a type exists, the event
@@ -145,7 +145,7 @@ EVENT_FIELDS = {
     "cp_plan_ended": {"reason": (True, _one_of(codes.CP_ENDED_REASONS))},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
-# Every event has a date; `"notify": false` imports history: it runs but sends no notice (API.md).
+# Every event has a date; `"notify": false` imports history: it runs but sends no notice (docs/api.md).
 EVENT_COMMON = {"date": (True, _past_date), "notify": (False, _bool)}
 TAKE_ON_FIELDS = {
     **EVENT_COMMON,

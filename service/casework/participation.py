@@ -1,4 +1,4 @@
-"""How a child took part in their review: the SSDA903 codes PN0-PN7 (DOMAIN.md A5).
+"""How a child took part in their review: the SSDA903 codes PN0-PN7 (docs/domain.md A5).
 
 Pure domain rules, shared by the review form, the figures and the SSDA903 export.
 """

@@ -1,6 +1,6 @@
 """Bringing a child's next review forward, and the record deadlines of a held review.
 
-Reg 33(3) requires an earlier review when the IRO asks for one (DOMAIN.md A2). The
+Reg 33(3) requires an earlier review when the IRO asks for one (docs/domain.md A2). The
 review cycle diagram waits for the `review_brought_forward` message and rebooks the
 review; the date and the reason are checked here first, so the diagram only ever
 sees a date it can book.
@@ -52,7 +52,7 @@ def bring_forward(child_id: int, new_date: date, reason: str, *, actor: str) -> 
 
 @dataclass(frozen=True)
 class RecordDeadline:
-    """One deadline of the record of a review (DOMAIN.md A6-A7): met, missed, or still running."""
+    """One deadline of the record of a review (docs/domain.md A6-A7): met, missed, or still running."""
 
     name: str
     due: date | None

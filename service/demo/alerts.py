@@ -1,8 +1,8 @@
-"""The demo council's IRO management alerts (bpmn/management_alert.bpmn, DOMAIN.md C),
+"""The demo council's IRO management alerts (bpmn/management_alert.bpmn, docs/domain.md C),
 raised and progressed by the demo's replay (service.demo.council) through the diagram's own
 tasks and forms, like every other task of the demo.
 
-The seed counts 12 alerts in a year (3.5.1): over the replay's 20 weeks, ALERTS raises
+The report counts 12 alerts in a year (3.5.1): over the replay's 20 weeks, ALERTS raises
 six, each on a looked-after child taken on at go-live (so their IRO has known them since)
 and each about one of the situations of protocol 3.2, so that today the service holds an
 alert at each point a newcomer should see:
@@ -38,7 +38,7 @@ from service.people import accounts as people
 from service.people import roles
 from service.workflow import working_days as calendar
 
-SEED = 351  # the alerts' own draws (after the seed report's section 3.5.1)
+SEED = 351  # the alerts' own draws (after the report's section 3.5.1)
 SPECS = frozenset(
     {
         "raise_alert",

@@ -1,9 +1,9 @@
-"""The demo council: a council the size of Coventry in July 2012 (the seed report), whose
+"""The demo council: a council the size of Coventry in July 2012 (its IRO service's annual report 2011-12), whose
 looked-after work stands at realistic stages, so that `make run` opens on a service with
 real-looking work in it.
 
 It loads only in demo and test mode, and only into a database without users.
-The figures come from service/demo/data/ (copied from the seed's data):
+The figures come from service/demo/data/ (copied as printed from the report; docs/domain.md#sources):
 - iro_caseloads_july_2012.csv (5.3.2): IRO01..IRO13 become iro01..iro13 with their
   FTE, each reviewing exactly the printed caseload: 668 looked-after children (64 of
   them on a series of short breaks, legal status V4) and 475 child protection plans;
@@ -46,10 +46,10 @@ the real now, so the app's clock is never left in the past.
   reason and the manager's sign-off (one refused and rebooked), a few adjournments, a few
   reports missing on the day, participation codes by the age rule (90% participating),
   decisions with starred recommendations (confirmed done by their date, a few late), the
-  RAG notification (its status dealt in the seed's shares, about 59/29/11 per cent; its
+  RAG notification (its status dealt in the report's shares, about 59/29/11 per cent; its
   criteria, details and action from a generator of its own per review), and the
   record steps mostly on time with a few missed. Reviews on time come out near the
-  seed's 92%. A second consecutive Red is graded Amber unless the child has an alert
+  report's 92%. A second consecutive Red is graded Amber unless the child has an alert
   open: the history rules would start a management alert beside the six below.
 - The RAG notification's follow-ups (RAG_FOLLOW_UPS), each drawn from a generator of its
   own per review and task: the social worker's and the Team Manager's responses in 2
@@ -1594,7 +1594,7 @@ def _surname(rng) -> str:
 
 
 def _case_number(rng, taken: set) -> str:
-    """Mostly digits and a letter, some CCC...PER, some digits only (DOMAIN.md section B)."""
+    """Mostly digits and a letter, some CCC...PER, some digits only (docs/domain.md B1)."""
     while True:
         style = rng.random()
         if style < 0.8:

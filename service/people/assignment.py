@@ -1,4 +1,4 @@
-"""Lanes are roles; the case says who holds each role (DESIGN.md decision 9).
+"""Lanes are roles; the case says who holds each role (docs/adr/0011-lanes-are-roles.md).
 
 A role resolves to a person from the child's case: the child's IRO (or child
 protection chair), the allocated social worker, the manager of the child's team or

@@ -1,4 +1,4 @@
-"""The roles of DOMAIN.md, named as diagram lanes name them.
+"""The roles of docs/domain.md, named as diagram lanes name them.
 
 A person may hold several roles. Some roles are held for a team (Team Manager),
 some for a service area (ISM, Head of Service), the rest for the whole service.
@@ -37,7 +37,7 @@ ALL = (
 # held for one team, or for the teams of one service area
 TEAM_SCOPED = (TEAM_MANAGER,)
 AREA_SCOPED = (ISM, HEAD_OF_SERVICE)
-# see every child: they oversee the whole service (DOMAIN.md, access rules of the web issue)
+# see every child: they oversee the whole service (docs/adr/0010-access-as-sql-conditions.md)
 SEE_EVERY_CHILD = (REVIEW_QA_MANAGER, HEAD_OF_SAFEGUARDING, ASSISTANT_DIRECTOR, DIRECTOR, CHIEF_EXECUTIVE)
 # may move a task from one person to another within what they see
 MANAGERS = (

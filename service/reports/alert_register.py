@@ -1,4 +1,4 @@
-"""The management alert register (protocol 3.5.3; DOMAIN.md C and E): every alert raised in
+"""The management alert register (protocol 3.5.3; docs/domain.md C7 and E): every alert raised in
 a period with the stage it reached, its outcome and how long it took to resolve, the
 period's counts, and the register as a CSV file.
 

@@ -1,4 +1,4 @@
-"""The RAG register (DOMAIN.md B and E; report 3.4.5-3.4.9): every quality assurance RAG
+"""The RAG register (docs/domain.md B6 and E; report 3.4.5-3.4.9): every quality assurance RAG
 notification given in a period, with who held the case, and table 3.4.9, "LA Care Plans
 Reviewed in Period": Red, Amber and Green by team, as counts and percentages, beside the
 same table for the period before.

@@ -1,4 +1,4 @@
-"""The looked-after review figures managers report (DOMAIN.md A2, A5, A7 and E), and the
+"""The looked-after review figures managers report (docs/domain.md A2, A5, A7 and E), and the
 SSDA903 reviews file, read from `reviews`, the table the review diagrams fill.
 
 A review counts in a period by the day it was held; a record deadline by the day it fell
@@ -21,7 +21,7 @@ from service.errors import InvalidData, ServiceError
 from service.models import Child, Review, ReviewStatus, Team, User, UserRole
 from service.people import roles
 
-ON_TIME_TARGET = Decimal(95)  # % of reviews held on time (DOMAIN.md A2; report 5.1)
+ON_TIME_TARGET = Decimal(95)  # % of reviews held on time (docs/domain.md A2; report 5.1)
 # the record deadlines of A6-A7, by the prefix of their columns; their lengths live in the diagram
 DEADLINES = {
     "decisions_to_managers": "Decisions sent to the allocated worker and managers",

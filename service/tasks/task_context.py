@@ -75,7 +75,7 @@ class TaskContext:
         return dict(workflow.get_task_from_id(UUID(self.task.spiff_task_id)).data)
 
     def iro_options(self) -> list[IroOption]:
-        """Active IROs, the preferred first (DOMAIN.md A1: the child's CP IRO, then a sibling's
+        """Active IROs, the preferred first (docs/domain.md A1: the child's CP IRO, then a sibling's
         IRO), then by caseload per FTE, lightest first."""
         child = self.child
         preferred = {}

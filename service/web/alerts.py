@@ -1,4 +1,4 @@
-"""IRO management alerts (DOMAIN.md C; protocol 3.3-3.7, case study 4): the managers'
+"""IRO management alerts (docs/domain.md C; protocol 3.3-3.7, case study 4): the managers'
 "Alerts for me", an alert's page with its history, its printable form, the letter to
 CAFCASS Legal, raising an alert from a child's page, and the alert register (3.5.3).
 

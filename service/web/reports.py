@@ -1,6 +1,6 @@
 """Reports for those who oversee the whole service: the review figures managers report
-(DOMAIN.md E), the SSDA903 reviews file the performance team sends to the DfE, and the RAG
-register with table 3.4.9 (DOMAIN.md B).
+(docs/domain.md E), the SSDA903 reviews file the performance team sends to the DfE, and the RAG
+register with table 3.4.9 (docs/domain.md B6).
 
 Only the service-wide managers (`roles.SEE_EVERY_CHILD`) see them; anyone else gets
 the 404 page, as for a page that does not exist. The review figures' period defaults to the

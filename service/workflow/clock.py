@@ -1,7 +1,7 @@
 """The application clock: real time plus an offset stored in the database.
 
 The web app, the scheduler and the CLI all read the same offset, so moving the clock
-in demo or test mode moves it for every process (DESIGN.md decision 6). During one
+in demo or test mode moves it for every process (docs/adr/0003-application-clock.md). During one
 engine operation "now" is frozen, so every timer evaluated in that operation sees
 the same instant; SpiffWorkflow's timer module is pointed at that frozen value.
 """

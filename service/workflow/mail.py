@@ -1,6 +1,6 @@
 """E-mail as it leaves the service: written minimal, sent over SMTP as configured.
 
-An e-mail carries what its reader needs to act and no more (DESIGN.md decision 13): what
+An e-mail carries what its reader needs to act and no more (docs/adr/0015-minimal-personal-data.md): what
 is due (the notice's subject), the child's initials and case number, and a link into the
 service, where the reader signs in to read the notice in full. The notice's own text stays
 in the service, since a diagram may write a care plan's details into it.

@@ -1,6 +1,6 @@
 """Mirror what an instance waits for into the tables every query reads.
 
-Written in the same transaction as the instance state (DESIGN.md decision 4). The
+Written in the same transaction as the instance state (docs/adr/0009-projections-for-reading.md). The
 change is worked out from two engine snapshots, the one taken when the instance was
 loaded and the one taken before saving, so nothing is read back: the rows written at
 the last save are exactly the `before` snapshot.

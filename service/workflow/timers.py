@@ -1,4 +1,4 @@
-"""Firing due timers exactly once in effect (DESIGN.md decision 5).
+"""Firing due timers exactly once in effect (docs/adr/0005-timer-leases.md).
 
 A sweep claims due rows with a lease in its own short transaction, then fires them
 instance by instance, a small batch per transaction with a savepoint each, so one

@@ -1,4 +1,4 @@
-"""Working-day and calendar-month rules of DOMAIN.md, in one place.
+"""Working-day and calendar-month rules of docs/domain.md, in one place.
 
 Statutory deadlines ("within 5 WD", "within 3 months") are computed by the engine,
 the BPMN timer expressions, the scheduler and the reports; keeping the rules here means

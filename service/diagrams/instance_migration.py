@@ -24,7 +24,7 @@ What "migrate" means here, in the domain's terms:
   updated in place; the assignee is kept unless the role changed).
 * The diagram's NAMED VALUES are re-applied: the literal values the new version's first
   script task opens with (`named_values`, e.g. `stage_response_wd = 5`; see
-  `engine.named_values`) overwrite those names in the data of every READY, WAITING or STARTED
+  `service.workflow.named_values`) overwrite those names in the data of every READY, WAITING or STARTED
   task (top level and subprocesses) that holds them. Deadlines already computed from the old
   values (the current stage's respond_by) stay; every later step (the next stage) uses the
   new values.
@@ -43,8 +43,7 @@ from service.diagrams import specs
 from service.errors import NotFound, ScriptFailed, ServiceError
 from service.models import HumanTask, InstanceStatus, ProcessInstance, ProcessVersion, TaskStatus
 from service.people import assignment
-from service.workflow import clock
-from service.workflow import engine as spiff
+from service.workflow import clock, version_diff
 from service.workflow.unit_of_work import UnitOfWork
 from service.workflow.unit_of_work import engine as app_engine
 
@@ -264,7 +263,7 @@ def _assess(engine, instance_id, process_id, current, status, workflow, *, trial
 
 def _check_loads(engine, workflow, bundle):
     """The moved instance must stand wholly on the new specs, and store and load on them."""
-    if not spiff.on_specs_of(workflow, bundle):
+    if not version_diff.on_specs_of(workflow, bundle):
         raise _NotMovable("Some of the instance's history has no element in the new versions")
     try:
         engine.load(bundle, engine.dump(workflow))

@@ -26,7 +26,7 @@ def literal_named_values(script: str) -> dict:
     `stage_response_wd = 5` or `stages = ["Team Manager", ...]`, up to the first line that is
     anything else. What follows (a deadline worked out, a count started at 0) is the instance's
     own, not the diagram's setting. Nothing runs."""
-    values = {}
+    values: dict = {}
     try:
         statements = ast.parse(script).body
     except (SyntaxError, ValueError, MemoryError, RecursionError):

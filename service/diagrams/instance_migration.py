@@ -36,14 +36,15 @@ timers and message waits from the difference of the snapshots, and the move is a
 
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 
 from service.db import db
 from service.diagrams import specs
 from service.errors import NotFound, ScriptFailed, ServiceError
-from service.models import HumanTask, InstanceStatus, ProcessInstance, ProcessVersion, TaskStatus
+from service.models import HumanTask, InstanceStatus, ProcessInstance, ProcessVersion
 from service.people import assignment
 from service.workflow import clock, version_diff
+from service.workflow.projections import OPEN_TASK_ROW
 from service.workflow.unit_of_work import UnitOfWork
 from service.workflow.unit_of_work import engine as app_engine
 
@@ -51,20 +52,10 @@ _instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
 _SET_VERSIONS = (
     update(_instances).where(_instances.c.id == bindparam("instance")).values(version_ids=bindparam("version_ids"))
 )
-_OPEN_ROW = select(_tasks.c.candidate_role, _tasks.c.assignee).where(
-    _tasks.c.instance_id == bindparam("instance"),
-    _tasks.c.spiff_task_id == bindparam("task"),
-    _tasks.c.status == TaskStatus.OPEN,
-)
+_OPEN_ROW = select(_tasks.c.candidate_role, _tasks.c.assignee).where(OPEN_TASK_ROW)
 _REFRESH_ROW = (
     update(_tasks)
-    .where(
-        and_(
-            _tasks.c.instance_id == bindparam("instance"),
-            _tasks.c.spiff_task_id == bindparam("task"),
-            _tasks.c.status == TaskStatus.OPEN,
-        )
-    )
+    .where(OPEN_TASK_ROW)
     .values(
         process_name=bindparam("process_name"),
         title=bindparam("title"),

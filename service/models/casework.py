@@ -85,7 +85,7 @@ class ReviewStatus(str, enum.Enum):
 class Review(db.Model):
     """One statutory review (one review-cycle instance), as its diagram records it.
 
-    The figures of DOMAIN.md section E (reviews on time, participation, record
+    The figures of docs/domain.md section E (reviews on time, participation, record
     timescales) and the SSDA903 reviews export are read from here. Who chaired it and
     which team held the case are stamped when the review is recorded as held.
     """
@@ -114,7 +114,7 @@ class Review(db.Model):
     decisions: Mapped[list | None] = mapped_column(JSON)  # [{text, owner, due, starred, category, done_on}]
     iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
-    # the record deadlines (DOMAIN.md A6-A7): due date, the day it was done, and met or missed
+    # the record deadlines (docs/domain.md A6-A7): due date, the day it was done, and met or missed
     decisions_to_managers_due: Mapped[date | None] = mapped_column(Date)
     decisions_to_managers_on: Mapped[date | None] = mapped_column(Date)
     decisions_to_managers_met: Mapped[bool | None] = mapped_column(Boolean)
@@ -208,7 +208,7 @@ class RagStatus(str, enum.Enum):
 
 
 class RagNotification(db.Model):
-    """One quality assurance RAG notification (DOMAIN.md B), as the RAG diagram records it.
+    """One quality assurance RAG notification (docs/domain.md B), as the RAG diagram records it.
 
     The allocated worker, team and IRO are stamped from the case when it is recorded, so
     the register (table 3.4.9) counts each by who held the case on the day.

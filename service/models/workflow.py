@@ -3,7 +3,7 @@ projected from it, the audit trail, the outbox, drafts and the application clock
 
 Instance state is SpiffWorkflow's serializer output without the spec (the spec is
 stored once per version). Human tasks, timers, message waits, audit and outbox rows
-are written in the same transaction as the state (DESIGN.md decisions 3-5).
+are written in the same transaction as the state (docs/adr/0001-unit-of-work.md, 0009, 0016).
 """
 
 import enum

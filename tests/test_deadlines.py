@@ -18,7 +18,7 @@ from service.people import tokens
 from service.tasks import notifications
 from service.workflow import outbox
 from service.workflow import working_days as calendar
-from service.workflow.engine import literal_named_values
+from service.workflow.named_values import literal_named_values
 
 from .conftest import RequestClient, load_shipped_specs
 from .lifecycle import Life

@@ -10,7 +10,7 @@ notification): the IRO then completes case study 4's form as the first task.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from service.db import db
@@ -52,7 +52,7 @@ class Header:
 
 def request(who: Identity, child_id: int, review_id: int | None = None) -> int:
     """Start an alert for a looked-after child this IRO sees; returns the id of its form task."""
-    if not who.has(roles.IRO):
+    if not access.raises_alerts(who):
         raise NotFound("only an IRO raises a management alert")
     child = db.session.scalar(select(Child).where(Child.id == child_id, access.child_condition(who)))
     if child is None:
@@ -142,21 +142,6 @@ def stage_role(alert: ManagementAlert, stage: int | None) -> str:
     return stages[stage - 1] if stage and 0 < stage <= len(stages) else "?"
 
 
-# --- who sees what ------------------------------------------------------------
-def _at_my_stage(who: Identity):
-    """Open alerts whose current stage is a role this person holds, for the children of that role's reach."""
-    conditions = []
-    for role in who.roles:
-        if role in roles.TEAM_SCOPED:
-            reach = Child.team_id.in_(who.teams(role))
-        elif role in roles.AREA_SCOPED:
-            reach = Child.team_id.in_(select(Team.id).where(Team.service_area.in_(who.areas(role))))
-        else:
-            reach = true()
-        conditions.append(and_(ManagementAlert.stage_role == role, reach))
-    return and_(ManagementAlert.status == AlertStatus.OPEN, or_(*conditions)) if conditions else None
-
-
 @dataclass(frozen=True)
 class AlertForMe:
     alert: ManagementAlert
@@ -168,7 +153,7 @@ class AlertForMe:
 
 def for_me(who: Identity) -> list[AlertForMe]:
     """ "Alerts for me": open alerts at my stage in my area, what each waits for from me first."""
-    condition = _at_my_stage(who)
+    condition = access.alerts_at_my_stage_condition(who)
     if condition is None:
         return []
     mine = aliased(HumanTask)
@@ -177,7 +162,7 @@ def for_me(who: Identity) -> list[AlertForMe]:
         .where(
             mine.instance_id == ManagementAlert.instance_id,
             mine.status == TaskStatus.OPEN,
-            or_(mine.assignee == who.username, and_(mine.assignee.is_(None), mine.candidate_role.in_(who.roles))),
+            access.acting_condition(who, mine),
         )
         .order_by(mine.due_at, mine.id)
         .limit(1)

@@ -34,7 +34,7 @@ Timer sample data. A timer is evaluated with the engine's own functions
 
 - the diagram's named values (the script task with id `named_values`, else the file's
   first script task): the literal values its opening lines give, by the engine's rule
-  (`engine.literal_named_values`, what a migration re-applies); nothing of it runs;
+  (`named_values.literal_named_values`, what a migration re-applies); nothing of it runs;
 - for any other name, a sample chosen by how the name ends (SAMPLE_BY_ENDING):
   `_at` an instant ("2027-04-12T09:00:00+00:00"); `_on`, `_by`, `_date`, `_due` a day
   ("2027-04-12"); `_wd`, `_days`, `_weeks`, `_months` the number 2.
@@ -67,7 +67,8 @@ from service.diagrams.specs import NS
 from service.errors import SpecError
 from service.people import roles
 from service.workflow import clock, sandbox
-from service.workflow.engine import DEADLINE, OVERDUE, REMINDER, diagram_functions, literal_named_values
+from service.workflow.engine import DEADLINE, OVERDUE, REMINDER, diagram_functions
+from service.workflow.named_values import literal_named_values
 
 SAMPLE_NOW = datetime(2027, 4, 12, 9, 0, tzinfo=UTC)  # a Monday, no bank holiday near
 SAMPLE_BY_ENDING = {

@@ -15,7 +15,8 @@ import ast
 from dataclasses import dataclass, field
 
 from service.diagrams.xmlsafe import parse_xml
-from service.workflow.engine import DEADLINE, OVERDUE, REMINDER, literal_named_values
+from service.workflow.engine import DEADLINE, OVERDUE, REMINDER
+from service.workflow.named_values import literal_named_values
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"

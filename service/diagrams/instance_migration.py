@@ -24,7 +24,7 @@ What "migrate" means here, in the domain's terms:
   updated in place; the assignee is kept unless the role changed).
 * The diagram's NAMED VALUES are re-applied: the literal values the new version's first
   script task opens with (`named_values`, e.g. `stage_response_wd = 5`; see
-  `engine.named_values`) overwrite those names in the data of every READY, WAITING or STARTED
+  `service.workflow.named_values`) overwrite those names in the data of every READY, WAITING or STARTED
   task (top level and subprocesses) that holds them. Deadlines already computed from the old
   values (the current stage's respond_by) stay; every later step (the next stage) uses the
   new values.
@@ -36,15 +36,15 @@ timers and message waits from the difference of the snapshots, and the move is a
 
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 
 from service.db import db
 from service.diagrams import specs
 from service.errors import NotFound, ScriptFailed, ServiceError
-from service.models import HumanTask, InstanceStatus, ProcessInstance, ProcessVersion, TaskStatus
+from service.models import HumanTask, InstanceStatus, ProcessInstance, ProcessVersion
 from service.people import assignment
-from service.workflow import clock
-from service.workflow import engine as spiff
+from service.workflow import clock, version_diff
+from service.workflow.projections import OPEN_TASK_ROW
 from service.workflow.unit_of_work import UnitOfWork
 from service.workflow.unit_of_work import engine as app_engine
 
@@ -52,20 +52,10 @@ _instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
 _SET_VERSIONS = (
     update(_instances).where(_instances.c.id == bindparam("instance")).values(version_ids=bindparam("version_ids"))
 )
-_OPEN_ROW = select(_tasks.c.candidate_role, _tasks.c.assignee).where(
-    _tasks.c.instance_id == bindparam("instance"),
-    _tasks.c.spiff_task_id == bindparam("task"),
-    _tasks.c.status == TaskStatus.OPEN,
-)
+_OPEN_ROW = select(_tasks.c.candidate_role, _tasks.c.assignee).where(OPEN_TASK_ROW)
 _REFRESH_ROW = (
     update(_tasks)
-    .where(
-        and_(
-            _tasks.c.instance_id == bindparam("instance"),
-            _tasks.c.spiff_task_id == bindparam("task"),
-            _tasks.c.status == TaskStatus.OPEN,
-        )
-    )
+    .where(OPEN_TASK_ROW)
     .values(
         process_name=bindparam("process_name"),
         title=bindparam("title"),
@@ -264,7 +254,7 @@ def _assess(engine, instance_id, process_id, current, status, workflow, *, trial
 
 def _check_loads(engine, workflow, bundle):
     """The moved instance must stand wholly on the new specs, and store and load on them."""
-    if not spiff.on_specs_of(workflow, bundle):
+    if not version_diff.on_specs_of(workflow, bundle):
         raise _NotMovable("Some of the instance's history has no element in the new versions")
     try:
         engine.load(bundle, engine.dump(workflow))

@@ -15,7 +15,7 @@ from service.db import db
 from service.diagrams import specs
 from service.errors import NotFound
 from service.models import AuditEvent, ProcessInstance, ProcessVersion, Timer, TimerStatus
-from service.workflow import engine as spiff
+from service.workflow import elements
 from service.workflow.unit_of_work import engine as app_engine
 
 
@@ -78,7 +78,7 @@ def describe(instance_id: int) -> InstanceView:
     by_id = {v.id: v for v in db.session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(version_ids)))}
     defining = next((by_id[i] for i in version_ids if i in by_id and row.process_id in by_id[i].defines), None)
     workflow = app_engine().load(specs.bundle(row.process_id, version_ids), row.state)
-    names = spiff.element_names(workflow)
+    names = elements.element_names(workflow)
     timers = db.session.scalars(
         select(Timer)
         .where(Timer.instance_id == instance_id, Timer.status.in_([TimerStatus.WAITING, TimerStatus.CLAIMED]))
@@ -98,10 +98,10 @@ def describe(instance_id: int) -> InstanceView:
         completed_at=row.completed_at,
         versions=[VersionLabel(i, by_id[i].file_name, by_id[i].number) for i in version_ids if i in by_id],
         bpmn_xml=defining.content if defining is not None else "",
-        marks=spiff.element_states(workflow),
+        marks=elements.element_states(workflow),
         timers=[
             PendingTimer(t.spec_name, names.get(t.spec_name, t.spec_name), t.due_at, t.status.value) for t in timers
         ],
-        steps=[Step(s.element_id, s.name, s.kind, s.completed_at, s.data) for s in spiff.completed_steps(workflow)],
+        steps=[Step(s.element_id, s.name, s.kind, s.completed_at, s.data) for s in elements.completed_steps(workflow)],
         audit=[AuditLine(e.at, e.actor, e.action, e.human_task_id, e.details) for e in audit],
     )

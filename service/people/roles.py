@@ -39,6 +39,8 @@ TEAM_SCOPED = (TEAM_MANAGER,)
 AREA_SCOPED = (ISM, HEAD_OF_SERVICE)
 # see every child: they oversee the whole service (docs/adr/0010-access-as-sql-conditions.md)
 SEE_EVERY_CHILD = (REVIEW_QA_MANAGER, HEAD_OF_SAFEGUARDING, ASSISTANT_DIRECTOR, DIRECTOR, CHIEF_EXECUTIVE)
+# receive a management alert at one of its stages (the diagram's `stages`)
+ALERT_STAGES = (TEAM_MANAGER, ISM, HEAD_OF_SERVICE, ASSISTANT_DIRECTOR, DIRECTOR, CHIEF_EXECUTIVE)
 # may move a task from one person to another within what they see
 MANAGERS = (
     REVIEW_QA_MANAGER,

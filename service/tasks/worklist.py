@@ -13,7 +13,7 @@ from sqlalchemy import Integer, String, case, cast, func, select, update
 from service.db import db, writing
 from service.errors import ConflictError, InvalidData, NotFound
 from service.models import Child, HumanTask, OutboxMessage, TaskStatus, Team, User
-from service.people import access, roles
+from service.people import access
 from service.people.accounts import Identity, identity
 from service.workflow import audit, clock
 from service.workflow import working_days as calendar
@@ -87,10 +87,7 @@ def my_tasks(who: Identity, filters: Filters = Filters(), page: int = 1) -> Page
 
 
 def unassigned(who: Identity, filters: Filters = Filters(), page: int = 1) -> Page:
-    query = _base(who, filters, clock.now()).where(
-        HumanTask.assignee.is_(None), HumanTask.candidate_role.in_(who.roles)
-    )
-    return _page(query, page)
+    return _page(_base(who, filters, clock.now()).where(access.waiting_for_role_condition(who)), page)
 
 
 def _page(query, page: int) -> Page:
@@ -138,9 +135,7 @@ def counts(who: Identity) -> Counts:
             open_visible, HumanTask.assignee == who.username
         )
     ).one()
-    waiting = db.session.scalar(
-        select(func.count()).where(open_visible, HumanTask.assignee.is_(None), HumanTask.candidate_role.in_(who.roles))
-    )
+    waiting = db.session.scalar(select(func.count()).where(open_visible, access.waiting_for_role_condition(who)))
     unread = db.session.scalar(
         select(func.count())
         .select_from(OutboxMessage)
@@ -171,7 +166,7 @@ def visible_task(who: Identity, task_id: int) -> HumanTask:
 
 def claim(who: Identity, task_id: int) -> None:
     task = visible_task(who, task_id)
-    if task.status != TaskStatus.OPEN or task.assignee is not None or task.candidate_role not in who.roles:
+    if task.status != TaskStatus.OPEN or not access.may_claim(who, task):
         raise ConflictError("this task is no longer waiting for someone to pick it up")
     _assign(who, task, who.username, "task_claimed")
 
@@ -192,11 +187,8 @@ def reassign(who: Identity, task_id: int, to_username: str) -> None:
         raise ConflictError("the task is already finished")
     target = db.session.scalar(select(User).where(User.username == to_username, User.active.is_(True)))
     target_identity = identity(target.id) if target else None
-    scoped = task.candidate_role in roles.TEAM_SCOPED + roles.AREA_SCOPED
-    if (
-        target_identity is None
-        or task.candidate_role not in target_identity.roles
-        or (scoped and task.child_id not in visible_children_among(target_identity, {task.child_id}))
+    if target_identity is None or not access.may_be_given(
+        target_identity, task, task.child_id in visible_children_among(target_identity, {task.child_id})
     ):
         raise InvalidData(
             f"{to_username} is not a {task.candidate_role} for this child",

@@ -15,7 +15,7 @@ from forms.management_alert import OUTCOMES, REFERRAL_CONDITIONS
 from service import routing
 from service.casework import alerts
 from service.errors import InvalidData
-from service.people import roles
+from service.people import access
 from service.reports import alert_register
 from service.workflow import clock
 from service.workflow import working_days as calendar
@@ -25,15 +25,6 @@ from .auth import pages_blueprint
 from .reports import TwelveMonthsForm, sees_reports
 
 bp = pages_blueprint("alerts", __name__)
-# the roles that receive an alert at one of its stages (the diagram's `stages`)
-STAGE_ROLES = (
-    roles.TEAM_MANAGER,
-    roles.ISM,
-    roles.HEAD_OF_SERVICE,
-    roles.ASSISTANT_DIRECTOR,
-    roles.DIRECTOR,
-    roles.CHIEF_EXECUTIVE,
-)
 CAFCASS_LEGAL = (
     "CAFCASS Legal",
     "8th floor, Wyndham House",
@@ -65,7 +56,7 @@ OUTCOME_WORDS = {"extend": "Timescale extended at this stage", **OUTCOMES}
 @bp.app_template_global()
 def sees_alerts() -> bool:
     """Whether "Alerts for me" is in the navigation: for those who receive alerts at a stage."""
-    return current_user.is_authenticated and current_user.identity.has(*STAGE_ROLES)
+    return current_user.is_authenticated and access.sees_alerts(current_user.identity)
 
 
 @bp.app_template_global()
@@ -97,17 +88,18 @@ def for_me():
 
 @bp.get("/alerts/<int:alert_id>")
 def alert(alert_id):
-    return render_template(
-        "alert.html",
-        record=queries.alert_record(current_user.identity, alert_id),
-        STATUS_WORDS=alert_register.STATUS_WORDS,
-    )
+    return _alert_page("alert.html", alert_id)
 
 
 @bp.get("/alerts/<int:alert_id>/form")
 def printable_form(alert_id):
+    return _alert_page("alert_form.html", alert_id)
+
+
+def _alert_page(template: str, alert_id: int):
+    """The alert's history or its printable form: the same record, for whoever sees its child."""
     return render_template(
-        "alert_form.html",
+        template,
         record=queries.alert_record(current_user.identity, alert_id),
         STATUS_WORDS=alert_register.STATUS_WORDS,
     )

@@ -20,7 +20,7 @@ from service import routing
 from service.casework import children as cases
 from service.casework import codes, reviews
 from service.errors import InvalidData
-from service.people import roles
+from service.people import access
 
 from . import queries, security
 from .auth import pages_blueprint
@@ -30,47 +30,24 @@ bp = pages_blueprint("children", __name__)
 NO_CARE_PLAN_CHANGE = "none"
 
 
-# --- who may do what: anyone else gets 404, as for a child they do not see ---
-
-
-def _may_report_change(who, child) -> bool:
-    return True
-
-
-def _may_record_looked_after(who, child) -> bool:
-    return who.has(roles.REVIEW_QA_MANAGER)
-
-
-def _may_record_ceased(who, child) -> bool:
-    return child.social_worker_id == who.id or who.has(roles.REVIEW_QA_MANAGER)
-
-
-def _may_bring_forward(who, child) -> bool:
-    return child.iro_id == who.id
-
-
-def _may_raise_alert(who, child) -> bool:
-    """An IRO who sees a looked-after child may challenge the care plan (protocol 3.3)."""
-    return who.has(roles.IRO) and child.looked_after
-
-
 def _actions(who, child) -> list[tuple[str, str]]:
-    """The case page's links: (text, address), each to whom may use it while it applies to the child."""
+    """The case page's links: (text, address), each to whom may use it (`access`) while it applies to
+    the child; anyone else gets 404 from the form, as for a child they do not see."""
     offered = [
-        ("Report a significant change", ".significant_change", _may_report_change, child.looked_after),
+        ("Report a significant change", ".significant_change", access.may_report_change, child.looked_after),
         (
             "Record that the child became looked after",
             ".became_looked_after",
-            _may_record_looked_after,
+            access.may_record_looked_after,
             not child.looked_after,
         ),
         (
             "Record that the child ceased to be looked after",
             ".ceased_looked_after",
-            _may_record_ceased,
+            access.may_record_ceased,
             child.looked_after,
         ),
-        ("Bring the next review forward", ".bring_review_forward", _may_bring_forward, child.looked_after),
+        ("Bring the next review forward", ".bring_review_forward", access.may_bring_review_forward, child.looked_after),
     ]
     return [
         (text, url_for(endpoint, child_id=child.id))
@@ -97,7 +74,7 @@ def child(child_id):
         reviews=queries.reviews(child_id),
         record_deadlines=reviews.record_deadlines,
         alerts=queries.child_alerts(child_id),
-        may_raise_alert=_may_raise_alert(who, found),
+        may_raise_alert=access.may_raise_alert(who, found),
         review_id=request.args.get("review", type=routing.whole_number),  # raising an alert from a review
         instances=queries.child_instances(child_id),
     )
@@ -179,7 +156,7 @@ class SignificantChangeForm(FlaskForm):
 
 @bp.route("/children/<int:child_id>/significant-change", methods=["GET", "POST"])
 def significant_change(child_id):
-    found = _child_for(child_id, _may_report_change)
+    found = _child_for(child_id, access.may_report_change)
     if found is None:
         return security.error_page(404)
     return _record_event(
@@ -237,7 +214,7 @@ class BecameLookedAfterForm(FlaskForm):
 
 @bp.route("/children/<int:child_id>/looked-after", methods=["GET", "POST"])
 def became_looked_after(child_id):
-    found = _child_for(child_id, _may_record_looked_after)
+    found = _child_for(child_id, access.may_record_looked_after)
     if found is None:
         return security.error_page(404)
     if found.looked_after:
@@ -272,7 +249,7 @@ class CeasedLookedAfterForm(FlaskForm):
 
 @bp.route("/children/<int:child_id>/ceased", methods=["GET", "POST"])
 def ceased_looked_after(child_id):
-    found = _child_for(child_id, _may_record_ceased)
+    found = _child_for(child_id, access.may_record_ceased)
     if found is None:
         return security.error_page(404)
     if not found.looked_after:
@@ -305,7 +282,7 @@ class BringForwardForm(FlaskForm):
 
 @bp.route("/children/<int:child_id>/bring-review-forward", methods=["GET", "POST"])
 def bring_review_forward(child_id):
-    found = _child_for(child_id, _may_bring_forward)
+    found = _child_for(child_id, access.may_bring_review_forward)
     if found is None:
         return security.error_page(404)
     form = BringForwardForm()

@@ -2,7 +2,7 @@
 (docs/domain.md E), the SSDA903 reviews file the performance team sends to the DfE, and the RAG
 register with table 3.4.9 (docs/domain.md B6).
 
-Only the service-wide managers (`roles.SEE_EVERY_CHILD`) see them; anyone else gets
+Only the service-wide managers (`access.sees_reports`) see them; anyone else gets
 the 404 page, as for a page that does not exist. The review figures' period defaults to the
 financial year so far, the RAG register's (as the alert register's) to the last 12 months,
 London time.
@@ -16,7 +16,7 @@ from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional
 
 from service.errors import InvalidData
-from service.people import roles
+from service.people import access
 from service.reports import alert_register, rag_register, review_figures
 from service.workflow import clock
 from service.workflow import working_days as calendar
@@ -38,7 +38,7 @@ def _service_wide_managers_only():
 @bp.app_template_global()
 def sees_reports() -> bool:
     """Whether the signed-in person may see the reports (and so their link in the navigation)."""
-    return current_user.is_authenticated and current_user.identity.has(*roles.SEE_EVERY_CHILD)
+    return current_user.is_authenticated and access.sees_reports(current_user.identity)
 
 
 class GovDateBox(GovInput):

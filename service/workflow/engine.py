@@ -1,4 +1,4 @@
-"""The one place that knows SpiffWorkflow.
+"""The one place that knows SpiffWorkflow, with elements, version_diff and named_values beside it.
 
 It turns versioned specs and stored state into running workflows and back, lists
 what a person or a timer is waiting for, and runs the engine. It knows nothing of
@@ -7,13 +7,11 @@ it returns. Diagram code runs in the restricted environment (service.workflow.sa
 the functions of `diagram_functions`.
 """
 
-import ast
 import json
 from contextlib import contextmanager
 from contextvars import ContextVar
-from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
@@ -22,21 +20,18 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
-from SpiffWorkflow.bpmn.util.diff import SpecDiff, diff_dependencies, diff_workflow, migrate_workflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from service.errors import ScriptFailed
+from service.workflow import version_diff as moves
 from service.workflow import working_days as calendar
 from service.workflow.sandbox import RestrictedEnvironment
 
-NAMED_VALUES = "named_values"  # the script task holding a diagram's named values (deadlines, roles)
 # A timer event's `deadline` property says what its notices are: a reminder before a deadline, or the
 # notice that it was missed (the default). See `Engine.settle_notices` for the rules they follow.
 DEADLINE = "deadline"
@@ -365,78 +360,14 @@ class Engine:
         return _aware(value)
 
     # --- moving to new versions (service.diagrams.instance_migration) -------------------------
-    def version_diff(self, workflow, bundle) -> "VersionDiff":
-        """What moving `workflow` onto the specs of `bundle` changes, and what stops it.
-
-        A blocker is a task of the instance, in any state but predicted (FUTURE, LIKELY, MAYBE: not
-        reached yet), on an element the new versions no longer have, or a subprocess of the instance
-        (running or finished) whose diagram the new versions no longer have: SpiffWorkflow could not
-        load the instance's history or carry on from where it is.
-        """
-        registry = self._serializer.registry
-        top, subprocesses = diff_workflow(registry, workflow, bundle.spec, bundle.subprocess_specs)
-        blockers = _blockers(top.removed)
-        for sp_id, sp_diff in subprocesses.items():
-            if sp_diff is None:
-                task = workflow.get_task_from_id(sp_id)
-                blockers.append(_blocker(task, subprocess=True))
-            else:
-                blockers += _blockers(sp_diff.removed)
-        spec_diffs, _ = diff_dependencies(registry, workflow.subprocess_specs, bundle.subprocess_specs)
-        added, removed, changed = [], [], []
-        for spec_diff in (SpecDiff(registry, workflow.spec, bundle.spec), *spec_diffs.values()):
-            if spec_diff is None:
-                continue
-            added += [e for e in map(element_of, spec_diff.added) if e]
-            removed += [e for e in map(element_of, spec_diff.removed) if e]
-            changed += [e for e in map(element_of, spec_diff.changed) if e]
-        return VersionDiff(_unique(blockers), _unique(added), _unique(removed), _unique(changed))
+    def version_diff(self, workflow, bundle) -> moves.VersionDiff:
+        """What moving `workflow` onto the specs of `bundle` changes, and what stops it (`moves.version_diff`)."""
+        return moves.version_diff(self._serializer.registry, workflow, bundle)
 
     def migrate_to(self, workflow, bundle) -> list[str]:
-        """Move `workflow` onto the specs of `bundle` (version_diff found no blocker).
-
-        Every task keeps its id, state and data, on the new version of its element. The new version's
-        named values replace the old in every task still to run (`reapply_named_values`); then only
-        the READY and WAITING tasks whose own element changed start that element again, with their
-        data (a changed timer computes its date anew), and branches predicted from removed elements
-        are predicted again. Returns the ids of a person's tasks that were started again (their
-        worklist rows need re-reading).
-        """
-        registry = self._serializer.registry
-        top, subprocesses = diff_workflow(registry, workflow, bundle.spec, bundle.subprocess_specs)
-        to_reset = [t for t in top.changed if t.has_state(TaskState.READY | TaskState.WAITING)]
-        migrate_workflow(top, workflow, bundle.spec, reset_mask=_NO_STATE)
-        workflow.subprocess_specs = bundle.subprocess_specs
-        for sp_id, sp_diff in subprocesses.items():
-            subprocess = workflow.subprocesses[sp_id]
-            to_reset += [t for t in sp_diff.changed if t.has_state(TaskState.READY | TaskState.WAITING)]
-            migrate_workflow(sp_diff, subprocess, bundle.subprocess_specs[subprocess.spec.name], reset_mask=_NO_STATE)
-        self.reapply_named_values(workflow)
-        restarted = []
-        for task in to_reset:
-            if task.id in task.workflow.tasks:  # not dropped with an earlier reset's branch
-                task.reset_branch(task.data)
-                if task.state == TaskState.READY and task.task_spec.manual:
-                    restarted.append(str(task.id))
-        for each in (workflow, *workflow.subprocesses.values()):
-            _predict_again(each)
-        if workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
-            workflow.do_engine_steps()
-        return restarted
-
-    def reapply_named_values(self, workflow) -> dict:
-        """Give the diagram's named values (`named_values`) to every task still to run, which
-        holds them (READY, WAITING or STARTED; top level and subprocesses); returns them.
-
-        Only literal values are named values, so what was worked out from the old ones (a
-        deadline already set) stays, and nothing of the diagram runs.
-        """
-        values = named_values(workflow.spec)
-        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
-            for name, value in values.items():
-                if name in task.data:
-                    task.data[name] = deepcopy(value)
-        return values
+        """Move `workflow` onto the specs of `bundle` (`moves.migrate`); the ids of a person's
+        tasks that were started again."""
+        return moves.migrate(self._serializer.registry, workflow, bundle)
 
 
 def _ready_manual_task_ids(workflow):
@@ -500,216 +431,3 @@ def _describe(exc: SpiffWorkflowException) -> str:
         spec = getattr(task, "task_spec", task)
         where = f"{spec.name}" + (f" ({spec.bpmn_name})" if getattr(spec, "bpmn_name", None) else "") + ": "
     return where + str(exc).split("\n")[0]
-
-
-# --- Reading a whole instance, and moving it to new versions ------------------------
-# (service.diagrams.instance_view and service.diagrams.instance_migration)
-
-_PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE  # not yet reached: predicted from the diagram
-_NO_STATE = 1 << 12  # a state mask no task has: migrate_workflow then resets nothing itself
-
-
-@dataclass(frozen=True)
-class Element:
-    """A BPMN element of a diagram: its id, its label and what kind of thing it is."""
-
-    id: str
-    name: str
-    kind: str  # task, step, event, gateway, subprocess
-    file: str | None = None  # the diagram file that defines it
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """Something of the instance that the new versions no longer have."""
-
-    element: Element
-    state: str  # what the instance's task there is doing: WAITING, READY, COMPLETED...
-    subprocess: bool = False  # the subprocess's whole diagram is missing, not just the element
-
-
-@dataclass(frozen=True)
-class VersionDiff:
-    blockers: list
-    added: list
-    removed: list
-    changed: list
-
-
-@dataclass(frozen=True)
-class CompletedStep:
-    task_id: str
-    element_id: str
-    name: str
-    kind: str  # task (a person's) or step (a script)
-    completed_at: datetime | None  # SpiffWorkflow's own record of the change (the server's real time)
-    data: dict
-
-
-def element_of(spec) -> Element | None:
-    """The BPMN element a task spec stands for; None for SpiffWorkflow's own (Start, End, joins)."""
-    if getattr(spec, "bpmn_id", None) is None:
-        return None
-    if spec.manual:
-        kind = "task"
-    elif isinstance(spec, SubWorkflowTask):
-        kind = "subprocess"
-    elif isinstance(spec, (CatchingEvent, ThrowingEvent)):
-        kind = "event"
-    elif type(spec).__name__.endswith("Gateway"):
-        kind = "gateway"
-    else:
-        kind = "step"
-    return Element(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, kind, getattr(spec._wf_spec, "file", None))
-
-
-def element_states(workflow) -> dict:
-    """BPMN element ids by what the instance did there: completed, active (a person's task open),
-    waiting (events, timers, running subprocesses) and cancelled; subprocesses included, each id
-    once per list, in the order of the task tree."""
-    marks = {"completed": [], "active": [], "waiting": [], "cancelled": []}
-    for task in workflow.get_tasks():
-        spec = task.task_spec
-        if getattr(spec, "bpmn_id", None) is None:
-            continue
-        if task.state == TaskState.COMPLETED:
-            mark = "completed"
-        elif task.state == TaskState.CANCELLED:
-            mark = "cancelled"
-        elif task.state in (TaskState.READY, TaskState.STARTED) and spec.manual:
-            mark = "active"
-        elif task.state == TaskState.WAITING or (task.state == TaskState.STARTED and isinstance(spec, SubWorkflowTask)):
-            mark = "waiting"
-        else:
-            continue
-        if spec.bpmn_id not in marks[mark]:
-            marks[mark].append(spec.bpmn_id)
-    return marks
-
-
-def completed_steps(workflow) -> list[CompletedStep]:
-    """The completed user and script tasks (subprocesses included) with their data, in completion order."""
-    steps = []
-    for task in workflow.get_tasks(state=TaskState.COMPLETED):
-        spec = task.task_spec
-        if getattr(spec, "bpmn_id", None) is None or not (spec.manual or isinstance(spec, ScriptTask)):
-            continue
-        at = datetime.fromtimestamp(task.last_state_change, UTC) if task.last_state_change else None
-        steps.append(
-            CompletedStep(
-                str(task.id),
-                spec.bpmn_id,
-                spec.bpmn_name or spec.bpmn_id,
-                "task" if spec.manual else "step",
-                at,
-                task.data,
-            )
-        )
-    return sorted(steps, key=lambda s: (s.completed_at is None, s.completed_at))
-
-
-def element_names(workflow) -> dict:
-    """Spec name -> label of every element of the instance's process and its subprocesses."""
-    names = {}
-    for spec in (workflow.spec, *workflow.subprocess_specs.values()):
-        for name, task_spec in spec.task_specs.items():
-            names.setdefault(name, getattr(task_spec, "bpmn_name", None) or name)
-    return names
-
-
-def _blockers(removed_tasks) -> list:
-    """The removed tasks that were reached. A task's own parts (SpiffWorkflow's
-    `X.BoundaryEventSplit`, the events on its boundary) go with the task X when it is told;
-    an internal part left alone is told as X."""
-    reached = [task for task in removed_tasks if not task.has_state(_PREDICTED)]
-    told = {task.task_spec.name for task in reached}
-    blockers = []
-    for task in reached:
-        name = task.task_spec.name
-        owner = _owner(task)
-        if owner != name and owner in told:
-            continue
-        blockers.append(_blocker(task, spec=task.workflow.spec.task_specs.get(owner) if "." in name else None))
-    return blockers
-
-
-def _owner(task) -> str:
-    """The element a task belongs to: itself, or the task whose boundary it is part of."""
-    name = task.task_spec.name
-    if "." in name:
-        return name.split(".", 1)[0]
-    parent = task.parent.task_spec.name if task.parent is not None else ""
-    return parent.split(".", 1)[0] if parent.endswith(".BoundaryEventSplit") else name
-
-
-def _blocker(task, subprocess=False, spec=None) -> Blocker:
-    spec = spec or task.task_spec
-    element = element_of(spec) or Element(spec.name, spec.name, "step")
-    return Blocker(element, TaskState.get_name(task.state), subprocess)
-
-
-def _unique(items):
-    seen, kept = set(), []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            kept.append(item)
-    return kept
-
-
-def _predict_again(workflow):
-    """Drop predicted tasks of elements the new version removed, and predict their branch again."""
-    for task in list(workflow.get_tasks(skip_subprocesses=True)):
-        if task.id not in workflow.tasks or workflow.spec.task_specs.get(task.task_spec.name) is task.task_spec:
-            continue
-        parent = task.parent
-        if not task.has_state(_PREDICTED) or parent is None or parent.has_state(TaskState.FINISHED_MASK):
-            raise SpiffWorkflowException(
-                f"{task.task_spec.name} ({TaskState.get_name(task.state)}) has no element in the new version"
-            )
-        workflow._remove_task(task.id)
-        parent.task_spec._predict(parent, mask=_PREDICTED | parent.state)
-
-
-def on_specs_of(workflow, bundle) -> bool:
-    """Whether every task of the workflow stands on an element of `bundle`."""
-    for each in (workflow, *workflow.subprocesses.values()):
-        spec = bundle.spec if each is workflow else bundle.subprocess_specs.get(each.spec.name)
-        if spec is None or each.spec is not spec:
-            return False
-        if any(spec.task_specs.get(t.task_spec.name) is not t.task_spec for t in each.tasks.values()):
-            return False
-    return True
-
-
-def named_values(spec) -> dict:
-    """A diagram's named values: those of its named-values script task (id `named_values`, else
-    the first script task reached from its start); see `literal_named_values`."""
-    chosen = spec.task_specs.get(NAMED_VALUES) or next(
-        (task_spec for task_spec in spec.task_specs.values() if isinstance(task_spec, ScriptTask)), None
-    )
-    return literal_named_values(getattr(chosen, "script", None) or "")
-
-
-def literal_named_values(script: str) -> dict:
-    """The literal values a named-values script gives names in its opening lines, such as
-    `stage_response_wd = 5` or `stages = ["Team Manager", ...]`, up to the first line that is
-    anything else. What follows (a deadline worked out, a count started at 0) is the instance's
-    own, not the diagram's setting. Nothing runs."""
-    values = {}
-    try:
-        statements = ast.parse(script).body
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return values  # the diagram checks report it
-    for statement in statements:
-        if not (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-        ):
-            break
-        try:
-            values[statement.targets[0].id] = ast.literal_eval(statement.value)
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            break  # computed: the named values have ended
-    return values

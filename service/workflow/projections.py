@@ -15,15 +15,15 @@ from service.workflow.engine import Snapshot
 
 _tasks, _timers, _waits = HumanTask.__table__, Timer.__table__, MessageWait.__table__
 
+# the row of a person's open task, by its instance and SpiffWorkflow task id
+OPEN_TASK_ROW = and_(
+    _tasks.c.instance_id == bindparam("instance"),
+    _tasks.c.spiff_task_id == bindparam("task"),
+    _tasks.c.status == TaskStatus.OPEN,
+)
 _CLOSE_TASK = (
     update(_tasks)
-    .where(
-        and_(
-            _tasks.c.instance_id == bindparam("instance"),
-            _tasks.c.spiff_task_id == bindparam("task"),
-            _tasks.c.status == TaskStatus.OPEN,
-        )
-    )
+    .where(OPEN_TASK_ROW)
     .values(status=bindparam("status"), completed_at=bindparam("at"), completed_by=bindparam("by"))
 )
 _INSERT_TASK = insert(_tasks)

@@ -47,8 +47,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     routing.init_app(app)  # before any route is added: rules read their converters as they are added
     app.register_blueprint(api.bp)
     web.init_app(app)
+    if app.config["IRO_MODE"] == "demo":  # imported only here: nothing outside the demo loads its mail server
+        from .demo import sent_mail
+
+        app.register_blueprint(sent_mail.bp)
     cli.register(app)
+    connect_layers()
     return app
+
+
+def connect_layers() -> None:
+    """Hand the lower packages what only a higher one knows, so imports run one way only:
+    the unit of work applies the diagram's case records with casework's rules, and the
+    diagram checks know the task forms' names."""
+    import forms
+
+    from .casework import case_records
+    from .diagrams import checks
+    from .workflow import unit_of_work
+
+    unit_of_work.apply_records_with(case_records.apply)
+    checks.know_forms(forms.FORMS)
 
 
 def load_shipped_specs(app: Flask) -> list:

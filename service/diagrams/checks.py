@@ -53,6 +53,7 @@ import difflib
 import multiprocessing
 import re
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -61,7 +62,6 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-import forms
 from service.diagrams import specs, xmlsafe
 from service.diagrams.specs import NS
 from service.errors import SpecError
@@ -208,14 +208,24 @@ def _parse_problems(file_name, root, elements):
 # --- 3. forms ---------------------------------------------------------------------------
 
 
+# The task forms' names (forms.FORMS), handed down by create_app: forms use casework's rules,
+# which lie above the diagrams.
+_forms: Collection[str] = ()
+
+
+def know_forms(names: Collection[str]) -> None:
+    global _forms
+    _forms = names
+
+
 def _form_problems(root):
     problems = []
     for task in root.iterfind(".//bpmn:userTask", NS):
         key = _properties(task).get("formKey")
         if not key:
             problems.append(_problem(task, "has no formKey property naming its form"))
-        elif key not in forms.FORMS:
-            close = difflib.get_close_matches(key, forms.FORMS, n=4, cutoff=0.5) or sorted(forms.FORMS)[:4]
+        elif key not in _forms:
+            close = difflib.get_close_matches(key, list(_forms), n=4, cutoff=0.5) or sorted(_forms)[:4]
             known = ", ".join(f'"{k}"' for k in close)
             problems.append(_problem(task, f'form key "{key}" does not exist; known forms include {known}'))
     return problems

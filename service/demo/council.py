@@ -715,7 +715,7 @@ def _accounts() -> list[_Account]:
         for row in _read("iro_caseloads_july_2012.csv")
     ]
     number = 0
-    for code, name, _area, *counts in TEAMS:
+    for _code, name, _area, *counts in TEAMS:
         for _ in range(_workers_in(counts)):
             number += 1
             accounts.append(_Account(f"sw{number:02d}", roles.SOCIAL_WORKER, None, f"Social Worker, {name}"))
@@ -784,7 +784,7 @@ def _allocate(rng) -> list[_Case]:
     all_cases = [
         _Case(code, episode)
         for code, _name, _area, *counts in TEAMS
-        for episode, count in zip(EPISODES, counts)
+        for episode, count in zip(EPISODES, counts, strict=True)
         for _ in range(count)
     ]
     caseloads = _read("iro_caseloads_july_2012.csv")
@@ -859,7 +859,9 @@ def _leavers(rng, all_cases: list[_Case]) -> list[_Case]:
     for case in all_cases:
         held[case.worker] += 1
     leavers = []
-    for (reason, reviewed), team in zip(LEAVERS, rng.sample(["LAC", "NE", "NW", "South", "15+"], len(LEAVERS))):
+    for (reason, reviewed), team in zip(
+        LEAVERS, rng.sample(["LAC", "NE", "NW", "South", "15+"], len(LEAVERS)), strict=True
+    ):
         worker = min(sorted({c.worker for c in all_cases if c.team == team}), key=lambda w: held[w])
         held[worker] += 1
         leavers.append(
@@ -1034,7 +1036,7 @@ class _Replay:
             self.agenda[case.arrives].append((self._arrive, case))
         for _ in range(SIGNIFICANT_CHANGES - len(CARE_PLAN_CHANGES) - 1):
             self.agenda[today - timedelta(days=int(rng.triangular(0, 21, 0)))].append((self._change, None))
-        for days_ago, change in zip((20, 9, 4), CARE_PLAN_CHANGES):
+        for days_ago, change in zip((20, 9, 4), CARE_PLAN_CHANGES, strict=True):
             self.agenda[today - timedelta(days=days_ago)].append((self._change, change))
         self.agenda[today - timedelta(days=EARLY_REVIEW_CHANGE[1])].append((self._change, EARLY_REVIEW_CHANGE[0]))
 

@@ -42,10 +42,10 @@ Timer sample data. A timer is evaluated with the engine's own functions
 A name that is neither is a problem: the check cannot know what it would hold.
 
 Whatever evaluates diagram code (timers, the bounds of constant parts) runs in a child
-process (service.diagrams.check_process, forked from a fork server) with CHECK_CPU_SECONDS of processor time, CHECK_MEMORY_BYTES
-of memory and CHECK_SECONDS on the clock, so a diagram that is too costly to evaluate
-becomes a problem on the element being evaluated when the child was stopped, and the
-server's own process never runs it.
+process (service.diagrams.check_process, forked from a fork server) with CHECK_CPU_SECONDS of
+processor time, CHECK_MEMORY_BYTES of memory and CHECK_SECONDS on the clock, so a diagram that
+is too costly to evaluate becomes a problem on the element being evaluated when the child was
+stopped, and the server's own process never runs it.
 """
 
 import ast

@@ -131,7 +131,7 @@ class Comparison:
     def rows(self) -> list[tuple[TeamRow, TeamRow | None]]:
         """(this period's row, the previous period's) per team: both tables list the same teams."""
         previous = self.previous.teams if self.previous else [None] * len(self.current.teams)
-        return list(zip(self.current.teams, previous))
+        return list(zip(self.current.teams, previous, strict=True))
 
 
 def register(

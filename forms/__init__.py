@@ -242,7 +242,7 @@ def _answer_schema(unbound, nullable: bool) -> dict:
 def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
     """JSON values as a browser would post them (a date as day, month and year; a list of
     objects as the numbered rows of a FieldList)."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name, value in data.items():
         key, unbound = prefix + name, getattr(form_class, name, None)
         rows_class = _rows_form(unbound)

@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # statement sees what committed before it; stricter levels would only add retries.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("isolation_level", "READ COMMITTED")
     if app.config["PROXY_FIX"]:  # behind a reverse proxy: the client's address and scheme from its headers
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     database.init_app(app)
     if app.config["IRO_MODE"] == "test":
         with app.app_context():

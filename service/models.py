@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import UTCDateTime, db
+from .db import Model, UTCDateTime
 
 
 def _enum(cls):
@@ -44,7 +44,7 @@ class OutboxStatus(str, enum.Enum):
     FAILED = "failed"
 
 
-class ProcessVersion(db.Model):
+class ProcessVersion(Model):
     """One version of one diagram file (.bpmn or .dmn), kept for ever. A rollback deploys an
     earlier version's content again as a new number, so content may repeat across numbers."""
 
@@ -70,7 +70,7 @@ class ProcessVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ProcessInstance(db.Model):
+class ProcessInstance(Model):
     __tablename__ = "process_instances"
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200))
@@ -86,7 +86,7 @@ class ProcessInstance(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class HumanTask(db.Model):
+class HumanTask(Model):
     """A READY user task, mirrored for worklists; the id is what users and the API see."""
 
     __tablename__ = "human_tasks"
@@ -113,7 +113,7 @@ class HumanTask(db.Model):
     completed_by: Mapped[str | None] = mapped_column(String(100))
 
 
-class Timer(db.Model):
+class Timer(Model):
     """A waiting timer event; due_at is SpiffWorkflow's own computed event value."""
 
     __tablename__ = "timers"
@@ -132,7 +132,7 @@ class Timer(db.Model):
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class MessageWait(db.Model):
+class MessageWait(Model):
     """A catch event waiting for a named message: how a thrown message finds its instance."""
 
     __tablename__ = "message_waits"
@@ -147,7 +147,7 @@ class MessageWait(db.Model):
     child_id: Mapped[str | None] = mapped_column(String(64))
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -159,7 +159,7 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON)
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A notification to deliver; the idempotency key stops the same effect being queued twice."""
 
     __tablename__ = "outbox"
@@ -182,7 +182,7 @@ class OutboxMessage(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # read in the app
 
 
-class ClockSetting(db.Model):
+class ClockSetting(Model):
     """The one row holding the application clock's offset from real time."""
 
     __tablename__ = "clock"
@@ -191,7 +191,7 @@ class ClockSetting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Team(db.Model):
+class Team(Model):
     """A team that owns cases (table 3.4.9), within a service area managed by an ISM."""
 
     __tablename__ = "teams"
@@ -201,7 +201,7 @@ class Team(db.Model):
     service_area: Mapped[str] = mapped_column(String(100))
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
@@ -213,7 +213,7 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role a person holds, for a team, a service area, or the whole service."""
 
     __tablename__ = "user_roles"
@@ -225,7 +225,7 @@ class UserRole(db.Model):
     service_area: Mapped[str | None] = mapped_column(String(100))
 
 
-class Child(db.Model):
+class Child(Model):
     """A child's case: who holds it and what the child's status is now.
 
     `id` is what the API and the projections call the child id (as text in projections).
@@ -254,7 +254,7 @@ class Child(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ChildEvent(db.Model):
+class ChildEvent(Model):
     """An event a case-management system (or a person) reported about a child."""
 
     __tablename__ = "child_events"
@@ -268,7 +268,7 @@ class ChildEvent(db.Model):
     instance_ids: Mapped[list] = mapped_column(JSON, default=list)
 
 
-class ApiClient(db.Model):
+class ApiClient(Model):
     """A case-management system allowed to call the API; only a hash of its token is kept."""
 
     __tablename__ = "api_clients"
@@ -280,7 +280,7 @@ class ApiClient(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in session. The cookie carries a random reference and this table only its hash,
     so ending the row ends every copy of the cookie at once."""
 
@@ -292,7 +292,7 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class AppSecret(db.Model):
+class AppSecret(Model):
     """Demo and test mode's secret key, made once per database so every process on it signs alike."""
 
     __tablename__ = "app_secret"
@@ -301,7 +301,7 @@ class AppSecret(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class TaskDraft(db.Model):
+class TaskDraft(Model):
     """ "Save and come back later": the form as the person left it."""
 
     __tablename__ = "task_drafts"
@@ -311,7 +311,7 @@ class TaskDraft(db.Model):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SignInAttempt(db.Model):
+class SignInAttempt(Model):
     """Failed sign-ins, counted to slow down guessing."""
 
     __tablename__ = "sign_in_attempts"
@@ -333,7 +333,7 @@ class ReviewStatus(str, enum.Enum):
     CANCELLED = "cancelled"  # the child ceased to be looked after first
 
 
-class LookedAfterEpisode(db.Model):
+class LookedAfterEpisode(Model):
     """One period of being looked after, as its diagram records it: allocation and ceasing."""
 
     __tablename__ = "looked_after_episodes"
@@ -352,7 +352,7 @@ class LookedAfterEpisode(db.Model):
     reviewed_before_ceasing: Mapped[bool | None] = mapped_column(Boolean)
 
 
-class Review(db.Model):
+class Review(Model):
     """One statutory review (one review-cycle instance), as its diagram records it.
 
     The figures of DOMAIN.md section E (reviews on time, participation, record
@@ -407,7 +407,7 @@ class AlertStatus(str, enum.Enum):
     CANCELLED = "cancelled"  # the child ceased to be looked after first
 
 
-class ManagementAlert(db.Model):
+class ManagementAlert(Model):
     """One IRO management alert (one management-alert instance), as its diagram records it.
 
     `stages` is the diagram's list of the role at each stage, so the printable form
@@ -446,7 +446,7 @@ class ManagementAlert(db.Model):
     line_manager: Mapped[str | None] = mapped_column(String(200))
 
 
-class AlertEntry(db.Model):
+class AlertEntry(Model):
     """One step of an alert's history: a response, a meeting, an outcome, a notice."""
 
     __tablename__ = "management_alert_entries"
@@ -459,7 +459,7 @@ class AlertEntry(db.Model):
     details: Mapped[dict] = mapped_column(JSON)
 
 
-class CaseNote(db.Model):
+class CaseNote(Model):
     """A line in the child's case notes, written by a diagram (e.g. an alert raised, resolved)."""
 
     __tablename__ = "case_notes"
@@ -477,7 +477,7 @@ class RagStatus(str, enum.Enum):
     GREEN = "green"
 
 
-class RagNotification(db.Model):
+class RagNotification(Model):
     """One quality assurance RAG notification (DOMAIN.md B), as the RAG diagram records it.
 
     The allocated worker, team and IRO are stamped from the case when it is recorded, so

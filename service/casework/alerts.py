@@ -7,10 +7,11 @@ rows. An alert starts with the message `management_alert_requested`, whoever ask
 notification): the IRO then completes case study 4's form as the first task.
 """
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import aliased
 
 from service.db import db
@@ -44,7 +45,7 @@ class Header:
     raised_by: str
     to: list  # the roles of the stages it goes to, with the person holding each where known
     child_name: str
-    dob: date
+    dob: datetime.date  # `date` here is the field above
     social_worker: str | None
     team: str
     line_manager: str | None
@@ -147,6 +148,7 @@ def _at_my_stage(who: Identity):
     """Open alerts whose current stage is a role this person holds, for the children of that role's reach."""
     conditions = []
     for role in who.roles:
+        reach: ColumnElement[bool]
         if role in roles.TEAM_SCOPED:
             reach = Child.team_id.in_(who.teams(role))
         elif role in roles.AREA_SCOPED:

@@ -95,6 +95,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -210,7 +211,7 @@ SHORT_BREAK_PLACEMENTS = {"residential": 60, "foster": 40}
 UNREGULATED = ("semi_independent", "other")
 CP_CATEGORIES = {"neglect": 45, "emotional": 30, "physical": 10, "sexual": 5, "multiple": 10}
 
-FIRST_NAMES = {  # group: (boys, girls)
+FIRST_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {  # group: (boys, girls)
     "White": (
         (
             "Jack",
@@ -445,7 +446,7 @@ RAG_DETAILS = {
     "red_4": "The care plan has not been updated since the placement changed.",
     "red_9": "No statutory visit since the last review.",
 }
-RAG_ACTIONS = {
+RAG_ACTIONS: dict[str, dict[tuple[str, ...], int]] = {
     "green": {("passed_on", "review_in_timescale"): 1},  # the appendix: one option for Red or Amber
     "amber": {("response_2_weeks",): 7, ("written_update_3_months",): 3},
     "red": {("response_2_weeks",): 3, ("iro_review_3_weeks",): 1},
@@ -808,7 +809,9 @@ def _spread(rng, candidates: list[_Case], count: int) -> list[_Case]:
     """`count` of the candidates: each IRO's share follows their caseload, and each pick
     comes from the team with the fewest so far for its size, so that every IRO and every
     team has some. The first of each IRO and of each team is marked early."""
-    by_iro, per_team, team_size = defaultdict(list), defaultdict(int), defaultdict(int)
+    by_iro: defaultdict[str, list] = defaultdict(list)
+    per_team: defaultdict[str, int] = defaultdict(int)
+    team_size: defaultdict[str, int] = defaultdict(int)
     for case in candidates:
         by_iro[case.iro].append(case)
         team_size[case.team] += 1
@@ -855,7 +858,7 @@ def _leavers(rng, all_cases: list[_Case]) -> list[_Case]:
     """Extra children who come into care and leave it during the window, each with the
     social worker of their team who holds fewest cases."""
     iros = sorted({c.iro for c in all_cases if c.episode != "cp_plan"})
-    held = defaultdict(int)
+    held: defaultdict[str, int] = defaultdict(int)
     for case in all_cases:
         held[case.worker] += 1
     leavers = []
@@ -888,7 +891,7 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
     groups = {row["ethnicity"]: int(row["children"]) for row in _read("lac_ethnicity_2012.csv")}
     window = (today - go_live).days
     last_working_day = _working_day_on_or_before(today)
-    case_numbers = set()
+    case_numbers: set[str] = set()
     for case in all_cases:
         youngest = 17 if case.leaves == "age_18" else _youngest(case)
         started = None
@@ -979,7 +982,8 @@ class _Deck:
     """Deals the keys of `counts` in shuffled blocks holding exactly those counts."""
 
     def __init__(self, rng, counts: dict):
-        self.rng, self.block, self.cards = rng, [key for key, n in counts.items() for _ in range(n)], []
+        self.rng, self.block = rng, [key for key, n in counts.items() for _ in range(n)]
+        self.cards: list = []
 
     def deal(self):
         if not self.cards:
@@ -1009,8 +1013,10 @@ class _Replay:
         self.done = 0  # tasks completed
         self.last_working_day = _working_day_on_or_before(today)
         self.read_up_to = calendar.add_working_days(self.last_working_day, -5)
-        self.agenda = defaultdict(list)  # day -> what is reported that day
-        self.plans = defaultdict(list)  # day -> ids of the tasks done that day
+        self.agenda: defaultdict[date, list[tuple[Callable, Any]]] = defaultdict(
+            list
+        )  # day -> what is reported that day
+        self.plans: defaultdict[date, list[int]] = defaultdict(list)  # day -> ids of the tasks done that day
         self.seen: dict[int, _Seen] = {}
         self.last_task_id = 0
         self.kids: dict[int, _Case] = {}
@@ -1340,7 +1346,7 @@ class _Replay:
         ticked = {_pick(own, RAG_CRITERIA[status]) for _ in range(own.randint(1, 2))}
         if status == "amber" and self._review(seen.instance_id).report_missing:
             ticked.add("amber_3")
-        answers = {
+        answers: dict[str, Any] = {
             "worker_qualified": "unqualified" if own.random() < UNQUALIFIED_WORKER else "qualified",
             "rag_status": status,
             f"{status}_criteria": sorted(ticked),

@@ -557,13 +557,13 @@ def _is_flow_node(element):
 
 def _reached(container, nodes) -> set:
     """Ids reachable from the container's start events, event subprocesses and compensation handlers."""
-    following = {}
+    following: dict = {}
     for flow in container.iterfind("bpmn:sequenceFlow", NS):
         following.setdefault(flow.get("sourceRef"), set()).add(flow.get("targetRef"))
     for node_id, node in nodes.items():
         if node.get("attachedToRef"):
             following.setdefault(node.get("attachedToRef"), set()).add(node_id)
-    catches = {}
+    catches: dict[str, set] = {}
     for catch in container.iterfind("bpmn:intermediateCatchEvent", NS):
         for link in catch.iterfind("bpmn:linkEventDefinition", NS):
             catches.setdefault(link.get("name"), set()).add(catch.get("id"))

@@ -14,8 +14,9 @@ removed, the account deactivated) ends every session of theirs at once.
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.db import db, writing
@@ -128,9 +129,8 @@ def remove_role(user: User, role: str) -> int:
     """Take a role (every scope it is held for) from a person and end their sessions, so
     no page of that role stays open; how many grants were removed."""
     with writing():
-        removed = db.session.execute(
-            delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == role)
-        ).rowcount
+        deleted = db.session.execute(delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == role))
+        removed = cast(CursorResult, deleted).rowcount
         if not removed:
             raise InvalidData(f"{user.username} does not hold the role {role!r}", {"role": "not held"})
         sessions.end_all(user.id)

@@ -173,7 +173,8 @@ def register(start: date, end: date) -> Register:
 
 def _by_stage(found: list[RegisterRow]) -> list[StageCount]:
     """Every stage up to the highest any alert reached (0 where none stopped there), with its role."""
-    roles, counts = {}, {}
+    roles: dict[int, str] = {}
+    counts: dict[int, int] = {}
     for row in found:
         for n, role in enumerate(row.stages, 1):
             roles.setdefault(n, role)

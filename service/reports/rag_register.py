@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import aliased
 
 from service.db import db
@@ -146,7 +146,7 @@ def register(
     IRO and allocated worker (usernames) and status when given."""
     check_period(start, end)
     iro_user, worker_user = aliased(User), aliased(User)
-    where = [RagNotification.review_date.between(start, end)]
+    where: list[ColumnElement[bool]] = [RagNotification.review_date.between(start, end)]
     if team:
         where.append(RagNotification.team_id == select(Team.id).where(Team.code == team).scalar_subquery())
     if iro:

@@ -567,7 +567,7 @@ def element_states(workflow) -> dict:
     """BPMN element ids by what the instance did there: completed, active (a person's task open),
     waiting (events, timers, running subprocesses) and cancelled; subprocesses included, each id
     once per list, in the order of the task tree."""
-    marks = {"completed": [], "active": [], "waiting": [], "cancelled": []}
+    marks: dict[str, list[str]] = {"completed": [], "active": [], "waiting": [], "cancelled": []}
     for task in workflow.get_tasks():
         spec = task.task_spec
         if getattr(spec, "bpmn_id", None) is None:
@@ -610,7 +610,7 @@ def completed_steps(workflow) -> list[CompletedStep]:
 
 def element_names(workflow) -> dict:
     """Spec name -> label of every element of the instance's process and its subprocesses."""
-    names = {}
+    names: dict[str, str] = {}
     for spec in (workflow.spec, *workflow.subprocess_specs.values()):
         for name, task_spec in spec.task_specs.items():
             names.setdefault(name, getattr(task_spec, "bpmn_name", None) or name)
@@ -696,7 +696,7 @@ def literal_named_values(script: str) -> dict:
     `stage_response_wd = 5` or `stages = ["Team Manager", ...]`, up to the first line that is
     anything else. What follows (a deadline worked out, a count started at 0) is the instance's
     own, not the diagram's setting. Nothing runs."""
-    values = {}
+    values: dict = {}
     try:
         statements = ast.parse(script).body
     except (SyntaxError, ValueError, MemoryError, RecursionError):

@@ -88,7 +88,8 @@ def deliver_due(owner: str, limit: int = 50) -> int:
     config = current_app.config
     sent = 0
     for message_id in _claim(owner, limit):
-        failure, address = None, None
+        failure: tuple[Exception, int] | None = None
+        address = None
         try:
             message = db.session.get(OutboxMessage, message_id)
             address = assignment.address_of(db.session.connection(), message.recipient_username or "")

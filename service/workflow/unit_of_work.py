@@ -92,7 +92,7 @@ class UnitOfWork:
         self.engine = engine()
         self._frozen = None
         self._depth = 0  # messages routed from within routed messages
-        self._staged = {}  # prebuilt insert -> rows, written once just before the commit
+        self._staged: dict = {}  # prebuilt insert -> rows, written once just before the commit
 
     def __enter__(self):
         end_read()

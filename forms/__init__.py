@@ -151,7 +151,7 @@ def with_answers(form_key: str | None, answers: dict, context=None) -> TaskForm:
 
 def form_class_for(form_key: str | None) -> type:
     """The form class of a task's form key; a task without one has a form of no fields."""
-    return FORMS.get(form_key) or TaskForm
+    return (FORMS.get(form_key) if form_key else None) or TaskForm
 
 
 # the first class a field is an instance of decides its JSON type; order matters (subclasses first)

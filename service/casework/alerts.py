@@ -10,6 +10,7 @@ notification): the IRO then completes case study 4's form as the first task.
 import datetime
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import aliased
@@ -69,14 +70,17 @@ def request(who: Identity, child_id: int, review_id: int | None = None) -> int:
         raise InvalidData(f"review {review_id} is not one of {child.name}'s reviews")
     payload = {"review_id": review_id, "people": {roles.IRO: {"username": who.username}}}
     [instance_id] = instances.send_message(REQUEST_MESSAGE, payload, actor=who.username, child_id=str(child_id))
-    return db.session.scalar(
-        select(HumanTask.id).where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
+    return cast(  # the process has just opened its form
+        int,
+        db.session.scalar(
+            select(HumanTask.id).where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
+        ),
     )
 
 
 def header(child: Child, today: date, data: dict) -> Header:
     iro = _name_of(data.get("people", {}).get(roles.IRO, {}).get("username"))
-    team = db.session.get(Team, child.team_id)
+    team = db.session.get_one(Team, child.team_id)
     worker = db.session.get(User, child.social_worker_id)
     stages = data.get("stages") or []
     return Header(

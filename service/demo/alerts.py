@@ -27,6 +27,7 @@ of their own: the alerts take none of the replay's draws.
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 from sqlalchemy import select
 
@@ -375,9 +376,9 @@ class AlertReplay:
     def request(self, alert: Alert, day: date, eligible: set[int]) -> None:
         """The child's IRO asks for the alert (as from the child's page); the form is the first task."""
         child_id, review_id = self._child(alert, day, eligible)
-        iro_id = db.session.scalar(select(Child.iro_id).where(Child.id == child_id))
-        task_id = alerts.request(people.identity(iro_id), child_id, review_id)
-        self.raised[db.session.get(HumanTask, task_id).instance_id] = alert
+        iro_id = db.session.execute(select(Child.iro_id).where(Child.id == child_id)).scalar_one()
+        task_id = alerts.request(cast(people.Identity, people.identity(cast(int, iro_id))), child_id, review_id)
+        self.raised[db.session.get_one(HumanTask, task_id).instance_id] = alert
         self.chosen.add(child_id)
         end_read()
 

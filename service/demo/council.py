@@ -92,10 +92,10 @@ import time as timing
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 from flask import current_app
@@ -543,8 +543,8 @@ class _Case:
     worker: str = ""
     kind: str = "cp"  # cp (a plan since before go-live), taken_on (looked after since before go-live),
     # entrant (comes into care in the window) or leaver (comes into care and leaves it in the window)
-    body: dict | None = None  # for cases.create_child
-    event: dict | None = None  # the event that opens the episode, with its date
+    body: dict = field(default_factory=dict)  # for cases.create_child
+    event: dict = field(default_factory=dict)  # the event that opens the episode, with its date
     arrives: date | None = None  # the replay day the child and the event are reported
     allocation_wd: int = 0  # entrants: working days from coming into care to the IRO
     take_on: dict | None = None  # taken on: their IRO and next review (for cases.take_on)
@@ -944,6 +944,7 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
                     "next_review_due": due.isoformat(),
                     "next_review_number": _next_review_number(started, due, case.episode),
                 }
+        started = cast(date, started)  # every kind of case has started by now
         case.event["date"] = started.isoformat()
         case.arrives = max(go_live, started)
     return all_cases
@@ -1039,7 +1040,7 @@ class _Replay:
         for day, alert in self.alerts.days(go_live):
             self.agenda[day].append((self._raise_alert, alert))
         for case in council:
-            self.agenda[case.arrives].append((self._arrive, case))
+            self.agenda[cast(date, case.arrives)].append((self._arrive, case))
         for _ in range(SIGNIFICANT_CHANGES - len(CARE_PLAN_CHANGES) - 1):
             self.agenda[today - timedelta(days=int(rng.triangular(0, 21, 0)))].append((self._change, None))
         for days_ago, change in zip((20, 9, 4), CARE_PLAN_CHANGES, strict=True):
@@ -1076,8 +1077,8 @@ class _Replay:
             .distinct()
             .where(OutboxMessage.read_at.is_(None), OutboxMessage.recipient_username.is_not(None))
         ).all()
-        for username in sorted(readers):
-            notifications.mark_all_read(people.identity(ids[username]))
+        for username in sorted(cast(list[str], readers)):  # none without a recipient
+            notifications.mark_all_read(cast(people.Identity, people.identity(ids[username])))
 
     # --- events -------------------------------------------------------------
     def _arrive(self, case: _Case, day: date) -> None:
@@ -1397,7 +1398,7 @@ class _Replay:
         """The day a follow-up of a RAG notification is done: mostly on time, a few late (after the
         overdue notice); a written update in time for the next review when that comes first."""
         own = self.follow_up[task_id] = random.Random(f"{task.spec}-{task.instance_id}")
-        spec, day, due = task.spec, task.created, task.due
+        spec, day, due = task.spec, task.created, cast(date, task.due)  # every follow-up has a due date
         if spec == "meet_case_holders":  # a second Red: the IRO meets the case holders within the 2 weeks
             return working(min(calendar.add_working_days(day, own.randint(3, 8)), due))
         if spec == "ask_about_alert":
@@ -1440,11 +1441,11 @@ class _Replay:
         return {"start_alert": "no", "start_alert_reason": own.choice(NO_ALERT_REASONS)}  # ask_about_alert
 
     def _review(self, instance_id: int) -> Review:
-        return db.session.scalar(select(Review).where(Review.instance_id == instance_id))
+        return cast(Review, db.session.scalar(select(Review).where(Review.instance_id == instance_id)))
 
     def _booking(self, seen: _Seen, case: _Case, day: date) -> dict:
         rng = self.rng
-        due = self._review(seen.instance_id).due_date
+        due = cast(date, self._review(seen.instance_id).due_date)  # a review to book is due
         earliest = calendar.add_working_days(day, 3)
         if case.kind == "taken_on" and not case.reviewed:  # their review is after today
             earliest = max(earliest, calendar.add_working_days(self.last_working_day, 1))
@@ -1482,7 +1483,7 @@ class _Replay:
                 "adjourn_reason": rng.choice(ADJOURN_REASONS),
                 "new_date": calendar.add_working_days(day, rng.randint(6, 12)).isoformat(),
             }
-        held_on = seen.due  # the meeting's day; it may be recorded a day or two later
+        held_on = cast(date, seen.due)  # the meeting's day; it may be recorded a day or two later
         dob = date.fromisoformat(case.body["dob"])
         code = participation.UNDER_FOUR if participation.age_on(dob, held_on) < 4 else self.participation.deal()
         child, worker = case.body["name"].split()[0], self.names[case.worker]

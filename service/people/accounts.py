@@ -117,12 +117,15 @@ def change_password(user: User, password: str) -> int:
     check_new_password(password)
     password_hash = generate_password_hash(password, method="scrypt")  # slow: before the lock
     with writing():
-        db.session.get(User, user.id).password_hash = password_hash
+        db.session.get_one(User, user.id).password_hash = password_hash
         return sessions.end_all(user.id)
 
 
 def password_is_right(user: User, password: str) -> bool:
-    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+    stored = user.password_hash
+    if not stored:
+        return False
+    return check_password_hash(stored, password)
 
 
 def remove_role(user: User, role: str) -> int:
@@ -140,7 +143,7 @@ def remove_role(user: User, role: str) -> int:
 def set_active(user: User, active: bool) -> None:
     """Deactivate (ending every session) or reactivate a person."""
     with writing():
-        db.session.get(User, user.id).active = active
+        db.session.get_one(User, user.id).active = active
         if not active:
             sessions.end_all(user.id)
 

@@ -71,7 +71,7 @@ class RegisterRow:
 
     @property
     def status_words(self) -> str:
-        return STATUS_WORDS.get(self.status, "Not recorded")
+        return "Not recorded" if self.status is None else STATUS_WORDS.get(self.status, "Not recorded")
 
     @property
     def criteria_count(self) -> int:

@@ -214,7 +214,7 @@ def history_samples(app):
                 on(next_working_day(review_on))
                 close_review(db, older)
                 continue
-            for n, (old, new) in enumerate(zip(older, newer)):
+            for n, (old, new) in enumerate(zip(older, newer, strict=False)):
                 pair = [
                     (later, old, checked(db, old, "hold_review", **held_answers(review_on))),
                     (first, new, checked(db, new, "hold_review", **held_answers(review_on))),

@@ -12,7 +12,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
-from service import create_app
+from service import create_app  # noqa: E402
 from service.db import db  # noqa: E402
 from service.diagrams import specs  # noqa: E402
 

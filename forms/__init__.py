@@ -151,7 +151,7 @@ def with_answers(form_key: str | None, answers: dict, context=None) -> TaskForm:
 
 def form_class_for(form_key: str | None) -> type:
     """The form class of a task's form key; a task without one has a form of no fields."""
-    return FORMS.get(form_key) or TaskForm
+    return (FORMS.get(form_key) if form_key else None) or TaskForm
 
 
 # the first class a field is an instance of decides its JSON type; order matters (subclasses first)
@@ -242,7 +242,7 @@ def _answer_schema(unbound, nullable: bool) -> dict:
 def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
     """JSON values as a browser would post them (a date as day, month and year; a list of
     objects as the numbered rows of a FieldList)."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name, value in data.items():
         key, unbound = prefix + name, getattr(form_class, name, None)
         rows_class = _rows_form(unbound)

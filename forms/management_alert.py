@@ -184,7 +184,7 @@ class AlertMinutes(TaskForm):
 
     def extra_checks(self) -> dict:
         meeting = iso_day(self.context.data.get("meeting_date")) if self.context is not None else None
-        if meeting and self.context.today < meeting:
+        if meeting and self.context is not None and self.context.today < meeting:
             return {"minutes": f"The meeting is on {_day_words(meeting)}: record its minutes on or after that day"}
         return {}
 

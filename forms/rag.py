@@ -234,7 +234,7 @@ class RagNotification(TaskForm):
         order) with their details, its actions, and the case's RAG history."""
         status, criteria = self.chosen(), []
         ticked = set(self[f"{status}_criteria"].data or []) if status else set()
-        for code, text in CRITERIA.get(status, {}).items():
+        for code, text in CRITERIA.get(status or "", {}).items():
             if code in ticked:
                 entry = {"code": code, "text": text, "details": (self[f"details_{code}"].data or "").strip()}
                 if code == KEY_RECOMMENDATIONS:
@@ -242,7 +242,11 @@ class RagNotification(TaskForm):
                     entry["responsibility"] = [r for r in RESPONSIBILITY if r in chosen]
                 criteria.append(entry)
         actions = set(self[f"{status}_actions"].data or []) if status else set()
-        return {"criteria": criteria, "actions": [a for a in ACTIONS.get(status, {}) if a in actions], **self.history()}
+        return {
+            "criteria": criteria,
+            "actions": [a for a in ACTIONS.get(status or "", {}) if a in actions],
+            **self.history(),
+        }
 
     def history(self) -> dict:
         """The child's previous notification (for a review before this one) and open alert."""

@@ -236,8 +236,8 @@ class RecordReview(TaskForm):
         elif day is not None and context is not None:
             if day < context.today:
                 errors["new_date"] = "The new date must be today or in the future"
-            elif _not_before_looked_after(context, day, "The review"):
-                errors["new_date"] = _not_before_looked_after(context, day, "The review")
+            elif problem := _not_before_looked_after(context, day, "The review"):
+                errors["new_date"] = problem
         return errors
 
     def _held_checks(self) -> dict:
@@ -247,8 +247,8 @@ class RecordReview(TaskForm):
         elif day is not None and context is not None:
             if day > context.today:
                 errors["held_on"] = "The review cannot be recorded as held on a future date"
-            elif _not_before_looked_after(context, day, "The review"):
-                errors["held_on"] = _not_before_looked_after(context, day, "The review")
+            elif problem := _not_before_looked_after(context, day, "The review"):
+                errors["held_on"] = problem
         if not (self.attendees.data or "").strip():
             errors["attendees"] = "Enter who attended"
         code = self.participation_code.data

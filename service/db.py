@@ -2,11 +2,13 @@
 
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from flask_sqlalchemy.model import Model as FlaskSQLAlchemyModel
+from sqlalchemy import DateTime, MetaData, Table, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -18,6 +20,14 @@ NAMING = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+
+if TYPE_CHECKING:  # db.Model is built when the program runs; this is what it is, for mypy
+
+    class Model(FlaskSQLAlchemyModel, DeclarativeBase):
+        __table__: ClassVar[Table]  # every model maps one table
+
+else:
+    Model = db.Model
 
 
 class UTCDateTime(TypeDecorator):

@@ -61,4 +61,4 @@ def _make() -> str:
                 db.session.add(AppSecret(id=1, secret_key=key, created_at=clock.real_now()))
         return key
     except IntegrityError:
-        return _stored()
+        return db.session.execute(select(AppSecret.secret_key).where(AppSecret.id == 1)).scalar_one()

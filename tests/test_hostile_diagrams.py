@@ -71,11 +71,11 @@ def test_hostile_uploads_are_listed_problems_while_the_server_answers(app, datab
             token = _token(owner.get(f"{base}/processes").text)
             meanwhile, uploaded = [], threading.Event()
 
-            def ask_health():
+            def ask_health(meanwhile, uploaded):
                 while not uploaded.is_set():
                     meanwhile.append(requests.get(f"{base}/api/v1/health", timeout=5).status_code)
 
-            asking = threading.Thread(target=ask_health)
+            asking = threading.Thread(target=ask_health, args=(meanwhile, uploaded))
             asking.start()
             started = time.monotonic()
             answer = owner.post(

@@ -187,7 +187,7 @@ def test_notices_go_through_starttls_with_the_services_login(app_factory, secure
     app = app_factory(**relay_settings)
     with app.app_context():
         run = Life(app, False, "2024-01-07")
-        child = run.allocated()
+        run.allocated()
         assert outbox.deliver_due("test") >= 1
     [mail] = [m for m in secured_smtp.received if m.subject == ALLOCATED]
     assert (mail.to, mail.login) == (["iro1@council.example"], "iro-service")

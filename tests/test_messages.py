@@ -28,7 +28,7 @@ def _count():
 def test_each_review_cycle_starts_the_next_as_its_own_instance(run):
     [first] = instances.send_message("review_cycle_due", {"cycle": 1, "people": PEOPLE}, actor="api", child_id="C1")
     run.step()
-    for cycle in (1, 2, 3):
+    for _cycle in (1, 2, 3):
         [hold] = run.open_tasks()
         assert hold.spec_name == "hold_review"
         run.complete(hold.id)

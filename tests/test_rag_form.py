@@ -304,7 +304,7 @@ def test_the_page_shows_the_header_statuses_criteria_and_their_details_boxes(hel
             assert f'value="{code}"' in page and f'name="details_{code}"' in page
     assert "No permanence option secured by 3 rd Review" in page
     assert "Young Person is not happy in placement \u2013 although" in page
-    for status, actions in ACTIONS.items():
+    for status in ACTIONS:
         assert f'name="{status}_actions"' in page
 
     answers = {k: v for k, v in RED.items() if k != "red_criteria"} | {"amber_criteria": "amber_2"}

@@ -91,7 +91,7 @@ def load(by_team: dict[str, tuple[int, int, int]], start: date, end: date, child
     wanted = [
         (team, status)
         for team, counts in by_team.items()
-        for status, n in zip((RagStatus.RED, RagStatus.AMBER, RagStatus.GREEN), counts)
+        for status, n in zip((RagStatus.RED, RagStatus.AMBER, RagStatus.GREEN), counts, strict=True)
         for _ in range(n)
     ]
     span, written = (end - start).days + 1, []

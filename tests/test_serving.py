@@ -59,7 +59,7 @@ def test_python_run_py_answers_with_the_service_name_only(database_url, tmp_path
         "SECRET_KEY": "a-key-for-this-test-only-" + "x" * 40,
         "PYTHONPATH": ROOT,
     }
-    log = open(tmp_path / "run.log", "w+")
+    log = open(tmp_path / "run.log", "w+")  # noqa: SIM115 (the server writes to it until the test stops it)
     process = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=environ, stdout=log, stderr=log)
     try:
         response = None

@@ -243,7 +243,7 @@ def child(child_id):
 
 
 def _username(user_id: int | None) -> str | None:
-    return None if user_id is None else db.session.get(User, user_id).username
+    return None if user_id is None else db.session.get_one(User, user_id).username
 
 
 @bp.post(f"/children/<{ID}:child_id>/events")

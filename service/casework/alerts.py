@@ -7,8 +7,10 @@ rows. An alert starts with the message `management_alert_requested`, whoever ask
 notification): the IRO then completes case study 4's form as the first task.
 """
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -44,7 +46,7 @@ class Header:
     raised_by: str
     to: list  # the roles of the stages it goes to, with the person holding each where known
     child_name: str
-    dob: date
+    dob: datetime.date  # `date` here is the field above
     social_worker: str | None
     team: str
     line_manager: str | None
@@ -68,14 +70,17 @@ def request(who: Identity, child_id: int, review_id: int | None = None) -> int:
         raise InvalidData(f"review {review_id} is not one of {child.name}'s reviews")
     payload = {"review_id": review_id, "people": {roles.IRO: {"username": who.username}}}
     [instance_id] = instances.send_message(REQUEST_MESSAGE, payload, actor=who.username, child_id=str(child_id))
-    return db.session.scalar(
-        select(HumanTask.id).where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
+    return cast(  # the process has just opened its form
+        int,
+        db.session.scalar(
+            select(HumanTask.id).where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
+        ),
     )
 
 
 def header(child: Child, today: date, data: dict) -> Header:
     iro = _name_of(data.get("people", {}).get(roles.IRO, {}).get("username"))
-    team = db.session.get(Team, child.team_id)
+    team = db.session.get_one(Team, child.team_id)
     worker = db.session.get(User, child.social_worker_id)
     stages = data.get("stages") or []
     return Header(

@@ -195,7 +195,7 @@ def _create_child(body: dict, actor: str) -> Child:
     for sibling in fields.get("siblings", []):
         if db.session.get(Child, sibling) is None:
             errors["siblings"] = f"no child {sibling}"
-    if errors:
+    if errors or team is None or worker is None:  # either missing is in the errors
         raise InvalidData("; ".join(f"{k}: {v}" for k, v in errors.items()), errors)
     child = Child(
         case_number=fields["case_number"],

@@ -27,6 +27,7 @@ of their own: the alerts take none of the replay's draws.
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 from sqlalchemy import select
 
@@ -141,8 +142,8 @@ ALERTS = (
             ("respond", 1): (
                 4,
                 {
-                    "response": "The social worker has had a high caseload this term. The recommendations will be picked "
-                    "up as soon as possible.",
+                    "response": "The social worker has had a high caseload this term. The recommendations will be "
+                    "picked up as soon as possible.",
                     "actions_agreed": (("Pick up the review recommendations in supervision", 28),),
                 },
             ),
@@ -157,8 +158,8 @@ ALERTS = (
             ("respond", 2): (
                 3,
                 {
-                    "response": "I have met the Team Manager and the social worker. The health assessment is booked, the "
-                    "PEP meeting is arranged with the school, and the referral for life story work has gone "
+                    "response": "I have met the Team Manager and the social worker. The health assessment is booked, "
+                    "the PEP meeting is arranged with the school, and the referral for life story work has gone "
                     "to the family support service. The updated care plan will be sent to the IRO.",
                     "actions_agreed": (
                         ("Health assessment appointment", 14),
@@ -171,7 +172,8 @@ ALERTS = (
                 2,
                 {
                     "outcome": "resolved",
-                    "outcome_notes": "Every recommendation now has an owner and a date, and I have the updated care plan.",
+                    "outcome_notes": "Every recommendation now has an owner and a date, "
+                    "and I have the updated care plan.",
                 },
             ),
         },
@@ -198,8 +200,8 @@ ALERTS = (
             ("respond", 3): (
                 4,
                 {
-                    "response": "The placement search has started through the commissioning team, and the Virtual School "
-                    "is looking for tuition. A strategy discussion will be held.",
+                    "response": "The placement search has started through the commissioning team, and the Virtual "
+                    "School is looking for tuition. A strategy discussion will be held.",
                     "actions_agreed": (
                         ("Placement search through the commissioning team", 28),
                         ("Interim tuition through the Virtual School", 21),
@@ -224,8 +226,8 @@ ALERTS = (
             ("iro_statement", 4): (
                 3,
                 {
-                    "statement": "To stop the matter going to stage 5: a placement that can meet the young person's needs, "
-                    "with a planned move date; tuition started, at least 15 hours a week until a school place "
+                    "statement": "To stop the matter going to stage 5: a placement that can meet the young person's "
+                    "needs, with a planned move date; tuition started, at least 15 hours a week until a school place "
                     "is found; the strategy discussion held and the missing-from-care plan sent to me; and "
                     "the revised care plan presented at an early review."
                 },
@@ -318,8 +320,8 @@ ALERTS = (
             ("respond", 2): (
                 3,
                 {
-                    "response": "The social worker is preparing the application with legal services. I will ask the Head "
-                    "of Service to agree to issue.",
+                    "response": "The social worker is preparing the application with legal services. I will ask the "
+                    "Head of Service to agree to issue.",
                     "actions_agreed": (("Application to court prepared", 14),),
                 },
             ),
@@ -374,9 +376,9 @@ class AlertReplay:
     def request(self, alert: Alert, day: date, eligible: set[int]) -> None:
         """The child's IRO asks for the alert (as from the child's page); the form is the first task."""
         child_id, review_id = self._child(alert, day, eligible)
-        iro_id = db.session.scalar(select(Child.iro_id).where(Child.id == child_id))
-        task_id = alerts.request(people.identity(iro_id), child_id, review_id)
-        self.raised[db.session.get(HumanTask, task_id).instance_id] = alert
+        iro_id = db.session.execute(select(Child.iro_id).where(Child.id == child_id)).scalar_one()
+        task_id = alerts.request(cast(people.Identity, people.identity(cast(int, iro_id))), child_id, review_id)
+        self.raised[db.session.get_one(HumanTask, task_id).instance_id] = alert
         self.chosen.add(child_id)
         end_read()
 

@@ -92,9 +92,10 @@ import time as timing
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import click
 from flask import current_app
@@ -210,7 +211,7 @@ SHORT_BREAK_PLACEMENTS = {"residential": 60, "foster": 40}
 UNREGULATED = ("semi_independent", "other")
 CP_CATEGORIES = {"neglect": 45, "emotional": 30, "physical": 10, "sexual": 5, "multiple": 10}
 
-FIRST_NAMES = {  # group: (boys, girls)
+FIRST_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {  # group: (boys, girls)
     "White": (
         (
             "Jack",
@@ -445,7 +446,7 @@ RAG_DETAILS = {
     "red_4": "The care plan has not been updated since the placement changed.",
     "red_9": "No statutory visit since the last review.",
 }
-RAG_ACTIONS = {
+RAG_ACTIONS: dict[str, dict[tuple[str, ...], int]] = {
     "green": {("passed_on", "review_in_timescale"): 1},  # the appendix: one option for Red or Amber
     "amber": {("response_2_weeks",): 7, ("written_update_3_months",): 3},
     "red": {("response_2_weeks",): 3, ("iro_review_3_weeks",): 1},
@@ -542,8 +543,8 @@ class _Case:
     worker: str = ""
     kind: str = "cp"  # cp (a plan since before go-live), taken_on (looked after since before go-live),
     # entrant (comes into care in the window) or leaver (comes into care and leaves it in the window)
-    body: dict | None = None  # for cases.create_child
-    event: dict | None = None  # the event that opens the episode, with its date
+    body: dict = field(default_factory=dict)  # for cases.create_child
+    event: dict = field(default_factory=dict)  # the event that opens the episode, with its date
     arrives: date | None = None  # the replay day the child and the event are reported
     allocation_wd: int = 0  # entrants: working days from coming into care to the IRO
     take_on: dict | None = None  # taken on: their IRO and next review (for cases.take_on)
@@ -715,7 +716,7 @@ def _accounts() -> list[_Account]:
         for row in _read("iro_caseloads_july_2012.csv")
     ]
     number = 0
-    for code, name, _area, *counts in TEAMS:
+    for _code, name, _area, *counts in TEAMS:
         for _ in range(_workers_in(counts)):
             number += 1
             accounts.append(_Account(f"sw{number:02d}", roles.SOCIAL_WORKER, None, f"Social Worker, {name}"))
@@ -784,7 +785,7 @@ def _allocate(rng) -> list[_Case]:
     all_cases = [
         _Case(code, episode)
         for code, _name, _area, *counts in TEAMS
-        for episode, count in zip(EPISODES, counts)
+        for episode, count in zip(EPISODES, counts, strict=True)
         for _ in range(count)
     ]
     caseloads = _read("iro_caseloads_july_2012.csv")
@@ -808,7 +809,9 @@ def _spread(rng, candidates: list[_Case], count: int) -> list[_Case]:
     """`count` of the candidates: each IRO's share follows their caseload, and each pick
     comes from the team with the fewest so far for its size, so that every IRO and every
     team has some. The first of each IRO and of each team is marked early."""
-    by_iro, per_team, team_size = defaultdict(list), defaultdict(int), defaultdict(int)
+    by_iro: defaultdict[str, list] = defaultdict(list)
+    per_team: defaultdict[str, int] = defaultdict(int)
+    team_size: defaultdict[str, int] = defaultdict(int)
     for case in candidates:
         by_iro[case.iro].append(case)
         team_size[case.team] += 1
@@ -855,11 +858,13 @@ def _leavers(rng, all_cases: list[_Case]) -> list[_Case]:
     """Extra children who come into care and leave it during the window, each with the
     social worker of their team who holds fewest cases."""
     iros = sorted({c.iro for c in all_cases if c.episode != "cp_plan"})
-    held = defaultdict(int)
+    held: defaultdict[str, int] = defaultdict(int)
     for case in all_cases:
         held[case.worker] += 1
     leavers = []
-    for (reason, reviewed), team in zip(LEAVERS, rng.sample(["LAC", "NE", "NW", "South", "15+"], len(LEAVERS))):
+    for (reason, reviewed), team in zip(
+        LEAVERS, rng.sample(["LAC", "NE", "NW", "South", "15+"], len(LEAVERS)), strict=True
+    ):
         worker = min(sorted({c.worker for c in all_cases if c.team == team}), key=lambda w: held[w])
         held[worker] += 1
         leavers.append(
@@ -886,7 +891,7 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
     groups = {row["ethnicity"]: int(row["children"]) for row in _read("lac_ethnicity_2012.csv")}
     window = (today - go_live).days
     last_working_day = _working_day_on_or_before(today)
-    case_numbers = set()
+    case_numbers: set[str] = set()
     for case in all_cases:
         youngest = 17 if case.leaves == "age_18" else _youngest(case)
         started = None
@@ -939,6 +944,7 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
                     "next_review_due": due.isoformat(),
                     "next_review_number": _next_review_number(started, due, case.episode),
                 }
+        started = cast(date, started)  # every kind of case has started by now
         case.event["date"] = started.isoformat()
         case.arrives = max(go_live, started)
     return all_cases
@@ -977,7 +983,8 @@ class _Deck:
     """Deals the keys of `counts` in shuffled blocks holding exactly those counts."""
 
     def __init__(self, rng, counts: dict):
-        self.rng, self.block, self.cards = rng, [key for key, n in counts.items() for _ in range(n)], []
+        self.rng, self.block = rng, [key for key, n in counts.items() for _ in range(n)]
+        self.cards: list = []
 
     def deal(self):
         if not self.cards:
@@ -1007,8 +1014,10 @@ class _Replay:
         self.done = 0  # tasks completed
         self.last_working_day = _working_day_on_or_before(today)
         self.read_up_to = calendar.add_working_days(self.last_working_day, -5)
-        self.agenda = defaultdict(list)  # day -> what is reported that day
-        self.plans = defaultdict(list)  # day -> ids of the tasks done that day
+        self.agenda: defaultdict[date, list[tuple[Callable, Any]]] = defaultdict(
+            list
+        )  # day -> what is reported that day
+        self.plans: defaultdict[date, list[int]] = defaultdict(list)  # day -> ids of the tasks done that day
         self.seen: dict[int, _Seen] = {}
         self.last_task_id = 0
         self.kids: dict[int, _Case] = {}
@@ -1031,10 +1040,10 @@ class _Replay:
         for day, alert in self.alerts.days(go_live):
             self.agenda[day].append((self._raise_alert, alert))
         for case in council:
-            self.agenda[case.arrives].append((self._arrive, case))
+            self.agenda[cast(date, case.arrives)].append((self._arrive, case))
         for _ in range(SIGNIFICANT_CHANGES - len(CARE_PLAN_CHANGES) - 1):
             self.agenda[today - timedelta(days=int(rng.triangular(0, 21, 0)))].append((self._change, None))
-        for days_ago, change in zip((20, 9, 4), CARE_PLAN_CHANGES):
+        for days_ago, change in zip((20, 9, 4), CARE_PLAN_CHANGES, strict=True):
             self.agenda[today - timedelta(days=days_ago)].append((self._change, change))
         self.agenda[today - timedelta(days=EARLY_REVIEW_CHANGE[1])].append((self._change, EARLY_REVIEW_CHANGE[0]))
 
@@ -1068,8 +1077,8 @@ class _Replay:
             .distinct()
             .where(OutboxMessage.read_at.is_(None), OutboxMessage.recipient_username.is_not(None))
         ).all()
-        for username in sorted(readers):
-            notifications.mark_all_read(people.identity(ids[username]))
+        for username in sorted(cast(list[str], readers)):  # none without a recipient
+            notifications.mark_all_read(cast(people.Identity, people.identity(ids[username])))
 
     # --- events -------------------------------------------------------------
     def _arrive(self, case: _Case, day: date) -> None:
@@ -1338,7 +1347,7 @@ class _Replay:
         ticked = {_pick(own, RAG_CRITERIA[status]) for _ in range(own.randint(1, 2))}
         if status == "amber" and self._review(seen.instance_id).report_missing:
             ticked.add("amber_3")
-        answers = {
+        answers: dict[str, Any] = {
             "worker_qualified": "unqualified" if own.random() < UNQUALIFIED_WORKER else "qualified",
             "rag_status": status,
             f"{status}_criteria": sorted(ticked),
@@ -1389,7 +1398,7 @@ class _Replay:
         """The day a follow-up of a RAG notification is done: mostly on time, a few late (after the
         overdue notice); a written update in time for the next review when that comes first."""
         own = self.follow_up[task_id] = random.Random(f"{task.spec}-{task.instance_id}")
-        spec, day, due = task.spec, task.created, task.due
+        spec, day, due = task.spec, task.created, cast(date, task.due)  # every follow-up has a due date
         if spec == "meet_case_holders":  # a second Red: the IRO meets the case holders within the 2 weeks
             return working(min(calendar.add_working_days(day, own.randint(3, 8)), due))
         if spec == "ask_about_alert":
@@ -1432,11 +1441,11 @@ class _Replay:
         return {"start_alert": "no", "start_alert_reason": own.choice(NO_ALERT_REASONS)}  # ask_about_alert
 
     def _review(self, instance_id: int) -> Review:
-        return db.session.scalar(select(Review).where(Review.instance_id == instance_id))
+        return cast(Review, db.session.scalar(select(Review).where(Review.instance_id == instance_id)))
 
     def _booking(self, seen: _Seen, case: _Case, day: date) -> dict:
         rng = self.rng
-        due = self._review(seen.instance_id).due_date
+        due = cast(date, self._review(seen.instance_id).due_date)  # a review to book is due
         earliest = calendar.add_working_days(day, 3)
         if case.kind == "taken_on" and not case.reviewed:  # their review is after today
             earliest = max(earliest, calendar.add_working_days(self.last_working_day, 1))
@@ -1474,7 +1483,7 @@ class _Replay:
                 "adjourn_reason": rng.choice(ADJOURN_REASONS),
                 "new_date": calendar.add_working_days(day, rng.randint(6, 12)).isoformat(),
             }
-        held_on = seen.due  # the meeting's day; it may be recorded a day or two later
+        held_on = cast(date, seen.due)  # the meeting's day; it may be recorded a day or two later
         dob = date.fromisoformat(case.body["dob"])
         code = participation.UNDER_FOUR if participation.age_on(dob, held_on) < 4 else self.participation.deal()
         child, worker = case.body["name"].split()[0], self.names[case.worker]

@@ -1,7 +1,7 @@
 """The demo's own mail server. In demo mode `make run` starts it where the outbox sends
 (SMTP_HOST:SMTP_PORT), so the demo's notifications are delivered rather than retried for an
 hour; it keeps each message exactly as received in a Maildir (instance/demo-mail, or
-DEMO_MAILDIR), which any mail client can open and the Sent e-mail page (web/sent_mail.py)
+DEMO_MAILDIR), which any mail client can open and the Sent e-mail page (demo/sent_mail.py)
 lists. Only run.py, in demo mode, and that page, registered only in demo mode, import it.
 
 A message's file name starts with the nanosecond it arrived, so the names sort as the

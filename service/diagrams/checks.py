@@ -42,10 +42,10 @@ Timer sample data. A timer is evaluated with the engine's own functions
 A name that is neither is a problem: the check cannot know what it would hold.
 
 Whatever evaluates diagram code (timers, the bounds of constant parts) runs in a child
-process (service.diagrams.check_process, forked from a fork server) with CHECK_CPU_SECONDS of processor time, CHECK_MEMORY_BYTES
-of memory and CHECK_SECONDS on the clock, so a diagram that is too costly to evaluate
-becomes a problem on the element being evaluated when the child was stopped, and the
-server's own process never runs it.
+process (service.diagrams.check_process, forked from a fork server) with CHECK_CPU_SECONDS of
+processor time, CHECK_MEMORY_BYTES of memory and CHECK_SECONDS on the clock, so a diagram that
+is too costly to evaluate becomes a problem on the element being evaluated when the child was
+stopped, and the server's own process never runs it.
 """
 
 import ast
@@ -53,6 +53,7 @@ import difflib
 import multiprocessing
 import re
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -61,7 +62,6 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-import forms
 from service.diagrams import specs, xmlsafe
 from service.diagrams.specs import NS
 from service.errors import SpecError
@@ -209,14 +209,24 @@ def _parse_problems(file_name, root, elements):
 # --- 3. forms ---------------------------------------------------------------------------
 
 
+# The task forms' names (forms.FORMS), handed down by create_app: forms use casework's rules,
+# which lie above the diagrams.
+_forms: Collection[str] = ()
+
+
+def know_forms(names: Collection[str]) -> None:
+    global _forms
+    _forms = names
+
+
 def _form_problems(root):
     problems = []
     for task in root.iterfind(".//bpmn:userTask", NS):
         key = _properties(task).get("formKey")
         if not key:
             problems.append(_problem(task, "has no formKey property naming its form"))
-        elif key not in forms.FORMS:
-            close = difflib.get_close_matches(key, forms.FORMS, n=4, cutoff=0.5) or sorted(forms.FORMS)[:4]
+        elif key not in _forms:
+            close = difflib.get_close_matches(key, list(_forms), n=4, cutoff=0.5) or sorted(_forms)[:4]
             known = ", ".join(f'"{k}"' for k in close)
             problems.append(_problem(task, f'form key "{key}" does not exist; known forms include {known}'))
     return problems
@@ -548,13 +558,13 @@ def _is_flow_node(element):
 
 def _reached(container, nodes) -> set:
     """Ids reachable from the container's start events, event subprocesses and compensation handlers."""
-    following = {}
+    following: dict = {}
     for flow in container.iterfind("bpmn:sequenceFlow", NS):
         following.setdefault(flow.get("sourceRef"), set()).add(flow.get("targetRef"))
     for node_id, node in nodes.items():
         if node.get("attachedToRef"):
             following.setdefault(node.get("attachedToRef"), set()).add(node_id)
-    catches = {}
+    catches: dict[str, set] = {}
     for catch in container.iterfind("bpmn:intermediateCatchEvent", NS):
         for link in catch.iterfind("bpmn:linkEventDefinition", NS):
             catches.setdefault(link.get("name"), set()).add(catch.get("id"))

@@ -79,7 +79,7 @@ def register(files: dict[str, str | bytes]) -> list[Row]:
 
 
 def _rows(file_name, root) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for process in root.findall("bpmn:process", NS):
         scripts = _scripts(process)
         named = literal_named_values(scripts[0]) if scripts else {}
@@ -149,7 +149,7 @@ def _notices(container, element, named, assigned) -> list[Notice]:
 def _told(container, start_id) -> list[str]:
     """The first arguments of the notify() calls on the path from `start_id` to its end."""
     by_id = {node.get("id"): node for node in container}
-    flows = {}
+    flows: dict[str, list] = {}
     for flow in container.findall("bpmn:sequenceFlow", NS):
         flows.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
     told, seen, todo = [], set(), list(flows.get(start_id, []))
@@ -176,7 +176,7 @@ def _notified(script: str) -> list[str]:
     for call in ast.walk(tree):
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "notify" and call.args:
             first = call.args[0]
-            role = first.value if isinstance(first, ast.Constant) else ast.unparse(first)
+            role = str(first.value) if isinstance(first, ast.Constant) else ast.unparse(first)
             person = next((ast.unparse(k.value) for k in call.keywords if k.arg == "to"), None)
             roles.append(f"{role} ({person})" if person else role)
     return roles
@@ -190,7 +190,7 @@ def _scripts(process) -> list[str]:
 
 def _assignments(scripts) -> dict:
     """name -> the one expression the diagram's scripts give it (names given twice are left out)."""
-    found = {}
+    found: dict[str, list] = {}
     for script in scripts:
         try:
             statements = ast.parse(script).body

@@ -78,7 +78,8 @@ def versions(file_name: str, listed: int = 50) -> list[VersionRow]:
     ).all()
     if not found:
         raise NotFound(f"no diagram called {file_name}")
-    counts, oldest = {v.id: 0 for v in found}, {v.id: [] for v in found}
+    counts = {v.id: 0 for v in found}
+    oldest: dict[int, list] = {v.id: [] for v in found}
     for instance in _running():
         for version_id in instance.version_ids:
             if version_id in counts:

@@ -35,6 +35,7 @@ timers and message waits from the difference of the snapshots, and the move is a
 """
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
@@ -209,7 +210,7 @@ def _assess(engine, instance_id, process_id, current, status, workflow, *, trial
     target = specs.versions_for_new_instance(process_id)
     labels = _labels(set(current) | set(target))
     numbers = {file_name: number for file_name, number in (labels[i][1:] for i in target)}
-    base = dict(
+    base: dict[str, Any] = dict(
         instance_id=instance_id,
         process_id=process_id,
         current_version_ids=current,
@@ -235,7 +236,7 @@ def _assess(engine, instance_id, process_id, current, status, workflow, *, trial
         diff = engine.version_diff(workflow, new_bundle)
     except Exception as exc:  # SpiffWorkflow could not align the diagrams at all
         return MigrationPlan(**base, safe=False, reasons=[f"The new versions could not be compared: {exc}"])
-    summary = dict(
+    summary: dict[str, Any] = dict(
         changed=[_label(e) for e in diff.changed],
         added=[_label(e) for e in diff.added],
         removed=[_label(e) for e in diff.removed],

@@ -266,12 +266,12 @@ def versions_for_new_instance(process_id: str) -> list[int]:
     chosen, todo = [], [process_id]
     while todo:
         name = todo.pop()
-        version = by_definition.get(name)
-        if version is None:
+        needed = by_definition.get(name)
+        if needed is None:
             raise SpecError(f"{process_id} needs {name!r}, which no loaded file defines")
-        if version.id not in chosen:
-            chosen.append(version.id)
-            todo.extend(version.requires)
+        if needed.id not in chosen:
+            chosen.append(needed.id)
+            todo.extend(needed.requires)
     return chosen
 
 

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db
+from ..db import Model, UTCDateTime
 from .columns import enum_column
 
 
-class Child(db.Model):
+class Child(Model):
     """A child's case: who holds it and what the child's status is now.
 
     `id` is what the API and the projections call the child id (as text in projections).
@@ -41,7 +41,7 @@ class Child(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ChildEvent(db.Model):
+class ChildEvent(Model):
     """An event a case-management system (or a person) reported about a child."""
 
     __tablename__ = "child_events"
@@ -55,7 +55,7 @@ class ChildEvent(db.Model):
     instance_ids: Mapped[list] = mapped_column(JSON, default=list)
 
 
-class LookedAfterEpisode(db.Model):
+class LookedAfterEpisode(Model):
     """One period of being looked after, as its diagram records it: allocation and ceasing."""
 
     __tablename__ = "looked_after_episodes"
@@ -82,7 +82,7 @@ class ReviewStatus(str, enum.Enum):
     CANCELLED = "cancelled"  # the child ceased to be looked after first
 
 
-class Review(db.Model):
+class Review(Model):
     """One statutory review (one review-cycle instance), as its diagram records it.
 
     The figures of docs/domain.md section E (reviews on time, participation, record
@@ -137,7 +137,7 @@ class AlertStatus(str, enum.Enum):
     CANCELLED = "cancelled"  # the child ceased to be looked after first
 
 
-class ManagementAlert(db.Model):
+class ManagementAlert(Model):
     """One IRO management alert (one management-alert instance), as its diagram records it.
 
     `stages` is the diagram's list of the role at each stage, so the printable form
@@ -176,7 +176,7 @@ class ManagementAlert(db.Model):
     line_manager: Mapped[str | None] = mapped_column(String(200))
 
 
-class AlertEntry(db.Model):
+class AlertEntry(Model):
     """One step of an alert's history: a response, a meeting, an outcome, a notice."""
 
     __tablename__ = "management_alert_entries"
@@ -189,7 +189,7 @@ class AlertEntry(db.Model):
     details: Mapped[dict] = mapped_column(JSON)
 
 
-class CaseNote(db.Model):
+class CaseNote(Model):
     """A line in the child's case notes, written by a diagram (e.g. an alert raised, resolved)."""
 
     __tablename__ = "case_notes"
@@ -207,7 +207,7 @@ class RagStatus(str, enum.Enum):
     GREEN = "green"
 
 
-class RagNotification(db.Model):
+class RagNotification(Model):
     """One quality assurance RAG notification (docs/domain.md B), as the RAG diagram records it.
 
     The allocated worker, team and IRO are stamped from the case when it is recorded, so

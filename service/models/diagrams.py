@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db
+from ..db import Model, UTCDateTime
 
 
-class ProcessVersion(db.Model):
+class ProcessVersion(Model):
     """One version of one diagram file (.bpmn or .dmn), kept for ever. A rollback deploys an
     earlier version's content again as a new number, so content may repeat across numbers."""
 

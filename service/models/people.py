@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db
+from ..db import Model, UTCDateTime
 
 
-class Team(db.Model):
+class Team(Model):
     """A team that owns cases (table 3.4.9), within a service area managed by an ISM."""
 
     __tablename__ = "teams"
@@ -20,7 +20,7 @@ class Team(db.Model):
     service_area: Mapped[str] = mapped_column(String(100))
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
@@ -32,7 +32,7 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role a person holds, for a team, a service area, or the whole service."""
 
     __tablename__ = "user_roles"
@@ -44,7 +44,7 @@ class UserRole(db.Model):
     service_area: Mapped[str | None] = mapped_column(String(100))
 
 
-class ApiClient(db.Model):
+class ApiClient(Model):
     """A case-management system allowed to call the API; only a hash of its token is kept."""
 
     __tablename__ = "api_clients"
@@ -56,7 +56,7 @@ class ApiClient(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in session. The cookie carries a random reference and this table only its hash,
     so ending the row ends every copy of the cookie at once."""
 
@@ -68,7 +68,7 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class SignInAttempt(db.Model):
+class SignInAttempt(Model):
     """Failed sign-ins, counted to slow down guessing."""
 
     __tablename__ = "sign_in_attempts"
@@ -82,7 +82,7 @@ class SignInAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class AppSecret(db.Model):
+class AppSecret(Model):
     """Demo and test mode's secret key, made once per database so every process on it signs alike."""
 
     __tablename__ = "app_secret"

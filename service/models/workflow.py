@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db
+from ..db import Model, UTCDateTime
 from .columns import enum_column
 
 
@@ -42,7 +42,7 @@ class OutboxStatus(str, enum.Enum):
     FAILED = "failed"
 
 
-class ProcessInstance(db.Model):
+class ProcessInstance(Model):
     __tablename__ = "process_instances"
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200))
@@ -58,7 +58,7 @@ class ProcessInstance(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class HumanTask(db.Model):
+class HumanTask(Model):
     """A READY user task, mirrored for worklists; the id is what users and the API see."""
 
     __tablename__ = "human_tasks"
@@ -85,7 +85,7 @@ class HumanTask(db.Model):
     completed_by: Mapped[str | None] = mapped_column(String(100))
 
 
-class Timer(db.Model):
+class Timer(Model):
     """A waiting timer event; due_at is SpiffWorkflow's own computed event value."""
 
     __tablename__ = "timers"
@@ -104,7 +104,7 @@ class Timer(db.Model):
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class MessageWait(db.Model):
+class MessageWait(Model):
     """A catch event waiting for a named message: how a thrown message finds its instance."""
 
     __tablename__ = "message_waits"
@@ -119,7 +119,7 @@ class MessageWait(db.Model):
     child_id: Mapped[str | None] = mapped_column(String(64))
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -131,7 +131,7 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON)
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A notification to deliver; the idempotency key stops the same effect being queued twice."""
 
     __tablename__ = "outbox"
@@ -154,7 +154,7 @@ class OutboxMessage(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # read in the app
 
 
-class ClockSetting(db.Model):
+class ClockSetting(Model):
     """The one row holding the application clock's offset from real time."""
 
     __tablename__ = "clock"
@@ -163,7 +163,7 @@ class ClockSetting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class TaskDraft(db.Model):
+class TaskDraft(Model):
     """ "Save and come back later": the form as the person left it."""
 
     __tablename__ = "task_drafts"

@@ -14,8 +14,9 @@ removed, the account deactivated) ends every session of theirs at once.
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.db import db, writing
@@ -116,21 +117,23 @@ def change_password(user: User, password: str) -> int:
     check_new_password(password)
     password_hash = generate_password_hash(password, method="scrypt")  # slow: before the lock
     with writing():
-        db.session.get(User, user.id).password_hash = password_hash
+        db.session.get_one(User, user.id).password_hash = password_hash
         return sessions.end_all(user.id)
 
 
 def password_is_right(user: User, password: str) -> bool:
-    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+    stored = user.password_hash
+    if not stored:
+        return False
+    return check_password_hash(stored, password)
 
 
 def remove_role(user: User, role: str) -> int:
     """Take a role (every scope it is held for) from a person and end their sessions, so
     no page of that role stays open; how many grants were removed."""
     with writing():
-        removed = db.session.execute(
-            delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == role)
-        ).rowcount
+        deleted = db.session.execute(delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == role))
+        removed = cast(CursorResult, deleted).rowcount
         if not removed:
             raise InvalidData(f"{user.username} does not hold the role {role!r}", {"role": "not held"})
         sessions.end_all(user.id)
@@ -140,7 +143,7 @@ def remove_role(user: User, role: str) -> int:
 def set_active(user: User, active: bool) -> None:
     """Deactivate (ending every session) or reactivate a person."""
     with writing():
-        db.session.get(User, user.id).active = active
+        db.session.get_one(User, user.id).active = active
         if not active:
             sessions.end_all(user.id)
 

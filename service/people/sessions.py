@@ -9,8 +9,9 @@ busy, a session ends 12 hours after it began, so a stolen cookie cannot be kept 
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 
 from service.db import db, writing
 from service.models import User, UserSession
@@ -61,11 +62,12 @@ def end(token: str) -> None:
 
 def end_all(user_id: int) -> int:
     """End every session of the person (in the caller's `writing()`); how many were open."""
-    return db.session.execute(
+    ended = db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
         .values(ended_at=clock.real_now())
-    ).rowcount
+    )
+    return cast(CursorResult, ended).rowcount
 
 
 def _hash(token: str) -> str:

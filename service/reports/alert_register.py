@@ -166,14 +166,15 @@ def register(start: date, end: date) -> Register:
         cancelled=statuses.count(AlertStatus.CANCELLED),
         still_open=statuses.count(AlertStatus.OPEN),
         by_stage=_by_stage(found),
-        mean_days_to_resolve=_mean([row.calendar_days for row in resolved]),
-        mean_working_days_to_resolve=_mean([row.working_days for row in resolved]),
+        mean_days_to_resolve=_mean([row.calendar_days for row in resolved if row.calendar_days is not None]),
+        mean_working_days_to_resolve=_mean([row.working_days for row in resolved if row.working_days is not None]),
     )
 
 
 def _by_stage(found: list[RegisterRow]) -> list[StageCount]:
     """Every stage up to the highest any alert reached (0 where none stopped there), with its role."""
-    roles, counts = {}, {}
+    roles: dict[int, str] = {}
+    counts: dict[int, int] = {}
     for row in found:
         for n, role in enumerate(row.stages, 1):
             roles.setdefault(n, role)

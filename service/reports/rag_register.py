@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import aliased
 
 from service.db import db
@@ -71,7 +71,7 @@ class RegisterRow:
 
     @property
     def status_words(self) -> str:
-        return STATUS_WORDS.get(self.status, "Not recorded")
+        return "Not recorded" if self.status is None else STATUS_WORDS.get(self.status, "Not recorded")
 
     @property
     def criteria_count(self) -> int:
@@ -131,7 +131,7 @@ class Comparison:
     def rows(self) -> list[tuple[TeamRow, TeamRow | None]]:
         """(this period's row, the previous period's) per team: both tables list the same teams."""
         previous = self.previous.teams if self.previous else [None] * len(self.current.teams)
-        return list(zip(self.current.teams, previous))
+        return list(zip(self.current.teams, previous, strict=True))
 
 
 def register(
@@ -146,7 +146,7 @@ def register(
     IRO and allocated worker (usernames) and status when given."""
     check_period(start, end)
     iro_user, worker_user = aliased(User), aliased(User)
-    where = [RagNotification.review_date.between(start, end)]
+    where: list[ColumnElement[bool]] = [RagNotification.review_date.between(start, end)]
     if team:
         where.append(RagNotification.team_id == select(Team.id).where(Team.code == team).scalar_subquery())
     if iro:

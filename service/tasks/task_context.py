@@ -7,6 +7,7 @@ read lazily, so a form that asks nothing costs nothing.
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import cast
 from uuid import UUID
 
 from sqlalchemy import and_, func, or_, select
@@ -63,6 +64,11 @@ class TaskContext:
         child_id = self.task.child_id
         return db.session.get(Child, int(child_id)) if child_id and child_id.isdigit() else None
 
+    @property
+    def _child_id(self) -> int:
+        """The task's child's id, for the questions only a task about a child asks."""
+        return int(cast(str, self.task.child_id))
+
     @cached_property
     def data(self) -> dict:
         """The task's data in the diagram, read from the instance's stored state."""
@@ -110,7 +116,7 @@ class TaskContext:
         return db.session.scalar(
             select(Review)
             .where(
-                Review.child_id == int(self.task.child_id),
+                Review.child_id == self._child_id,
                 Review.status == ReviewStatus.HELD,
                 Review.held_on >= since,
                 Review.endorses_care_plan_changes.is_(True),
@@ -122,7 +128,7 @@ class TaskContext:
     def pending_care_plan_changes(self) -> list[dict]:
         """Care-plan changes in a protocol 3.6.3 circumstance reported since the last review that
         endorsed changes: the review being recorded is asked to endorse them."""
-        child_id = int(self.task.child_id)
+        child_id = self._child_id
         last = db.session.scalar(
             select(func.max(Review.held_on)).where(
                 Review.child_id == child_id,
@@ -143,7 +149,7 @@ class TaskContext:
 
     def alerts_since_last_review(self) -> list[str]:
         """Management alerts raised since the child's last review, in words (protocol 3.5.1)."""
-        return alerts.raised_since_last_review(int(self.task.child_id)) if self.child is not None else []
+        return alerts.raised_since_last_review(self._child_id) if self.child is not None else []
 
     def alert_header(self) -> "alerts.Header | None":
         """The header of case study 4's form for this child, as it would be sent today."""
@@ -188,7 +194,7 @@ class TaskContext:
     def review_people(self) -> dict:
         """Names of the allocated worker, the team's manager, the team and the IRO (the one who
         chaired this process's review, else the child's IRO), as the RAG notification's header shows."""
-        child = self.child
+        child = cast(Child, self.child)  # a RAG notification's task is about a child
         review = db.session.scalar(select(Review).where(Review.instance_id == self.task.instance_id))
         iro_id = (review.iro_id if review is not None else None) or child.iro_id
         team_id = (review.team_id if review is not None else None) or child.team_id

@@ -39,7 +39,9 @@ def page(who: Identity, task_id: int) -> TaskPage:
         .where(HumanTask.instance_id == task.instance_id)
         .order_by(HumanTask.created_at, HumanTask.id)
     ).all()
-    version = db.session.scalar(select(ProcessInstance.version).where(ProcessInstance.id == task.instance_id))
+    version = db.session.execute(
+        select(ProcessInstance.version).where(ProcessInstance.id == task.instance_id)
+    ).scalar_one()
     draft = db.session.get(TaskDraft, task.id)
     return TaskPage(
         task,
@@ -56,7 +58,9 @@ def save_draft(who: Identity, task_id: int, data: dict) -> None:
     task_id = _actionable(who, task_id).id
     instances.require_json(data)
     with writing():  # the task row locked (PostgreSQL), so two saves cannot both insert the draft
-        status = db.session.scalar(select(HumanTask.status).where(HumanTask.id == task_id).with_for_update())
+        status = db.session.execute(
+            select(HumanTask.status).where(HumanTask.id == task_id).with_for_update()
+        ).scalar_one()
         if status != TaskStatus.OPEN:
             raise TaskAlreadyCompleted(f"task {task_id} is already {status.value}; nothing was saved")
         draft = db.session.get(TaskDraft, task_id)

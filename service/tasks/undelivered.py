@@ -46,11 +46,13 @@ def listing(who: Identity, limit: int = PAGE_SIZE) -> Listing:
         for child_id, number in db.session.execute(select(Child.id, Child.case_number).where(Child.id.in_(child_ids)))
     }
     return Listing(
-        messages, db.session.scalar(select(func.count()).select_from(OutboxMessage).where(failed)), case_numbers
+        messages,
+        db.session.execute(select(func.count()).select_from(OutboxMessage).where(failed)).scalar_one(),
+        case_numbers,
     )
 
 
-def send_again(who: Identity, message_id: int) -> str:
+def send_again(who: Identity, message_id: int) -> str | None:
     """Queue one failed notice again; returns the username it will go to."""
     _allowed(who)
     with writing():

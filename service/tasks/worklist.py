@@ -91,7 +91,7 @@ def unassigned(who: Identity, filters: Filters = Filters(), page: int = 1) -> Pa
 
 
 def _page(query, page: int) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     ordered = query.order_by(case((HumanTask.due_at.is_(None), 1), else_=0), HumanTask.due_at, HumanTask.id)
@@ -135,12 +135,14 @@ def counts(who: Identity) -> Counts:
             open_visible, HumanTask.assignee == who.username
         )
     ).one()
-    waiting = db.session.scalar(select(func.count()).where(open_visible, access.waiting_for_role_condition(who)))
-    unread = db.session.scalar(
+    waiting = db.session.execute(
+        select(func.count()).where(open_visible, access.waiting_for_role_condition(who))
+    ).scalar_one()
+    unread = db.session.execute(
         select(func.count())
         .select_from(OutboxMessage)
         .where(OutboxMessage.recipient_username == who.username, OutboxMessage.read_at.is_(None))
-    )
+    ).scalar_one()
     return Counts(mine[0], waiting, mine[1], unread)
 
 

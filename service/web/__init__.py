@@ -55,7 +55,3 @@ def init_app(app):
     )
     for module in (account, worklist, tasks, children, notifications, reports, alerts, processes, mail):
         app.register_blueprint(module.bp)
-    if app.config["IRO_MODE"] == "demo":  # imported only here: nothing outside the demo loads its mail server
-        from . import sent_mail
-
-        app.register_blueprint(sent_mail.bp)

@@ -14,6 +14,7 @@ sign anyone in: an administrator sets a new one.
 """
 
 from datetime import timedelta
+from typing import cast
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
@@ -140,14 +141,16 @@ def start_session(user_id: int) -> None:
     """A new session (and so a new CSRF token) for the person, kept in the database."""
     session.clear()
     session.permanent = True
-    login_user(User(people.identity(user_id), sessions.start(user_id)))
+    who = cast(people.Identity, people.identity(user_id))  # who has just signed in is active
+    login_user(User(who, sessions.start(user_id)))
 
 
 def _local(target: str | None) -> str | None:
     """`next` only if it is a path on this site, so the sign-in page cannot send anyone elsewhere
     (to a browser `//host`, `/\\host` and `/<tab>/host` are other sites)."""
-    local = target and target.startswith("/") and not target.startswith("//")
-    return target if local and "\\" not in target and target.isprintable() else None
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target if "\\" not in target and target.isprintable() else None
 
 
 @bp.post("/sign-out")

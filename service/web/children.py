@@ -94,7 +94,7 @@ def _record_event(child, form, done: str, template: str, **page):
             cases.record_event(child.id, form.event(), actor=current_user.identity.username)
         except InvalidData as refused:
             for name, message in refused.errors.items():  # e.g. a date in the future
-                field = form[name] if name in form else form.date  # `type`: the child's status changed
+                field = form[name] if name in form else form.date  # noqa: SIM401 (a form has no .get); `type`: the child's status changed
                 field.errors.append(f"{field.label.text} {message}")
         else:
             flash(done, "success")

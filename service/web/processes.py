@@ -213,7 +213,7 @@ def _editor(newest, form, problems=(), errors=(), status=200):
 def _choices() -> dict:
     """What the properties panel offers: the forms, roles, processes, decisions, messages and
     calendar functions that exist now."""
-    defined = {"bpmn": set(), "dmn": set()}
+    defined: dict[str, set[str]] = {"bpmn": set(), "dmn": set()}
     messages = set()
     for version in specs.latest_versions():
         defined[version.kind].update(version.defines)

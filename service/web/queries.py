@@ -217,7 +217,7 @@ class AlertRecord:
     team: str | None
     raised_by: str | None  # the IRO's name
     stages: list[AlertStage]  # each stage it reached, in order, with its history
-    response_days: int  # working days a stage has to respond (the diagram's named value, as it was used)
+    response_days: int | None  # working days a stage has to respond (the diagram's named value, as it was used)
     referral: AlertStep | None  # the referral to CAFCASS, once made
     names: dict  # username: name, of everyone the history names
 
@@ -252,7 +252,7 @@ def alert_record(who: Identity, alert_id: int) -> AlertRecord:
         | {(entry.details or {}).get("minute_taker") for entry in entries if entry.step == "meeting_set"} - {None}
     )
     names = dict(db.session.execute(select(User.username, User.name).where(User.username.in_(usernames))).all())
-    case_number = db.session.scalar(select(Child.case_number).where(Child.id == alert.child_id))
+    case_number = db.session.execute(select(Child.case_number).where(Child.id == alert.child_id)).scalar_one()
     team = db.session.scalar(select(Team.name).where(Team.id == alert.team_id)) if alert.team_id else None
     grouped: dict = {}
     for entry in entries:
@@ -266,7 +266,7 @@ def alert_record(who: Identity, alert_id: int) -> AlertRecord:
         alert,
         case_number,
         team,
-        names.get(alert.raised_by, alert.raised_by),
+        names.get(alert.raised_by or "", alert.raised_by),
         stages,
         _response_days(entries),
         referral,

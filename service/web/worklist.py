@@ -74,7 +74,7 @@ def pagination(page):
 
     shown = sorted({1, page.page - 1, page.page, page.page + 1, page.pages} & set(range(1, page.pages + 1)))
     items = []
-    for before, number in zip([None, *shown], shown):
+    for before, number in zip([None, *shown], shown, strict=False):
         if before and number > before + 1:
             items.append({"ellipsis": True})
         items.append({"number": number, "href": link(number), "current": number == page.page})

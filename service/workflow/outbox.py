@@ -79,7 +79,7 @@ def nobody_holds(role: str) -> str:
     return f"nobody holds the role {role} on this case"
 
 
-def no_address(username: str) -> str:
+def no_address(username: str | None) -> str:
     return f"{username} has no e-mail address in the service (or their account is closed)"
 
 
@@ -88,9 +88,10 @@ def deliver_due(owner: str, limit: int = 50) -> int:
     config = current_app.config
     sent = 0
     for message_id in _claim(owner, limit):
-        failure, address = None, None
+        failure: tuple[Exception, int] | None = None
+        address = None
         try:
-            message = db.session.get(OutboxMessage, message_id)
+            message = db.session.get_one(OutboxMessage, message_id)
             address = assignment.address_of(db.session.connection(), message.recipient_username or "")
             if address is None:
                 raise mail.Undeliverable(no_address(message.recipient_username))
@@ -100,7 +101,7 @@ def deliver_due(owner: str, limit: int = 50) -> int:
         except (OSError, smtplib.SMTPException) as exc:
             failure = (exc, config["OUTBOX_MAX_ATTEMPTS"])
         with writing():  # the result is written over a fresh read, not the one taken before sending
-            message = db.session.get(OutboxMessage, message_id)
+            message = db.session.get_one(OutboxMessage, message_id)
             message.recipient = address or message.recipient
             if failure:
                 _record_failure(message, *failure)

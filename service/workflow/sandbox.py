@@ -515,14 +515,14 @@ def bound_refusals(source: str, mode: str) -> list[str]:
     """The constant parts of the code (`10**10**10`, `'a' * 10**10`, `range(10**10)`) that
     break a bound: each is evaluated, within the bounds, as the run-time sandbox would."""
     messages = []
-    todo = [ast.parse(source, mode=mode)]
+    todo: list[ast.AST] = [ast.parse(source, mode=mode)]
     while todo:
         node = todo.pop()
         if _is_constant(node) and not isinstance(node, ast.Constant):
             try:
                 RestrictedEnvironment().evaluate(ast.unparse(node), {})
             except BoundExceeded as exc:
-                messages.append(f"Line {node.lineno}: {exc}")
+                messages.append(f"Line {getattr(node, 'lineno', 1)}: {exc}")
             except Exception:  # other failures are for the run time to report
                 pass
         else:

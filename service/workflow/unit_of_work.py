@@ -7,6 +7,7 @@ queues the notifications the diagram raised and routes the messages it threw, al
 before the single commit. Any error rolls everything back: nothing half-written.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,7 +15,6 @@ from flask import current_app
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import bindparam, insert, select, update
 
-from service.casework import case_records
 from service.db import WRITE_LOCK, db, end_read, execute_rows
 from service.diagrams import specs
 from service.errors import ConflictError, NotFound, ServiceError
@@ -23,6 +23,16 @@ from service.workflow import audit, clock, outbox, projections
 from service.workflow.engine import Engine, Snapshot
 
 MAX_MESSAGE_HOPS = 20
+
+# Casework's rules for the records a diagram makes (service.casework.case_records.apply), handed
+# down by create_app: the workflow runs them inside its transaction without importing casework.
+_apply_records: Callable | None = None
+
+
+def apply_records_with(apply: Callable) -> None:
+    global _apply_records
+    _apply_records = apply
+
 
 # Built once: the hot path of every task completion and timer firing.
 _instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
@@ -82,7 +92,7 @@ class UnitOfWork:
         self.engine = engine()
         self._frozen = None
         self._depth = 0  # messages routed from within routed messages
-        self._staged = {}  # prebuilt insert -> rows, written once just before the commit
+        self._staged: dict = {}  # prebuilt insert -> rows, written once just before the commit
 
     def __enter__(self):
         end_read()
@@ -203,7 +213,10 @@ class UnitOfWork:
         instance.before = after
         done, instance.effects = instance.effects, []
         for effects in done:  # records first: a notification to "IRO" goes to the IRO just allocated
-            case_records.apply(self, instance, effects.records)
+            if effects.records:
+                if _apply_records is None:
+                    raise RuntimeError("no rules for the diagram's case records: create_app hands them down")
+                _apply_records(self, instance, effects.records)
             rows = outbox.notification_rows(self.connection, instance, effects.notifications, self.now)
             self.stage(outbox.queue_statement(self.connection), rows)
         for message in thrown:

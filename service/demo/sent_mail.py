@@ -1,13 +1,13 @@
 """The demo's Sent e-mail page: what the demo's own mail server received (service/demo/mail_server.py),
-newest first, for anyone signed in. Registered only in demo mode; elsewhere the page does not exist."""
+newest first, for anyone signed in. create_app registers it only in demo mode; elsewhere the page does not exist."""
 
 from flask import current_app, render_template, request
 
 from service import routing
-from service.demo import mail_server as demo_mail
+from service.web.auth import pages_blueprint
+from service.web.worklist import pagination
 
-from .auth import pages_blueprint
-from .worklist import pagination
+from . import mail_server as demo_mail
 
 bp = pages_blueprint("sent_mail", __name__)
 

@@ -20,12 +20,13 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run migrate test bench clean
+.PHONY: help run migrate test test-fast bench clean
 
 help:
 	@echo "make run      install, migrate instance/iro.sqlite, serve http://127.0.0.1:5000 (demo mode, with the scheduler)"
 	@echo "make test     install with test extras and run pytest on every core (PYTEST_ARGS='...' to pass options,"
 	@echo "              PYTEST_WORKERS=0 for one process)"
+	@echo "make test-fast  the same without the tests marked slow, browser or server (under a minute)"
 	@echo "make bench    install with test extras and run the benchmarks in bench/"
 	@echo "make migrate  apply database migrations only"
 	@echo "make clean    remove .venv and build and test caches (keeps instance/)"
@@ -71,6 +72,10 @@ run: migrate $(ASSETS)
 
 test: $(VENV)/.installed-test $(ASSETS)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+
+# The quick tier: no browser, no server or other process started, no long scenario.
+test-fast: $(VENV)/.installed-test $(ASSETS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow and not browser and not server" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test $(ASSETS)
 	@set -e; for f in bench/bench_*.py bench/web.py; do echo "== $$f"; $(PY) "$$f"; done

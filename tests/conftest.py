@@ -14,7 +14,7 @@ from service import create_app, load_shipped_specs
 from service.db import db
 from service.diagrams import specs
 from tests.support import council
-from tests.support.app import config, migrate, ready
+from tests.support.app import COMPILED_TEMPLATES, config, migrate, ready
 from tests.support.pages import Auth
 from tests.support.paths import TEST_BPMN
 
@@ -96,6 +96,7 @@ def app_factory(database_url):
         if extra.get("IRO_MODE") == "production":  # production refuses to start without a key of its own
             extra.setdefault("SECRET_KEY", secrets.token_hex(32))
         app = create_app(config(database_url, **extra))
+        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         made.append(app)
         return app
 

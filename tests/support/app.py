@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2.bccache import BytecodeCache
 
 from service import create_app, load_shipped_specs
 from service.db import db
@@ -14,6 +15,25 @@ from service.workflow import timers
 from .paths import TEST_BPMN
 
 START = datetime.fromisoformat("2027-04-12T09:00:00+00:00")  # a Monday, outside any bank holiday
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per test process: each test builds an app of its own, and its Jinja
+    environment would compile every template again (most of a page test's time). Jinja checks each
+    template's source against what it compiled, so a changed template is compiled afresh."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def config(url, **extra):

@@ -12,8 +12,8 @@ from service.models import ApiClient, AuditEvent, ChildEvent, HumanTask, TaskSta
 from service.people import tokens
 from service.workflow import clock
 from tests.support.app import START, RequestClient
+from tests.support.council import SYSTEM
 
-SYSTEM = "test-system"
 NEW_CHILD = {
     "case_number": "CCC000054405PER",
     "name": "Cal Case",
@@ -32,14 +32,6 @@ CHANGE = {
 }
 DROP = object()  # a field left out of a body
 ANSWERS = {"decision": "convene_early_review", "early_review_date": "2027-04-26", "reason": "Needs a new plan."}
-
-
-@pytest.fixture
-def api(app):
-    app.test_client_class = RequestClient
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create(SYSTEM)}"
-    return client
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ from service.api import openapi
 from service.db import db
 from service.diagrams import specs
 from service.models import AuditEvent, ChildEvent, HumanTask, TaskStatus
-from service.people import tokens
 from service.workflow import instances
-from tests.support.app import RequestClient
 
 # wrong values for each JSON type, and the words of its refusal
 WRONG = {
@@ -61,14 +59,6 @@ def every_form_diagram() -> str:
   </bpmn:process>
 </bpmn:definitions>
 """
-
-
-@pytest.fixture
-def api(app):
-    app.test_client_class = RequestClient
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create('test-system')}"
-    return client
 
 
 @pytest.fixture

@@ -3,17 +3,8 @@ and ids in paths are ASCII digits, so one thing has one address."""
 
 import pytest
 
-from service.people import tokens
 from tests.support.app import RequestClient
 from tests.support.pages import sign_in
-
-
-@pytest.fixture
-def api(app):
-    app.test_client_class = RequestClient
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create('test-system')}"
-    return client
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from service.people import accounts as people
 from service.people import roles
 
 PASSWORD = "correct horse battery staple"
+SYSTEM = "test-system"  # the case-management system the API tests issue a token to
 
 # username: (name, [(role, team code or service area)])
 STAFF = {

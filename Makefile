@@ -20,12 +20,13 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run migrate test check bench clean
+.PHONY: help run migrate test test-fast check bench clean
 
 help:
 	@echo "make run      install, migrate instance/iro.sqlite, serve http://127.0.0.1:5000 (demo mode, with the scheduler)"
 	@echo "make test     install with test extras and run pytest on every core (PYTEST_ARGS='...' to pass options,"
 	@echo "              PYTEST_WORKERS=0 for one process)"
+	@echo "make test-fast  the same without the tests marked slow, browser or server (under a minute)"
 	@echo "make check    install the checkers and run them: import contracts (.importlinter), ruff lint and"
 	@echo "              format check, mypy on service/, forms/ and scheduler/"
 	@echo "make bench    install with test extras and run the benchmarks in bench/"
@@ -77,6 +78,10 @@ run: migrate $(ASSETS)
 
 test: $(VENV)/.installed-test $(ASSETS)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+
+# The quick tier: no browser, no server or other process started, no long scenario.
+test-fast: $(VENV)/.installed-test $(ASSETS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow and not browser and not server" $(PYTEST_ARGS)
 
 # The architecture (import contracts), the style and the types; configured in .importlinter and pyproject.toml.
 check: $(VENV)/.installed-check

@@ -1,4 +1,4 @@
-"""The concurrent load of tests/test_under_load.py, measured: four people, a case-management
+"""The concurrent load of tests/workflow/test_under_load.py, measured: four people, a case-management
 system and a clock moving a day every 1.5 s, for 20 s against `python run.py` as `make run`
 starts it (scheduler in process, every e-mail failing), on SQLite.
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from common import bench_app, report
 
 from service.db import db
-from tests import load
+from tests.support import load
 
 SECONDS = 20
 

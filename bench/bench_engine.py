@@ -36,7 +36,7 @@ from service.models import HumanTask, Review, ReviewStatus, TaskStatus
 from service.tasks import task_page as tasks
 from service.workflow import clock, instances, timers
 from service.workflow import working_days as calendar
-from tests import council
+from tests.support import council
 
 SAMPLES = 300
 HISTORY = 20  # reviews behind the timed one

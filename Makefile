@@ -20,12 +20,15 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run migrate test bench clean
+.PHONY: help run migrate test test-fast check bench clean
 
 help:
 	@echo "make run      install, migrate instance/iro.sqlite, serve http://127.0.0.1:5000 (demo mode, with the scheduler)"
 	@echo "make test     install with test extras and run pytest on every core (PYTEST_ARGS='...' to pass options,"
 	@echo "              PYTEST_WORKERS=0 for one process)"
+	@echo "make test-fast  the same without the tests marked slow, browser or server (under a minute)"
+	@echo "make check    install the checkers and run them: import contracts (.importlinter), ruff lint and"
+	@echo "              format check, mypy on service/, forms/ and scheduler/"
 	@echo "make bench    install with test extras and run the benchmarks in bench/"
 	@echo "make migrate  apply database migrations only"
 	@echo "make clean    remove .venv and build and test caches (keeps instance/)"
@@ -44,6 +47,10 @@ $(VENV)/.installed-run: $(INSTALL_DEPS) | $(PY)
 
 $(VENV)/.installed-test: $(INSTALL_DEPS) | $(PY)
 	$(PIP) install -c requirements.lock -e '.[test]'
+	@touch $@
+
+$(VENV)/.installed-check: $(INSTALL_DEPS) | $(PY)
+	$(PIP) install -c requirements.lock -e '.[check]'
 	@touch $@
 
 # The npm packages pinned in package-lock.json; stamped, so npm ci reruns only when they change.
@@ -72,9 +79,20 @@ run: migrate $(ASSETS)
 test: $(VENV)/.installed-test $(ASSETS)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
+# The quick tier: no browser, no server or other process started, no long scenario.
+test-fast: $(VENV)/.installed-test $(ASSETS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow and not browser and not server" $(PYTEST_ARGS)
+
+# The architecture (import contracts), the style and the types; configured in .importlinter and pyproject.toml.
+check: $(VENV)/.installed-check
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
 bench: $(VENV)/.installed-test $(ASSETS)
 	@set -e; for f in bench/bench_*.py bench/web.py; do echo "== $$f"; $(PY) "$$f"; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache node_modules service/static/govuk service/static/editor test-output
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache node_modules service/static/govuk service/static/editor test-output
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,7 +1,9 @@
 """Entry point: `flask --app run.py ...`, `gunicorn run:app`, or `python run.py` (make run)."""
+
 import os
 
-from service import create_app, demo, load_shipped_specs, logs, serving
+from service import create_app, load_shipped_specs, logs, serving
+from service.demo import council as demo
 
 app = create_app()
 
@@ -13,7 +15,7 @@ if __name__ == "__main__":
     site = f"http://127.0.0.1:{port}"
     load_shipped_specs(app)
     if app.config["IRO_MODE"] == "demo":
-        from service import demo_mail
+        from service.demo import mail_server as demo_mail
 
         demo.load_if_empty(app, site)  # `make run` on a fresh database opens on the demo council
         demo_mail.start(app, site)  # before the scheduler, whose first tick sends the mail queued

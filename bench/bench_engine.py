@@ -16,8 +16,9 @@ completion of a first review, for children who became looked after three weeks
 before, recorded in turn on the same day and database. Only `instances.complete_task`
 is timed, as for the first line.
 """
+
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
@@ -29,22 +30,32 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from sqlalchemy import select
 
-from service import calendar, cases, clock, instances, load_shipped_specs, tasks, timers
+from service import load_shipped_specs
+from service.casework import children as cases
 from service.models import HumanTask, Review, ReviewStatus, TaskStatus
-from tests import council
+from service.tasks import task_page as tasks
+from service.workflow import clock, instances, timers
+from service.workflow import working_days as calendar
+from tests.support import council
 
 SAMPLES = 300
 HISTORY = 20  # reviews behind the timed one
 CHILDREN = 20  # samples of each kind; each older child costs some 190 task completions
 LONDON = ZoneInfo("Europe/London")
 HISTORY_START = date(2012, 1, 9)  # a Monday: 21 reviews (3 then 6 months apart) end in 2022
-CLOSED_AFTER_REVIEW = ("send_decisions", "grade_care_plan", "circulate_decisions", "complete_record",
-                       "distribute_record")
+CLOSED_AFTER_REVIEW = (
+    "send_decisions",
+    "grade_care_plan",
+    "circulate_decisions",
+    "complete_record",
+    "distribute_record",
+)
 
 
 def open_task(child_id, spec_name):
-    return select(HumanTask.id).where(HumanTask.child_id == str(child_id), HumanTask.spec_name == spec_name,
-                                      HumanTask.status == TaskStatus.OPEN)
+    return select(HumanTask.id).where(
+        HumanTask.child_id == str(child_id), HumanTask.spec_name == spec_name, HumanTask.status == TaskStatus.OPEN
+    )
 
 
 def time_completion(db, child_id, spec_name="hold_review", answers=None):
@@ -82,19 +93,37 @@ def checked(db, child_id, spec_name, **answers) -> dict:
 
 
 def do(db, child_id, spec_name, **answers) -> None:
-    instances.complete_task(db.session.scalar(open_task(child_id, spec_name)),
-                            checked(db, child_id, spec_name, **answers), actor="bench")
+    instances.complete_task(
+        db.session.scalar(open_task(child_id, spec_name)), checked(db, child_id, spec_name, **answers), actor="bench"
+    )
 
 
 def looked_after_children(db, first_case_number: int, day: date) -> list[int]:
     """CHILDREN children who become looked after today, their IRO allocated at once."""
     children = []
     for n in range(CHILDREN):
-        child_id = cases.create_child({"case_number": str(first_case_number + n), "name": f"Child {n}",
-                                       "dob": "2005-03-04", "gender": "F", "team": "NE",
-                                       "social_worker": "sw.north"}, actor="bench").id
-        cases.record_event(child_id, {"type": "became_looked_after", "date": day.isoformat(), "legal_status": "C2",
-                                      "placement_type": "foster", "placement_regulated": True}, actor="bench")
+        child_id = cases.create_child(
+            {
+                "case_number": str(first_case_number + n),
+                "name": f"Child {n}",
+                "dob": "2005-03-04",
+                "gender": "F",
+                "team": "NE",
+                "social_worker": "sw.north",
+            },
+            actor="bench",
+        ).id
+        cases.record_event(
+            child_id,
+            {
+                "type": "became_looked_after",
+                "date": day.isoformat(),
+                "legal_status": "C2",
+                "placement_type": "foster",
+                "placement_regulated": True,
+            },
+            actor="bench",
+        )
         do(db, child_id, "allocate", iro="iro1")
         children.append(child_id)
     return children
@@ -102,8 +131,11 @@ def looked_after_children(db, first_case_number: int, day: date) -> list[int]:
 
 def review_day(db, children) -> date:
     """A week before the due date of the children's next review (the same for all of them)."""
-    [due] = set(db.session.scalars(select(Review.due_date).where(
-        Review.child_id.in_(children), Review.status == ReviewStatus.DUE)))
+    [due] = set(
+        db.session.scalars(
+            select(Review.due_date).where(Review.child_id.in_(children), Review.status == ReviewStatus.DUE)
+        )
+    )
     db.session.rollback()
     return weekday_before(due, 7)
 
@@ -115,13 +147,23 @@ def prepare(db, children, day: date) -> None:
 
 
 def held_answers(day: date) -> dict:
-    return {"outcome": "held", "held_on": day.isoformat(), "attendees": "The child\nSam North\nFoster carer",
-            "participation_code": "PN1", "decisions": [{"text": "Keep the placement", "owner": "Sam North",
-                                                        "due": (day + timedelta(days=30)).isoformat()}]}
+    return {
+        "outcome": "held",
+        "held_on": day.isoformat(),
+        "attendees": "The child\nSam North\nFoster carer",
+        "participation_code": "PN1",
+        "decisions": [
+            {"text": "Keep the placement", "owner": "Sam North", "due": (day + timedelta(days=30)).isoformat()}
+        ],
+    }
 
 
-GREEN = {"worker_qualified": "qualified", "rag_status": "green", "green_criteria": ["green_1"],
-         "green_actions": ["passed_on"]}  # the case number is the child's, as the form fills it in
+GREEN = {
+    "worker_qualified": "qualified",
+    "rag_status": "green",
+    "green_criteria": ["green_1"],
+    "green_actions": ["passed_on"],
+}  # the case number is the child's, as the form fills it in
 
 
 def close_review(db, children) -> None:
@@ -141,6 +183,7 @@ def history_samples(app):
     recorded in turn, so both see the same database and the machine in the same state.
     """
     from service.db import db
+
     load_shipped_specs(app)
     with app.app_context():
         clock.start_at(datetime.combine(HISTORY_START - timedelta(days=1), clock_time(9), tzinfo=LONDON), "test")
@@ -171,10 +214,12 @@ def history_samples(app):
                 on(next_working_day(review_on))
                 close_review(db, older)
                 continue
-            for n, (old, new) in enumerate(zip(older, newer)):
-                pair = [(later, old, checked(db, old, "hold_review", **held_answers(review_on))),
-                        (first, new, checked(db, new, "hold_review", **held_answers(review_on)))]
-                for samples, child_id, answers in (pair if n % 2 else pair[::-1]):  # neither kind always first
+            for n, (old, new) in enumerate(zip(older, newer, strict=False)):
+                pair = [
+                    (later, old, checked(db, old, "hold_review", **held_answers(review_on))),
+                    (first, new, checked(db, new, "hold_review", **held_answers(review_on))),
+                ]
+                for samples, child_id, answers in pair if n % 2 else pair[::-1]:  # neither kind always first
                     samples.append(time_completion(db, child_id, "hold_review", answers))
         return first, later
 
@@ -182,6 +227,7 @@ def history_samples(app):
 def task_samples(app):
     """Both ways, sample by sample in turn, so both see the machine in the same state."""
     from service.db import db
+
     with app.app_context():
         children = [f"S{n}" for n in range(SAMPLES)]
         for child in children:
@@ -189,7 +235,7 @@ def task_samples(app):
         spiff_round_trip = bare_spiff()
         service, spiff = [], []
         for child in children:
-            with clock.frozen_at(datetime.now(timezone.utc)):  # our clock seam is in SpiffWorkflow's timer module
+            with clock.frozen_at(datetime.now(UTC)):  # our clock seam is in SpiffWorkflow's timer module
                 spiff.append(spiff_round_trip())
             service.append(time_completion(db, child, "book_review"))
         return service, spiff
@@ -200,13 +246,18 @@ def bare_spiff():
     parser = SpiffBpmnParser()
     parser.add_bpmn_file(str(ROOT / "tests" / "bpmn" / "reminder_escalation.bpmn"))
     spec = parser.get_spec("reminder_escalation")
-    engine = PythonScriptEngine(environment=TaskDataEnvironment({
-        "deadline_after_working_days": calendar.deadline_after_working_days,
-        "now": lambda: datetime.now(timezone.utc)}))
+    engine = PythonScriptEngine(
+        environment=TaskDataEnvironment(
+            {
+                "deadline_after_working_days": calendar.deadline_after_working_days,
+                "now": lambda: datetime.now(UTC),
+            }
+        )
+    )
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
     workflow = BpmnWorkflow(spec, script_engine=engine)
     workflow.task_tree.data = {"people": PEOPLE}
-    with clock.frozen_at(datetime.now(timezone.utc)):
+    with clock.frozen_at(datetime.now(UTC)):
         workflow.do_engine_steps()
     saved = serializer.serialize_json(workflow)
 
@@ -219,8 +270,11 @@ def main():
     report("task_vs_spiff_ratio", service / spiff, f"service {service:.3f} ms, bare SpiffWorkflow {spiff:.3f} ms")
     first, later = history_samples(bench_app())
     first_ms, later_ms = median_ms(first), median_ms(later)
-    report("history_ratio", later_ms / first_ms,
-           f"review {HISTORY + 1}: {later_ms:.3f} ms, first review: {first_ms:.3f} ms, {CHILDREN} children each")
+    report(
+        "history_ratio",
+        later_ms / first_ms,
+        f"review {HISTORY + 1}: {later_ms:.3f} ms, first review: {first_ms:.3f} ms, {CHILDREN} children each",
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """What every benchmark needs: a migrated SQLite file, the app, and a median."""
+
 import statistics
 import sys
 import tempfile
@@ -11,8 +12,9 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
-from service import create_app, specs  # noqa: E402
+from service import create_app  # noqa: E402
 from service.db import db  # noqa: E402
+from service.diagrams import specs  # noqa: E402
 
 DIAGRAMS = (ROOT / "tests" / "bpmn", ROOT / "bench" / "bpmn")
 PEOPLE = {"IRO": {"username": "iro1"}}  # its address: none, as no notice is sent here
@@ -21,8 +23,9 @@ PEOPLE = {"IRO": {"username": "iro1"}}  # its address: none, as no notice is sen
 def bench_app(**config):
     """A fresh app over a new SQLite file, migrated, with the test and bench diagrams loaded."""
     path = Path(tempfile.mkdtemp(prefix="iro-bench-")) / "bench.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "IRO_MODE": "test",
-                      "SCHEDULER_IN_PROCESS": False, **config})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "IRO_MODE": "test", "SCHEDULER_IN_PROCESS": False, **config}
+    )
     with app.app_context():
         upgrade()
         for directory in DIAGRAMS:

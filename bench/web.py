@@ -13,6 +13,7 @@ against `python run.py` (the server and in-process scheduler `make run` starts),
 over loopback with one client, against bare SpiffWorkflow completing the same task
 of bpmn/significant_change.bpmn with a JSON round trip, in the same run.
 """
+
 import http.client
 import json
 import os
@@ -22,10 +23,9 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from common import ROOT, bench_app, report, spiff_round_trip
-from sqlalchemy import func, select
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
@@ -33,10 +33,19 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from sqlalchemy import func, select
 
-from service import alerts, calendar, cases, clock, demo, deployments, instances, people, tasks, tokens
+from service.casework import alerts
+from service.casework import children as cases
 from service.db import db
+from service.demo import council as demo
+from service.diagrams import deployments
 from service.models import Child, HumanTask, TaskStatus, Team, User, UserRole
+from service.people import accounts as people
+from service.people import tokens
+from service.tasks import task_page as tasks
+from service.workflow import clock, instances
+from service.workflow import working_days as calendar
 
 PAGE_SAMPLES = 100
 COMPLETIONS = 300
@@ -61,19 +70,29 @@ def report_changes(children, wanted, username=None):
     day = calendar.london_date(clock.now()).isoformat()
     n = 0
     while open_tasks(username) < wanted:
-        cases.record_event(children[n % len(children)], {
-            "type": "significant_change", "date": day, "kind": "change_of_placement",
-            "details": "Moved to a new foster home.", "care_plan_change": None}, actor="bench")
+        cases.record_event(
+            children[n % len(children)],
+            {
+                "type": "significant_change",
+                "date": day,
+                "kind": "change_of_placement",
+                "details": "Moved to a new foster home.",
+                "care_plan_change": None,
+            },
+            actor="bench",
+        )
         n += 1
 
 
 def signed_in_client(app, username):
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page)
-    response = client.post("/sign-in", data={"csrf_token": token.group(1), "username": username,
-                                             "password": demo.PASSWORD})
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    response = client.post(
+        "/sign-in", data={"csrf_token": token.group(1), "username": username, "password": demo.PASSWORD}
+    )
     assert response.status_code == 302, response.status_code
     return client
 
@@ -104,11 +123,18 @@ def raise_alerts(team_code, count):
     """`count` management alerts on the team's looked-after children, raised by their IROs through
     the alert diagram and its form; returns the Team Manager's username."""
     today = calendar.london_date(clock.now())
-    children = db.session.execute(select(Child.id, Child.iro_id).join(Team, Team.id == Child.team_id).where(
-        Team.code == team_code, Child.looked_after, Child.iro_id.is_not(None)).order_by(Child.id)).all()
-    answers = {"serious_or_urgent": False, "summary_of_concerns": "Statutory visits have not been undertaken.",
-               "actions_requested": [{"action": "Visit the child within five working days"}],
-               "resolve_by": calendar.add_months(today, 2).isoformat()}
+    children = db.session.execute(
+        select(Child.id, Child.iro_id)
+        .join(Team, Team.id == Child.team_id)
+        .where(Team.code == team_code, Child.looked_after, Child.iro_id.is_not(None))
+        .order_by(Child.id)
+    ).all()
+    answers = {
+        "serious_or_urgent": False,
+        "summary_of_concerns": "Statutory visits have not been undertaken.",
+        "actions_requested": [{"action": "Visit the child within five working days"}],
+        "resolve_by": calendar.add_months(today, 2).isoformat(),
+    }
     for n in range(count):
         child_id, iro_id = children[n % len(children)]
         task_id = alerts.request(people.identity(iro_id), child_id)
@@ -116,9 +142,14 @@ def raise_alerts(team_code, count):
         checked = tasks.checked_answers(task, answers)
         db.session.rollback()
         instances.complete_task(task_id, checked, actor=task.assignee)
-    return db.session.scalar(select(User.username).join(UserRole, UserRole.user_id == User.id).where(
-        UserRole.role == "Team Manager", UserRole.team_id == select(Team.id).where(Team.code == team_code)
-        .scalar_subquery()))
+    return db.session.scalar(
+        select(User.username)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            UserRole.role == "Team Manager",
+            UserRole.team_id == select(Team.id).where(Team.code == team_code).scalar_subquery(),
+        )
+    )
 
 
 def alert_pages(app):
@@ -152,15 +183,21 @@ def api_completions(app, database_url):
     with app.app_context():
         children = list(db.session.scalars(select(Child.id).where(Child.looked_after)))
         report_changes(children, open_tasks() + COMPLETIONS)
-        task_ids = list(db.session.scalars(select(HumanTask.id).where(
-            HumanTask.status == TaskStatus.OPEN, HumanTask.spec_name == "consider_change")
-            .order_by(HumanTask.id.desc()).limit(COMPLETIONS)))
+        task_ids = list(
+            db.session.scalars(
+                select(HumanTask.id)
+                .where(HumanTask.status == TaskStatus.OPEN, HumanTask.spec_name == "consider_change")
+                .order_by(HumanTask.id.desc())
+                .limit(COMPLETIONS)
+            )
+        )
         token = tokens.create("bench")
         db.session.remove()
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database_url, IRO_MODE="demo", IRO_PORT=str(port))
-    server = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "run.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         connection = _connect(port)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -199,21 +236,32 @@ def bare_spiff():
     """Deserialize, complete the IRO's task with the same answer, serialize (spec included)."""
     parser = SpiffBpmnParser()
     parser.add_bpmn_file(str(ROOT / "bpmn" / "significant_change.bpmn"))
-    engine = PythonScriptEngine(environment=TaskDataEnvironment({
-        "deadline_after_working_days": calendar.deadline_after_working_days}))
+    engine = PythonScriptEngine(
+        environment=TaskDataEnvironment({"deadline_after_working_days": calendar.deadline_after_working_days})
+    )
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
     workflow = BpmnWorkflow(parser.get_spec("significant_change"), script_engine=engine)
-    with clock.frozen_at(datetime.now(timezone.utc)):  # our clock seam is in SpiffWorkflow's timer module
+    with clock.frozen_at(datetime.now(UTC)):  # our clock seam is in SpiffWorkflow's timer module
         workflow.do_engine_steps()
-        workflow.send_event(BpmnEvent(MessageEventDefinition("significant_change"), payload={
-            "event_id": 1, "date": datetime.now(timezone.utc).date().isoformat(), "kind": "change_of_placement",
-            "details": "Moved to a new foster home.", "care_plan_change": None}))
+        workflow.send_event(
+            BpmnEvent(
+                MessageEventDefinition("significant_change"),
+                payload={
+                    "event_id": 1,
+                    "date": datetime.now(UTC).date().isoformat(),
+                    "kind": "change_of_placement",
+                    "details": "Moved to a new foster home.",
+                    "care_plan_change": None,
+                },
+            )
+        )
         workflow.do_engine_steps()
     saved = serializer.serialize_json(workflow)
 
     def round_trip():
-        with clock.frozen_at(datetime.now(timezone.utc)):
+        with clock.frozen_at(datetime.now(UTC)):
             return spiff_round_trip(serializer, engine, saved, ANSWER)
+
     return round_trip
 
 
@@ -229,13 +277,15 @@ def main():
     report("alerts_for_me_p95_ms", for_me, f"{manager} with {ALERTS} open alerts, {PAGE_SAMPLES} requests")
     report("alert_register_p95_ms", register, f"rqam, the last 12 months' alerts, {PAGE_SAMPLES} requests")
     process, instance, running = process_pages(app)
-    report("process_page_p95_ms", process,
-           f"review_cycle.bpmn with {running} running instances, {PAGE_SAMPLES} requests")
+    report(
+        "process_page_p95_ms", process, f"review_cycle.bpmn with {running} running instances, {PAGE_SAMPLES} requests"
+    )
     report("instance_page_p95_ms", instance, f"{PAGE_SAMPLES} pages of those instances")
     api, spiff = api_completions(app, database_url)
     api_ms, spiff_ms = statistics.median(api) * 1000, statistics.median(spiff) * 1000
-    report("api_complete_vs_spiff_ratio", api_ms / spiff_ms,
-           f"API {api_ms:.2f} ms, bare SpiffWorkflow {spiff_ms:.2f} ms")
+    report(
+        "api_complete_vs_spiff_ratio", api_ms / spiff_ms, f"API {api_ms:.2f} ms, bare SpiffWorkflow {spiff_ms:.2f} ms"
+    )
     report("api_complete_p50_ms", api_ms)
     report("api_complete_p95_ms", p95(api))
 

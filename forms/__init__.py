@@ -1,4 +1,4 @@
-"""Task forms: one WTForms class per user-task form key (DESIGN.md decision 10).
+"""Task forms: one WTForms class per user-task form key (docs/adr/0012-forms-are-wtforms-classes.md).
 
 A diagram's user task names its form with the `formKey` property. The page renders
 the class with govuk-frontend-wtf; the JSON API validates the same class, so a task
@@ -8,7 +8,7 @@ fit, as a browser's post would be. What a valid form gives the diagram is
 `task_data(form)`: JSON values under the fields' names, which gateways read.
 
 A form whose choices or checks depend on the case reads them in `prepare(context)`.
-The context (built by service.task_context) offers: `today` (London date of the
+The context (built by service.tasks.task_context) offers: `today` (London date of the
 application clock), `child` (the case, or None), `data` (the task's data in the
 diagram), `iro_options()`, `endorsing_review(since)` and `alerts_since_last_review()`.
 
@@ -17,13 +17,25 @@ the server (normalised answers, facts about the case read through the context), 
 `task_data(form)` merges into the answers after the fields. They are never taken from what
 was posted: a name `derived()` returns is not a field, so the API refuses it as unknown.
 """
+
 from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea
 from werkzeug.datastructures import MultiDict
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, FloatField, Form, FormField, IntegerField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -92,8 +104,11 @@ def choices_of(words: dict) -> list:
 def long_text(label, required_message=None, max_length=4000):
     """A text box; required when given the message to show if it is left empty."""
     checks = [InputRequired(message=required_message)] if required_message else [Optional()]
-    return TextAreaField(label, widget=GovTextArea(), validators=[
-        *checks, Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")])
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        validators=[*checks, Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")],
+    )
 
 
 def iso_day(value) -> date | None:
@@ -103,16 +118,19 @@ def iso_day(value) -> date | None:
 
 def register(form_key: str):
     """Class decorator: make a form available to diagrams under `form_key`."""
+
     def add(form_class):
         if form_key in FORMS:
             raise ValueError(f"form key {form_key!r} is registered twice")
         FORMS[form_key] = form_class
         return form_class
+
     return add
 
 
-def form_for(form_key: str | None, formdata=None, data: dict | None = None, api: bool = False,
-             context=None) -> TaskForm:
+def form_for(
+    form_key: str | None, formdata=None, data: dict | None = None, api: bool = False, context=None
+) -> TaskForm:
     """The form of a task: from a posted page, or from JSON (`data`) for the API."""
     form_class = form_class_for(form_key)
     if api:
@@ -133,14 +151,21 @@ def with_answers(form_key: str | None, answers: dict, context=None) -> TaskForm:
 
 def form_class_for(form_key: str | None) -> type:
     """The form class of a task's form key; a task without one has a form of no fields."""
-    return FORMS.get(form_key) or TaskForm
+    return (FORMS.get(form_key) if form_key else None) or TaskForm
 
 
 # the first class a field is an instance of decides its JSON type; order matters (subclasses first)
-FIELD_TYPES = ((FormField, json_types.OBJECT), (SelectMultipleField, json_types.CHOICES),
-               (BooleanField, json_types.BOOLEAN), (DateField, json_types.DATE),
-               (SelectFieldBase, json_types.CHOICE), (IntegerField, json_types.NUMBER),
-               (DecimalField, json_types.NUMBER), (FloatField, json_types.NUMBER), (StringField, json_types.TEXT))
+FIELD_TYPES = (
+    (FormField, json_types.OBJECT),
+    (SelectMultipleField, json_types.CHOICES),
+    (BooleanField, json_types.BOOLEAN),
+    (DateField, json_types.DATE),
+    (SelectFieldBase, json_types.CHOICE),
+    (IntegerField, json_types.NUMBER),
+    (DecimalField, json_types.NUMBER),
+    (FloatField, json_types.NUMBER),
+    (StringField, json_types.TEXT),
+)
 
 
 def json_type(unbound) -> json_types.JsonType:
@@ -157,8 +182,11 @@ def json_type(unbound) -> json_types.JsonType:
 
 def fields_of(form_class) -> dict:
     """{name: unbound field} of a form class, those added after the class statement included."""
-    return {name: getattr(form_class, name) for name in dir(form_class)
-            if not name.startswith("_") and hasattr(getattr(form_class, name), "_formfield")}
+    return {
+        name: getattr(form_class, name)
+        for name in dir(form_class)
+        if not name.startswith("_") and hasattr(getattr(form_class, name), "_formfield")
+    }
 
 
 def shape_errors(form_class, data: dict, prefix: str = "") -> dict:
@@ -191,9 +219,13 @@ def _value_errors(unbound, value, key: str) -> dict:
 
 def answers_schema(form_class) -> dict:
     """The JSON Schema of a form's answers over the API, from the same `json_type`."""
-    return {"type": "object", "additionalProperties": False,
-            "properties": {name: _answer_schema(unbound, nullable=True)
-                           for name, unbound in sorted(fields_of(form_class).items())}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            name: _answer_schema(unbound, nullable=True) for name, unbound in sorted(fields_of(form_class).items())
+        },
+    }
 
 
 def _answer_schema(unbound, nullable: bool) -> dict:
@@ -210,14 +242,17 @@ def _answer_schema(unbound, nullable: bool) -> dict:
 def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
     """JSON values as a browser would post them (a date as day, month and year; a list of
     objects as the numbered rows of a FieldList)."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name, value in data.items():
         key, unbound = prefix + name, getattr(form_class, name, None)
         rows_class = _rows_form(unbound)
         if rows_class is not None and isinstance(value, list):
             for i, row in enumerate(value):
-                pairs += (_formdata(rows_class, row, f"{key}-{i}-").items(multi=True) if isinstance(row, dict)
-                          else [(f"{key}-{i}", str(row))])
+                pairs += (
+                    _formdata(rows_class, row, f"{key}-{i}-").items(multi=True)
+                    if isinstance(row, dict)
+                    else [(f"{key}-{i}", str(row))]
+                )
         elif isinstance(value, list):
             pairs += [(key, str(v)) for v in value]
         elif _is_date_field(unbound) and isinstance(value, str):
@@ -272,8 +307,13 @@ def first_errors(form) -> dict:
     for field in form:
         if isinstance(field, FieldList):
             for entry in field.entries:
-                errors.update(first_errors(entry.form) if isinstance(entry, FormField)
-                              else {entry.name: entry.errors[0]} if entry.errors else {})
+                errors.update(
+                    first_errors(entry.form)
+                    if isinstance(entry, FormField)
+                    else {entry.name: entry.errors[0]}
+                    if entry.errors
+                    else {}
+                )
             own = [message for message in field.errors if isinstance(message, str)]  # not the rows' own
             if own:
                 errors[field.name] = own[0]
@@ -284,8 +324,11 @@ def first_errors(form) -> dict:
 
 def _json_value(field):
     if isinstance(field, FieldList):
-        return [_json_value(entry) for entry in field.entries
-                if not (isinstance(entry, FormField) and entry.form.is_empty())]
+        return [
+            _json_value(entry)
+            for entry in field.entries
+            if not (isinstance(entry, FormField) and entry.form.is_empty())
+        ]
     if isinstance(field, FormField):
         return task_data(field.form)
     value = field.data

@@ -1,4 +1,5 @@
-"""The allocation of a named IRO (DOMAIN.md A1): the weekly allocation meeting's choice."""
+"""The allocation of a named IRO (docs/domain.md A1): the weekly allocation meeting's choice."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,12 +13,17 @@ class AllocateIro(TaskForm):
     iro = RadioField(
         "Who will be the child's IRO?",
         description="Suggested first: the child's child protection IRO or their siblings' IRO, then the lightest "
-                    "caseload per full-time equivalent (child protection plans, looked-after children and short "
-                    "breaks).",
-        validators=[InputRequired(message="Select the IRO for this child")], validate_choice=False,
-        widget=GovRadioInput())
-    allocation_note = TextAreaField("Notes from the allocation meeting (optional)", widget=GovTextArea(),
-                                    validators=[Length(max=2000, message="Notes must be 2000 characters or fewer")])
+        "caseload per full-time equivalent (child protection plans, looked-after children and short "
+        "breaks).",
+        validators=[InputRequired(message="Select the IRO for this child")],
+        validate_choice=False,
+        widget=GovRadioInput(),
+    )
+    allocation_note = TextAreaField(
+        "Notes from the allocation meeting (optional)",
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="Notes must be 2000 characters or fewer")],
+    )
 
     def prepare(self, context) -> None:
         super().prepare(context)

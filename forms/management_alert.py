@@ -1,18 +1,24 @@
-"""The forms of an IRO management alert (DOMAIN.md C; protocol 3.3-3.4, case study 4).
+"""The forms of an IRO management alert (docs/domain.md C; protocol 3.3-3.4, case study 4).
 
 The stage, the list of stage roles, the IRO's timescale and its cap come from the
 diagram's data (`context.data`), so a process owner who changes a named value changes
 what these forms accept.
 """
+
 import re
 
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovSelect,
-                                                GovTextInput)
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
 from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import calendar
+from service.workflow import working_days as calendar
 
 from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
 
@@ -20,11 +26,11 @@ MAX_ACTIONS = 8
 # protocol 3.4.2, word for word: the conditions for a referral outside exceptional circumstances
 REFERRAL_CONDITIONS = {
     "stages_exhausted": "The IRO has made every attempt to resolve the problem with the local authority, up to "
-                        "the level of the Chief Executive, and there is still a risk of the child's human rights "
-                        "being breached.",
+    "the level of the Chief Executive, and there is still a risk of the child's human rights "
+    "being breached.",
     "no_other_adult": "There is no other suitable adult able and willing to take the case on the child's behalf "
-                      "(when the child is under age 18) or the child is not of sufficient age and understanding "
-                      "and wanting to bring proceedings on their own behalf.",
+    "(when the child is under age 18) or the child is not of sufficient age and understanding "
+    "and wanting to bring proceedings on their own behalf.",
 }
 OUTCOMES = {
     "resolved": "Resolved: close the alert",
@@ -61,13 +67,15 @@ def _timescale_problem(day, context) -> str | None:
 
 
 class ActionRow(RowsForm):
-    action = StringField("Action", widget=GovTextInput(),
-                         validators=[InputRequired("Enter the action"), Length(max=500)])
+    action = StringField(
+        "Action", widget=GovTextInput(), validators=[InputRequired("Enter the action"), Length(max=500)]
+    )
 
 
 class AgreedActionRow(RowsForm):
-    action = StringField("Action agreed", widget=GovTextInput(),
-                         validators=[InputRequired("Enter the action agreed"), Length(max=500)])
+    action = StringField(
+        "Action agreed", widget=GovTextInput(), validators=[InputRequired("Enter the action agreed"), Length(max=500)]
+    )
     by = DayMonthYearField("By when", validators=[InputRequired("Enter when the action is due by")])
 
 
@@ -76,18 +84,22 @@ class RaiseManagementAlert(TaskForm):
     """Case study 4's form: the header comes from the case, the IRO writes the rest."""
 
     template = "forms/raise_management_alert.html"
-    serious_or_urgent = BooleanField("This is serious or urgent: start at stage 3 (Head of Service)",
-                                     widget=GovCheckboxInput())
+    serious_or_urgent = BooleanField(
+        "This is serious or urgent: start at stage 3 (Head of Service)", widget=GovCheckboxInput()
+    )
     summary_of_concerns = long_text("Summary of concerns", "Enter the summary of concerns", max_length=20000)
     actions_requested = FieldList(FormField(ActionRow), min_entries=MAX_ACTIONS, max_entries=MAX_ACTIONS)
-    resolve_by = DayMonthYearField("Resolve by", validators=[InputRequired("Enter the date by which it must be resolved")])
+    resolve_by = DayMonthYearField(
+        "Resolve by", validators=[InputRequired("Enter the date by which it must be resolved")]
+    )
 
     def prepare(self, context) -> None:
         super().prepare(context)
         if context is not None:
             self.cap = cap_for(context)
-            self.resolve_by.description = (f"The timescale you set for the managers at each stage; at most "
-                                           f"{_day_words(self.cap)}.")
+            self.resolve_by.description = (
+                f"The timescale you set for the managers at each stage; at most {_day_words(self.cap)}."
+            )
 
     def extra_checks(self) -> dict:
         errors = {}
@@ -120,19 +132,28 @@ class AlertSetMeeting(TaskForm):
 
     template = "forms/alert_response.html"
     meeting_date = DayMonthYearField("Date of the meeting", validators=[InputRequired("Enter the date of the meeting")])
-    meeting_time = StringField("Time (24-hour, for example 14:30)", widget=GovTextInput(),
-                               validators=[InputRequired("Enter the time of the meeting")])
-    meeting_place = StringField("Place", widget=GovTextInput(),
-                                validators=[InputRequired("Enter where the meeting is"), Length(max=200)])
+    meeting_time = StringField(
+        "Time (24-hour, for example 14:30)",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the time of the meeting")],
+    )
+    meeting_place = StringField(
+        "Place", widget=GovTextInput(), validators=[InputRequired("Enter where the meeting is"), Length(max=200)]
+    )
     invited = long_text("Key people invited (one per line)", "Enter who is invited")
-    minute_taker = SelectField("Minute taker", widget=GovSelect(), validate_choice=False,
-                               validators=[InputRequired("Choose who will take the minutes")])
+    minute_taker = SelectField(
+        "Minute taker",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[InputRequired("Choose who will take the minutes")],
+    )
 
     def prepare(self, context) -> None:
         super().prepare(context)
         takers = context.holders("Minute Taker") if context is not None else []
         self.minute_taker.choices = [SelectChoice("", "Choose a minute taker")] + [
-            SelectChoice(username, name) for username, name in takers]
+            SelectChoice(username, name) for username, name in takers
+        ]
 
     def extra_checks(self) -> dict:
         errors = {}
@@ -148,8 +169,11 @@ class AlertSetMeeting(TaskForm):
 @register("alert_statement")
 class AlertStatement(TaskForm):
     template = "forms/alert_response.html"
-    statement = long_text("What would prevent the matter going to the next stage",
-                          "Enter what would prevent the matter going to the next stage", max_length=20000)
+    statement = long_text(
+        "What would prevent the matter going to the next stage",
+        "Enter what would prevent the matter going to the next stage",
+        max_length=20000,
+    )
 
 
 @register("alert_minutes")
@@ -160,7 +184,7 @@ class AlertMinutes(TaskForm):
 
     def extra_checks(self) -> dict:
         meeting = iso_day(self.context.data.get("meeting_date")) if self.context is not None else None
-        if meeting and self.context.today < meeting:
+        if meeting and self.context is not None and self.context.today < meeting:
             return {"minutes": f"The meeting is on {_day_words(meeting)}: record its minutes on or after that day"}
         return {}
 
@@ -171,8 +195,12 @@ class AlertOutcome(TaskForm):
 
     template = "forms/alert_response.html"
     choices = OUTCOMES
-    outcome = RadioField("What is the outcome?", validators=[InputRequired("Select the outcome")],
-                         widget=GovRadioInput(), validate_choice=False)
+    outcome = RadioField(
+        "What is the outcome?",
+        validators=[InputRequired("Select the outcome")],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
     escalate_to = SelectField("Escalate to stage", widget=GovSelect(), validate_choice=False, validators=[Optional()])
     outcome_notes = long_text("Notes", "Enter your notes on the outcome", max_length=20000)
     new_resolve_by = DayMonthYearField("New date by which it must be resolved (optional)", validators=[Optional()])
@@ -183,7 +211,8 @@ class AlertOutcome(TaskForm):
         stages = context.data.get("stages", []) if context is not None else []
         stage = int(context.data.get("stage", 1)) if context is not None else 1
         self.escalate_to.choices = [SelectChoice("", "Not escalating early")] + [
-            SelectChoice(str(n), f"Stage {n}: {role}") for n, role in enumerate(stages, 1) if n > stage + 1]
+            SelectChoice(str(n), f"Stage {n}: {role}") for n, role in enumerate(stages, 1) if n > stage + 1
+        ]
 
     def extra_checks(self) -> dict:
         if self.context is None or not self.outcome.data:
@@ -198,8 +227,10 @@ class AlertOutcome(TaskForm):
             if problem:
                 return {"new_resolve_by": problem}
         if outcome == "next_stage" and stage >= len(stages):
-            return {"outcome": f"Stage {stage} is the last stage: record the alert resolved, refer it to CAFCASS "
-                               "or close it"}
+            return {
+                "outcome": f"Stage {stage} is the last stage: record the alert resolved, refer it to CAFCASS "
+                "or close it"
+            }
         if outcome == "escalate_early" and self.escalate_to.data not in {c.value for c in self.escalate_to.choices[1:]}:
             return {"escalate_to": "Choose the stage to escalate to"}
         if outcome in MOVING_ON or outcome == "extend":
@@ -209,15 +240,19 @@ class AlertOutcome(TaskForm):
     def _timescale_checks(self, outcome, new_date, resolve_by, today) -> dict:
         cap = cap_for(self.context)
         if today > cap:
-            return {"outcome": f"The alert reached its cap on {_day_words(cap)}: refer it to CAFCASS, record it "
-                               "resolved or close it"}
+            return {
+                "outcome": f"The alert reached its cap on {_day_words(cap)}: refer it to CAFCASS, record it "
+                "resolved or close it"
+            }
         if outcome == "extend" and not new_date:
             return {"new_resolve_by": "Enter the new date by which it must be resolved"}
         if outcome == "extend" and resolve_by and new_date <= resolve_by:
             return {"new_resolve_by": f"The new date must be after the present one, {_day_words(resolve_by)}"}
         if not new_date and resolve_by and resolve_by < today:
-            return {"new_resolve_by": f"The timescale ran out on {_day_words(resolve_by)}: enter a new date for "
-                                      "the next stage"}
+            return {
+                "new_resolve_by": f"The timescale ran out on {_day_words(resolve_by)}: enter a new date for "
+                "the next stage"
+            }
         return {}
 
 
@@ -226,8 +261,12 @@ class AlertTimescale(AlertOutcome):
     """The IRO's timescale (or the cap) ran out unresolved: escalate, extend or refer."""
 
     choices = {**EXTEND, **OUTCOMES}
-    outcome = RadioField("The timescale has run out. What do you decide?", widget=GovRadioInput(),
-                         validators=[InputRequired("Select what you decide")], validate_choice=False)
+    outcome = RadioField(
+        "The timescale has run out. What do you decide?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select what you decide")],
+        validate_choice=False,
+    )
     outcome_notes = long_text("Reason", "Enter the reason for your decision", max_length=20000)
 
 
@@ -237,11 +276,15 @@ class CafcassConsultation(TaskForm):
     Service before a referral to CAFCASS; each confirms it here."""
 
     template = "forms/alert_response.html"
-    consulted_on = DayMonthYearField("Date the IRO consulted you",
-                                     validators=[InputRequired("Enter the date the IRO consulted you")])
+    consulted_on = DayMonthYearField(
+        "Date the IRO consulted you", validators=[InputRequired("Enter the date the IRO consulted you")]
+    )
     advice = long_text("Your advice", "Enter your advice to the IRO")
-    confirmed = BooleanField("I confirm the IRO consulted me about this referral", widget=GovCheckboxInput(),
-                             validators=[InputRequired("Confirm the IRO consulted you")])
+    confirmed = BooleanField(
+        "I confirm the IRO consulted me about this referral",
+        widget=GovCheckboxInput(),
+        validators=[InputRequired("Confirm the IRO consulted you")],
+    )
 
     def extra_checks(self) -> dict:
         if self.consulted_on.data and self.context is not None and self.consulted_on.data > self.context.today:
@@ -252,14 +295,24 @@ class CafcassConsultation(TaskForm):
 @register("cafcass_referral")
 class CafcassReferral(TaskForm):
     template = "forms/alert_response.html"
-    refer = RadioField("Do you make the referral to CAFCASS?", widget=GovRadioInput(),
-                       validators=[InputRequired("Select whether you make the referral")],
-                       choices=[SelectChoice("yes", "Yes, refer to CAFCASS Legal"),
-                                SelectChoice("no", "No, go back to the stage's outcome")])
-    conditions = SelectMultipleField("Conditions of protocol 3.4.2 that are met", widget=GovCheckboxesInput(),
-                                     choices=choices_of(REFERRAL_CONDITIONS), validators=[Optional()])
-    exceptional_circumstances = long_text("The exceptional circumstances (where a condition is not met)",
-                                          max_length=20000)
+    refer = RadioField(
+        "Do you make the referral to CAFCASS?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select whether you make the referral")],
+        choices=[
+            SelectChoice("yes", "Yes, refer to CAFCASS Legal"),
+            SelectChoice("no", "No, go back to the stage's outcome"),
+        ],
+    )
+    conditions = SelectMultipleField(
+        "Conditions of protocol 3.4.2 that are met",
+        widget=GovCheckboxesInput(),
+        choices=choices_of(REFERRAL_CONDITIONS),
+        validators=[Optional()],
+    )
+    exceptional_circumstances = long_text(
+        "The exceptional circumstances (where a condition is not met)", max_length=20000
+    )
     case_summary = long_text("Case summary for CAFCASS Legal", max_length=20000)
 
     def extra_checks(self) -> dict:
@@ -269,8 +322,9 @@ class CafcassReferral(TaskForm):
         stage, stages = int(self.context.data["stage"]), self.context.data["stages"]
         ticked = set(self.conditions.data or [])
         if "stages_exhausted" in ticked and stage < len(stages):
-            errors["conditions"] = (f"The alert is at stage {stage}: the stages up to the Chief Executive are not "
-                                    "exhausted")
+            errors["conditions"] = (
+                f"The alert is at stage {stage}: the stages up to the Chief Executive are not exhausted"
+            )
         exceptional = stage < len(stages) or ticked != set(REFERRAL_CONDITIONS)
         if exceptional and not (self.exceptional_circumstances.data or "").strip():
             errors["exceptional_circumstances"] = "State the exceptional circumstances for referring now"

@@ -1,4 +1,4 @@
-"""The quality assurance RAG notification (DOMAIN.md B; the seed's appendix "QUALITY ASSURANCE
+"""The quality assurance RAG notification (docs/domain.md B1; the report's appendix "QUALITY ASSURANCE
 RAG NOTIFICATION"), completed by the IRO after each held review.
 
 The appendix's criteria and "Action Required" options are copied word for word, once, into
@@ -8,10 +8,16 @@ ticks criteria and actions of that status only. Besides its fields the form give
 history (the previous notification's status and progress, an open management alert), which
 are read from the database, never from what was posted.
 """
+
 import re
 
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovTextArea,
-                                                GovTextInput)
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
 from markupsafe import Markup, escape
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -21,15 +27,20 @@ from . import TaskForm, choices_of, iso_day, long_text, register
 STATUSES = {"red": "Red", "amber": "Amber", "green": "Green"}
 # the appendix's definition of each status
 DEFINITIONS = {
-    "red": ("Serious Concerns are identified about the quality of Care planning leading to serious drift or delay, "
-            "and/or",
-            "Statutory requirements have not been met, and",
-            "Immediate action is required to address this."),
-    "amber": ("Concerns exist that require priority intervention to address the delay in the care plan and/or "
-              "address unacceptable consultation / working together arrangements with child / parent or "
-              "professionals.",),
-    "green": ("Care planning is progressing appropriately and Review decisions are being actioned in a timely way "
-              "that meet the child's assessed needs.",),
+    "red": (
+        "Serious Concerns are identified about the quality of Care planning leading to serious drift or delay, and/or",
+        "Statutory requirements have not been met, and",
+        "Immediate action is required to address this.",
+    ),
+    "amber": (
+        "Concerns exist that require priority intervention to address the delay in the care plan and/or "
+        "address unacceptable consultation / working together arrangements with child / parent or "
+        "professionals.",
+    ),
+    "green": (
+        "Care planning is progressing appropriately and Review decisions are being actioned in a timely way "
+        "that meet the child's assessed needs.",
+    ),
 }
 CRITERIA = {  # word for word, in the appendix's order
     "red": {
@@ -38,9 +49,9 @@ CRITERIA = {  # word for word, in the appendix's order
         "red_3": "No permanence option secured by 3 rd Review",
         "red_4": "Serious delays in care planning.",
         "red_5": "Minimum numbers of recommended actions from the last LAC review have been progressed, leading to "
-                 "drift.",
+        "drift.",
         "red_6": "Concerns that the placement is not meeting the child/young persons needs and there is no plan to "
-                 "address this.",
+        "address this.",
         "red_7": "No evidence of promoting participation of children or young people in the care planning.",
         "red_8": "No evidence of promoting participation of parents/carers in the care planning.",
         "red_9": "Statutory visits not undertaken within the required timescales.",
@@ -48,18 +59,18 @@ CRITERIA = {  # word for word, in the appendix's order
         "red_11": "No Health plan by the second review.",
         "red_12": "Complex case allocated to unqualified case holder / or the case is unallocated",
         "red_13": "Child not seen or consulted with by Social Worker or representative from Social Care since last "
-                  "LAC review.",
+        "LAC review.",
     },
     "amber": {
         "amber_1": "No Permanence Option at 2 nd Review",
         "amber_2": "A single-track plan for Permanency was agreed at last LAR and Home Finding / Long-Term Linking "
-                   "has not progressed.",
+        "has not progressed.",
         "amber_3": "No Social Worker report for the Review meeting",
         "amber_4": "Key recommendations of the care plan have not been progressed and responsibility for action "
-                   "lies with:",
+        "lies with:",
         "amber_5": "Change of Social Worker/Case transfer is / has contributed to drift in the progress of care plan.",
         "amber_6": "Young Person is not happy in placement \u2013 although it is evident that his/her needs are "
-                   "being met.",
+        "being met.",
         "amber_7": "Child/Young Person/Parent/Carer wished to make a complaint",
         "amber_8": "Lack of progress with pathway/transition planning, (including UASC).",
         "amber_9": "Lack of legal security (including UASC)",
@@ -70,11 +81,10 @@ CRITERIA = {  # word for word, in the appendix's order
         "green_2": "At second LAR a permanence option is identified",
         "green_3": "All recommendations from the last LAC review have been addressed",
         "green_4": "The care plan is meeting the child/young person's holistic needs.",
-        "green_5": "Evidence of active participation of child/young person being promoted in the care planning "
-                   "process",
+        "green_5": "Evidence of active participation of child/young person being promoted in the care planning process",
         "green_6": "Evidence of active participation of parent/family being promoted in the care planning process",
         "green_7": "Review of arrangements paper work has been consistently presented to reviews and updated on "
-                   "PROTOCOL",
+        "PROTOCOL",
     },
 }
 KEY_RECOMMENDATIONS = "amber_4"  # its own choice of where responsibility lies
@@ -82,29 +92,31 @@ RESPONSIBILITY = {"partner_agency": "A partner agency", "legal_services": "Legal
 ACTIONS = {  # each status's "Action Required" options, word for word
     "red": {
         "response_2_weeks": "This notification has been passed to the responsible Social Worker/Team Manager/ISM "
-                            "requiring a response from SW and TM within 2 weeks.",
+        "requiring a response from SW and TM within 2 weeks.",
         "iro_review_3_weeks": "The IRO will review the response with the social worker / team manager within 3 "
-                              "weeks of this date to discuss the progress of these issues.",
+        "weeks of this date to discuss the progress of these issues.",
         "review_within_3_months": "A LAR will be arranged within three months of this date to review the progress "
-                                  "of this care plan with specific focus on the issues of concerns identified.",
+        "of this care plan with specific focus on the issues of concerns identified.",
     },
     "amber": {
         "response_2_weeks": "This notification has been passed to the responsible Social Worker/Team Manager/ISM "
-                            "requiring a response from SW and TM within 2 weeks",
+        "requiring a response from SW and TM within 2 weeks",
         "written_update_3_months": "IRO will require a written update from the SW on the progress of the issues of "
-                                   "concerns within 3 months of this date.",
+        "concerns within 3 months of this date.",
     },
     "green": {
         "passed_on": "This notification has been passed to the responsible Social Worker/Team Manager/ ISM .",
         "review_in_timescale": "IRO will arrange a LAR within the required time scales to discuss progress of the "
-                               "care plan in the multi-agency forum as required.",
+        "care plan in the multi-agency forum as required.",
     },
 }
 WORKER = {"qualified": "Qualified SW", "unqualified": "Unqualified caseholder"}
 # the appendix's note: "*This is the 'case number' from the 'Personal' tab ... on Protocol"
 CASE_NUMBER = re.compile(r"[0-9]{4,9}[A-Z]|CCC[0-9]{9}PER|[0-9]{4,9}")
-CASE_NUMBER_FORMATS = ("Enter the case number in one of its three formats: digits and a capital letter, like "
-                       "4120389A; CCC, 9 digits and PER, like CCC000054405PER; or digits only, like 43235")
+CASE_NUMBER_FORMATS = (
+    "Enter the case number in one of its three formats: digits and a capital letter, like "
+    "4120389A; CCC, 9 digits and PER, like CCC000054405PER; or digits only, like 43235"
+)
 DETAILS_MAX = 2000
 
 
@@ -118,8 +130,14 @@ def _case_number_format(form, field):
 
 
 def _ticks(label, choices, hint=None):
-    return SelectMultipleField(label, choices=choices_of(choices), widget=GovCheckboxesInput(), description=hint,
-                               validators=[Optional()], invalid_choice_message="Select from the list")
+    return SelectMultipleField(
+        label,
+        choices=choices_of(choices),
+        widget=GovCheckboxesInput(),
+        description=hint,
+        validators=[Optional()],
+        invalid_choice_message="Select from the list",
+    )
 
 
 @register("rag_notification")
@@ -128,26 +146,44 @@ class RagNotification(TaskForm):
     statuses = STATUSES
 
     case_number = StringField(
-        "Case number", widget=GovTextInput(), filters=[_strip],
+        "Case number",
+        widget=GovTextInput(),
+        filters=[_strip],
         description="The case number from the 'Personal' tab in the child's record on Protocol: for example "
-                    "4120389A, CCC000054405PER or 43235",
-        validators=[DataRequired("Enter the case number"), Length(max=20, message=CASE_NUMBER_FORMATS),
-                    _case_number_format])
-    worker_qualified = RadioField("Allocated worker", choices=choices_of(WORKER), widget=GovRadioInput(),
-                                  description="Whether the allocated worker is a qualified social worker",
-                                  validators=[InputRequired("Select whether the allocated worker is a qualified "
-                                                            "social worker or an unqualified caseholder")])
-    rag_status = RadioField("RAG status of this LAC Care Plan", choices=choices_of(STATUSES), widget=GovRadioInput(),
-                            validators=[InputRequired("Select Red, Amber or Green")])
+        "4120389A, CCC000054405PER or 43235",
+        validators=[
+            DataRequired("Enter the case number"),
+            Length(max=20, message=CASE_NUMBER_FORMATS),
+            _case_number_format,
+        ],
+    )
+    worker_qualified = RadioField(
+        "Allocated worker",
+        choices=choices_of(WORKER),
+        widget=GovRadioInput(),
+        description="Whether the allocated worker is a qualified social worker",
+        validators=[
+            InputRequired(
+                "Select whether the allocated worker is a qualified social worker or an unqualified caseholder"
+            )
+        ],
+    )
+    rag_status = RadioField(
+        "RAG status of this LAC Care Plan",
+        choices=choices_of(STATUSES),
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select Red, Amber or Green")],
+    )
     excellent_practice = BooleanField(
-        "Recognition of Excellent Practice", widget=GovCheckboxInput(),
+        "Recognition of Excellent Practice",
+        widget=GovCheckboxInput(),
         description="IRO may send 'Recognition of Excellent Practice' Notification if practice is of exceptionally "
-                    "high quality.")
+        "high quality.",
+    )
     excellent_practice_details = long_text("Details of the excellent practice")
     red_criteria = _ticks("Red criteria", CRITERIA["red"])
     amber_criteria = _ticks("Amber criteria", CRITERIA["amber"])
-    amber_responsibility = _ticks("Responsibility for action lies with", RESPONSIBILITY,
-                                  "Select all that apply")
+    amber_responsibility = _ticks("Responsibility for action lies with", RESPONSIBILITY, "Select all that apply")
     green_criteria = _ticks("Green criteria", CRITERIA["green"])
     red_actions = _ticks("Red: action required", ACTIONS["red"])
     amber_actions = _ticks("Amber: action required", ACTIONS["amber"])
@@ -161,8 +197,9 @@ class RagNotification(TaskForm):
         if not self.case_number.data and context.child is not None:
             self.case_number.data = context.child.case_number
         if context.data.get("report_missing"):
-            self.rag_status.description = ("The social worker's report for this review was missing: an Amber "
-                                           "criterion of the RAG notification.")
+            self.rag_status.description = (
+                "The social worker's report for this review was missing: an Amber criterion of the RAG notification."
+            )
 
     def chosen(self) -> str | None:
         return self.rag_status.data if self.rag_status.data in STATUSES else None
@@ -185,8 +222,9 @@ class RagNotification(TaskForm):
         if not ticked:
             errors[f"{status}_criteria"] = f"Tick at least one {STATUSES[status]} criterion"
         elif KEY_RECOMMENDATIONS in ticked and not self.amber_responsibility.data:
-            errors["amber_responsibility"] = ("Select where responsibility for action lies: a partner agency, "
-                                              "Legal Services or both")
+            errors["amber_responsibility"] = (
+                "Select where responsibility for action lies: a partner agency, Legal Services or both"
+            )
         if not self[f"{status}_actions"].data:
             errors[f"{status}_actions"] = "Select at least one action required"
         return errors
@@ -196,7 +234,7 @@ class RagNotification(TaskForm):
         order) with their details, its actions, and the case's RAG history."""
         status, criteria = self.chosen(), []
         ticked = set(self[f"{status}_criteria"].data or []) if status else set()
-        for code, text in CRITERIA.get(status, {}).items():
+        for code, text in CRITERIA.get(status or "", {}).items():
             if code in ticked:
                 entry = {"code": code, "text": text, "details": (self[f"details_{code}"].data or "").strip()}
                 if code == KEY_RECOMMENDATIONS:
@@ -204,8 +242,11 @@ class RagNotification(TaskForm):
                     entry["responsibility"] = [r for r in RESPONSIBILITY if r in chosen]
                 criteria.append(entry)
         actions = set(self[f"{status}_actions"].data or []) if status else set()
-        return {"criteria": criteria, "actions": [a for a in ACTIONS.get(status, {}) if a in actions],
-                **self.history()}
+        return {
+            "criteria": criteria,
+            "actions": [a for a in ACTIONS.get(status or "", {}) if a in actions],
+            **self.history(),
+        }
 
     def history(self) -> dict:
         """The child's previous notification (for a review before this one) and open alert."""
@@ -213,9 +254,12 @@ class RagNotification(TaskForm):
         if context is None or context.child is None:
             return {"previous_rag": None, "previous_progress": None, "open_alert_id": None, "review_id": None}
         previous = context.previous_rag(iso_day(context.data.get("held_on")))
-        return {"previous_rag": previous.status.value if previous is not None and previous.status else None,
-                "previous_progress": previous.progress if previous is not None else None,
-                "open_alert_id": context.open_alert_id(), "review_id": context.review_id}
+        return {
+            "previous_rag": previous.status.value if previous is not None and previous.status else None,
+            "previous_progress": previous.progress if previous is not None else None,
+            "open_alert_id": context.open_alert_id(),
+            "review_id": context.review_id,
+        }
 
     # for the template
     def header_facts(self) -> list[tuple[str, str | None]]:
@@ -224,8 +268,13 @@ class RagNotification(TaskForm):
         if context is None or context.child is None:
             return []
         people = context.review_people()
-        return [("Child or young person", context.child.name), ("Allocated worker", people["worker"]),
-                ("Team manager", people["team_manager"]), ("Team", people["team"]), ("IRO", people["iro"])]
+        return [
+            ("Child or young person", context.child.name),
+            ("Allocated worker", people["worker"]),
+            ("Team manager", people["team_manager"]),
+            ("Team", people["team"]),
+            ("IRO", people["iro"]),
+        ]
 
     def review_date(self):
         """The date of the looked after review (the diagram's `held_on`)."""
@@ -233,12 +282,24 @@ class RagNotification(TaskForm):
 
     def status_items(self) -> list[dict]:
         """The radios' items with each status's definition as its hint (fresh: the widget consumes them)."""
-        return [{"hint": {"html": Markup("<br>").join(escape(line) for line in DEFINITIONS[status])}}
-                for status in STATUSES]
+        return [
+            {"hint": {"html": Markup("<br>").join(escape(line) for line in DEFINITIONS[status])}} for status in STATUSES
+        ]
 
 
 for _criteria in CRITERIA.values():
     for _code, _text in _criteria.items():
-        setattr(RagNotification, f"details_{_code}", TextAreaField(
-            f"Details of “{_text}” (optional)", widget=GovTextArea(), validators=[Optional(), Length(
-                max=DETAILS_MAX, message=f"The details of “{_text}” must be {DETAILS_MAX} characters or fewer")]))
+        setattr(
+            RagNotification,
+            f"details_{_code}",
+            TextAreaField(
+                f"Details of “{_text}” (optional)",
+                widget=GovTextArea(),
+                validators=[
+                    Optional(),
+                    Length(
+                        max=DETAILS_MAX, message=f"The details of “{_text}” must be {DETAILS_MAX} characters or fewer"
+                    ),
+                ],
+            ),
+        )

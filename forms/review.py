@@ -1,4 +1,4 @@
-"""The forms of one looked-after review (DOMAIN.md A2-A7): booking, sign-off of a late
+"""The forms of one looked-after review (docs/domain.md A2-A7): booking, sign-off of a late
 date, contact with the child, the social worker's report, the review itself, the record
 steps after it, and the social worker's confirmation of starred recommendations.
 
@@ -6,6 +6,7 @@ Dates are checked against the case (`prepare(context)`): a review cannot be book
 the past or before the child became looked after, and the participation code must fit
 the child's age on the review date.
 """
+
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovTextInput
@@ -13,11 +14,12 @@ from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import participation, routing
+from service import routing
+from service.casework import participation
 
 from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
 
-LATE_REASONS = {  # DOMAIN.md A2 (seed 5.1.2)
+LATE_REASONS = {  # docs/domain.md A2 (report 5.1.2)
     "stakeholder_unavailable": "A stakeholder is unavailable",
     "service_pressure": "Service pressure",
     "iro_miscalculation": "IRO miscalculation",
@@ -43,16 +45,22 @@ def _not_before_looked_after(context, day: date, what: str) -> str | None:
 @register("book_review")
 class BookReview(TaskForm):
     review_date = DayMonthYearField("Date of the review", validators=[InputRequired("Enter the date of the review")])
-    late_reason = RadioField("Why is the review after its due date?", choices=choices_of(LATE_REASONS),
-                             validators=[Optional()], widget=GovRadioInput())
+    late_reason = RadioField(
+        "Why is the review after its due date?",
+        choices=choices_of(LATE_REASONS),
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
     late_details = long_text("More about why it is late")
 
     def prepare(self, context) -> None:
         super().prepare(context)
         due = iso_day(context.data.get("due_date")) if context is not None else None
         if due:
-            self.review_date.description = (f"Review {context.data.get('number')} is due by {due:%d %B %Y}. "
-                                            "A later date needs a reason and the Review and QA Manager's sign-off.")
+            self.review_date.description = (
+                f"Review {context.data.get('number')} is due by {due:%d %B %Y}. "
+                "A later date needs a reason and the Review and QA Manager's sign-off."
+            )
 
     def extra_checks(self) -> dict:
         day, context = self.review_date.data, self.context
@@ -74,11 +82,15 @@ class BookReview(TaskForm):
 
 @register("sign_off_late_review")
 class SignOffLateReview(TaskForm):
-    sign_off = RadioField("Do you sign off the late date?",
-                          validators=[InputRequired("Select whether you sign it off")],
-                          choices=[SelectChoice("approve", "Yes, sign off the date"),
-                                   SelectChoice("refuse", "No, ask the IRO to book an earlier date")],
-                          widget=GovRadioInput())
+    sign_off = RadioField(
+        "Do you sign off the late date?",
+        validators=[InputRequired("Select whether you sign it off")],
+        choices=[
+            SelectChoice("approve", "Yes, sign off the date"),
+            SelectChoice("refuse", "No, ask the IRO to book an earlier date"),
+        ],
+        widget=GovRadioInput(),
+    )
     sign_off_comments = long_text("Comments")
 
     def prepare(self, context) -> None:
@@ -86,9 +98,11 @@ class SignOffLateReview(TaskForm):
         if context is not None:
             data = context.data
             reason = LATE_REASONS.get(data.get("late_reason"), "not given")
-            self.sign_off.description = (f"Review {data.get('number')} is due by {data.get('due_date')} and is "
-                                         f"booked for {data.get('booked_date')}. Reason: {reason}. "
-                                         f"{data.get('late_details') or ''}")
+            self.sign_off.description = (
+                f"Review {data.get('number')} is due by {data.get('due_date')} and is "
+                f"booked for {data.get('booked_date')}. Reason: {reason}. "
+                f"{data.get('late_details') or ''}"
+            )
 
     def extra_checks(self) -> dict:
         if self.sign_off.data == "refuse" and not (self.sign_off_comments.data or "").strip():
@@ -99,9 +113,12 @@ class SignOffLateReview(TaskForm):
 @register("record_contact")
 class RecordContact(TaskForm):
     contact_date = DayMonthYearField("Date of the contact", validators=[InputRequired("Enter the date of the contact")])
-    contact_method = RadioField("How did you see or consult the child?", choices=choices_of(CONTACT_METHODS),
-                                validators=[InputRequired("Select how you saw or consulted the child")],
-                                widget=GovRadioInput())
+    contact_method = RadioField(
+        "How did you see or consult the child?",
+        choices=choices_of(CONTACT_METHODS),
+        validators=[InputRequired("Select how you saw or consulted the child")],
+        widget=GovRadioInput(),
+    )
     contact_notes = long_text("Notes (optional)")
 
     def extra_checks(self) -> dict:
@@ -120,14 +137,20 @@ class ReviewReport(TaskForm):
 
 
 class DecisionRow(RowsForm):
-    text = StringField("Decision", widget=GovTextInput(),
-                       validators=[InputRequired("Enter the decision"), Length(max=500)])
-    owner = StringField("Who will do it", widget=GovTextInput(),
-                        validators=[InputRequired("Enter who will do it"), Length(max=200)])
+    text = StringField(
+        "Decision", widget=GovTextInput(), validators=[InputRequired("Enter the decision"), Length(max=500)]
+    )
+    owner = StringField(
+        "Who will do it", widget=GovTextInput(), validators=[InputRequired("Enter who will do it"), Length(max=200)]
+    )
     due = DayMonthYearField("By when", validators=[InputRequired("Enter when it is due by")])
     starred = BooleanField("Starred recommendation", widget=GovCheckboxInput())
-    category = SelectField("Category (starred only)", choices=[SelectChoice("", "Not starred")]
-                           + choices_of(STARRED_CATEGORIES), validators=[Optional()], widget=GovSelect())
+    category = SelectField(
+        "Category (starred only)",
+        choices=[SelectChoice("", "Not starred")] + choices_of(STARRED_CATEGORIES),
+        validators=[Optional()],
+        widget=GovSelect(),
+    )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -141,18 +164,27 @@ class DecisionRow(RowsForm):
 class RecordReview(TaskForm):
     template = "forms/record_review.html"
 
-    outcome = RadioField("Was the review held?", choices=[SelectChoice(HELD, "Yes, the review was held"),
-                                                          SelectChoice(ADJOURNED, "No, it was adjourned")],
-                         validators=[InputRequired("Select whether the review was held or adjourned")],
-                         widget=GovRadioInput())
+    outcome = RadioField(
+        "Was the review held?",
+        choices=[SelectChoice(HELD, "Yes, the review was held"), SelectChoice(ADJOURNED, "No, it was adjourned")],
+        validators=[InputRequired("Select whether the review was held or adjourned")],
+        widget=GovRadioInput(),
+    )
     held_on = DayMonthYearField("Date the review was held", validators=[Optional()])
     attendees = long_text("Who attended (one per line)")
-    participation_code = RadioField("How did the child take part?", choices=choices_of(participation.CODES),
-                                    validators=[Optional()], widget=GovRadioInput())
+    participation_code = RadioField(
+        "How did the child take part?",
+        choices=choices_of(participation.CODES),
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
     decisions = FieldList(FormField(DecisionRow))  # no max_entries: it would drop extra rows silently
     care_plan_changes_endorsed = RadioField(
-        "Does the review endorse the proposed care plan changes?", validators=[Optional()], widget=GovRadioInput(),
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No, they must wait for a later review")])
+        "Does the review endorse the proposed care plan changes?",
+        validators=[Optional()],
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No, they must wait for a later review")],
+    )
     intended_alerts = long_text("Management alerts you intend to raise (for the Legal section, optional)")
     adjourn_reason = long_text("Why was the review adjourned?")
     new_date = DayMonthYearField("New date of the review", validators=[Optional()])
@@ -190,8 +222,7 @@ class RecordReview(TaskForm):
 
     def extra_checks(self) -> dict:
         outcome = self.outcome.data
-        errors = (self._adjourned_checks() if outcome == ADJOURNED else self._held_checks() if outcome == HELD
-                  else {})
+        errors = self._adjourned_checks() if outcome == ADJOURNED else self._held_checks() if outcome == HELD else {}
         if sum(not entry.form.is_empty() for entry in self.decisions) > MAX_DECISIONS:
             errors["decisions"] = f"Enter {MAX_DECISIONS} decisions or fewer"
         return errors
@@ -205,8 +236,8 @@ class RecordReview(TaskForm):
         elif day is not None and context is not None:
             if day < context.today:
                 errors["new_date"] = "The new date must be today or in the future"
-            elif _not_before_looked_after(context, day, "The review"):
-                errors["new_date"] = _not_before_looked_after(context, day, "The review")
+            elif problem := _not_before_looked_after(context, day, "The review"):
+                errors["new_date"] = problem
         return errors
 
     def _held_checks(self) -> dict:
@@ -216,8 +247,8 @@ class RecordReview(TaskForm):
         elif day is not None and context is not None:
             if day > context.today:
                 errors["held_on"] = "The review cannot be recorded as held on a future date"
-            elif _not_before_looked_after(context, day, "The review"):
-                errors["held_on"] = _not_before_looked_after(context, day, "The review")
+            elif problem := _not_before_looked_after(context, day, "The review"):
+                errors["held_on"] = problem
         if not (self.attendees.data or "").strip():
             errors["attendees"] = "Enter who attended"
         code = self.participation_code.data
@@ -240,8 +271,9 @@ class ConfirmReviewStep(TaskForm):
     met or missed is judged by the day it is confirmed."""
 
     template = "forms/confirm_review_step.html"
-    done = BooleanField("I have done this", widget=GovCheckboxInput(),
-                        validators=[InputRequired("Confirm you have done this")])
+    done = BooleanField(
+        "I have done this", widget=GovCheckboxInput(), validators=[InputRequired("Confirm you have done this")]
+    )
 
 
 @register("starred_done")

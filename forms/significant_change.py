@@ -1,5 +1,6 @@
 """The IRO's response to a significant change in a child's life (protocol 3.6.1-3.6.2):
 the IRO may convene an early review."""
+
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
@@ -17,16 +18,20 @@ NO_REVIEW = "no_early_review"
 class ConsiderSignificantChange(TaskForm):
     decision = RadioField(
         "Does this change need an early review?",
-        choices=[SelectChoice(CONVENE, "Yes, convene an early review"),
-                 SelectChoice(NO_REVIEW, "No, the next review keeps its date")],
+        choices=[
+            SelectChoice(CONVENE, "Yes, convene an early review"),
+            SelectChoice(NO_REVIEW, "No, the next review keeps its date"),
+        ],
         validators=[InputRequired(message="Select whether this change needs an early review")],
         widget=GovRadioInput(),
     )
     early_review_date = DayMonthYearField("Date of the early review", validators=[Optional()])
     reason = TextAreaField(
         "Reason for your decision",
-        validators=[InputRequired(message="Enter the reason for your decision"),
-                    Length(max=2000, message="Reason must be 2000 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter the reason for your decision"),
+            Length(max=2000, message="Reason must be 2000 characters or fewer"),
+        ],
         widget=GovTextArea(),
     )
 
@@ -45,10 +50,17 @@ class ConsiderSignificantChange(TaskForm):
 class ChangeCarePlan(TaskForm):
     """Protocol 3.6.3: this change of care plan waits for a review endorsed by the IRO."""
 
-    change_made_on = DayMonthYearField("Date the care plan was changed",
-                                       validators=[InputRequired("Enter the date the care plan was changed")])
-    change_notes = TextAreaField("What changed", widget=GovTextArea(), validators=[
-        InputRequired(message="Say what changed"), Length(max=2000, message="Use 2000 characters or fewer")])
+    change_made_on = DayMonthYearField(
+        "Date the care plan was changed", validators=[InputRequired("Enter the date the care plan was changed")]
+    )
+    change_notes = TextAreaField(
+        "What changed",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(message="Say what changed"),
+            Length(max=2000, message="Use 2000 characters or fewer"),
+        ],
+    )
 
     def prepare(self, context) -> None:
         super().prepare(context)
@@ -64,9 +76,13 @@ class ChangeCarePlan(TaskForm):
         reported = date.fromisoformat(context.data["reported_on"])
         review = context.endorsing_review(reported)
         if review is None:
-            return {"change_made_on": "The care plan cannot change until a review endorses it (protocol 3.6.3): "
-                                      "the IRO records the endorsement when the next review is held"}
+            return {
+                "change_made_on": "The care plan cannot change until a review endorses it (protocol 3.6.3): "
+                "the IRO records the endorsement when the next review is held"
+            }
         if day < review.held_on:
-            return {"change_made_on": f"The change cannot be before the review that endorsed it, "
-                                      f"held on {review.held_on:%d %B %Y}"}
+            return {
+                "change_made_on": f"The change cannot be before the review that endorsed it, "
+                f"held on {review.held_on:%d %B %Y}"
+            }
         return {}

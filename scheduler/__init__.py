@@ -1,9 +1,10 @@
 """APScheduler as a ticker only: it wakes the timer sweep and the outbox delivery.
 
-The work and its exactly-once guarantees live in service.timers and service.outbox;
+The work and its exactly-once guarantees live in service.workflow.timers and service.workflow.outbox;
 the in-memory job store holds nothing that needs keeping, so any number of
 schedulers may run (in-process for `make run`, or `python -m scheduler`).
 """
+
 import logging
 import os
 import socket
@@ -12,7 +13,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from service import outbox, timers
+from service.workflow import outbox, timers
 
 log = logging.getLogger(__name__)
 OUTBOX_SECONDS = 5
@@ -30,10 +31,10 @@ def build(app, *, blocking: bool = False):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     owner = owner_name()
-    scheduler.add_job(tick, "interval", args=(app, timers.sweep, owner), id="timers",
-                      seconds=app.config["SCHEDULER_TICK_SECONDS"])
-    scheduler.add_job(tick, "interval", args=(app, outbox.deliver_due, owner), id="outbox",
-                      seconds=OUTBOX_SECONDS)
+    scheduler.add_job(
+        tick, "interval", args=(app, timers.sweep, owner), id="timers", seconds=app.config["SCHEDULER_TICK_SECONDS"]
+    )
+    scheduler.add_job(tick, "interval", args=(app, outbox.deliver_due, owner), id="outbox", seconds=OUTBOX_SECONDS)
     return scheduler
 
 

@@ -1,5 +1,7 @@
 """`python -m scheduler`: the sweeper as its own process, for deployments with several web workers."""
-from service import create_app, load_shipped_specs, logs, timers
+
+from service import create_app, load_shipped_specs, logs
+from service.workflow import timers
 
 from . import build, owner_name, tick
 

@@ -4,6 +4,7 @@ Flask knows nothing of SpiffWorkflow and SpiffWorkflow nothing of Flask; both ta
 through the service modules (instances, timers, outbox), so a test can run a whole
 process without HTTP.
 """
+
 import os
 
 from flask import Flask
@@ -32,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # statement sees what committed before it; stricter levels would only add retries.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("isolation_level", "READ COMMITTED")
     if app.config["PROXY_FIX"]:  # behind a reverse proxy: the client's address and scheme from its headers
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     database.init_app(app)
     if app.config["IRO_MODE"] == "test":
         with app.app_context():
@@ -46,13 +47,32 @@ def create_app(test_config: dict | None = None) -> Flask:
     routing.init_app(app)  # before any route is added: rules read their converters as they are added
     app.register_blueprint(api.bp)
     web.init_app(app)
+    if app.config["IRO_MODE"] == "demo":  # imported only here: nothing outside the demo loads its mail server
+        from .demo import sent_mail
+
+        app.register_blueprint(sent_mail.bp)
     cli.register(app)
+    connect_layers()
     return app
+
+
+def connect_layers() -> None:
+    """Hand the lower packages what only a higher one knows, so imports run one way only:
+    the unit of work applies the diagram's case records with casework's rules, and the
+    diagram checks know the task forms' names."""
+    import forms
+
+    from .casework import case_records
+    from .diagrams import checks
+    from .workflow import unit_of_work
+
+    unit_of_work.apply_records_with(case_records.apply)
+    checks.know_forms(forms.FORMS)
 
 
 def load_shipped_specs(app: Flask) -> list:
     """Store every diagram in bpmn/ whose content is new (run at start-up)."""
-    from . import specs
+    from service.diagrams import specs
 
     with app.app_context():
         return specs.load_directory(app.config["BPMN_DIR"])

@@ -1,8 +1,9 @@
 """Configuration read from the environment, with safe defaults for a laptop.
 
-`IRO_MODE` is `production`, `demo` or `test` (DESIGN.md decision 6): only demo and
+`IRO_MODE` is `production`, `demo` or `test` (docs/adr/0003-application-clock.md): only demo and
 test mode let anyone move the application clock.
 """
+
 import os
 
 MODES = ("production", "demo", "test")
@@ -40,13 +41,15 @@ def from_environment(instance_path: str) -> dict:
 def settle(config) -> None:
     """Settings that depend on others, once a test's or the environment's are all in.
 
-    Production upgrades SMTP to TLS unless told not to (DESIGN.md decision 13), and a
+    Production upgrades SMTP to TLS unless told not to (docs/adr/0015-minimal-personal-data.md), and a
     password is never sent over a connection without it."""
     if config["SMTP_STARTTLS"] is None:
         config["SMTP_STARTTLS"] = config["IRO_MODE"] == "production"
     if config["SMTP_USERNAME"] and not config["SMTP_STARTTLS"]:
-        raise RuntimeError("SMTP_USERNAME is set but SMTP_STARTTLS is 0: the password would cross the network "
-                           "unencrypted. Set SMTP_STARTTLS=1 (the server must offer STARTTLS).")
+        raise RuntimeError(
+            "SMTP_USERNAME is set but SMTP_STARTTLS is 0: the password would cross the network "
+            "unencrypted. Set SMTP_STARTTLS=1 (the server must offer STARTTLS)."
+        )
 
 
 def _smtp() -> dict:
@@ -66,5 +69,5 @@ def _normalise_url(url: str) -> str:
     """Accept the common `postgresql://` form and use psycopg 3 for it."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

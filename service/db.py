@@ -1,11 +1,14 @@
 """The SQLAlchemy handle, the column types shared by every table, and the write rule."""
+
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from flask_sqlalchemy.model import Model as FlaskSQLAlchemyModel
+from sqlalchemy import DateTime, MetaData, Table, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -17,6 +20,14 @@ NAMING = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+
+if TYPE_CHECKING:  # db.Model is built when the program runs; this is what it is, for mypy
+
+    class Model(FlaskSQLAlchemyModel, DeclarativeBase):
+        __table__: ClassVar[Table]  # every model maps one table
+
+else:
+    Model = db.Model
 
 
 class UTCDateTime(TypeDecorator):
@@ -33,14 +44,14 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: store timezone-aware instants only")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @event.listens_for(Engine, "connect")
@@ -64,7 +75,7 @@ WRITE_LOCK = {"writer": True}
 
 
 class UnlockedWrite(RuntimeError):
-    """A write outside `writing()` or a unit of work (DESIGN.md decision 14); raised in test mode."""
+    """A write outside `writing()` or a unit of work (docs/adr/0002); raised in test mode."""
 
 
 @event.listens_for(Engine, "begin")

@@ -5,6 +5,7 @@ the route (its pattern, not the path), the exception types and the code's stack:
 exception's message nor a frame's values, since those can carry case data (a name, a
 statement's parameters).
 """
+
 import logging
 import secrets
 import traceback
@@ -18,8 +19,14 @@ def record(error: BaseException) -> str:
     """Log the error under a new reference and return the reference."""
     reference = secrets.token_hex(4)
     route = request.url_rule.rule if request.url_rule else "(no route)"
-    log.error("incident %s: %s on %s %s\n%s", reference, type(error).__name__, request.method, route,
-              _stack_without_messages(error))
+    log.error(
+        "incident %s: %s on %s %s\n%s",
+        reference,
+        type(error).__name__,
+        request.method,
+        route,
+        _stack_without_messages(error),
+    )
     return reference
 
 

@@ -4,8 +4,9 @@ Nothing the API receives is coerced: a list, an object, true or a number where t
 expected is refused naming the field and both types, never stored as its first item or
 as Python's spelling of it.
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 def kind(value) -> str:
@@ -45,8 +46,11 @@ def _is_number(value) -> bool:
 STRING = {"type": "string"}
 TEXT = JsonType("text (a string)", _is_text, STRING)
 CHOICE = JsonType("one of the choices (a string)", _is_text, STRING)
-CHOICES = JsonType("a list of choices (strings)", lambda v: isinstance(v, list) and all(map(_is_text, v)),
-                   {"type": "array", "items": STRING})
+CHOICES = JsonType(
+    "a list of choices (strings)",
+    lambda v: isinstance(v, list) and all(map(_is_text, v)),
+    {"type": "array", "items": STRING},
+)
 BOOLEAN = JsonType("true or false (a boolean)", lambda v: isinstance(v, bool), {"type": "boolean"})
 DATE = JsonType("a date (a string, YYYY-MM-DD)", _is_text, {"type": "string", "format": "date"})
 NUMBER = JsonType("a number", _is_number, {"type": "number"})

@@ -6,6 +6,7 @@ the libraries' own chatter shows at DEBUG only: SpiffWorkflow logs every task's 
 at INFO (hundreds of lines a clock move), APScheduler every tick, and the demo mail server
 every SMTP command, addresses included.
 """
+
 import logging
 import os
 

@@ -5,6 +5,7 @@ be read as child 12: one thing with many addresses, which a log search or an acc
 written for the ASCII form would miss. An id beyond what an INTEGER column holds is no
 id either: 404 before any query is made.
 """
+
 import re
 
 from werkzeug.routing import IntegerConverter

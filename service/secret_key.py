@@ -5,12 +5,14 @@ when none is given, keep a random key per database (table `app_secret`), so `pyt
 run.py`, `flask ...` and `python -m scheduler` on one database sign alike, on SQLite and
 PostgreSQL. Older keys in `SECRET_KEY_FALLBACKS` still open sessions while a key is rotated.
 """
+
 import secrets
 
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from . import clock
+from service.workflow import clock
+
 from .db import db, writing
 from .models import AppSecret
 
@@ -59,4 +61,4 @@ def _make() -> str:
                 db.session.add(AppSecret(id=1, secret_key=key, created_at=clock.real_now()))
         return key
     except IntegrityError:
-        return _stored()
+        return db.session.execute(select(AppSecret.secret_key).where(AppSecret.id == 1)).scalar_one()

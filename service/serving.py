@@ -3,6 +3,7 @@
 Werkzeug announces `Server: Werkzeug/<version> Python/<version>`, telling a prober which
 known flaws to try; this says only what the service is.
 """
+
 from werkzeug.serving import WSGIRequestHandler
 
 SERVER = "IRO"

@@ -1,22 +1,24 @@
-"""Fixtures: a migrated database per test (SQLite file; PostgreSQL for marked tests),
-the app, and a harness that runs scenarios straight through or with a restart between
-steps (SpiffWorkflow's own tests run each scenario both ways)."""
+"""Fixtures for every test: a migrated database per test (SQLite file; PostgreSQL for marked
+tests), the app on it with the clock at START, a client, the test council (`town`) and `auth`
+to sign the client in and out. Helpers are in tests/support/; a folder's own conftest.py adds
+what only its tests need."""
+
 import os
 import secrets
 import shutil
-from datetime import datetime
-from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from service import create_app, load_shipped_specs, specs, timers
+from service import create_app, load_shipped_specs
 from service.db import db
+from service.diagrams import specs
+from tests.support import council
+from tests.support.app import COMPILED_TEMPLATES, config, migrate, ready
+from tests.support.pages import Auth
+from tests.support.paths import TEST_BPMN
 
-TEST_BPMN = Path(__file__).parent / "bpmn"
-START = datetime.fromisoformat("2027-04-12T09:00:00+00:00")  # a Monday, outside any bank holiday
+pytest_plugins = ["tests.support.smtp_server"]  # the `smtp` and `secured_smtp` fixtures
 
 
 def pytest_generate_tests(metafunc):
@@ -33,26 +35,14 @@ def _postgres_url():
     return url if url.startswith("postgres") else None
 
 
-def _config(url, **extra):
-    return {"TESTING": True, "IRO_MODE": "test", "SQLALCHEMY_DATABASE_URI": url, "SCHEDULER_IN_PROCESS": False,
-            **extra}
-
-
-def _migrate(url):
-    app = create_app(_config(url))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     """A migrated database holding the shipped and test diagrams, copied for each test:
     storing a diagram checks it, which is too slow to repeat for every test."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     url = f"sqlite:///{path}"
-    _migrate(url)
-    app = create_app(_config(url))
+    migrate(url)
+    app = create_app(config(url))
     load_shipped_specs(app)
     with app.app_context():
         specs.load_directory(str(TEST_BPMN))
@@ -74,7 +64,7 @@ def postgres_ready():
         engine.dispose()
     except Exception as exc:  # no server: skip with the reason, never pass silently
         pytest.skip(f"PostgreSQL not reachable at {url}: {type(exc).__name__}")
-    _migrate(url)
+    migrate(url)
     return url
 
 
@@ -87,8 +77,12 @@ def database_url(backend, request, tmp_path):
     url = request.getfixturevalue("postgres_ready")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
-        tables = [r[0] for r in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"))]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
+            )
+        ]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
@@ -101,7 +95,8 @@ def app_factory(database_url):
     def make(**extra):
         if extra.get("IRO_MODE") == "production":  # production refuses to start without a key of its own
             extra.setdefault("SECRET_KEY", secrets.token_hex(32))
-        app = create_app(_config(database_url, **extra))
+        app = create_app(config(database_url, **extra))
+        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         made.append(app)
         return app
 
@@ -110,14 +105,6 @@ def app_factory(database_url):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-
-
-def ready(app):
-    """Shipped and test diagrams loaded, the clock at START."""
-    load_shipped_specs(app)
-    with app.app_context():
-        specs.load_directory(str(TEST_BPMN))
-        timers.move_clock(START, actor="test")
 
 
 @pytest.fixture
@@ -133,13 +120,13 @@ def client(app):
     return app.test_client()
 
 
-class RequestClient(FlaskClient):
-    """Each request in an app context of its own, as in production. The `app` fixture keeps one
-    open for the test's own service calls, and Flask would share it, and its `g`, with every
-    request; afterwards the test's session starts afresh, to see what the request wrote."""
+@pytest.fixture
+def town(app):
+    """The test council: its staff in every role and a few children."""
+    return council.build()
 
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.rollback()
-        return response
+
+@pytest.fixture
+def auth(client):
+    """Signing `client` in and out as the test council's staff."""
+    return Auth(client)

@@ -11,7 +11,7 @@ const TIMER_LABELS = {
   timeDuration: 'After a duration (timeDuration)',
   timeCycle: 'Repeatedly (timeCycle)',
 };
-// A deadline timer's `deadline` property (service/engine.py): the empty choice is read as overdue.
+// A deadline timer's `deadline` property (service/workflow/engine.py): the empty choice is read as overdue.
 const DEADLINE_KINDS = [ [ '', '(overdue notice)' ], [ 'reminder', 'Reminder' ], [ 'overdue', 'Overdue notice' ] ];
 
 class PropertiesPanel {

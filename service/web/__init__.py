@@ -5,35 +5,53 @@ queries of `queries.py`), each form makes one service call and redirects. Templa
 live in service/templates; GOV.UK Frontend's files are copied into service/static by
 `make` from the npm package the Jinja port supports (package.json).
 """
+
 import os
 
 from flask import Blueprint
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import (account, alerts, auth, children, mail, notifications, processes, reports, security, tasks,
-               template_helpers, worklist)
+from . import (
+    account,
+    alerts,
+    auth,
+    children,
+    mail,
+    notifications,
+    processes,
+    reports,
+    security,
+    tasks,
+    template_helpers,
+    worklist,
+)
 
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 
 
 def init_app(app):
     """Register sign-in, the pages' blueprints and the security headers."""
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(os.path.join(app.root_path, "templates")),
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-                      "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(os.path.join(app.root_path, "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
     WTFormsHelpers(app)
     template_helpers.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     # GOV.UK Frontend's CSS asks for its fonts and images under /assets.
-    app.register_blueprint(Blueprint("govuk_assets", __name__, static_folder=os.path.join(STATIC, "govuk", "assets"),
-                                     static_url_path="/assets"))
+    app.register_blueprint(
+        Blueprint(
+            "govuk_assets", __name__, static_folder=os.path.join(STATIC, "govuk", "assets"), static_url_path="/assets"
+        )
+    )
     for module in (account, worklist, tasks, children, notifications, reports, alerts, processes, mail):
         app.register_blueprint(module.bp)
-    if app.config["IRO_MODE"] == "demo":  # imported only here: nothing outside the demo loads its mail server
-        from . import sent_mail
-
-        app.register_blueprint(sent_mail.bp)

@@ -1,5 +1,6 @@
 """Your account: change your password, and sign out everywhere (every browser, every copy
 of the cookie), for whoever fears a session was left open or taken."""
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
@@ -7,10 +8,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from service import audit, clock, passwords, people, sessions
 from service.db import db, writing
 from service.errors import InvalidData
 from service.models import User
+from service.people import accounts as people
+from service.people import passwords, sessions
+from service.workflow import audit, clock
 
 from .auth import pages_blueprint, start_session
 
@@ -18,15 +21,26 @@ bp = pages_blueprint("account", __name__)
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Your current password", widget=GovPasswordInput(),
-                            validators=[InputRequired("Enter your current password"), Length(max=200)])
-    new = PasswordField("New password", widget=GovPasswordInput(),
-                        description=f"At least {passwords.MIN_LENGTH} characters. A few words together are "
-                                    "easy to remember and hard to guess.",
-                        validators=[InputRequired("Enter a new password"), Length(max=200)])
-    confirm = PasswordField("Confirm the new password", widget=GovPasswordInput(),
-                            validators=[InputRequired("Enter the new password again"),
-                                        EqualTo("new", "The two new passwords do not match")])
+    current = PasswordField(
+        "Your current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password"), Length(max=200)],
+    )
+    new = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description=f"At least {passwords.MIN_LENGTH} characters. A few words together are "
+        "easy to remember and hard to guess.",
+        validators=[InputRequired("Enter a new password"), Length(max=200)],
+    )
+    confirm = PasswordField(
+        "Confirm the new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Enter the new password again"),
+            EqualTo("new", "The two new passwords do not match"),
+        ],
+    )
 
 
 @bp.get("/account")

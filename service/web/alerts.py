@@ -1,4 +1,4 @@
-"""IRO management alerts (DOMAIN.md C; protocol 3.3-3.7, case study 4): the managers'
+"""IRO management alerts (docs/domain.md C; protocol 3.3-3.7, case study 4): the managers'
 "Alerts for me", an alert's page with its history, its printable form, the letter to
 CAFCASS Legal, raising an alert from a child's page, and the alert register (3.5.3).
 
@@ -6,24 +6,33 @@ Each page checks who is asking through the service: an alert is seen by whoever 
 child; anyone else gets the 404 page, as for an alert that does not exist. The register
 is for the service-wide managers, as the review figures are.
 """
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
 
 from forms.management_alert import OUTCOMES, REFERRAL_CONDITIONS
-from service import alert_register, alerts, calendar, clock, roles, routing
+from service import routing
+from service.casework import alerts
 from service.errors import InvalidData
+from service.people import access
+from service.reports import alert_register
+from service.workflow import clock
+from service.workflow import working_days as calendar
 
 from . import queries, security
 from .auth import pages_blueprint
 from .reports import TwelveMonthsForm, sees_reports
 
 bp = pages_blueprint("alerts", __name__)
-# the roles that receive an alert at one of its stages (the diagram's `stages`)
-STAGE_ROLES = (roles.TEAM_MANAGER, roles.ISM, roles.HEAD_OF_SERVICE, roles.ASSISTANT_DIRECTOR, roles.DIRECTOR,
-               roles.CHIEF_EXECUTIVE)
-CAFCASS_LEGAL = ("CAFCASS Legal", "8th floor, Wyndham House", "South Quay Plaza", "189 Marsh Wall", "London",
-                 "E14 9SH")  # protocol 3.4.4
+CAFCASS_LEGAL = (
+    "CAFCASS Legal",
+    "8th floor, Wyndham House",
+    "South Quay Plaza",
+    "189 Marsh Wall",
+    "London",
+    "E14 9SH",
+)  # protocol 3.4.4
 NOT_REFERRED = "No referral to CAFCASS has been made for this alert"
 STEPS = {
     "received": "Alert received",
@@ -47,7 +56,7 @@ OUTCOME_WORDS = {"extend": "Timescale extended at this stage", **OUTCOMES}
 @bp.app_template_global()
 def sees_alerts() -> bool:
     """Whether "Alerts for me" is in the navigation: for those who receive alerts at a stage."""
-    return current_user.is_authenticated and current_user.identity.has(*STAGE_ROLES)
+    return current_user.is_authenticated and access.sees_alerts(current_user.identity)
 
 
 @bp.app_template_global()
@@ -64,8 +73,12 @@ def alert_id_of(task) -> int | None:
 
 @bp.app_context_processor
 def _words():
-    return {"ALERT_STEPS": STEPS, "ALERT_OUTCOMES": OUTCOME_WORDS, "REFERRAL_CONDITIONS": REFERRAL_CONDITIONS,
-            "AUTOMATIC_STEPS": AUTOMATIC_STEPS}
+    return {
+        "ALERT_STEPS": STEPS,
+        "ALERT_OUTCOMES": OUTCOME_WORDS,
+        "REFERRAL_CONDITIONS": REFERRAL_CONDITIONS,
+        "AUTOMATIC_STEPS": AUTOMATIC_STEPS,
+    }
 
 
 @bp.get("/alerts")
@@ -75,14 +88,21 @@ def for_me():
 
 @bp.get("/alerts/<int:alert_id>")
 def alert(alert_id):
-    return render_template("alert.html", record=queries.alert_record(current_user.identity, alert_id),
-                           STATUS_WORDS=alert_register.STATUS_WORDS)
+    return _alert_page("alert.html", alert_id)
 
 
 @bp.get("/alerts/<int:alert_id>/form")
 def printable_form(alert_id):
-    return render_template("alert_form.html", record=queries.alert_record(current_user.identity, alert_id),
-                           STATUS_WORDS=alert_register.STATUS_WORDS)
+    return _alert_page("alert_form.html", alert_id)
+
+
+def _alert_page(template: str, alert_id: int):
+    """The alert's history or its printable form: the same record, for whoever sees its child."""
+    return render_template(
+        template,
+        record=queries.alert_record(current_user.identity, alert_id),
+        STATUS_WORDS=alert_register.STATUS_WORDS,
+    )
 
 
 @bp.get("/alerts/<int:alert_id>/cafcass-letter")
@@ -90,16 +110,18 @@ def cafcass_letter(alert_id):
     record = queries.alert_record(current_user.identity, alert_id)
     if record.referral is None:
         return render_template("alert_not_referred.html", message=NOT_REFERRED), 404
-    return render_template("alert_cafcass_letter.html", record=record, address=CAFCASS_LEGAL,
-                           STATUS_WORDS=alert_register.STATUS_WORDS)
+    return render_template(
+        "alert_cafcass_letter.html", record=record, address=CAFCASS_LEGAL, STATUS_WORDS=alert_register.STATUS_WORDS
+    )
 
 
 @bp.post("/children/<int:child_id>/management-alert")
 def raise_alert(child_id):
     """An IRO who sees the looked-after child starts an alert; its form is their first task."""
     try:
-        task_id = alerts.request(current_user.identity, child_id,
-                                 review_id=request.form.get("review_id", type=routing.whole_number))
+        task_id = alerts.request(
+            current_user.identity, child_id, review_id=request.form.get("review_id", type=routing.whole_number)
+        )
     except InvalidData as refused:
         flash(str(refused))
         return redirect(url_for("children.child", child_id=child_id))
@@ -107,6 +129,7 @@ def raise_alert(child_id):
 
 
 # --- the register -----------------------------------------------------------------------------------------
+
 
 def _register_only():
     return None if sees_reports() else security.error_page(404)
@@ -124,8 +147,9 @@ def register():
         return refused
     form, period = _period()
     found = alert_register.register(*period) if period else None
-    return render_template("reports_alerts.html", form=form, register=found,
-                           errors=wtforms_errors(form)["errorList"]), 200 if period else 400
+    return render_template(
+        "reports_alerts.html", form=form, register=found, errors=wtforms_errors(form)["errorList"]
+    ), 200 if period else 400
 
 
 @bp.get("/reports/alerts.csv")
@@ -135,9 +159,12 @@ def register_csv():
         return refused
     form, period = _period()
     if period is None:
-        return render_template("reports_alerts.html", form=form, register=None,
-                               errors=wtforms_errors(form)["errorList"]), 400
+        return render_template(
+            "reports_alerts.html", form=form, register=None, errors=wtforms_errors(form)["errorList"]
+        ), 400
     start, end = period
     return alert_register.register_csv(start, end), {
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="management-alerts-{start}-{end}.csv"'}
+        "Content-Type": "text/csv; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="management-alerts-{start}-{end}.csv"',
+    }

@@ -7,12 +7,14 @@ lifetime, so the limit holds on the server, not only in the browser. There is no
 (it only marks it not fresh), so `_drop_moved_session` ends it when the browser or
 address it was signed in from changes.
 
-Each session is also a row in the database (service/sessions.py), read on every
+Each session is also a row in the database (service/people/sessions.py), read on every
 request: signing out ends it there, so a copy of the cookie taken before opens nothing.
 In production mode a password the policy refuses (the demo council's `demo`) does not
 sign anyone in: an administrator sets a new one.
 """
+
 from datetime import timedelta
+from typing import cast
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
@@ -22,9 +24,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from service import audit, clock, passwords, people, sessions
 from service.db import writing
 from service.errors import NotFound
+from service.people import accounts as people
+from service.people import passwords, sessions
+from service.workflow import audit, clock
 
 from . import security
 
@@ -85,10 +89,16 @@ def pages_blueprint(name: str, import_name: str) -> Blueprint:
 
 
 class SignInForm(FlaskForm):
-    username = StringField("Username", widget=GovTextInput(),
-                           validators=[InputRequired("Enter your username"), Length(max=100, message=WRONG)])
-    password = PasswordField("Password", widget=GovPasswordInput(),
-                             validators=[InputRequired("Enter your password"), Length(max=200, message=WRONG)])
+    username = StringField(
+        "Username",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your username"), Length(max=100, message=WRONG)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=200, message=WRONG)],
+    )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -114,8 +124,13 @@ def sign_in():
             if user:
                 audit.record(clock.real_now(), username, "signed_in")
             else:
-                audit.record(clock.real_now(), username, "sign_in_failed", paused=status == 429,
-                             **({"reason": "password policy"} if problem == RESET else {}))
+                audit.record(
+                    clock.real_now(),
+                    username,
+                    "sign_in_failed",
+                    paused=status == 429,
+                    **({"reason": "password policy"} if problem == RESET else {}),
+                )
         if user:
             start_session(user.id)
             return redirect(_local(request.args.get("next")) or url_for("worklist.my_tasks"))
@@ -126,14 +141,16 @@ def start_session(user_id: int) -> None:
     """A new session (and so a new CSRF token) for the person, kept in the database."""
     session.clear()
     session.permanent = True
-    login_user(User(people.identity(user_id), sessions.start(user_id)))
+    who = cast(people.Identity, people.identity(user_id))  # who has just signed in is active
+    login_user(User(who, sessions.start(user_id)))
 
 
 def _local(target: str | None) -> str | None:
     """`next` only if it is a path on this site, so the sign-in page cannot send anyone elsewhere
     (to a browser `//host`, `/\\host` and `/<tab>/host` are other sites)."""
-    local = target and target.startswith("/") and not target.startswith("//")
-    return target if local and "\\" not in target and target.isprintable() else None
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target if "\\" not in target and target.isprintable() else None
 
 
 @bp.post("/sign-out")

@@ -7,6 +7,7 @@ case-management system would send through the API: the same checks, the same
 processes. The child's IRO may bring the next review forward (reg 33(3)), and an IRO
 who sees a looked-after child may raise a management alert (service/web/alerts.py).
 """
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,8 +16,11 @@ from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms import DayMonthYearField
-from service import cases, codes, reviews, roles, routing
+from service import routing
+from service.casework import children as cases
+from service.casework import codes, reviews
 from service.errors import InvalidData
+from service.people import access
 
 from . import queries, security
 from .auth import pages_blueprint
@@ -26,39 +30,30 @@ bp = pages_blueprint("children", __name__)
 NO_CARE_PLAN_CHANGE = "none"
 
 
-# --- who may do what: anyone else gets 404, as for a child they do not see ---
-
-def _may_report_change(who, child) -> bool:
-    return True
-
-
-def _may_record_looked_after(who, child) -> bool:
-    return who.has(roles.REVIEW_QA_MANAGER)
-
-
-def _may_record_ceased(who, child) -> bool:
-    return child.social_worker_id == who.id or who.has(roles.REVIEW_QA_MANAGER)
-
-
-def _may_bring_forward(who, child) -> bool:
-    return child.iro_id == who.id
-
-
-def _may_raise_alert(who, child) -> bool:
-    """An IRO who sees a looked-after child may challenge the care plan (protocol 3.3)."""
-    return who.has(roles.IRO) and child.looked_after
-
-
 def _actions(who, child) -> list[tuple[str, str]]:
-    """The case page's links: (text, address), each to whom may use it while it applies to the child."""
-    offered = [("Report a significant change", ".significant_change", _may_report_change, child.looked_after),
-               ("Record that the child became looked after", ".became_looked_after", _may_record_looked_after,
-                not child.looked_after),
-               ("Record that the child ceased to be looked after", ".ceased_looked_after", _may_record_ceased,
-                child.looked_after),
-               ("Bring the next review forward", ".bring_review_forward", _may_bring_forward, child.looked_after)]
-    return [(text, url_for(endpoint, child_id=child.id)) for text, endpoint, may, applies in offered
-            if applies and may(who, child)]
+    """The case page's links: (text, address), each to whom may use it (`access`) while it applies to
+    the child; anyone else gets 404 from the form, as for a child they do not see."""
+    offered = [
+        ("Report a significant change", ".significant_change", access.may_report_change, child.looked_after),
+        (
+            "Record that the child became looked after",
+            ".became_looked_after",
+            access.may_record_looked_after,
+            not child.looked_after,
+        ),
+        (
+            "Record that the child ceased to be looked after",
+            ".ceased_looked_after",
+            access.may_record_ceased,
+            child.looked_after,
+        ),
+        ("Bring the next review forward", ".bring_review_forward", access.may_bring_review_forward, child.looked_after),
+    ]
+    return [
+        (text, url_for(endpoint, child_id=child.id))
+        for text, endpoint, may, applies in offered
+        if applies and may(who, child)
+    ]
 
 
 @bp.get("/children/<int:child_id>")
@@ -67,14 +62,22 @@ def child(child_id):
     found = queries.visible_child(who, child_id)
     if found is None:
         return security.error_page(404)
-    return render_template("child.html", child=found, holders=queries.case_holders(found),
-                           episode=cases.episode(found), tasks=queries.open_tasks(who, child_id),
-                           timeline=queries.timeline(child_id), actions=_actions(who, found),
-                           looked_after=queries.latest_episode(child_id), reviews=queries.reviews(child_id),
-                           record_deadlines=reviews.record_deadlines,
-                           alerts=queries.child_alerts(child_id), may_raise_alert=_may_raise_alert(who, found),
-                           review_id=request.args.get("review", type=routing.whole_number),  # raising an alert from a review
-                           instances=queries.child_instances(child_id))
+    return render_template(
+        "child.html",
+        child=found,
+        holders=queries.case_holders(found),
+        episode=cases.episode(found),
+        tasks=queries.open_tasks(who, child_id),
+        timeline=queries.timeline(child_id),
+        actions=_actions(who, found),
+        looked_after=queries.latest_episode(child_id),
+        reviews=queries.reviews(child_id),
+        record_deadlines=reviews.record_deadlines,
+        alerts=queries.child_alerts(child_id),
+        may_raise_alert=access.may_raise_alert(who, found),
+        review_id=request.args.get("review", type=routing.whole_number),  # raising an alert from a review
+        instances=queries.child_instances(child_id),
+    )
 
 
 def _child_for(child_id, may):
@@ -91,7 +94,7 @@ def _record_event(child, form, done: str, template: str, **page):
             cases.record_event(child.id, form.event(), actor=current_user.identity.username)
         except InvalidData as refused:
             for name, message in refused.errors.items():  # e.g. a date in the future
-                field = form[name] if name in form else form.date  # `type`: the child's status changed
+                field = form[name] if name in form else form.date  # noqa: SIM401 (a form has no .get); `type`: the child's status changed
                 field.errors.append(f"{field.label.text} {message}")
         else:
             flash(done, "success")
@@ -108,19 +111,30 @@ def _nothing_to_record(child, message: str):
 
 class SignificantChangeForm(FlaskForm):
     kind = SelectField(
-        "What has changed?", widget=GovSelect(),
+        "What has changed?",
+        widget=GovSelect(),
         choices=[SelectChoice("", "Choose the kind of change")]
         + [SelectChoice(code, words) for code, words in codes.SIGNIFICANT_CHANGES.items()],
-        validators=[InputRequired("Choose the kind of change")])
+        validators=[InputRequired("Choose the kind of change")],
+    )
     date = DayMonthYearField("When did it happen?", validators=[InputRequired("Enter when it happened")])
-    details = TextAreaField("What happened", widget=GovTextArea(), validators=[
-        InputRequired("Enter what happened"), Length(max=2000, message="Use 2000 characters or fewer")])
+    details = TextAreaField(
+        "What happened",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter what happened"), Length(max=2000, message="Use 2000 characters or fewer")],
+    )
     care_plan_change = RadioField(
-        "Does it change the care plan in one of these ways?", widget=GovRadioInput(), default=NO_CARE_PLAN_CHANGE,
+        "Does it change the care plan in one of these ways?",
+        widget=GovRadioInput(),
+        default=NO_CARE_PLAN_CHANGE,
         choices=[SelectChoice(NO_CARE_PLAN_CHANGE, "No")]
-        + [SelectChoice(code, words) for code, words in codes.CARE_PLAN_CHANGES.items()])
-    care_plan_description = TextAreaField("The proposed change to the care plan", widget=GovTextArea(),
-                                          validators=[Length(max=2000, message="Use 2000 characters or fewer")])
+        + [SelectChoice(code, words) for code, words in codes.CARE_PLAN_CHANGES.items()],
+    )
+    care_plan_description = TextAreaField(
+        "The proposed change to the care plan",
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="Use 2000 characters or fewer")],
+    )
 
     def validate_care_plan_description(self, field):
         if self.care_plan_change.data != NO_CARE_PLAN_CHANGE and not (field.data or "").strip():
@@ -131,68 +145,102 @@ class SignificantChangeForm(FlaskForm):
         change = None
         if self.care_plan_change.data != NO_CARE_PLAN_CHANGE:
             change = {"circumstance": self.care_plan_change.data, "description": self.care_plan_description.data}
-        return {"type": "significant_change", "date": self.date.data.isoformat(), "kind": self.kind.data,
-                "details": self.details.data, "care_plan_change": change}
+        return {
+            "type": "significant_change",
+            "date": self.date.data.isoformat(),
+            "kind": self.kind.data,
+            "details": self.details.data,
+            "care_plan_change": change,
+        }
 
 
 @bp.route("/children/<int:child_id>/significant-change", methods=["GET", "POST"])
 def significant_change(child_id):
-    found = _child_for(child_id, _may_report_change)
+    found = _child_for(child_id, access.may_report_change)
     if found is None:
         return security.error_page(404)
-    return _record_event(found, SignificantChangeForm(), "The significant change is recorded. The child's IRO has "
-                         "been asked to consider an early review.", "child_action.html",
-                         title="Report a significant change", button="Report the change",
-                         intro="Tell the child's IRO about a change in the child's life (protocol 3.6.1). The IRO "
-                               "decides whether to bring the next review forward.")
+    return _record_event(
+        found,
+        SignificantChangeForm(),
+        "The significant change is recorded. The child's IRO has been asked to consider an early review.",
+        "child_action.html",
+        title="Report a significant change",
+        button="Report the change",
+        intro="Tell the child's IRO about a change in the child's life (protocol 3.6.1). The IRO "
+        "decides whether to bring the next review forward.",
+    )
 
 
 # Codes are checked by `cases.record_event` (validate_choice=False), so the page and the API refuse alike.
 class BecameLookedAfterForm(FlaskForm):
-    date = DayMonthYearField("When did the child become looked after?",
-                             validators=[InputRequired("Enter when the child became looked after")])
+    date = DayMonthYearField(
+        "When did the child become looked after?",
+        validators=[InputRequired("Enter when the child became looked after")],
+    )
     legal_status = SelectField(
-        "Legal status", widget=GovSelect(), validate_choice=False,
+        "Legal status",
+        widget=GovSelect(),
+        validate_choice=False,
         description="V4 is a series of short breaks: the child's reviews then follow the short-break timescales.",
         choices=[SelectChoice("", "Choose the legal status")]
         + [SelectChoice(code, f"{code}: {codes.LEGAL_STATUSES[code]}") for code in codes.LEGAL_STATUSES],
-        validators=[InputRequired("Choose the legal status")])
+        validators=[InputRequired("Choose the legal status")],
+    )
     placement_type = RadioField(
-        "Placement", widget=GovRadioInput(), validate_choice=False,
+        "Placement",
+        widget=GovRadioInput(),
+        validate_choice=False,
         choices=[SelectChoice(code, words) for code, words in codes.PLACEMENT_TYPES.items()],
-        validators=[InputRequired("Select the kind of placement")])
+        validators=[InputRequired("Select the kind of placement")],
+    )
     placement_regulated = RadioField(
-        "Is the placement regulated?", widget=GovRadioInput(),
+        "Is the placement regulated?",
+        widget=GovRadioInput(),
         description="Registered with Ofsted, as foster care and children's homes are.",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        validators=[InputRequired("Select whether the placement is regulated")])
+        validators=[InputRequired("Select whether the placement is regulated")],
+    )
 
     def event(self) -> dict:
         """The form as the API's `became_looked_after` event."""
-        return {"type": "became_looked_after", "date": self.date.data.isoformat(),
-                "legal_status": self.legal_status.data, "placement_type": self.placement_type.data,
-                "placement_regulated": self.placement_regulated.data == "yes"}
+        return {
+            "type": "became_looked_after",
+            "date": self.date.data.isoformat(),
+            "legal_status": self.legal_status.data,
+            "placement_type": self.placement_type.data,
+            "placement_regulated": self.placement_regulated.data == "yes",
+        }
 
 
 @bp.route("/children/<int:child_id>/looked-after", methods=["GET", "POST"])
 def became_looked_after(child_id):
-    found = _child_for(child_id, _may_record_looked_after)
+    found = _child_for(child_id, access.may_record_looked_after)
     if found is None:
         return security.error_page(404)
     if found.looked_after:
         return _nothing_to_record(found, "is already looked after")
-    return _record_event(found, BecameLookedAfterForm(), "The child is recorded as looked after. The Review and QA "
-                         "Manager has been asked to allocate an IRO.", "child_action.html",
-                         title="Record that the child became looked after", button="Record it")
+    return _record_event(
+        found,
+        BecameLookedAfterForm(),
+        "The child is recorded as looked after. The Review and QA Manager has been asked to allocate an IRO.",
+        "child_action.html",
+        title="Record that the child became looked after",
+        button="Record it",
+    )
 
 
 class CeasedLookedAfterForm(FlaskForm):
-    date = DayMonthYearField("When did the child stop being looked after?",
-                             validators=[InputRequired("Enter when the child stopped being looked after")])
+    date = DayMonthYearField(
+        "When did the child stop being looked after?",
+        validators=[InputRequired("Enter when the child stopped being looked after")],
+    )
     reason = RadioField(
-        "Why did the child stop being looked after?", widget=GovRadioInput(), validate_choice=False,
+        "Why did the child stop being looked after?",
+        widget=GovRadioInput(),
+        validate_choice=False,
         choices=[SelectChoice(code, words) for code, words in codes.CEASED_REASONS.items()],
-        validators=[InputRequired("Select why the child stopped being looked after")])
+        validators=[InputRequired("Select why the child stopped being looked after")],
+    )
 
     def event(self) -> dict:
         """The form as the API's `ceased_looked_after` event."""
@@ -201,27 +249,40 @@ class CeasedLookedAfterForm(FlaskForm):
 
 @bp.route("/children/<int:child_id>/ceased", methods=["GET", "POST"])
 def ceased_looked_after(child_id):
-    found = _child_for(child_id, _may_record_ceased)
+    found = _child_for(child_id, access.may_record_ceased)
     if found is None:
         return security.error_page(404)
     if not found.looked_after:
         return _nothing_to_record(found, "is not looked after")
-    return _record_event(found, CeasedLookedAfterForm(), "The child is recorded as no longer looked after.",
-                         "child_action.html", title="Record that the child ceased to be looked after",
-                         button="Record it")
+    return _record_event(
+        found,
+        CeasedLookedAfterForm(),
+        "The child is recorded as no longer looked after.",
+        "child_action.html",
+        title="Record that the child ceased to be looked after",
+        button="Record it",
+    )
 
 
 class BringForwardForm(FlaskForm):
-    date = DayMonthYearField("When should the review be held?", description="Today or later.",
-                             validators=[InputRequired("Enter when the review should be held")])
-    reason = TextAreaField("Why is the review needed earlier?", widget=GovTextArea(), validators=[
-        InputRequired("Enter why the review is needed earlier"),
-        Length(max=reviews.REASON_LIMIT, message=f"Use {reviews.REASON_LIMIT} characters or fewer")])
+    date = DayMonthYearField(
+        "When should the review be held?",
+        description="Today or later.",
+        validators=[InputRequired("Enter when the review should be held")],
+    )
+    reason = TextAreaField(
+        "Why is the review needed earlier?",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Enter why the review is needed earlier"),
+            Length(max=reviews.REASON_LIMIT, message=f"Use {reviews.REASON_LIMIT} characters or fewer"),
+        ],
+    )
 
 
 @bp.route("/children/<int:child_id>/bring-review-forward", methods=["GET", "POST"])
 def bring_review_forward(child_id):
-    found = _child_for(child_id, _may_bring_forward)
+    found = _child_for(child_id, access.may_bring_review_forward)
     if found is None:
         return security.error_page(404)
     form = BringForwardForm()
@@ -235,6 +296,11 @@ def bring_review_forward(child_id):
             flash(f"The next review is brought forward to {day(form.date.data)}.", "success")
             return redirect(url_for(".child", child_id=child_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("child_action.html", child=found, form=form, title="Bring the next review forward",
-                           button="Bring the review forward",
-                           intro="The IRO may ask for a review earlier than its due date (reg 33(3))."), status
+    return render_template(
+        "child_action.html",
+        child=found,
+        form=form,
+        title="Bring the next review forward",
+        button="Bring the review forward",
+        intro="The IRO may ask for a review earlier than its due date (reg 33(3)).",
+    ), status

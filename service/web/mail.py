@@ -1,10 +1,12 @@
 """Mail not delivered: the Review and QA Manager's list of failed notices, and sending them
 again. Anyone else gets the 404 page."""
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from service import access, undelivered
 from service.errors import InvalidData
+from service.people import access
+from service.tasks import undelivered
 
 from .auth import pages_blueprint
 
@@ -35,6 +37,9 @@ def send_again(message_id):
 @bp.post("/mail/undelivered/send-all-again")
 def send_all_again():
     queued, left = undelivered.send_all_again(current_user.identity)
-    flash(f"{queued} notice{'s' if queued != 1 else ''} will be sent again"
-          + (f"; {left} still cannot be (see each reason)" if left else ""), "success" if queued or not left else None)
+    flash(
+        f"{queued} notice{'s' if queued != 1 else ''} will be sent again"
+        + (f"; {left} still cannot be (see each reason)" if left else ""),
+        "success" if queued or not left else None,
+    )
     return redirect(url_for(".undelivered_list"))

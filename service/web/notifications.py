@@ -1,8 +1,9 @@
 """In-app notifications: the messages the service sent to this person, newest first."""
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from service import notifications
+from service.tasks import notifications
 
 from .auth import pages_blueprint
 

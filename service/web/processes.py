@@ -6,6 +6,7 @@ Only the Process Owner reaches the diagrams: anyone else gets the 404 page, as f
 file that does not exist. An instance's page is also open to whoever sees its child
 (it is linked from the child's page). Each form makes one service call and redirects.
 """
+
 import json
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -18,8 +19,11 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import InputRequired, Length
 
 import forms
-from service import access, calendar, deployments, instance_view, migration, roles, specs
+from service.diagrams import deployments, instance_view, specs
+from service.diagrams import instance_migration as migration
 from service.errors import InvalidData, ServiceError
+from service.people import access, roles
+from service.workflow import working_days as calendar
 
 from . import queries, security
 from .auth import pages_blueprint
@@ -32,15 +36,24 @@ LISTED = 50  # running instances listed per version (the oldest first); the tabl
 
 class DeployForm(FlaskForm):
     content = HiddenField(validators=[InputRequired("The diagram is empty")])
-    comment = StringField("What changed", widget=GovTextInput(), description=COMMENT,
-                          validators=[InputRequired("Enter what changed"), Length(max=500)])
+    comment = StringField(
+        "What changed",
+        widget=GovTextInput(),
+        description=COMMENT,
+        validators=[InputRequired("Enter what changed"), Length(max=500)],
+    )
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Diagram file (.bpmn or .dmn)", widget=GovFileInput(),
-                     validators=[FileRequired("Choose a .bpmn or .dmn file")])
-    comment = StringField("What changed", widget=GovTextInput(), description=COMMENT,
-                          validators=[InputRequired("Enter what changed"), Length(max=500)])
+    file = FileField(
+        "Diagram file (.bpmn or .dmn)", widget=GovFileInput(), validators=[FileRequired("Choose a .bpmn or .dmn file")]
+    )
+    comment = StringField(
+        "What changed",
+        widget=GovTextInput(),
+        description=COMMENT,
+        validators=[InputRequired("Enter what changed"), Length(max=500)],
+    )
 
 
 class ActionForm(FlaskForm):
@@ -69,8 +82,12 @@ def upload():
     if not form.validate_on_submit():
         return _upload_refused(form, wtforms_errors(form)["errorList"])
     try:
-        version = deployments.upload(form.file.data.filename or "", form.file.data.read(),
-                                     actor=current_user.identity.username, comment=form.comment.data)
+        version = deployments.upload(
+            form.file.data.filename or "",
+            form.file.data.read(),
+            actor=current_user.identity.username,
+            comment=form.comment.data,
+        )
     except deployments.DiagramRefused as refused:
         return _upload_refused(form, _problem_list(refused.problems))
     except InvalidData as refused:
@@ -87,16 +104,28 @@ def _upload_refused(form, errors):
 def process(file_name):
     rows = deployments.versions(file_name, listed=LISTED)
     newest = rows[0].version
-    return render_template("process.html", file_name=file_name, rows=rows, newest=newest,
-                           diff=deployments.diff_with_previous(file_name, newest.number),
-                           on_older=any(row.running for row in rows[1:]), listed=LISTED, action=ActionForm())
+    return render_template(
+        "process.html",
+        file_name=file_name,
+        rows=rows,
+        newest=newest,
+        diff=deployments.diff_with_previous(file_name, newest.number),
+        on_older=any(row.running for row in rows[1:]),
+        listed=LISTED,
+        action=ActionForm(),
+    )
 
 
 @bp.get("/processes/<file_name>/versions/<int:number>")
 def version(file_name, number):
     found = deployments.version(file_name, number)
-    return render_template("process_version.html", version=found, newest=deployments.newest(file_name),
-                           diff=deployments.diff_with_previous(file_name, number), action=ActionForm())
+    return render_template(
+        "process_version.html",
+        version=found,
+        newest=deployments.newest(file_name),
+        diff=deployments.diff_with_previous(file_name, number),
+        action=ActionForm(),
+    )
 
 
 @bp.get("/processes/<file_name>/versions/<int:number>/download")
@@ -104,8 +133,10 @@ def download(file_name, number):
     found = deployments.version(file_name, number)
     stem, _, suffix = found.file_name.rpartition(".")
     return found.content, {
-        "Content-Type": "application/xml; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="{stem}-v{found.number}.{suffix}"'}
+        "Content-Type": "application/xml; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="{stem}-v{found.number}.{suffix}"',
+    }
 
 
 @bp.post("/processes/<file_name>/versions/<int:number>/rollback")
@@ -115,8 +146,9 @@ def rollback(file_name, number):
     try:
         version = deployments.rollback(file_name, number, actor=current_user.identity.username)
     except deployments.DiagramRefused as refused:
-        flash(f"Version {number} cannot be deployed again: " +
-              "; ".join(problem.message for problem in refused.problems))
+        flash(
+            f"Version {number} cannot be deployed again: " + "; ".join(problem.message for problem in refused.problems)
+        )
         return redirect(url_for("processes.version", file_name=file_name, number=number))
     except InvalidData as refused:
         flash(str(refused))
@@ -149,21 +181,30 @@ def deploy(file_name):
     if not form.validate_on_submit():
         return _editor(newest, form, errors=wtforms_errors(form)["errorList"], status=400)
     try:
-        version = deployments.deploy(file_name, form.content.data, actor=current_user.identity.username,
-                                     comment=form.comment.data)
+        version = deployments.deploy(
+            file_name, form.content.data, actor=current_user.identity.username, comment=form.comment.data
+        )
     except deployments.DiagramRefused as refused:
         return _editor(newest, form, problems=refused.problems, errors=_problem_list(refused.problems), status=400)
     except InvalidData as refused:
         return _editor(newest, form, errors=[{"text": str(refused), "href": "#comment"}], status=400)
-    flash(f"Deployed {file_name} version {version.number}. New instances start on it; running ones keep "
-          f"their version until you migrate them.", "success")
+    flash(
+        f"Deployed {file_name} version {version.number}. New instances start on it; running ones keep "
+        f"their version until you migrate them.",
+        "success",
+    )
     return redirect(url_for("processes.process", file_name=file_name))
 
 
 def _editor(newest, form, problems=(), errors=(), status=200):
-    page = render_template("process_editor.html", newest=newest, form=form, errors=list(errors),
-                           problems=json.dumps([_problem_json(p) for p in problems]),
-                           choices=json.dumps(_choices()))
+    page = render_template(
+        "process_editor.html",
+        newest=newest,
+        form=form,
+        errors=list(errors),
+        problems=json.dumps([_problem_json(p) for p in problems]),
+        choices=json.dumps(_choices()),
+    )
     if newest.kind == "dmn":  # dmn-js places the bpmn.io logo its licence requires with a style attribute
         return page, status, {"Content-Security-Policy": security.CONTENT_SECURITY_POLICY + DMN_STYLE_ATTRIBUTES}
     return page, status
@@ -172,7 +213,7 @@ def _editor(newest, form, problems=(), errors=(), status=200):
 def _choices() -> dict:
     """What the properties panel offers: the forms, roles, processes, decisions, messages and
     calendar functions that exist now."""
-    defined = {"bpmn": set(), "dmn": set()}
+    defined: dict[str, set[str]] = {"bpmn": set(), "dmn": set()}
     messages = set()
     for version in specs.latest_versions():
         defined[version.kind].update(version.defines)
@@ -201,6 +242,7 @@ def _problem_list(problems) -> list:
 
 # --- running instances ----------------------------------------------------------------------------------
 
+
 @bp.post("/instances/<int:instance_id>/migrate")
 def migrate(instance_id):
     if not ActionForm().validate_on_submit():
@@ -210,8 +252,7 @@ def migrate(instance_id):
     except ServiceError as refused:
         flash(f"Instance {instance_id} was not migrated: {refused}")
     else:
-        flash(f"Instance {instance_id} now runs on the newest versions ({', '.join(done.target_versions)})",
-              "success")
+        flash(f"Instance {instance_id} now runs on the newest versions ({', '.join(done.target_versions)})", "success")
     return redirect(url_for("processes.instance", instance_id=instance_id))
 
 
@@ -227,12 +268,12 @@ def migrate_all(file_name):
                 moved += 1
             else:
                 refused.append(f"instance {instance_id}: {'; '.join(plan.reasons)}")
-    flash(f"{moved} instance{'s' if moved != 1 else ''} migrated to the newest versions"
-          + (f"; {len(refused)} left as they were: " + " | ".join(refused[:10]) if refused else ""),
-          "success" if not refused else None)
+    flash(
+        f"{moved} instance{'s' if moved != 1 else ''} migrated to the newest versions"
+        + (f"; {len(refused)} left as they were: " + " | ".join(refused[:10]) if refused else ""),
+        "success" if not refused else None,
+    )
     return redirect(url_for("processes.process", file_name=file_name))
-
-
 
 
 @bp.get("/instances/<int:instance_id>")
@@ -241,5 +282,6 @@ def instance(instance_id):
     queries.check_instance_visible(current_user.identity, instance_id)
     view = instance_view.describe(instance_id)
     plan = migration.plan(instance_id) if sees_processes() and view.status == "running" else None
-    return render_template("instance.html", view=view, plan=plan, action=ActionForm(),
-                           marks=json.dumps(view.marks), full_width=False)
+    return render_template(
+        "instance.html", view=view, plan=plan, action=ActionForm(), marks=json.dumps(view.marks), full_width=False
+    )

@@ -1,20 +1,36 @@
 """Read-only queries the pages need and the service layer does not offer.
 
-Each one either applies the access rules of `service.access` itself or reads only
+Each one either applies the access rules of `service.people.access` itself or reads only
 what a page that already passed them may show.
 """
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from service import access, alerts, codes
+from service.casework import alerts, codes
 from service.db import db
 from service.errors import NotFound
-from service.models import (AlertEntry, CaseNote, Child, ChildEvent, HumanTask, LookedAfterEpisode, ManagementAlert,
-                            InstanceStatus, OutboxMessage, ProcessInstance, Review, TaskStatus, Team, User)
-from service.people import Identity
+from service.models import (
+    AlertEntry,
+    CaseNote,
+    Child,
+    ChildEvent,
+    HumanTask,
+    InstanceStatus,
+    LookedAfterEpisode,
+    ManagementAlert,
+    OutboxMessage,
+    ProcessInstance,
+    Review,
+    TaskStatus,
+    Team,
+    User,
+)
+from service.people import access
+from service.people.accounts import Identity
 
 from .template_helpers import words
 
@@ -39,19 +55,25 @@ def case_holders(child: Child) -> CaseHolders:
     iro, cp_iro, worker = aliased(User), aliased(User), aliased(User)
     row = db.session.execute(
         select(Team.name, iro.name, cp_iro.name, worker.name)
-        .select_from(Child).join(Team, Team.id == Child.team_id)
-        .outerjoin(iro, iro.id == Child.iro_id).outerjoin(cp_iro, cp_iro.id == Child.cp_iro_id)
+        .select_from(Child)
+        .join(Team, Team.id == Child.team_id)
+        .outerjoin(iro, iro.id == Child.iro_id)
+        .outerjoin(cp_iro, cp_iro.id == Child.cp_iro_id)
         .outerjoin(worker, worker.id == Child.social_worker_id)
-        .where(Child.id == child.id)).one()
+        .where(Child.id == child.id)
+    ).one()
     return CaseHolders(*row)
 
 
 def open_tasks(who: Identity, child_id: int) -> list[HumanTask]:
     """The child's open tasks this person may see, soonest due first."""
-    return list(db.session.scalars(
-        select(HumanTask).where(HumanTask.child_id == str(child_id), HumanTask.status == TaskStatus.OPEN,
-                                access.task_condition(who))
-        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)))
+    return list(
+        db.session.scalars(
+            select(HumanTask)
+            .where(HumanTask.child_id == str(child_id), HumanTask.status == TaskStatus.OPEN, access.task_condition(who))
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -69,27 +91,44 @@ def timeline(child_id: int) -> list[Entry]:
     """Newest first: reported events, completed tasks, case notes (an alert raised or resolved) and
     notifications sent about the child."""
     child_text = str(child_id)
-    events = db.session.scalars(select(ChildEvent).where(ChildEvent.child_id == child_id)
-                                .order_by(ChildEvent.received_at.desc()).limit(TIMELINE_LENGTH))
+    events = db.session.scalars(
+        select(ChildEvent)
+        .where(ChildEvent.child_id == child_id)
+        .order_by(ChildEvent.received_at.desc())
+        .limit(TIMELINE_LENGTH)
+    )
     done = db.session.execute(
         select(HumanTask.title, HumanTask.completed_at, User.name, HumanTask.completed_by)
         .outerjoin(User, User.username == HumanTask.completed_by)
         .where(HumanTask.child_id == child_text, HumanTask.status == TaskStatus.COMPLETED)
-        .order_by(HumanTask.completed_at.desc()).limit(TIMELINE_LENGTH))
+        .order_by(HumanTask.completed_at.desc())
+        .limit(TIMELINE_LENGTH)
+    )
     sent = db.session.execute(
-        select(OutboxMessage.subject, OutboxMessage.created_at, OutboxMessage.recipient_role,
-               OutboxMessage.recipient_username)
+        select(
+            OutboxMessage.subject,
+            OutboxMessage.created_at,
+            OutboxMessage.recipient_role,
+            OutboxMessage.recipient_username,
+        )
         .where(OutboxMessage.child_id == child_text)
-        .order_by(OutboxMessage.created_at.desc()).limit(TIMELINE_LENGTH))
+        .order_by(OutboxMessage.created_at.desc())
+        .limit(TIMELINE_LENGTH)
+    )
     notes = db.session.execute(
         select(CaseNote.written_at, CaseNote.text, CaseNote.written_by, User.name)
         .outerjoin(User, User.username == CaseNote.written_by)
-        .where(CaseNote.child_id == child_id).order_by(CaseNote.written_at.desc()).limit(TIMELINE_LENGTH))
+        .where(CaseNote.child_id == child_id)
+        .order_by(CaseNote.written_at.desc())
+        .limit(TIMELINE_LENGTH)
+    )
     entries = [Entry(e.received_at, _event_title(e), e.date, e.fields.get("details"), e.reported_by) for e in events]
     entries += [Entry(n.written_at, "Case note", detail=n.text, by=n.name or n.written_by) for n in notes]
     entries += [Entry(t.completed_at, f"Task completed: {t.title}", by=t.name or t.completed_by) for t in done]
-    entries += [Entry(m.created_at, f"Notification: {m.subject}",
-                      detail=f"To {m.recipient_role or m.recipient_username}") for m in sent]
+    entries += [
+        Entry(m.created_at, f"Notification: {m.subject}", detail=f"To {m.recipient_role or m.recipient_username}")
+        for m in sent
+    ]
     return sorted(entries, key=lambda e: e.at, reverse=True)[:TIMELINE_LENGTH]
 
 
@@ -101,8 +140,12 @@ def _event_title(event: ChildEvent) -> str:
 
 def latest_episode(child_id: int) -> LookedAfterEpisode | None:
     """The child's current or most recent period of being looked after."""
-    return db.session.scalar(select(LookedAfterEpisode).where(LookedAfterEpisode.child_id == child_id)
-                             .order_by(LookedAfterEpisode.id.desc()).limit(1))
+    return db.session.scalar(
+        select(LookedAfterEpisode)
+        .where(LookedAfterEpisode.child_id == child_id)
+        .order_by(LookedAfterEpisode.id.desc())
+        .limit(1)
+    )
 
 
 def reviews(child_id: int) -> list[Review]:
@@ -123,11 +166,14 @@ def teams() -> list[tuple[str, str]]:
 
 # --- management alerts ------------------------------------------------------------------------------------
 
+
 def child_alerts(child_id: int) -> list[tuple[int, str]]:
     """(id, the alert in words) of the child's alerts raised so far, newest first (the page shows the child)."""
-    found = db.session.scalars(select(ManagementAlert).where(
-        ManagementAlert.child_id == child_id, ManagementAlert.raised_on.is_not(None))
-        .order_by(ManagementAlert.raised_on.desc(), ManagementAlert.id.desc()))
+    found = db.session.scalars(
+        select(ManagementAlert)
+        .where(ManagementAlert.child_id == child_id, ManagementAlert.raised_on.is_not(None))
+        .order_by(ManagementAlert.raised_on.desc(), ManagementAlert.id.desc())
+    )
     return [(alert.id, alerts.describe(alert)) for alert in found]
 
 
@@ -171,7 +217,7 @@ class AlertRecord:
     team: str | None
     raised_by: str | None  # the IRO's name
     stages: list[AlertStage]  # each stage it reached, in order, with its history
-    response_days: int  # working days a stage has to respond (the diagram's named value, as it was used)
+    response_days: int | None  # working days a stage has to respond (the diagram's named value, as it was used)
     referral: AlertStep | None  # the referral to CAFCASS, once made
     names: dict  # username: name, of everyone the history names
 
@@ -183,8 +229,11 @@ class AlertRecord:
     @property
     def progressed_to(self) -> set[int]:
         """The stages it went on to after the one it started at."""
-        return {stage.number for stage in self.stages
-                if stage.number and stage.number != self.alert.start_stage and stage.of("received")}
+        return {
+            stage.number
+            for stage in self.stages
+            if stage.number and stage.number != self.alert.start_stage and stage.of("received")
+        }
 
     def role(self, stage: int | None) -> str:
         return alerts.stage_role(self.alert, stage)
@@ -197,19 +246,32 @@ def alert_record(who: Identity, alert_id: int) -> AlertRecord:
     """The alert with its history grouped by stage; NotFound unless this person sees its child."""
     alert = alerts.visible(who, alert_id)
     entries = alerts.history(alert)
-    usernames = {entry.recorded_by for entry in entries} | ({alert.raised_by} if alert.raised_by else set()) | {
-        (entry.details or {}).get("minute_taker") for entry in entries if entry.step == "meeting_set"} - {None}
+    usernames = (
+        {entry.recorded_by for entry in entries}
+        | ({alert.raised_by} if alert.raised_by else set())
+        | {(entry.details or {}).get("minute_taker") for entry in entries if entry.step == "meeting_set"} - {None}
+    )
     names = dict(db.session.execute(select(User.username, User.name).where(User.username.in_(usernames))).all())
-    case_number = db.session.scalar(select(Child.case_number).where(Child.id == alert.child_id))
+    case_number = db.session.execute(select(Child.case_number).where(Child.id == alert.child_id)).scalar_one()
     team = db.session.scalar(select(Team.name).where(Team.id == alert.team_id)) if alert.team_id else None
     grouped: dict = {}
     for entry in entries:
         grouped.setdefault(entry.stage, []).append(AlertStep(entry, names.get(entry.recorded_by, entry.recorded_by)))
-    stages = [AlertStage(number, alerts.stage_role(alert, number), steps)
-              for number, steps in sorted(grouped.items(), key=lambda item: (item[0] is None, item[0] or 0))]
+    stages = [
+        AlertStage(number, alerts.stage_role(alert, number), steps)
+        for number, steps in sorted(grouped.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    ]
     referral = next((step for stage in stages for step in stage.of("cafcass_referral")), None)
-    return AlertRecord(alert, case_number, team, names.get(alert.raised_by, alert.raised_by), stages,
-                       _response_days(entries), referral, names)
+    return AlertRecord(
+        alert,
+        case_number,
+        team,
+        names.get(alert.raised_by or "", alert.raised_by),
+        stages,
+        _response_days(entries),
+        referral,
+        names,
+    )
 
 
 def _response_days(entries: list[AlertEntry]) -> int | None:
@@ -220,15 +282,19 @@ def _response_days(entries: list[AlertEntry]) -> int | None:
 def child_instances(child_id: int) -> list:
     """The child's process instances, running ones first then the newest (for a page that
     already checked the person sees the child); their state is not read."""
-    return list(db.session.execute(
-        select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.status, ProcessInstance.created_at)
-        .where(ProcessInstance.child_id == str(child_id))
-        .order_by((ProcessInstance.status != InstanceStatus.RUNNING), ProcessInstance.id.desc())))
+    return list(
+        db.session.execute(
+            select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.status, ProcessInstance.created_at)
+            .where(ProcessInstance.child_id == str(child_id))
+            .order_by((ProcessInstance.status != InstanceStatus.RUNNING), ProcessInstance.id.desc())
+        )
+    )
 
 
 def check_instance_visible(who: Identity, instance_id: int) -> None:
     """NotFound unless this person may see the instance (as for one that does not exist)."""
-    seen = db.session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance_id,
-                                                              access.instance_condition(who)))
+    seen = db.session.scalar(
+        select(ProcessInstance.id).where(ProcessInstance.id == instance_id, access.instance_condition(who))
+    )
     if seen is None:
         raise NotFound(f"no instance {instance_id}")

@@ -1,12 +1,13 @@
 """Reports for those who oversee the whole service: the review figures managers report
-(DOMAIN.md E), the SSDA903 reviews file the performance team sends to the DfE, and the RAG
-register with table 3.4.9 (DOMAIN.md B).
+(docs/domain.md E), the SSDA903 reviews file the performance team sends to the DfE, and the RAG
+register with table 3.4.9 (docs/domain.md B6).
 
-Only the service-wide managers (`roles.SEE_EVERY_CHILD`) see them; anyone else gets
+Only the service-wide managers (`access.sees_reports`) see them; anyone else gets
 the 404 page, as for a page that does not exist. The review figures' period defaults to the
 financial year so far, the RAG register's (as the alert register's) to the last 12 months,
 London time.
 """
+
 from flask import render_template, request
 from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
@@ -14,8 +15,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovInput, GovSelect
 from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional
 
-from service import alert_register, calendar, clock, rag_register, review_figures, roles
 from service.errors import InvalidData
+from service.people import access
+from service.reports import alert_register, rag_register, review_figures
+from service.workflow import clock
+from service.workflow import working_days as calendar
 
 from . import queries, security
 from .auth import pages_blueprint
@@ -34,7 +38,7 @@ def _service_wide_managers_only():
 @bp.app_template_global()
 def sees_reports() -> bool:
     """Whether the signed-in person may see the reports (and so their link in the navigation)."""
-    return current_user.is_authenticated and current_user.identity.has(*roles.SEE_EVERY_CHILD)
+    return current_user.is_authenticated and access.sees_reports(current_user.identity)
 
 
 class GovDateBox(GovInput):
@@ -47,10 +51,20 @@ class DatesForm(Form):
     """A report's period, from and to. Sent with GET, so it has no CSRF token: it changes nothing.
     The period ends today unless given, and starts on 1 April of its financial year."""
 
-    start = DateField("From", name="from", widget=GovDateBox(), validators=[Optional()],
-                      invalid_value_message="Enter the start date as a real date, for example 2027-04-01")
-    end = DateField("To", name="to", widget=GovDateBox(), validators=[Optional()],
-                    invalid_value_message="Enter the end date as a real date, for example 2028-03-31")
+    start = DateField(
+        "From",
+        name="from",
+        widget=GovDateBox(),
+        validators=[Optional()],
+        invalid_value_message="Enter the start date as a real date, for example 2027-04-01",
+    )
+    end = DateField(
+        "To",
+        name="to",
+        widget=GovDateBox(),
+        validators=[Optional()],
+        invalid_value_message="Enter the end date as a real date, for example 2028-03-31",
+    )
 
     @staticmethod
     def default_start(end):
@@ -111,8 +125,9 @@ def _page(form, today, period, problems=()):
     report = period and review_figures.report(*period, today, team=form.team.data or None, iro=form.iro.data or None)
     errors = wtforms_errors(form)["errorList"] + [{"text": problem} for problem in problems]
     status = 400 if period is None else 409 if problems else 200
-    return render_template("reports_reviews.html", form=form, report=report, errors=errors,
-                           on_time_target=review_figures.ON_TIME_TARGET), status
+    return render_template(
+        "reports_reviews.html", form=form, report=report, errors=errors, on_time_target=review_figures.ON_TIME_TARGET
+    ), status
 
 
 @bp.get("/reports/reviews")
@@ -132,20 +147,35 @@ def ssda903_reviews():
     except review_figures.ReviewsNotCoded as refused:
         return _page(form, today, period, problems=[str(refused)])
     start, end = period
-    return body, {"Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-                  "Content-Disposition": f'attachment; filename="ssda903-reviews-{start}-{end}.csv"'}
+    return body, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="ssda903-reviews-{start}-{end}.csv"',
+    }
 
 
 # --- the RAG register and table 3.4.9 ---------------------------------------------------------------------
 
+
 class RagForm(TwelveMonthsForm):
     team = _team_select()
     iro = _iro_select()
-    worker = SelectField("Allocated worker", widget=GovSelect(), default="",
-                         invalid_choice_message="Choose an allocated worker from the list")
-    status = SelectField("Status", widget=GovSelect(), default="", invalid_choice_message="Choose Red, Amber or Green",
-                         choices=[SelectChoice("", "Red, Amber and Green"), *(
-                             SelectChoice(code.value, word) for code, word in rag_register.STATUS_WORDS.items())])
+    worker = SelectField(
+        "Allocated worker",
+        widget=GovSelect(),
+        default="",
+        invalid_choice_message="Choose an allocated worker from the list",
+    )
+    status = SelectField(
+        "Status",
+        widget=GovSelect(),
+        default="",
+        invalid_choice_message="Choose Red, Amber or Green",
+        choices=[
+            SelectChoice("", "Red, Amber and Green"),
+            *(SelectChoice(code.value, word) for code, word in rag_register.STATUS_WORDS.items()),
+        ],
+    )
 
     def filters(self) -> dict:
         """The register's filters chosen, by the names `rag_register` takes them."""
@@ -166,10 +196,20 @@ def _rag_page(form, period):
     if period:
         filters = form.filters()
         found, table = rag_register.register(*period, **filters), rag_register.table_349(*period)
-        query = {"from": period[0].isoformat(), "to": period[1].isoformat(),
-                 **{name: value for name, value in filters.items() if value}}  # the CSV's, for the same rows
-    return render_template("reports_rag.html", form=form, period=period, rows=found, table=table, query=query,
-                           errors=wtforms_errors(form)["errorList"]), 200 if period else 400
+        query = {
+            "from": period[0].isoformat(),
+            "to": period[1].isoformat(),
+            **{name: value for name, value in filters.items() if value},
+        }  # the CSV's, for the same rows
+    return render_template(
+        "reports_rag.html",
+        form=form,
+        period=period,
+        rows=found,
+        table=table,
+        query=query,
+        errors=wtforms_errors(form)["errorList"],
+    ), 200 if period else 400
 
 
 @bp.get("/reports/rag")
@@ -186,5 +226,7 @@ def rag_csv():
         return _rag_page(form, None)
     start, end = period
     return rag_register.register_csv(start, end, **form.filters()), {
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="rag-register-{start}-{end}.csv"'}
+        "Content-Type": "text/csv; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="rag-register-{start}-{end}.csv"',
+    }

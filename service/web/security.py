@@ -11,6 +11,7 @@ decided per request (the cookie's flags are configuration), so it is on when
 PREFERRED_URL_SCHEME is "https" or the environment says IRO_HTTPS=1: set one of them
 wherever the service sits behind TLS.
 """
+
 from flask import current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -41,7 +42,8 @@ csrf = CSRFProtect()
 
 def init_app(app):
     app.config.update(
-        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=app.config.get("PREFERRED_URL_SCHEME") == "https" or app.config["HTTPS"],
     )
     csrf.init_app(app)

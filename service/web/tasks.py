@@ -10,22 +10,28 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 import forms
-from service import access, alerts, cases, people, routing, tasks, worklist
+from service import routing
+from service.casework import alerts
+from service.casework import children as cases
 from service.errors import ConflictError, InvalidData
 from service.models import TaskStatus
+from service.people import access
+from service.people import accounts as people
+from service.tasks import task_page as tasks
+from service.tasks import worklist
 
 from . import queries
 from .auth import pages_blueprint
 
 bp = pages_blueprint("tasks", __name__)
 
-CONFLICT = ("Someone else has already completed this task, or it changed since you opened it. "
-            "Nothing was saved.")
+CONFLICT = "Someone else has already completed this task, or it changed since you opened it. Nothing was saved."
 
 
 class ReassignForm(FlaskForm):
-    assignee = SelectField("Give this task to", widget=GovSelect(),
-                           validators=[InputRequired("Select who should do this task")])
+    assignee = SelectField(
+        "Give this task to", widget=GovSelect(), validators=[InputRequired("Select who should do this task")]
+    )
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -46,8 +52,12 @@ def task(task_id):
             return redirect(url_for(".task", task_id=task_id))
         if not form.validate():
             return _render(page, form), 400
-        tasks.submit(who, task_id, forms.task_data(form),
-                     expected_version=request.form.get("instance_version", type=routing.whole_number))
+        tasks.submit(
+            who,
+            task_id,
+            forms.task_data(form),
+            expected_version=request.form.get("instance_version", type=routing.whole_number),
+        )
     except ConflictError:
         page = tasks.page(who, task_id)  # a task an alert moved on from says so
         return _render(page, form, conflict=alerts.moved_on(page.task) or CONFLICT), 409
@@ -67,8 +77,10 @@ def _reassign_form(page, formdata=None):
         return None
     form = ReassignForm(formdata=formdata)
     form.assignee.choices = [SelectChoice("", "Choose a person")] + [
-        SelectChoice(username, name) for username, name in people.holders(task.candidate_role)
-        if username != task.assignee]
+        SelectChoice(username, name)
+        for username, name in people.holders(task.candidate_role)
+        if username != task.assignee
+    ]
     return form
 
 
@@ -76,10 +88,17 @@ def _render(page, form, conflict=None, reassign=None):
     """The task page; the form only while this person can still act on the task."""
     child, actionable = page.child, page.may_act and page.task.status == TaskStatus.OPEN
     return render_template(
-        "task.html", page=page, task=page.task, form=form if actionable else None, conflict=conflict,
-        reassign=reassign or _reassign_form(page), assignee=queries.name_of(page.task.assignee),
+        "task.html",
+        page=page,
+        task=page.task,
+        form=form if actionable else None,
+        conflict=conflict,
+        reassign=reassign or _reassign_form(page),
+        assignee=queries.name_of(page.task.assignee),
         completed_by=queries.name_of(page.task.completed_by),
-        child=child, holders=child and queries.case_holders(child), episode=child and cases.episode(child),
+        child=child,
+        holders=child and queries.case_holders(child),
+        episode=child and cases.episode(child),
         child_visible=child is not None and queries.visible_child(current_user.identity, child.id) is not None,
     )
 

@@ -1,9 +1,13 @@
 """What the templates share: London dates, deadlines in working days, words for codes,
 and the counts in the navigation."""
+
 from flask import g
 from flask_login import current_user
 
-from service import calendar, clock, codes, worklist
+from service.casework import codes
+from service.tasks import worklist
+from service.workflow import clock
+from service.workflow import working_days as calendar
 
 CODE_TABLES = [name for name, value in vars(codes).items() if name.isupper() and isinstance(value, dict)]
 

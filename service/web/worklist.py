@@ -1,10 +1,12 @@
 """The worklists: "My tasks" and the unassigned tasks of my roles, filtered and paged."""
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
 from wtforms import BooleanField, Form, SelectChoice, SelectField
 
-from service import routing, worklist
+from service import routing
+from service.tasks import worklist
 
 from . import queries
 from .auth import pages_blueprint
@@ -32,8 +34,9 @@ def my_tasks():
 
 @bp.get("/tasks/unassigned")
 def unassigned():
-    return _worklist(worklist.unassigned, "Unassigned tasks", "There are no unassigned tasks in your roles",
-                     claimable=True)
+    return _worklist(
+        worklist.unassigned, "Unassigned tasks", "There are no unassigned tasks in your roles", claimable=True
+    )
 
 
 def _worklist(listing, title, empty, claimable=False):
@@ -44,9 +47,17 @@ def _worklist(listing, title, empty, claimable=False):
     filters = worklist.Filters(form.task_type.data or None, form.team.data or None, form.overdue.data)
     page = listing(who, filters, request.args.get("page", 1, type=routing.whole_number))
     visible = worklist.visible_children_among(who, {row.child_id for row in page.rows if row.child_id})
-    return render_template("worklist.html", title=title, empty=empty, form=form, page=page, claimable=claimable,
-                           visible_children=visible, pagination=pagination(page),
-                           filtered=filters != worklist.Filters())
+    return render_template(
+        "worklist.html",
+        title=title,
+        empty=empty,
+        form=form,
+        page=page,
+        claimable=claimable,
+        visible_children=visible,
+        pagination=pagination(page),
+        filtered=filters != worklist.Filters(),
+    )
 
 
 def _choices(everything: str, pairs) -> list[SelectChoice]:
@@ -63,7 +74,7 @@ def pagination(page):
 
     shown = sorted({1, page.page - 1, page.page, page.page + 1, page.pages} & set(range(1, page.pages + 1)))
     items = []
-    for before, number in zip([None, *shown], shown):
+    for before, number in zip([None, *shown], shown, strict=False):
         if before and number > before + 1:
             items.append({"ellipsis": True})
         items.append({"number": number, "href": link(number), "current": number == page.page})

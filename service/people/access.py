@@ -1,0 +1,172 @@
+"""Who may see what: one place for the access rules, as SQL conditions.
+
+- An IRO sees the children they review (looked after or chairing the child
+  protection plan); a social worker the children allocated to them.
+- A Team Manager sees the children of their team; an ISM or Head of Service those
+  of their service area's teams.
+- The Review and QA Manager, the Head of Safeguarding, the Assistant Director, the
+  Director and the Chief Executive see every child.
+- A task is seen by its assignee, by whoever sees its child, and, while nobody holds
+  it, by the holders of its role; only the first and the last may act on it.
+- On a child's case page: anyone who sees a looked-after child reports a significant
+  change; the Review and QA Manager records that a child became looked after; the child's
+  social worker or that manager that the child ceased to be; the child's IRO brings the
+  next review forward; an IRO who sees a looked-after child raises a management alert.
+- An open management alert is for the holders of its stage's role, within that role's reach.
+- The reports are for those who see every child.
+Anything else is answered as if it did not exist (404), so ids leak nothing.
+"""
+
+from sqlalchemy import String, and_, cast, false, or_, select, true
+
+from service.models import AlertStatus, Child, HumanTask, ManagementAlert, ProcessInstance, Team
+from service.people import roles
+from service.people.accounts import Identity
+
+
+def child_condition(who: Identity):
+    """Rows of `children` this person may see."""
+    if who.has(*roles.SEE_EVERY_CHILD):
+        return true()
+    conditions = []
+    if who.has(roles.IRO):
+        conditions += [Child.iro_id == who.id, Child.cp_iro_id == who.id]
+    if who.has(roles.SOCIAL_WORKER):
+        conditions.append(Child.social_worker_id == who.id)
+    teams = who.teams(*roles.TEAM_SCOPED)
+    if teams:
+        conditions.append(_of_teams(teams))
+    areas = who.areas(*roles.AREA_SCOPED)
+    if areas:
+        conditions.append(_of_areas(areas))
+    return or_(*conditions) if conditions else false()
+
+
+def _of_teams(teams):
+    return Child.team_id.in_(teams)
+
+
+def _of_areas(areas):
+    return Child.team_id.in_(select(Team.id).where(Team.service_area.in_(areas)))
+
+
+def visible_child_ids(who: Identity):
+    """A subquery of the child ids (as text, as projections hold them) this person may see."""
+    return select(cast(Child.id, String)).where(child_condition(who))
+
+
+def task_condition(who: Identity):
+    """Rows of `human_tasks` this person may see."""
+    return or_(
+        HumanTask.assignee == who.username,
+        waiting_for_role_condition(who),
+        HumanTask.child_id.in_(visible_child_ids(who)),
+    )
+
+
+def waiting_for_role_condition(who: Identity, tasks=HumanTask):
+    """Rows of `human_tasks` (or an alias of it) nobody holds, of a role this person holds: theirs to pick up."""
+    return and_(tasks.assignee.is_(None), tasks.candidate_role.in_(who.roles))
+
+
+def acting_condition(who: Identity, tasks=HumanTask):
+    """Rows of `human_tasks` (or an alias of it) this person may act on, as `may_act_on` decides."""
+    return or_(tasks.assignee == who.username, waiting_for_role_condition(who, tasks))
+
+
+def may_claim(who: Identity, task) -> bool:
+    """Pick a task up: nobody holds it and this person holds its role."""
+    return task.assignee is None and task.candidate_role in who.roles
+
+
+def may_act_on(who: Identity, task) -> bool:
+    """Complete or save a draft: the assignee, or a holder of its role while nobody holds it."""
+    return task.assignee == who.username or may_claim(who, task)
+
+
+def may_reassign(who: Identity) -> bool:
+    return who.has(*roles.MANAGERS)
+
+
+def may_be_given(who: Identity, task, sees_child: bool) -> bool:
+    """Whether a task may be moved to this person: they hold its role and, for a role held for a
+    team or a service area, `sees_child` (its child is within their reach)."""
+    scoped = task.candidate_role in roles.TEAM_SCOPED + roles.AREA_SCOPED
+    return task.candidate_role in who.roles and (sees_child or not scoped)
+
+
+def sees_processes(who: Identity) -> bool:
+    return who.has(roles.PROCESS_OWNER)
+
+
+def sees_undelivered_mail(who: Identity) -> bool:
+    """The notices that could not be delivered, and sending them again: the Review and QA Manager's."""
+    return who.has(roles.REVIEW_QA_MANAGER)
+
+
+def instance_condition(who: Identity):
+    """Rows of `process_instances` this person may see: the process owner every one (to mend and
+    migrate them), anyone else those of the children they see."""
+    if sees_processes(who):
+        return true()
+    return ProcessInstance.child_id.in_(visible_child_ids(who))
+
+
+# --- a child's case page: each form is offered, and answered, only to whom it names -----------
+# (the child is one this person sees; anyone else gets 404, as for a child they do not see)
+
+
+def may_report_change(who: Identity, child) -> bool:
+    """A significant change: anyone who sees the child."""
+    return True
+
+
+def may_record_looked_after(who: Identity, child) -> bool:
+    return who.has(roles.REVIEW_QA_MANAGER)
+
+
+def may_record_ceased(who: Identity, child) -> bool:
+    """The child's own social worker, or the Review and QA Manager."""
+    return child.social_worker_id == who.id or who.has(roles.REVIEW_QA_MANAGER)
+
+
+def may_bring_review_forward(who: Identity, child) -> bool:
+    """Only the child's IRO (reg 33(3))."""
+    return child.iro_id == who.id
+
+
+def raises_alerts(who: Identity) -> bool:
+    return who.has(roles.IRO)
+
+
+def may_raise_alert(who: Identity, child) -> bool:
+    """An IRO who sees a looked-after child may challenge the care plan (protocol 3.3)."""
+    return raises_alerts(who) and child.looked_after
+
+
+# --- management alerts and reports -----------------------------------------------------------
+
+
+def sees_alerts(who: Identity) -> bool:
+    """Whether "Alerts for me" is theirs: they hold a role that receives an alert at a stage."""
+    return who.has(*roles.ALERT_STAGES)
+
+
+def alerts_at_my_stage_condition(who: Identity):
+    """Rows of `management_alerts` (joined to `children`) open at a stage whose role this person
+    holds, for the children of that role's reach; None for someone who holds no role."""
+    conditions = []
+    for role in who.roles:
+        if role in roles.TEAM_SCOPED:
+            reach = _of_teams(who.teams(role))
+        elif role in roles.AREA_SCOPED:
+            reach = _of_areas(who.areas(role))
+        else:
+            reach = true()
+        conditions.append(and_(ManagementAlert.stage_role == role, reach))
+    return and_(ManagementAlert.status == AlertStatus.OPEN, or_(*conditions)) if conditions else None
+
+
+def sees_reports(who: Identity) -> bool:
+    """The review figures, the alert and RAG registers, SSDA903: those who see every child."""
+    return who.has(*roles.SEE_EVERY_CHILD)

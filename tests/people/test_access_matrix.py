@@ -1,0 +1,207 @@
+"""Every route and API endpoint, for every role: the status each may get, and that a
+guessed id leaks nothing. A route the table does not know fails the test, so a new
+route cannot arrive without its access rule."""
+
+import re
+
+import pytest
+from sqlalchemy import select, update
+
+from service.casework import alerts
+from service.db import db, writing
+from service.models import HumanTask, ManagementAlert, OutboxMessage
+from service.people import tokens
+from service.people.accounts import identity, user_by_username
+from service.tasks import task_page as tasks
+from service.workflow import instances
+from tests.support import council
+from tests.support.app import RequestClient
+
+pytestmark = pytest.mark.slow  # every route for every role: minutes, left out by `make test-fast`
+
+# who sees Alex North (team NE, area North, IRO iro1, social worker sw.north) and her task
+SEES_NORTH = {
+    "iro1",
+    "sw.north",
+    "tm.ne",
+    "ism.north",
+    "hos.north",
+    "rqam",
+    "hos.safeguarding",
+    "ad",
+    "director",
+    "ceo",
+}
+SERVICE_WIDE = {"rqam", "hos.safeguarding", "ad", "director", "ceo"}
+EVERYONE = set(council.STAFF)
+NOT_NORTH = EVERYONE - SEES_NORTH
+
+
+# the process owner's pages, for the owner (everyone else gets 404), with significant_change.bpmn version 1
+PROCESS_OWNER_ROUTES = {
+    ("/processes", "GET"): 200,
+    ("/processes/upload", "POST"): 400,  # no file
+    ("/processes/<file_name>", "GET"): 200,
+    ("/processes/<file_name>/edit", "GET"): 200,
+    ("/processes/<file_name>/validate", "POST"): 400,  # no diagram
+    ("/processes/<file_name>/deploy", "POST"): 400,  # no diagram
+    ("/processes/<file_name>/migrate", "POST"): 302,  # nothing to migrate: back to the process page
+    ("/processes/<file_name>/versions/<int:number>", "GET"): 200,
+    ("/processes/<file_name>/versions/<int:number>/download", "GET"): 200,
+    ("/processes/<file_name>/versions/<int:number>/rollback", "POST"): 302,  # refused: it is the newest
+    ("/instances/<int:instance_id>/migrate", "POST"): 302,  # refused: it runs on the newest already
+}
+
+
+def expected(rule: str, method: str, username: str | None) -> int:
+    """The status `username` (None: not signed in) gets for one route with the north child's ids."""
+    if rule.startswith("/api/"):
+        return 0  # the API is for systems with tokens, below
+    if rule in ("/static/<path:filename>", "/assets/<path:filename>"):
+        return 0
+    if rule == "/sign-in":
+        return 302 if username and method == "GET" else 200  # a signed-in person goes to their tasks
+    if username is None:
+        return 302  # to the sign-in page
+    if rule in ("/", "/sign-out", "/notifications/read", "/account/sign-out-everywhere"):
+        return 302
+    if rule == "/account":
+        return 200  # everyone's own account
+    if rule == "/account/password":
+        return 400  # an empty form
+    if rule in ("/tasks", "/tasks/unassigned", "/notifications", "/alerts"):
+        return 200  # "Alerts for me" is empty for whoever receives no alert
+    if rule in (
+        "/reports/reviews",
+        "/reports/ssda903-reviews.csv",
+        "/reports/alerts",
+        "/reports/alerts.csv",
+        "/reports/rag",
+        "/reports/rag.csv",
+    ):
+        return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
+    if rule.startswith("/mail/undelivered"):
+        # the Review and QA Manager's; the notice in the table is not undelivered, so sending it again is refused
+        # with a message on the list, as is sending all again with nothing undelivered
+        return (200 if method == "GET" else 302) if username == "rqam" else 404
+    if rule.startswith("/processes") or rule == "/instances/<int:instance_id>/migrate":
+        return PROCESS_OWNER_ROUTES[(rule, method)] if username == "owner" else 404
+    if rule == "/instances/<int:instance_id>":
+        return 200 if username == "owner" or username in SEES_NORTH else 404
+    if username not in SEES_NORTH:
+        return 404  # as for an id that does not exist
+    return {
+        ("/tasks/<int:task_id>", "GET"): 200,
+        ("/tasks/<int:task_id>", "POST"): 400 if username == "iro1" else 404,  # an empty form; only iro1 may act
+        ("/children/<int:child_id>", "GET"): 200,
+        ("/children/<int:child_id>/significant-change", "GET"): 200,
+        ("/children/<int:child_id>/significant-change", "POST"): 400,  # an empty form
+        # only rqam records it, and is sent back to the case page: the north child is looked after already
+        ("/children/<int:child_id>/looked-after", "GET"): 302 if username == "rqam" else 404,
+        ("/children/<int:child_id>/looked-after", "POST"): 302 if username == "rqam" else 404,
+        ("/children/<int:child_id>/ceased", "GET"): 200 if username in {"sw.north", "rqam"} else 404,
+        ("/children/<int:child_id>/ceased", "POST"): 400 if username in {"sw.north", "rqam"} else 404,
+        ("/children/<int:child_id>/bring-review-forward", "GET"): 200 if username == "iro1" else 404,
+        ("/children/<int:child_id>/bring-review-forward", "POST"): 400 if username == "iro1" else 404,
+        # only an IRO who sees the child raises an alert, and is sent to its form
+        ("/children/<int:child_id>/management-alert", "POST"): 302 if username == "iro1" else 404,
+        # an alert is seen by whoever sees its child; it was not referred to CAFCASS, so there is no letter
+        ("/alerts/<int:alert_id>", "GET"): 200,
+        ("/alerts/<int:alert_id>/form", "GET"): 200,
+        ("/alerts/<int:alert_id>/cafcass-letter", "GET"): 404,
+        # refused with a message on the task page: it is iro1's already, and only iro1 can give it back
+        ("/tasks/<int:task_id>/claim", "POST"): 302,
+        ("/tasks/<int:task_id>/release", "POST"): 302,
+        ("/tasks/<int:task_id>/reassign", "POST"): 302
+        if username in {"tm.ne", "ism.north", "hos.north", *SERVICE_WIDE}
+        else 404,
+    }[(rule, method)]
+
+
+@pytest.fixture
+def town(app):
+    app.config["WTF_CSRF_ENABLED"] = False  # access, not CSRF, is what this table checks
+    app.test_client_class = RequestClient
+    return council.build()
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.rule, method
+
+
+def fill(rule, child_id, task_id, alert_id=None, instance_id=None, message_id=None):
+    ids = {
+        "child_id": child_id,
+        "task_id": task_id,
+        "alert_id": alert_id,
+        "instance_id": instance_id,
+        "message_id": message_id,
+        "file_name": "significant_change.bpmn",
+        "number": 1,
+    }
+    return re.sub(r"<(?:[^>:]*:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
+
+
+def test_every_page_for_every_role(app, town):
+    council.report_change(town.north_child)
+    task_id = _north_task()
+    alert_id = _north_alert(town.north_child)
+    instance_id = db.session.get(HumanTask, task_id).instance_id
+    message_id = db.session.scalar(select(OutboxMessage.id).limit(1))
+    table = {}
+    for username in [None, *sorted(EVERYONE)]:
+        for rule, method in routes(app):
+            want = expected(rule, method, username)
+            if not want:
+                continue
+            _give_back_to_iro1(task_id)  # a reassignment in the table must not change the next row
+            client = app.test_client()
+            if username:
+                client.post("/sign-in", data={"username": username, "password": council.PASSWORD})
+            data = {"assignee": "iro2"} if rule.endswith("reassign") else {}
+            url = fill(rule, town.north_child, task_id, alert_id, instance_id, message_id)
+            response = client.get(url) if method == "GET" else client.post(url, data=data)
+            table[(username, method, rule)] = (response.status_code, want)
+            if response.status_code == 404:
+                assert "Alex North" not in response.text and "4120389A" not in response.text
+    wrong = {key: got for key, got in table.items() if got[0] != got[1]}
+    assert wrong == {}
+
+
+def _give_back_to_iro1(task_id):
+    with writing():
+        db.session.execute(update(HumanTask).where(HumanTask.id == task_id).values(assignee="iro1"))
+
+
+def _north_task():
+    return db.session.scalar(select(HumanTask.id).where(HumanTask.spec_name == "consider_change"))
+
+
+def _north_alert(child_id):
+    """A management alert for the north child, raised by iro1 through the alert's own form."""
+    raise_task = db.session.get(HumanTask, alerts.request(identity(user_by_username("iro1").id), child_id))
+    answers = tasks.checked_answers(
+        raise_task,
+        {"summary_of_concerns": "Drift.", "resolve_by": "2027-05-12", "actions_requested": [{"action": "A plan"}]},
+    )
+    db.session.rollback()
+    instances.complete_task(raise_task.id, answers, actor="iro1")
+    return db.session.scalar(select(ManagementAlert.id).where(ManagementAlert.child_id == child_id))
+
+
+def test_the_api_wants_a_token_everywhere_but_health_and_its_document(app, town):
+    token = tokens.create("matrix")
+    client = app.test_client()
+    for rule, method in routes(app):
+        if not rule.startswith("/api/"):
+            continue
+        url = fill(rule, town.north_child, 1, 1)
+        bare = client.open(url, method=method, json={})
+        if rule in ("/api/v1/health", "/api/v1/openapi.json"):
+            assert bare.status_code == 200, rule
+            continue
+        assert bare.status_code == 401, (method, rule, bare.status_code)
+        signed = client.open(url, method=method, json={}, headers={"Authorization": f"Bearer {token}"})
+        assert signed.status_code not in (401, 500), (method, rule, signed.status_code)

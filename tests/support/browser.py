@@ -1,0 +1,56 @@
+"""A real browser for the pages: Playwright for Python driving Debian's chromium (never a
+downloaded browser), the app served on a loopback port, axe-core to check each page, and
+screenshots in test-output/screenshots/. The fixtures are in tests/browser/conftest.py."""
+
+import shutil
+import threading
+from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+
+from service.db import db
+
+from . import council
+from .paths import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "test-output" / "screenshots"
+
+
+@contextmanager
+def serving(app):
+    """The app on a free loopback port, in a thread, over the test's database."""
+    db.session.rollback()  # the test's own reads must not hold the SQLite file
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(10)
+
+
+def shot(page, name):
+    page.evaluate("document.fonts.ready.then(() => true)")  # text is drawn once its font has loaded
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page):
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], serious
+
+
+def sign_in(page, server, username):
+    page.goto(f"{server}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(council.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

@@ -27,6 +27,7 @@ from pathlib import Path
 import requests
 
 from service import load_shipped_specs
+from service.casework import children as cases
 from service.people import tokens
 from service.workflow import clock
 from service.workflow import working_days as calendar
@@ -64,11 +65,36 @@ class Result:
 
 
 def seed(app) -> tuple[str, list[int]]:
-    """The test council on the clock's START, and an API token; returns the token and the children."""
+    """The test council on the clock's START, and an API token; returns the token and the children
+    the load works on. One more child, looked after from START and left for the Review and QA
+    Manager to allocate (nobody in the load does), has timers that fall due as the clock moves:
+    the allocation reminder after 3 working days, the overdue notice after 5."""
     load_shipped_specs(app)
     with app.app_context():
         clock.start_at(START, "test")
         town = council.build()
+        waiting = cases.create_child(
+            {
+                "case_number": "4120399A",
+                "name": "Ola Waits",
+                "dob": "2013-05-06",
+                "gender": "F",
+                "team": "NE",
+                "social_worker": "sw.north",
+            },
+            actor="test",
+        )
+        cases.record_event(
+            waiting.id,
+            {
+                "type": "became_looked_after",
+                "date": START.date().isoformat(),
+                "legal_status": "C2",
+                "placement_type": "foster",
+                "placement_regulated": True,
+            },
+            actor="test",
+        )
         return tokens.create(SYSTEM), [town.north_child, town.south_child]
 
 

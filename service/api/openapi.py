@@ -40,7 +40,8 @@ CHILD_FIELDS = {
         "description": "The council's case number, unique: 4120389A, CCC000054405PER or 43235",
     },
     "name": _text(),
-    "dob": PAST_DATE,
+    "dob": {**PAST_DATE, "description": "Required unless expected_birth is given (an unborn child)"},
+    "expected_birth": {**DATE, "description": "An unborn child's expected date of birth (pre-birth conference)"},
     "gender": _enum(codes.GENDERS),
     "ethnicity": _enum(codes.ETHNICITIES),
     "team": _text(description="A team code that exists"),
@@ -71,10 +72,14 @@ EVENT_FIELDS = {
         "details": _text(2000),
         "care_plan_change": {"oneOf": [{"type": "null"}, _ref("CarePlanChange")]},
     },
-    "cp_strategy_discussion": {"s47": BOOL},
+    "cp_strategy_discussion": {
+        "s47": {**BOOL, "description": "true starts a section 47 enquiry and the initial conference timescale"},
+        "transfer_in": {**BOOL, "description": "A child arriving on another council's plan: a transfer-in conference"},
+    },
     "cp_plan_started": {
         "category": _enum(codes.CP_CATEGORIES),
         "iro": _text(description="Username of the chairing IRO"),
+        "next_review_due": {**DATE, "description": "For a plan taken on at go-live; else 3 months after the ICPC"},
     },
     "cp_plan_ended": {"reason": _enum(codes.CP_ENDED_REASONS)},
 }
@@ -120,6 +125,8 @@ def _schemas() -> dict:
             "properties": {
                 "id": ID,
                 **CHILD_FIELDS,
+                "dob": {"type": ["string", "null"], "format": "date"},
+                "expected_birth": {"type": ["string", "null"], "format": "date"},
                 "ethnicity": {"type": ["string", "null"]},
                 "iro": nullable_text,
                 "looked_after": BOOL,

@@ -10,7 +10,7 @@ the field, so a typo in a diagram fails its step instead of writing nothing.
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Enum, Integer, insert, select, update
+from sqlalchemy import Boolean, Date, Enum, Integer, func, insert, select, update
 
 from service.casework import rag_patterns
 from service.errors import ScriptFailed
@@ -19,6 +19,9 @@ from service.models import (
     AlertStatus,
     CaseNote,
     Child,
+    ConferenceMinutes,
+    CpEpisode,
+    InstanceChild,
     InstanceStatus,
     LookedAfterEpisode,
     ManagementAlert,
@@ -37,6 +40,7 @@ _episodes, _reviews, _children = LookedAfterEpisode.__table__, Review.__table__,
 _alerts, _entries, _notes = ManagementAlert.__table__, AlertEntry.__table__, CaseNote.__table__
 _rags = RagNotification.__table__
 _instances, _users, _user_roles = ProcessInstance.__table__, User.__table__, UserRole.__table__
+_instance_children = InstanceChild.__table__
 _NOT_WRITABLE = {
     "id",
     "child_id",
@@ -239,13 +243,18 @@ def _allocate(uow, instance, fields):
 
 
 def _end_episode(uow, instance):
-    """Cancel the child's other running processes; their open tasks and timers close."""
+    """Cancel the child's other running processes of being looked after; their open tasks and
+    timers close. Child protection work, and a sibling group's process, carry on."""
+    group = select(_instance_children.c.instance_id).group_by(_instance_children.c.instance_id).having(func.count() > 1)
     others = uow.connection.scalars(
         select(_instances.c.id)
         .where(
             _instances.c.child_id == instance.child_id,
             _instances.c.status == InstanceStatus.RUNNING,
             _instances.c.id != instance.id,
+            _instances.c.id.not_in(select(CpEpisode.instance_id)),
+            _instances.c.id.not_in(select(ConferenceMinutes.instance_id)),
+            _instances.c.id.not_in(group),
         )
         .order_by(_instances.c.id)
     ).all()

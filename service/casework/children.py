@@ -15,11 +15,11 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from service import json_types
-from service.casework import codes
+from service.casework import codes, protection
 from service.db import db, writing
 from service.diagrams import specs
 from service.errors import InvalidData, NotFound
-from service.models import Child, ChildEvent, MessageWait, Review, ReviewStatus, Team, User, UserRole
+from service.models import Child, ChildEvent, InstanceChild, MessageWait, Review, ReviewStatus, Team, User, UserRole
 from service.people import roles
 from service.workflow import audit, clock
 from service.workflow import working_days as calendar
@@ -121,7 +121,8 @@ def _care_plan_change(value):
 CHILD_FIELDS = {  # name: (required, check)
     "case_number": (True, _case_number),
     "name": (True, _text),
-    "dob": (True, _past_date),
+    "dob": (False, _past_date),  # required unless the child is unborn (`expected_birth`)
+    "expected_birth": (False, _date),
     "gender": (True, _one_of(codes.GENDERS)),
     "ethnicity": (False, _one_of(codes.ETHNICITIES)),
     "team": (True, _text),
@@ -140,8 +141,12 @@ EVENT_FIELDS = {
         "details": (True, lambda v: _text(v, 2000)),
         "care_plan_change": (True, _nullable(_care_plan_change)),
     },
-    "cp_strategy_discussion": {"s47": (True, _bool)},
-    "cp_plan_started": {"category": (True, _one_of(codes.CP_CATEGORIES)), "iro": (True, _text)},
+    "cp_strategy_discussion": {"s47": (True, _bool), "transfer_in": (False, _bool)},
+    "cp_plan_started": {
+        "category": (True, _one_of(codes.CP_CATEGORIES)),
+        "iro": (True, _text),
+        "next_review_due": (False, _date),
+    },
     "cp_plan_ended": {"reason": (True, _one_of(codes.CP_ENDED_REASONS))},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
@@ -183,7 +188,7 @@ def create_child(body: dict, *, actor: str) -> Child:
 
 def _create_child(body: dict, actor: str) -> Child:
     fields = check_fields(body, CHILD_FIELDS)
-    errors = {}
+    errors = _birth_problems(fields)
     if db.session.scalar(select(Child.id).where(Child.case_number == fields["case_number"])):
         errors["case_number"] = "a child with this case number exists"
     team = db.session.scalar(select(Team).where(Team.code == fields["team"]))
@@ -200,7 +205,8 @@ def _create_child(body: dict, actor: str) -> Child:
     child = Child(
         case_number=fields["case_number"],
         name=fields["name"],
-        dob=fields["dob"],
+        dob=fields.get("dob"),
+        expected_birth=fields.get("expected_birth"),
         gender=fields["gender"],
         ethnicity=fields.get("ethnicity"),
         team_id=team.id,
@@ -219,6 +225,56 @@ def _create_child(body: dict, actor: str) -> Child:
         ) from None
     _audit(actor, "child_created", child.id, case_number=child.case_number)
     return child
+
+
+def _birth_problems(fields: dict) -> dict:
+    """A child has a date of birth, or (unborn, for a pre-birth conference) an expected one."""
+    if "dob" in fields and "expected_birth" in fields:
+        return {"expected_birth": "give dob or expected_birth, not both"}
+    if "dob" not in fields and "expected_birth" not in fields:
+        return {"dob": "required (or expected_birth for an unborn child)"}
+    return {}
+
+
+CHANGE_FIELDS = {"dob": (False, _past_date), "siblings": (False, _ids)}
+
+
+def change_child(child_id: int, body: dict, *, actor: str) -> Child:
+    """Change what may change on a child's record: the date of birth once an unborn child is born,
+    and the list of siblings (each way: a sibling's list gains or loses this child too)."""
+    with writing():
+        child = db.session.get(Child, child_id)
+        if child is None:
+            raise NotFound(f"child {child_id} does not exist")
+        fields = check_fields(body, CHANGE_FIELDS)
+        if not fields:
+            raise InvalidData("send dob or siblings", {"body": "send dob or siblings"})
+        errors = {}
+        if "dob" in fields and child.dob is not None and fields["dob"] != child.dob:
+            errors["dob"] = "the child's date of birth is already recorded"
+        siblings = fields.get("siblings")
+        for sibling in siblings or []:
+            if sibling == child.id:
+                errors["siblings"] = "a child is not their own sibling"
+            elif db.session.get(Child, sibling) is None:
+                errors["siblings"] = f"no child {sibling}"
+        if errors:
+            raise InvalidData("; ".join(f"{k}: {v}" for k, v in errors.items()), errors)
+        if "dob" in fields and child.dob is None:
+            child.dob = fields["dob"]
+            _audit(actor, "child_born", child.id, dob=child.dob.isoformat())
+        if siblings is not None:
+            _set_siblings(child, siblings)
+            _audit(actor, "siblings_changed", child.id, siblings=sorted(child.siblings))
+        return child
+
+
+def _set_siblings(child: Child, siblings: list) -> None:
+    before, after = set(child.siblings or []), set(siblings)
+    child.siblings = sorted(after)
+    for other in db.session.scalars(select(Child).where(Child.id.in_(before | after))):
+        theirs = set(other.siblings or [])
+        other.siblings = sorted(theirs | {child.id} if other.id in after else theirs - {child.id})
 
 
 def _holder_of(username, role):
@@ -292,7 +348,9 @@ def _record(child, kind, fields, body, changes, message_name, actor) -> Recorded
         ).scalar_one()
         uow.audit(f"event_{kind}", child_id=str(child.id), event_id=event_id, notify=notify)
         touched = []
-        if specs.processes_started_by(message_name) or _waits_for(uow.connection, message_name, child.id):
+        if not protection.runs(uow, kind, fields, child.id):
+            pass  # recorded only (a discussion without a section 47 enquiry; one sibling's plan ending)
+        elif specs.processes_started_by(message_name) or _waits_for(uow.connection, message_name, child.id):
             payload = {"event_id": event_id, "date": body["date"], **stored, **_facts_for(uow.connection, kind, child)}
             touched = uow.route(uow.engine.message(message_name, payload), child_id=str(child.id))
             uow.connection.execute(update(_events).where(_events.c.id == event_id).values(instance_ids=touched))
@@ -330,7 +388,11 @@ def _status_changes(child: Child, kind: str, fields: dict) -> dict:
 
 
 def _facts_for(connection, kind, child) -> dict:
-    """What the case knows that the event's process needs: ceasing checks the last review."""
+    """What the case knows that the event's process needs: ceasing checks the last review; a
+    child protection enquiry about an unborn child leads to a pre-birth conference."""
+    if kind == "cp_strategy_discussion":
+        unborn = child.dob is None
+        return {"unborn": unborn, "expected_birth": child.expected_birth.isoformat() if unborn else None}
     if kind != "ceased_looked_after":
         return {}
     held = connection.scalar(
@@ -340,10 +402,12 @@ def _facts_for(connection, kind, child) -> dict:
 
 
 def _waits_for(connection, kind, child_id) -> bool:
+    """Whether a process concerning the child (alone or in a sibling group) waits for the event."""
     return (
         connection.scalar(
             select(MessageWait.id)
-            .where(MessageWait.message_name == kind, MessageWait.child_id == str(child_id))
+            .join(InstanceChild, InstanceChild.instance_id == MessageWait.instance_id)
+            .where(MessageWait.message_name == kind, InstanceChild.child_id == str(child_id))
             .limit(1)
         )
         is not None

@@ -1,5 +1,6 @@
 """Tables of casework: children, the events reported about them, and the records their diagrams
-keep (episodes, reviews, alerts, case notes, RAG notifications).
+keep (episodes, reviews, alerts, case notes, RAG notifications, child protection episodes, plans,
+conferences and their minutes).
 """
 
 import enum
@@ -22,7 +23,8 @@ class Child(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_number: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    dob: Mapped[date] = mapped_column(Date)
+    dob: Mapped[date | None] = mapped_column(Date)  # None until an unborn child is born
+    expected_birth: Mapped[date | None] = mapped_column(Date)  # a pre-birth conference's child
     gender: Mapped[str] = mapped_column(String(1))
     ethnicity: Mapped[str | None] = mapped_column(String(4))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -174,6 +176,8 @@ class ManagementAlert(Model):
     child_dob: Mapped[date | None] = mapped_column(Date)
     social_worker: Mapped[str | None] = mapped_column(String(200))
     line_manager: Mapped[str | None] = mapped_column(String(200))
+    # a sibling group's alert: every child as sent, [{id, name, dob, case_number}] (docs/adr/0019)
+    children: Mapped[list | None] = mapped_column(JSON)
 
 
 class AlertEntry(Model):
@@ -233,3 +237,131 @@ class RagNotification(Model):
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class CpEpisodeStatus(str, enum.Enum):
+    ENQUIRY = "enquiry"  # a section 47 enquiry (or a transfer in) before its initial conference
+    PLAN = "plan"  # the initial conference made a plan; review conferences follow
+    NO_CONFERENCE = "no_conference"  # the enquiry ended without a conference
+    NO_PLAN = "no_plan"  # the initial conference decided no plan
+    ENDED = "ended"  # the plan ended (a review conference's decision or the case system)
+
+
+class CpEpisode(Model):
+    """One child protection episode (one `child_protection` instance): a strategy discussion that
+    started a section 47 enquiry, or a transfer in, its initial conference and any plan that
+    follows. It may concern a sibling group (the instance's children, docs/adr/0019)."""
+
+    __tablename__ = "cp_episodes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)  # the lead child
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    status: Mapped[CpEpisodeStatus] = mapped_column(enum_column(CpEpisodeStatus), default=CpEpisodeStatus.ENQUIRY)
+    strategy_on: Mapped[date | None] = mapped_column(Date)
+    transfer_in: Mapped[bool | None] = mapped_column(Boolean)
+    pre_birth: Mapped[bool | None] = mapped_column(Boolean)
+    icpc_due: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(40))  # why it ended without a plan, or "plan"
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    minute_taker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    plan_started_on: Mapped[date | None] = mapped_column(Date)
+    category: Mapped[str | None] = mapped_column(String(20))
+    next_conference_due: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+
+
+class CpPlan(Model):
+    """One child's child protection plan: a sibling group's episode gives each child their own.
+
+    `number` counts the child's plans (2 or more is a second or later plan); a child who
+    becomes looked after while on the plan is CP-to-LAC (report 6.4).
+    """
+
+    __tablename__ = "cp_plans"
+    __table_args__ = (Index("ix_cp_plans_open", "ended_on", "started_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("cp_episodes.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    started_on: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(20))
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+    became_looked_after_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ConferenceKind(str, enum.Enum):
+    INITIAL = "initial"
+    PRE_BIRTH = "pre_birth"  # an initial conference about an unborn child
+    TRANSFER_IN = "transfer_in"  # a child arriving on another council's plan
+    REVIEW = "review"
+
+
+class ConferenceStatus(str, enum.Enum):
+    DUE = "due"
+    BOOKED = "booked"
+    HELD = "held"
+    CANCELLED = "cancelled"  # the plan ended, or the enquiry ended without one
+
+
+class Conference(Model):
+    """One child protection conference of an episode, as the diagram records it."""
+
+    __tablename__ = "cp_conferences"
+    __table_args__ = (Index("ix_cp_conferences_held", "status", "held_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("cp_episodes.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    kind: Mapped[ConferenceKind] = mapped_column(enum_column(ConferenceKind))
+    number: Mapped[int] = mapped_column(Integer, default=0)  # 0 the initial, then 1, 2... the reviews
+    status: Mapped[ConferenceStatus] = mapped_column(enum_column(ConferenceStatus), default=ConferenceStatus.DUE)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    booked_date: Mapped[date | None] = mapped_column(Date)
+    venue: Mapped[str | None] = mapped_column(String(300))
+    invitees: Mapped[list | None] = mapped_column(JSON)  # [{name, role}]: parents, the child, agencies
+    report_due: Mapped[date | None] = mapped_column(Date)
+    report_received_on: Mapped[date | None] = mapped_column(Date)
+    report_shared_with_parents: Mapped[bool | None] = mapped_column(Boolean)
+    parents_met_on: Mapped[date | None] = mapped_column(Date)
+    held_on: Mapped[date | None] = mapped_column(Date)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    attendance: Mapped[list | None] = mapped_column(JSON)  # [{name, role, attended}]
+    decision: Mapped[str | None] = mapped_column(String(20))  # plan, no_plan (initial); continue, end (review)
+    category: Mapped[str | None] = mapped_column(String(20))
+    actions: Mapped[list | None] = mapped_column(JSON)  # the outline plan's key actions: [{text, owner}]
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    minute_taker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    core_group_due: Mapped[date | None] = mapped_column(Date)
+    core_group_on: Mapped[date | None] = mapped_column(Date)
+    next_review_due: Mapped[date | None] = mapped_column(Date)
+
+
+class MinutesStatus(str, enum.Enum):
+    OUTSTANDING = "outstanding"
+    DISTRIBUTED = "distributed"
+
+
+class ConferenceMinutes(Model):
+    """The minutes of one conference (one `cp_minutes` instance): each step's due date and the day done."""
+
+    __tablename__ = "cp_minutes"
+    __table_args__ = (Index("ix_cp_minutes_outstanding", "status", "held_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("cp_conferences.id"), unique=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    status: Mapped[MinutesStatus] = mapped_column(enum_column(MinutesStatus), default=MinutesStatus.OUTSTANDING)
+    minute_taker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    decisions_due: Mapped[date | None] = mapped_column(Date)
+    decisions_on: Mapped[date | None] = mapped_column(Date)
+    draft_due: Mapped[date | None] = mapped_column(Date)
+    draft_on: Mapped[date | None] = mapped_column(Date)
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    distribution_due: Mapped[date | None] = mapped_column(Date)
+    distributed_on: Mapped[date | None] = mapped_column(Date)
+    distribution_met: Mapped[bool | None] = mapped_column(Boolean)

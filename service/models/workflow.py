@@ -58,6 +58,16 @@ class ProcessInstance(Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class InstanceChild(Model):
+    """The children a process concerns: one row for a single child, one per child of a sibling
+    group (docs/adr/0019). The lead child, whose team and area route the work, is also the
+    instance's `child_id`; messages about any of them reach the instance."""
+
+    __tablename__ = "instance_children"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    child_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
 class HumanTask(Model):
     """A READY user task, mirrored for worklists; the id is what users and the API see."""
 

@@ -16,6 +16,7 @@ DIRECTOR = "Director"
 CHIEF_EXECUTIVE = "Chief Executive"
 COMPLAINTS_OFFICER = "Complaints Officer"
 MINUTE_TAKER = "Minute Taker"
+BUSINESS_SUPPORT_MANAGER = "Business Support Manager"  # manages the minute takers
 PROCESS_OWNER = "Process Owner"
 
 ALL = (
@@ -31,6 +32,7 @@ ALL = (
     CHIEF_EXECUTIVE,
     COMPLAINTS_OFFICER,
     MINUTE_TAKER,
+    BUSINESS_SUPPORT_MANAGER,
     PROCESS_OWNER,
 )
 

@@ -18,11 +18,13 @@ class Started:
     open_task_ids: list
 
 
-def start_instance(process_id: str, data: dict, *, actor: str, child_id: str | None = None) -> Started:
-    """Start the newest version of a process with initial data."""
+def start_instance(
+    process_id: str, data: dict, *, actor: str, child_id: str | None = None, group: tuple = ()
+) -> Started:
+    """Start the newest version of a process with initial data, about a child (and a sibling group)."""
     require_json(data)
     with UnitOfWork(actor) as uow:
-        instance = uow.new(process_id, {**data, "child_id": child_id} if child_id else data, child_id)
+        instance = uow.new(process_id, {**data, "child_id": child_id} if child_id else data, child_id, group)
         uow.act(instance, uow.engine.run)
         uow.save(instance)
         uow.audit("instance_started", instance_id=instance.id, child_id=child_id, process=process_id, data=data)

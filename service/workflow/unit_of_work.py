@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, insert, select, update
 from service.db import WRITE_LOCK, db, end_read, execute_rows
 from service.diagrams import specs
 from service.errors import ConflictError, NotFound, ServiceError
-from service.models import HumanTask, InstanceStatus, MessageWait, ProcessInstance
+from service.models import HumanTask, InstanceChild, InstanceStatus, MessageWait, ProcessInstance
 from service.workflow import audit, clock, outbox, projections
 from service.workflow.engine import Engine, Snapshot
 
@@ -35,7 +35,7 @@ def apply_records_with(apply: Callable) -> None:
 
 
 # Built once: the hot path of every task completion and timer firing.
-_instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
+_instances, _tasks, _children = ProcessInstance.__table__, HumanTask.__table__, InstanceChild.__table__
 _INSTANCE_COLUMNS = (
     _instances.c.process_id,
     _instances.c.version_ids,
@@ -74,6 +74,7 @@ class LoadedInstance:
     now: datetime
     before: Snapshot  # what the projections hold for this instance right now
     is_new: bool = False
+    group: tuple = ()  # a new instance's children besides `child_id` (a sibling group, docs/adr/0019)
     effects: list = field(default_factory=list)
 
 
@@ -118,11 +119,15 @@ class UnitOfWork:
         return False
 
     # --- instances ---------------------------------------------------------
-    def new(self, process_id: str, data: dict, child_id: str | None) -> LoadedInstance:
+    def new(self, process_id: str, data: dict, child_id: str | None, group=()) -> LoadedInstance:
+        """A new instance about `child_id` (the lead child) and the other children of `group`."""
         version_ids = specs.versions_for_new_instance(process_id)
         bundle = specs.bundle(process_id, version_ids)
         workflow = self.engine.new(bundle, data)
-        return LoadedInstance(None, process_id, version_ids, child_id, 0, workflow, self.now, Snapshot(), is_new=True)
+        others = tuple(dict.fromkeys(str(c) for c in group if str(c) != child_id))
+        return LoadedInstance(
+            None, process_id, version_ids, child_id, 0, workflow, self.now, Snapshot(), is_new=True, group=others
+        )
 
     def load(self, instance_id: int) -> LoadedInstance:
         row = self.connection.execute(_LOAD, {"instance": instance_id}).one_or_none()
@@ -183,6 +188,11 @@ class UnitOfWork:
                 .returning(_instances.c.id)
             ).scalar_one()
             instance.version = 1
+            if instance.child_id is not None:
+                self.connection.execute(
+                    insert(_children),
+                    [{"instance_id": instance.id, "child_id": c} for c in (instance.child_id, *instance.group)],
+                )
         else:
             result = self.connection.execute(
                 _SAVE,
@@ -223,26 +233,52 @@ class UnitOfWork:
             self.route(message, sender=instance)
 
     # --- messages between instances -----------------------------------------
-    def route(self, message, *, sender: LoadedInstance | None = None, child_id: str | None = None) -> list[int]:
-        """Deliver a message to the instance of the same child waiting for it, or start one.
+    def children_of(self, instance_id: int) -> list[str]:
+        """The children an instance concerns, the lead child first."""
+        lead = self.connection.scalar(select(_instances.c.child_id).where(_instances.c.id == instance_id))
+        rows = self.connection.scalars(
+            select(_children.c.child_id).where(_children.c.instance_id == instance_id).order_by(_children.c.child_id)
+        ).all()
+        return sorted(rows, key=lambda c: c != lead)
 
-        SpiffWorkflow leaves correlation to the application: here a message belongs to
-        one child, and goes to that child's instances only.
+    def join(self, instance_id: int, child_id: str) -> None:
+        """Add a child to a running instance's group: messages about them reach it from now on."""
+        present = self.connection.scalar(
+            select(_children.c.child_id).where(_children.c.instance_id == instance_id, _children.c.child_id == child_id)
+        )
+        if present is None:
+            self.connection.execute(insert(_children).values(instance_id=instance_id, child_id=child_id))
+            self.audit("child_joined", instance_id=instance_id, child_id=child_id)
+
+    def route(
+        self, message, *, sender: LoadedInstance | None = None, child_id: str | None = None, group=()
+    ) -> list[int]:
+        """Deliver a message to the instances of the same child waiting for it, or start one.
+
+        SpiffWorkflow leaves correlation to the application: here a message belongs to one
+        child and goes to the instances that concern that child (alone or in a sibling group).
+        A process it starts concerns the same children as the sender, or `child_id` and `group`.
         """
         if self._depth >= MAX_MESSAGE_HOPS:
             raise ServiceError(f"message {message.name!r} bounced between instances more than {MAX_MESSAGE_HOPS} times")
         self._depth += 1
         try:
-            return self._route(message, sender, child_id if sender is None else sender.child_id)
+            if sender is not None:
+                child_id = sender.child_id
+                group = tuple(self.children_of(sender.id)) if sender.id is not None else sender.group
+            return self._route(message, sender, child_id, group)
         finally:
             self._depth -= 1
 
-    def _route(self, message, sender, child_id) -> list[int]:
-        waiting = self.connection.scalars(
-            select(MessageWait.instance_id)
-            .where(MessageWait.message_name == message.name, MessageWait.child_id == child_id)
-            .distinct()
-        ).all()
+    def _route(self, message, sender, child_id, group) -> list[int]:
+        query = select(MessageWait.instance_id).where(MessageWait.message_name == message.name)
+        if child_id is None:  # a process about no child (the tests' diagrams)
+            query = query.where(MessageWait.child_id.is_(None))
+        else:
+            query = query.join(_children, _children.c.instance_id == MessageWait.instance_id).where(
+                _children.c.child_id == child_id
+            )
+        waiting = self.connection.scalars(query.distinct().order_by(MessageWait.instance_id)).all()
         touched = []
         for instance_id in waiting:
             if sender is not None and instance_id == sender.id:
@@ -255,7 +291,7 @@ class UnitOfWork:
             for process_id in specs.processes_started_by(message.name):
                 data = dict(message.payload) if isinstance(message.payload, dict) else {}
                 data.setdefault("child_id", child_id)
-                target = self.new(process_id, data, child_id)
+                target = self.new(process_id, data, child_id, group)
                 self.act(target, self.engine.run)
                 self.act(target, self.engine.deliver, message)
                 self.save(target)

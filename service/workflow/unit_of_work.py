@@ -291,6 +291,8 @@ class UnitOfWork:
             for process_id in specs.processes_started_by(message.name):
                 data = dict(message.payload) if isinstance(message.payload, dict) else {}
                 data.setdefault("child_id", child_id)
+                if sender is not None:  # a process another started knows which (its records may refer to it)
+                    data.setdefault("parent_instance_id", sender.id)
                 target = self.new(process_id, data, child_id, group)
                 self.act(target, self.engine.run)
                 self.act(target, self.engine.deliver, message)

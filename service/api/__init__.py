@@ -28,6 +28,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 from service import incidents, json_types
 from service.api import openapi
 from service.casework import children as cases
+from service.casework import conferences
 from service.db import db
 from service.errors import ClockError, ConflictError, InvalidData, NotFound, TaskAlreadyCompleted
 from service.models import Child, ChildEvent, HumanTask, TaskStatus, Team, User
@@ -236,6 +237,7 @@ def child(child_id):
         cp_plan=found.cp_plan,
         cp_category=found.cp_category,
         cp_iro=_username(found.cp_iro_id),
+        child_protection=[conferences.as_json(record, _username) for record in conferences.episodes_of(child_id)],
         events=[
             {"id": e.id, "type": e.type, "date": e.date.isoformat(), "fields": e.fields, "instance_ids": e.instance_ids}
             for e in events

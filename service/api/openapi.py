@@ -54,6 +54,38 @@ CARE_PLAN_CHANGE = {
     "required": ["circumstance", "description"],
     "properties": {"circumstance": _enum(codes.CARE_PLAN_CHANGES), "description": _text(2000)},
 }
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+CP_CONFERENCE = {
+    "type": "object",
+    "properties": {
+        "kind": _enum(("initial", "pre_birth", "transfer_in", "review")),
+        "number": {"type": "integer", "description": "0 for the initial conference, then 1, 2... the reviews"},
+        "status": _enum(("due", "booked", "held", "cancelled")),
+        "due": _NULLABLE_DATE,
+        "booked": _NULLABLE_DATE,
+        "held": _NULLABLE_DATE,
+        "on_time": {"type": ["boolean", "null"]},
+        "decision": {"type": ["string", "null"], "description": "plan or no_plan; continue or end for a review"},
+        "category": {"type": ["string", "null"]},
+        "chair": {"type": ["string", "null"]},
+    },
+}
+CP_EPISODE = {
+    "type": "object",
+    "properties": {
+        "status": _enum(("enquiry", "plan", "no_conference", "no_plan", "ended")),
+        "strategy_discussion": _NULLABLE_DATE,
+        "transfer_in": BOOL,
+        "pre_birth": BOOL,
+        "initial_conference_due": _NULLABLE_DATE,
+        "outcome": {"type": ["string", "null"]},
+        "chair": {"type": ["string", "null"]},
+        "siblings_in_episode": {"type": "integer", "description": "Other children conferenced with this one"},
+        "next_conference_due": _NULLABLE_DATE,
+        "plan": {"type": ["object", "null"], "description": "This child's plan in the episode"},
+        "conferences": {"type": "array", "items": CP_CONFERENCE},
+    },
+}
 NOTIFY = {
     **BOOL,
     "default": True,
@@ -136,6 +168,11 @@ def _schemas() -> dict:
                 "cp_plan": BOOL,
                 "cp_category": nullable_text,
                 "cp_iro": nullable_text,
+                "child_protection": {
+                    "type": "array",
+                    "items": _ref("ChildProtectionEpisode"),
+                    "description": "Child protection episodes concerning the child, newest first",
+                },
                 "events": {
                     "type": "array",
                     "items": _ref("RecordedEvent"),
@@ -153,6 +190,7 @@ def _schemas() -> dict:
                 "instance_ids": {"type": "array", "items": ID},
             },
         },
+        "ChildProtectionEpisode": CP_EPISODE,
         "CarePlanChange": CARE_PLAN_CHANGE,
         "Event": {
             "oneOf": [_ref(_event_schema_name(kind)) for kind in cases.EVENT_FIELDS],

@@ -104,6 +104,25 @@ CP_ENDED_REASONS = {
     "age_18": "Turned 18",
     "other": "Another reason",
 }
+CP_EPISODE_STATUSES = {
+    "enquiry": "before the initial conference",
+    "plan": "on a child protection plan",
+    "no_conference": "ended without a conference",
+    "no_plan": "the conference decided no plan",
+    "ended": "the plan has ended",
+}
+CONFERENCE_KINDS = {
+    "initial": "Initial conference",
+    "pre_birth": "Pre-birth conference",
+    "transfer_in": "Transfer-in conference",
+    "review": "Review conference",
+}
+CONFERENCE_DECISIONS = {
+    "plan": "Child protection plan",
+    "no_plan": "No plan",
+    "continue": "Plan continues",
+    "end": "Plan ends",
+}
 EVENT_TYPES = {
     "became_looked_after": "Became looked after",
     "ceased_looked_after": "Stopped being looked after",

@@ -11,7 +11,9 @@
 - On a child's case page: anyone who sees a looked-after child reports a significant
   change; the Review and QA Manager records that a child became looked after; the child's
   social worker or that manager that the child ceased to be; the child's IRO brings the
-  next review forward; an IRO who sees a looked-after child raises a management alert.
+  next review forward; an IRO who sees a looked-after child raises a management alert; the child's
+  social worker, a Team Manager or the Review and QA Manager records a child protection strategy
+  discussion.
 - An open management alert is for the holders of its stage's role, within that role's reach.
 - The reports are for those who see every child.
 Anything else is answered as if it did not exist (404), so ids leak nothing.
@@ -133,6 +135,12 @@ def may_record_ceased(who: Identity, child) -> bool:
 def may_bring_review_forward(who: Identity, child) -> bool:
     """Only the child's IRO (reg 33(3))."""
     return child.iro_id == who.id
+
+
+def may_record_strategy(who: Identity, child) -> bool:
+    """A child protection strategy discussion: the child's social worker, a Team Manager who sees the
+    child, or the Review and QA Manager."""
+    return child.social_worker_id == who.id or who.has(roles.TEAM_MANAGER, roles.REVIEW_QA_MANAGER)
 
 
 def raises_alerts(who: Identity) -> bool:

@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from forms import DayMonthYearField
 from service import routing
 from service.casework import children as cases
-from service.casework import codes, reviews
+from service.casework import codes, conferences, reviews
 from service.errors import InvalidData
 from service.people import access
 
@@ -48,6 +48,7 @@ def _actions(who, child) -> list[tuple[str, str]]:
             child.looked_after,
         ),
         ("Bring the next review forward", ".bring_review_forward", access.may_bring_review_forward, child.looked_after),
+        ("Record a child protection strategy discussion", ".strategy_discussion", access.may_record_strategy, True),
     ]
     return [
         (text, url_for(endpoint, child_id=child.id))
@@ -77,6 +78,7 @@ def child(child_id):
         may_raise_alert=access.may_raise_alert(who, found),
         review_id=request.args.get("review", type=routing.whole_number),  # raising an alert from a review
         instances=queries.child_instances(child_id),
+        protection=conferences.episodes_of(child_id),
     )
 
 
@@ -304,3 +306,51 @@ def bring_review_forward(child_id):
         button="Bring the review forward",
         intro="The IRO may ask for a review earlier than its due date (reg 33(3)).",
     ), status
+
+
+class StrategyDiscussionForm(FlaskForm):
+    date = DayMonthYearField(
+        "When was the strategy discussion?", validators=[InputRequired("Enter when the strategy discussion was")]
+    )
+    s47 = RadioField(
+        "Did it start a section 47 enquiry?",
+        widget=GovRadioInput(),
+        description="A section 47 enquiry starts the timescale for the initial child protection conference "
+        "(15 working days). If not, the discussion is recorded and nothing else happens.",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validators=[InputRequired("Select whether it started a section 47 enquiry")],
+    )
+    transfer_in = RadioField(
+        "Is the child arriving on another council's child protection plan?",
+        widget=GovRadioInput(),
+        description="A transfer-in conference follows, on the same timescale.",
+        default="no",
+        choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
+        validators=[InputRequired("Select whether the child is arriving on another council's plan")],
+    )
+
+    def event(self) -> dict:
+        """The form as the API's `cp_strategy_discussion` event."""
+        return {
+            "type": "cp_strategy_discussion",
+            "date": self.date.data.isoformat(),
+            "s47": self.s47.data == "yes",
+            "transfer_in": self.transfer_in.data == "yes",
+        }
+
+
+@bp.route("/children/<int:child_id>/strategy-discussion", methods=["GET", "POST"])
+def strategy_discussion(child_id):
+    found = _child_for(child_id, access.may_record_strategy)
+    if found is None:
+        return security.error_page(404)
+    return _record_event(
+        found,
+        StrategyDiscussionForm(),
+        "The strategy discussion is recorded.",
+        "child_action.html",
+        title="Record a child protection strategy discussion",
+        button="Record it",
+        intro="A child whose brother or sister has an enquiry open before its initial conference joins that "
+        "enquiry: siblings are conferenced together.",
+    )

@@ -118,6 +118,7 @@ def test_a_child_is_created_then_read_back_with_its_events(api, town):
         "cp_category": None,
         "cp_iro": None,
         "expected_birth": None,
+        "child_protection": [],
     }
     assert len(event["instance_ids"]) == 1  # the looked-after episode it started
     assert event == {

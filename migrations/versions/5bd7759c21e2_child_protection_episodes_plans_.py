@@ -6,10 +6,8 @@ Create Date: 2026-12-05 23:38:50.258389
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-import service.db
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5bd7759c21e2"

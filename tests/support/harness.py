@@ -32,9 +32,9 @@ class Harness:
             self.app.extensions.pop("iro_spec_bundles", None)
             db.session.remove()
 
-    def start(self, process_id, data=None, child_id="C1"):
+    def start(self, process_id, data=None, child_id="C1", group=()):
         started = instances.start_instance(
-            process_id, {"people": PEOPLE, **(data or {})}, actor="iro1", child_id=child_id
+            process_id, {"people": PEOPLE, **(data or {})}, actor="iro1", child_id=child_id, group=group
         )
         self.step()
         return started

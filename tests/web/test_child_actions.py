@@ -333,3 +333,40 @@ def test_the_case_page_offers_each_action_to_whom_may_use_it(client, auth, town,
         "Record that the child became looked after",
     }
     assert {action for action in actions if f">{action}</a>" in page} == offered
+
+
+# --- child protection strategy discussion ------------------------------------------------------------------
+
+STRATEGY = {"date": ["4", "1", "2027"], "s47": "no", "transfer_in": "no"}
+
+
+@pytest.mark.parametrize("username", ["sw.north", "tm.ne", "rqam"])
+def test_a_strategy_discussion_without_an_enquiry_is_recorded_and_starts_nothing(client, auth, new_child, username):
+    auth.sign_in(username)
+    assert "Record a child protection strategy discussion" in client.get(f"/children/{new_child}").text
+    response = post_form(client, f"/children/{new_child}/strategy-discussion", STRATEGY)
+    assert response.status_code == 302 and response.location == f"/children/{new_child}"
+    [event] = events(new_child, "cp_strategy_discussion")
+    assert event.fields == {"s47": False, "transfer_in": False} and event.instance_ids == []
+    assert db.session.scalars(select(ProcessInstance).where(ProcessInstance.child_id == str(new_child))).all() == []
+    assert "Child protection strategy discussion" in client.get(f"/children/{new_child}").text  # the timeline
+
+
+def test_a_strategy_discussion_form_with_problems_says_what_and_records_nothing(client, auth, new_child):
+    auth.sign_in("sw.north")
+    response = post_form(client, f"/children/{new_child}/strategy-discussion", {"date": NO_DATE, "transfer_in": "no"})
+    assert_refused(
+        response, ["Enter when the strategy discussion was", "Select whether it started a section 47 enquiry"]
+    )
+    assert events(new_child, "cp_strategy_discussion") == []
+
+
+@pytest.mark.parametrize("username", ["iro1", "ism.north", "sw.south"])
+def test_only_the_social_worker_a_team_manager_or_the_manager_record_a_strategy_discussion(
+    client, auth, new_child, username
+):
+    auth.sign_in(username)
+    url = f"/children/{new_child}/strategy-discussion"
+    assert client.get(url).status_code == 404
+    assert post_form(client, url, STRATEGY, page_url="/tasks").status_code == 404
+    assert events(new_child, "cp_strategy_discussion") == []

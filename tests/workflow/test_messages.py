@@ -6,10 +6,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from service.db import db
+from service.db import db, writing
 from service.diagrams import specs
 from service.errors import NotFound, ServiceError
-from service.models import ProcessInstance
+from service.models import InstanceChild, ProcessInstance
+from service.tasks.task_context import TaskContext
 from service.workflow import instances
 from tests.support.harness import PEOPLE, Harness
 from tests.support.paths import BAD_BPMN
@@ -72,3 +73,32 @@ def test_a_diagram_that_messages_itself_for_ever_is_stopped_and_writes_nothing(r
     with pytest.raises(ServiceError, match="bounced between instances"):
         instances.send_message("ping", {}, actor="api", child_id="C1")
     assert _count() == before
+
+
+def test_a_message_about_any_child_of_a_sibling_group_reaches_the_groups_instance(run):
+    group = run.start("waits_for_change", child_id="C1", group=("C2", "C3"))
+    alone = run.start("waits_for_change", child_id="C4")
+    touched = instances.send_message("significant_change", {"kind": "family_change"}, actor="api", child_id="C3")
+    run.step()
+    assert touched == [group.instance_id]
+    [task] = run.open_tasks("C1")  # the lead child's: their team routes the work
+    assert task.instance_id == group.instance_id and run.open_tasks("C3") == []
+    assert run.instance(alone.instance_id).status.value == "running" and run.open_tasks("C4") == []
+
+
+def test_a_process_started_by_another_concerns_the_same_children_and_knows_its_parent(run):
+    [first] = instances.send_message("review_cycle_due", {"cycle": 1, "people": PEOPLE}, actor="api", child_id="C1")
+    with writing():  # the first cycle concerns a sibling group from here on
+        db.session.add(InstanceChild(instance_id=first, child_id="C2"))
+    run.step()
+    [hold] = run.open_tasks()
+    run.complete(hold.id)
+    [record] = run.open_tasks()
+    run.complete(record.id)
+    second = db.session.scalar(select(ProcessInstance.id).where(ProcessInstance.id != first))
+    children = db.session.scalars(
+        select(InstanceChild.child_id).where(InstanceChild.instance_id == second).order_by(InstanceChild.child_id)
+    ).all()
+    assert children == ["C1", "C2"]
+    [hold] = run.open_tasks()
+    assert TaskContext(hold).data["parent_instance_id"] == first

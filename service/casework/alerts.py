@@ -46,7 +46,7 @@ class Header:
     raised_by: str
     to: list  # the roles of the stages it goes to, with the person holding each where known
     child_name: str
-    dob: datetime.date  # `date` here is the field above
+    dob: datetime.date | None  # `date` here is the field above; None for an unborn child
     social_worker: str | None
     team: str
     line_manager: str | None

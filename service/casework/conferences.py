@@ -67,7 +67,9 @@ def episodes_of(child_id: int) -> list[EpisodeRecord]:
         ).all()
     )
     return [
-        EpisodeRecord(e, conferences[e.id], plans.get(e.id), chairs.get(e.chair_id), sizes.get(e.id, 1))
+        EpisodeRecord(
+            e, conferences[e.id], plans.get(e.id), chairs.get(e.chair_id) if e.chair_id else None, sizes.get(e.id, 1)
+        )
         for e in episodes
     ]
 

@@ -1189,7 +1189,10 @@ class _Replay:
             and child_id not in self.ceased
             and child_id not in self.pending_change
             and not self.kids[child_id].leaves
-            and (circumstance != "regulated_to_unregulated_before_18" or 16 <= participation.age_on(dob, day) < 18)
+            and (
+                circumstance != "regulated_to_unregulated_before_18"
+                or (dob is not None and 16 <= participation.age_on(dob, day) < 18)
+            )
         ]
         return ok
 

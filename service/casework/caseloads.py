@@ -9,7 +9,7 @@ looked-after child (short breaks included) counts for their IRO.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import and_, distinct, func, or_, select
 
 from service.db import db
 from service.models import Child, CpPlan, User, UserRole
@@ -40,7 +40,7 @@ class Caseload:
 
     @property
     def outside_recommended(self) -> str | None:
-        """"below" or "above" the recommended 50-70 per FTE, or None (within, or no FTE)."""
+        """ "below" or "above" the recommended 50-70 per FTE, or None (within, or no FTE)."""
         low, high = RECOMMENDED
         per_fte = self.per_fte
         if per_fte is None or low <= per_fte <= high:
@@ -49,7 +49,7 @@ class Caseload:
 
 
 def caseloads(active_iros_only: bool = False) -> list[Caseload]:
-    """Each IRO's caseload, by name: today's IROs, and (unless `active_iros_only`) anyone else
+    """Each IRO's caseload, by name: today's active IROs, and (unless `active_iros_only`) anyone else
     still chairing a plan or reviewing a looked-after child, so no child drops out of the count."""
     protection = (
         select(func.count(distinct(CpPlan.child_id)))
@@ -59,20 +59,16 @@ def caseloads(active_iros_only: bool = False) -> list[Caseload]:
     looked_after = (
         select(func.count(Child.id)).where(Child.looked_after.is_(True), Child.iro_id == User.id).scalar_subquery()
     )
-    iro = User.id.in_(select(UserRole.user_id).where(UserRole.role == roles.IRO))
-    if active_iros_only:
-        who = [iro, User.active.is_(True)]
-    else:
-        who = [
-            or_(
-                iro,
-                User.id.in_(select(CpPlan.chair_id).where(CpPlan.ended_on.is_(None))),
-                User.id.in_(select(Child.iro_id).where(Child.looked_after.is_(True))),
-            )
-        ]
+    who = and_(User.id.in_(select(UserRole.user_id).where(UserRole.role == roles.IRO)), User.active.is_(True))
+    if not active_iros_only:
+        who = or_(
+            who,
+            User.id.in_(select(CpPlan.chair_id).where(CpPlan.ended_on.is_(None))),
+            User.id.in_(select(Child.iro_id).where(Child.looked_after.is_(True))),
+        )
     rows = db.session.execute(
         select(User.id, User.username, User.name, User.fte, protection, looked_after)
-        .where(*who)
+        .where(who)
         .order_by(User.name, User.username)
     )
     return [Caseload(*row) for row in rows]

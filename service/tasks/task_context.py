@@ -10,9 +10,9 @@ from functools import cached_property
 from typing import cast
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
-from service.casework import alerts
+from service.casework import alerts, caseloads
 from service.db import db
 from service.diagrams import specs
 from service.models import (
@@ -27,10 +27,8 @@ from service.models import (
     ReviewStatus,
     Team,
     User,
-    UserRole,
 )
 from service.people import accounts as people
-from service.people import roles
 from service.workflow import clock
 from service.workflow import working_days as calendar
 from service.workflow.unit_of_work import engine
@@ -82,7 +80,7 @@ class TaskContext:
 
     def iro_options(self) -> list[IroOption]:
         """Active IROs, the preferred first (docs/domain.md A1: the child's CP IRO, then a sibling's
-        IRO), then by caseload per FTE, lightest first."""
+        IRO), then by caseload per FTE (`caseloads`), lightest first."""
         child = self.child
         preferred = {}
         if child is not None:
@@ -93,22 +91,10 @@ class TaskContext:
                 preferred[iro_id] = "siblings' IRO"
             if child.cp_plan and child.cp_iro_id:
                 preferred[child.cp_iro_id] = "child protection IRO"
-        looked_after = select(func.count(Child.id)).where(Child.looked_after.is_(True), Child.iro_id == User.id)
-        protection = select(func.count(Child.id)).where(Child.cp_plan.is_(True), Child.cp_iro_id == User.id)
-        rows = db.session.execute(
-            select(
-                User.id,
-                User.username,
-                User.name,
-                User.fte,
-                looked_after.scalar_subquery().label("lac"),
-                protection.scalar_subquery().label("cp"),
-            )
-            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == roles.IRO))
-            .where(User.active.is_(True))
-            .distinct()
-        ).all()
-        options = [IroOption(r.username, r.name, r.lac + r.cp, r.fte or 1.0, preferred.get(r.id)) for r in rows]
+        options = [
+            IroOption(c.username, c.name, c.total, c.fte or 1.0, preferred.get(c.user_id))
+            for c in caseloads.caseloads(active_iros_only=True)
+        ]
         return sorted(options, key=lambda o: (o.preferred is None, o.per_fte, o.name))
 
     def endorsing_review(self, since: date) -> Review | None:

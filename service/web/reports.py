@@ -1,11 +1,12 @@
 """Reports for those who oversee the whole service: the review figures managers report
-(docs/domain.md E), the SSDA903 reviews file the performance team sends to the DfE, and the RAG
-register with table 3.4.9 (docs/domain.md B6).
+(docs/domain.md E), the SSDA903 reviews file the performance team sends to the DfE, the RAG
+register with table 3.4.9 (docs/domain.md B6), the child protection figures (D) and the IRO
+caseloads per FTE (E).
 
 Only the service-wide managers (`access.sees_reports`) see them; anyone else gets
 the 404 page, as for a page that does not exist. The review figures' period defaults to the
-financial year so far, the RAG register's (as the alert register's) to the last 12 months,
-London time.
+financial year so far (as the child protection figures'), the RAG register's (as the alert
+register's) to the last 12 months, London time. Caseloads are today's.
 """
 
 from flask import render_template, request
@@ -15,9 +16,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovInput, GovSelect
 from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional
 
+from service.casework import caseloads as iro_caseloads
 from service.errors import InvalidData
 from service.people import access
-from service.reports import alert_register, rag_register, review_figures
+from service.reports import alert_register, protection_figures, rag_register, review_figures
 from service.workflow import clock
 from service.workflow import working_days as calendar
 
@@ -230,3 +232,39 @@ def rag_csv():
         "Cache-Control": "no-store",
         "Content-Disposition": f'attachment; filename="rag-register-{start}-{end}.csv"',
     }
+
+
+# --- child protection figures and IRO caseloads ------------------------------------------------------------
+
+
+def _protection_form() -> PeriodForm:
+    form = PeriodForm(request.args)
+    form.team.choices = _team_choices()
+    form.iro.choices = _people("All IROs", protection_figures.iro_choices())
+    return form
+
+
+@bp.get("/reports/child-protection")
+def protection():
+    today, form = calendar.london_date(clock.now()), _protection_form()
+    period = form.read(today)
+    figures = period and protection_figures.report(
+        *period, today, team=form.team.data or None, iro=form.iro.data or None
+    )
+    return render_template(
+        "reports_protection.html",
+        form=form,
+        figures=figures,
+        errors=wtforms_errors(form)["errorList"],
+        target=protection_figures.REVIEWS_ON_TIME_TARGET,
+    ), 200 if period else 400
+
+
+@bp.get("/reports/caseloads")
+def caseloads():
+    return render_template(
+        "reports_caseloads.html",
+        rows=iro_caseloads.caseloads(),
+        recommended=iro_caseloads.RECOMMENDED,
+        today=calendar.london_date(clock.now()),
+    )

@@ -78,6 +78,8 @@ def expected(rule: str, method: str, username: str | None) -> int:
         "/reports/alerts.csv",
         "/reports/rag",
         "/reports/rag.csv",
+        "/reports/child-protection",
+        "/reports/caseloads",
     ):
         return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
     if rule.startswith("/mail/undelivered"):

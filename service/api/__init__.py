@@ -243,6 +243,16 @@ def child(child_id):
     )
 
 
+@bp.patch(f"/children/<{ID}:child_id>")
+def change_child(child_id):
+    """An unborn child's date of birth, once born, and the child's siblings (each sibling's list
+    follows); answered as GET answers."""
+    if db.session.get(Child, child_id) is None:  # before the body: a wrong child is the first thing to fix
+        raise NotFound(f"child {child_id} does not exist")
+    cases.change_child(child_id, _json_object(), actor=_actor())
+    return child(child_id)
+
+
 def _username(user_id: int | None) -> str | None:
     return None if user_id is None else db.session.get_one(User, user_id).username
 

@@ -247,7 +247,9 @@ def children_seen(who: Identity, alert: ManagementAlert) -> list[dict]:
     ]
     ids = [entry["id"] for entry in sent]
     seen = dict(
-        db.session.execute(select(Child.id, Child.case_number).where(Child.id.in_(ids), access.child_condition(who)))
+        db.session.execute(
+            select(Child.id, Child.case_number).where(Child.id.in_(ids), access.child_condition(who))
+        ).all()
     )
     return [
         {**entry, "case_number": entry["case_number"] or seen[entry["id"]]} for entry in sent if entry["id"] in seen

@@ -336,7 +336,8 @@ def siblings(child_id):
         try:
             families.change_siblings(who, found, form.case_numbers.data or "", actor=who.username)
         except InvalidData as refused:
-            form.case_numbers.errors.append(refused.errors.get("siblings", str(refused)).capitalize())
+            message = refused.errors.get("siblings", str(refused))
+            form.case_numbers.errors.append(message[:1].upper() + message[1:])
         else:
             flash("The child's siblings are recorded.", "success")
             return redirect(url_for(".child", child_id=child_id))

@@ -105,7 +105,8 @@ def test_the_birth_of_an_unborn_child_is_recorded(client, auth, unborn, username
 
 
 @pytest.mark.parametrize(
-    "answers, message", [({"dob": NO_DATE}, "Enter the child"), ({"dob": ["1", "1", "2099"]}, "cannot be in the future")]
+    "answers, message",
+    [({"dob": NO_DATE}, "Enter the child"), ({"dob": ["1", "1", "2099"]}, "cannot be in the future")],
 )
 def test_a_birth_form_with_problems_says_what_and_records_nothing(client, auth, unborn, answers, message):
     auth.sign_in("sw.north")

@@ -18,7 +18,7 @@ from service.reports import alert_register
 from tests.support.alerts import CONCERNS, AlertLife
 from tests.support.app import RequestClient
 from tests.support.lifecycle import STRAIGHT_AND_RESTARTED
-from tests.support.pages import client_for, text
+from tests.support.pages import client_for, text, token
 
 
 @pytest.fixture(params=STRAIGHT_AND_RESTARTED)
@@ -156,3 +156,22 @@ def test_only_looked_after_siblings_the_iro_sees_join_the_alert(life):
             alerts.request(who("iro1"), amy, siblings=refused)
         assert raised.value.errors == {"siblings": "choose only looked-after siblings of the child"}
     assert db.session.scalar(select(func.count()).select_from(ManagementAlert)) == 0
+
+
+def test_the_iro_ticks_the_siblings_on_the_childs_page(life):
+    run = life
+    amy, ben, cat = three_siblings(run)
+    iro = client_for(run.app, "iro1")
+    page = iro.get(f"/children/{amy}").text
+    assert f'name="siblings" type="checkbox" value="{ben}"' in page
+    assert f'name="siblings" type="checkbox" value="{cat}"' in page
+    response = iro.post(
+        f"/children/{amy}/management-alert", data={"siblings": [str(ben), str(cat)], "csrf_token": token(page)}
+    )
+    assert response.status_code == 302 and response.location.startswith("/tasks/")
+    form = iro.get(response.location).text
+    assert "Ben North, born 4 March 2012" in form and "Cat North, born 4 March 2012" in form
+    task = run.task(amy, "raise_alert")
+    assert sorted(
+        db.session.scalars(select(InstanceChild.child_id).where(InstanceChild.instance_id == task.instance_id))
+    ) == sorted([str(amy), str(ben), str(cat)])

@@ -147,6 +147,11 @@ def _schemas() -> dict:
             },
         },
         "NewChild": _object(cases.CHILD_FIELDS, CHILD_FIELDS),
+        "ChildChange": {
+            **_object(cases.CHANGE_FIELDS, CHILD_FIELDS),
+            "minProperties": 1,
+            "description": "dob: an unborn child's date of birth, once; siblings: the whole list, replacing it",
+        },
         "ChildCreated": {
             "type": "object",
             "required": ["id", "case_number"],
@@ -379,7 +384,15 @@ def document(*, clock: bool) -> dict:
                 ("200", "The child", "Child"),
                 "401 404",
                 parameters=[_in_path("child_id")],
-            )
+            ),
+            "patch": _operation(
+                "changeChild",
+                "Record an unborn child's birth (dob) or change the child's siblings (each sibling's list follows)",
+                ("200", "The child, as GET answers", "Child"),
+                write,
+                body="ChildChange",
+                parameters=[_in_path("child_id")],
+            ),
         },
         "/api/v1/children/{child_id}/events": {
             "post": _operation(

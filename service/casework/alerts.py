@@ -5,16 +5,22 @@ through `record_alert(...)` and `record_alert_step(...)`; everything here reads 
 rows. An alert starts with the message `management_alert_requested`, whoever asks
 (an IRO from a child's page or a review, or another diagram such as the RAG
 notification): the IRO then completes case study 4's form as the first task.
+
+An alert may concern a sibling group (case study 4 was one alert for seven siblings): one
+instance, its lead the child whose page it was raised from (their team and area route the
+stages), every child in `instance_children` and, as sent, in `ManagementAlert.children`.
+Whoever sees any of its children sees the alert, with only the children they see.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from service.casework import families
 from service.db import db
 from service.errors import InvalidData, NotFound
 from service.models import (
@@ -22,6 +28,7 @@ from service.models import (
     AlertStatus,
     Child,
     HumanTask,
+    InstanceChild,
     ManagementAlert,
     Review,
     ReviewStatus,
@@ -50,10 +57,13 @@ class Header:
     social_worker: str | None
     team: str
     line_manager: str | None
+    siblings: list = field(default_factory=list)  # a sibling group's other children: (name, dob)
+    expected_birth: datetime.date | None = None
 
 
-def request(who: Identity, child_id: int, review_id: int | None = None) -> int:
-    """Start an alert for a looked-after child this IRO sees; returns the id of its form task."""
+def request(who: Identity, child_id: int, review_id: int | None = None, siblings=()) -> int:
+    """Start an alert for a looked-after child this IRO sees, and for those of the child's
+    `siblings` (ids) they choose; returns the id of its form task."""
     if not access.raises_alerts(who):
         raise NotFound("only an IRO raises a management alert")
     child = db.session.scalar(select(Child).where(Child.id == child_id, access.child_condition(who)))
@@ -68,8 +78,11 @@ def request(who: Identity, child_id: int, review_id: int | None = None) -> int:
         and db.session.scalar(select(Review.id).where(Review.id == review_id, Review.child_id == child_id)) is None
     ):
         raise InvalidData(f"review {review_id} is not one of {child.name}'s reviews")
+    group = _group(who, child, siblings)
     payload = {"review_id": review_id, "people": {roles.IRO: {"username": who.username}}}
-    [instance_id] = instances.send_message(REQUEST_MESSAGE, payload, actor=who.username, child_id=str(child_id))
+    [instance_id] = instances.send_message(
+        REQUEST_MESSAGE, payload, actor=who.username, child_id=str(child_id), group=tuple(str(c) for c in group)
+    )
     return cast(  # the process has just opened its form
         int,
         db.session.scalar(
@@ -78,7 +91,20 @@ def request(who: Identity, child_id: int, review_id: int | None = None) -> int:
     )
 
 
-def header(child: Child, today: date, data: dict) -> Header:
+def _group(who: Identity, child: Child, siblings) -> list[int]:
+    """The siblings to include: each a looked-after sibling of the child this IRO sees."""
+    chosen = list(dict.fromkeys(siblings))
+    allowed = {sibling.id for sibling in families.alert_siblings(who, child)}
+    refused = [sibling for sibling in chosen if sibling not in allowed]
+    if refused:
+        raise InvalidData(
+            f"siblings: child {refused[0]} is not a looked-after sibling of {child.name} you may see",
+            {"siblings": "choose only looked-after siblings of the child"},
+        )
+    return chosen
+
+
+def header(child: Child, today: date, data: dict, group=()) -> Header:
     iro = _name_of(data.get("people", {}).get(roles.IRO, {}).get("username"))
     team = db.session.get_one(Team, child.team_id)
     worker = db.session.get(User, child.social_worker_id)
@@ -92,7 +118,13 @@ def header(child: Child, today: date, data: dict) -> Header:
         worker.name if worker else None,
         team.name,
         team_manager_name(child.team_id),
+        [(sibling.name, sibling.dob) for sibling in _children(group) if sibling.id != child.id],
+        child.expected_birth,
     )
+
+
+def _children(ids) -> list[Child]:
+    return list(db.session.scalars(select(Child).where(Child.id.in_([int(i) for i in ids])).order_by(Child.name)))
 
 
 def _name_of(username: str | None) -> str | None:
@@ -154,6 +186,7 @@ class AlertForMe:
     task_id: int | None  # the alert's open task this person may act on (a response, a meeting, a consultation)
     task_title: str | None
     working_days_left: int | None  # until that task is due; None while nothing waits for this person
+    siblings: int = 0  # the group's other children this person sees
 
 
 def for_me(who: Identity) -> list[AlertForMe]:
@@ -182,22 +215,62 @@ def for_me(who: Identity) -> list[AlertForMe]:
     ).all()
     today = calendar.london_date(clock.now())
     found = [
-        AlertForMe(alert, name, task_id, title, calendar.working_days_between(today, due) if due is not None else None)
+        AlertForMe(
+            alert,
+            name,
+            task_id,
+            title,
+            calendar.working_days_between(today, due) if due is not None else None,
+            len(children_seen(who, alert)) - 1,
+        )
         for alert, name, task_id, title, due in rows
     ]
     return sorted(found, key=lambda a: (a.task_id is None, a.working_days_left or 0, a.alert.id))
 
 
 def visible(who: Identity, alert_id: int) -> ManagementAlert:
-    """The alert if this person sees its child (so the managers of its stages do); else NotFound."""
+    """The alert if this person sees any of its children (so the managers of its stages do); else NotFound."""
     alert = db.session.scalar(
-        select(ManagementAlert)
-        .join(Child, Child.id == ManagementAlert.child_id)
-        .where(ManagementAlert.id == alert_id, access.child_condition(who))
+        select(ManagementAlert).where(
+            ManagementAlert.id == alert_id, access.concerns_visible_child(who, ManagementAlert.instance_id)
+        )
     )
     if alert is None:
         raise NotFound(f"alert {alert_id} does not exist")
     return alert
+
+
+def children_seen(who: Identity, alert: ManagementAlert) -> list[dict]:
+    """The alert's children as sent, {id, name, dob, case_number}, the lead first: those this person sees."""
+    sent = alert.children or [
+        {"id": alert.child_id, "name": alert.child_name, "dob": alert.child_dob, "case_number": None}
+    ]
+    ids = [entry["id"] for entry in sent]
+    seen = dict(
+        db.session.execute(
+            select(Child.id, Child.case_number).where(Child.id.in_(ids), access.child_condition(who))
+        ).all()
+    )
+    return [
+        {**entry, "case_number": entry["case_number"] or seen[entry["id"]]} for entry in sent if entry["id"] in seen
+    ]
+
+
+def of_child(child_id: int) -> list[ManagementAlert]:
+    """The alerts raised so far that concern the child, alone or with siblings, newest first."""
+    return list(
+        db.session.scalars(
+            select(ManagementAlert)
+            .where(
+                ManagementAlert.raised_on.is_not(None),
+                ManagementAlert.instance_id.in_(
+                    select(InstanceChild.instance_id).where(InstanceChild.child_id == str(child_id))
+                )
+                | (ManagementAlert.child_id == child_id),
+            )
+            .order_by(ManagementAlert.raised_on.desc(), ManagementAlert.id.desc())
+        )
+    )
 
 
 def history(alert: ManagementAlert) -> list[AlertEntry]:

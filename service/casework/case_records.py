@@ -88,6 +88,9 @@ def _upsert(uow, table, instance, fields):
     if found is None:
         if table is _alerts:
             values.update(_as_sent(uow.connection, instance.child_id), raised_by=uow.actor)
+            group = uow.children_of(instance.id)
+            if len(group) > 1:
+                values["children"] = _children_as_sent(uow.connection, group)
         if table is _rags:
             values.update(_case_holders(uow.connection, instance.child_id))
         new_id = uow.connection.execute(
@@ -177,6 +180,28 @@ def _as_sent(connection, child_id):
     }
 
 
+def _children_as_sent(connection, group: list[str]) -> list[dict]:
+    """A sibling group's children as the alert was raised about them, the lead first."""
+    rows = {
+        str(row.id): row
+        for row in connection.execute(
+            select(_children.c.id, _children.c.name, _children.c.dob, _children.c.case_number).where(
+                _children.c.id.in_([int(c) for c in group])
+            )
+        )
+    }
+    return [
+        {
+            "id": rows[c].id,
+            "name": rows[c].name,
+            "dob": rows[c].dob.isoformat() if rows[c].dob else None,
+            "case_number": rows[c].case_number,
+        }
+        for c in group
+        if c in rows
+    ]
+
+
 def _case_holders(connection, child_id):
     """Who held the case when a RAG notification was given: the register counts by them."""
     row = connection.execute(
@@ -244,7 +269,8 @@ def _allocate(uow, instance, fields):
 
 def _end_episode(uow, instance):
     """Cancel the child's other running processes of being looked after; their open tasks and
-    timers close. Child protection work, and a sibling group's process, carry on."""
+    timers close. Child protection work, and a sibling group's process (an alert for several
+    siblings goes on for the others, docs/adr/0019), carry on."""
     group = select(_instance_children.c.instance_id).group_by(_instance_children.c.instance_id).having(func.count() > 1)
     others = uow.connection.scalars(
         select(_instances.c.id)
@@ -276,6 +302,7 @@ def _end_episode(uow, instance):
             _alerts.c.child_id == int(instance.child_id),
             _alerts.c.status == AlertStatus.OPEN,
             _alerts.c.instance_id != instance.id,
+            _alerts.c.instance_id.not_in(group),
         )
         .values(status=AlertStatus.CANCELLED, closed_on=calendar.london_date(uow.now))
     )

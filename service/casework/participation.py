@@ -28,11 +28,14 @@ def age_on(dob: date, day: date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-def code_problem(code: str, dob: date, review_day: date) -> str | None:
-    """Why `code` cannot describe a review on `review_day` of a child born on `dob`, or None."""
-    under_four = age_on(dob, review_day) < 4
-    if code == UNDER_FOUR and not under_four:
-        return f"PN0 is only for a child under 4; the child was {age_on(dob, review_day)} on the review date"
-    if code != UNDER_FOUR and under_four:
+def code_problem(code: str, dob: date | None, review_day: date) -> str | None:
+    """Why `code` cannot describe a review on `review_day` of a child born on `dob` (None: not yet
+    born, so under 4), or None."""
+    if dob is None:  # not yet born
+        return None if code == UNDER_FOUR else "The child was under 4 on the review date: use PN0"
+    age = age_on(dob, review_day)
+    if code == UNDER_FOUR and age >= 4:
+        return f"PN0 is only for a child under 4; the child was {age} on the review date"
+    if code != UNDER_FOUR and age < 4:
         return "The child was under 4 on the review date: use PN0"
     return None

@@ -11,9 +11,15 @@
 - On a child's case page: anyone who sees a looked-after child reports a significant
   change; the Review and QA Manager records that a child became looked after; the child's
   social worker or that manager that the child ceased to be; the child's IRO brings the
-  next review forward; an IRO who sees a looked-after child raises a management alert; the child's
-  social worker, a Team Manager or the Review and QA Manager records a child protection strategy
-  discussion.
+  next review forward; an IRO who sees a looked-after child raises a management alert (and
+  may include that child's looked-after siblings whom they see: one alert for the group).
+- A child's siblings are changed by the child's social worker, their Team Manager and the
+  Review and QA Manager; the birth of an unborn child is recorded by the child's social
+  worker or the Review and QA Manager.
+- A process or an alert concerning a sibling group is seen by whoever sees any of its
+  children, each seeing only the children they see.
+- A child protection strategy discussion is recorded by the child's social worker, a Team
+  Manager or the Review and QA Manager.
 - An open management alert is for the holders of its stage's role, within that role's reach.
 - The reports are for those who see every child.
 Anything else is answered as if it did not exist (404), so ids leak nothing.
@@ -21,7 +27,7 @@ Anything else is answered as if it did not exist (404), so ids leak nothing.
 
 from sqlalchemy import String, and_, cast, false, or_, select, true
 
-from service.models import AlertStatus, Child, HumanTask, ManagementAlert, ProcessInstance, Team
+from service.models import AlertStatus, Child, HumanTask, InstanceChild, ManagementAlert, ProcessInstance, Team
 from service.people import roles
 from service.people.accounts import Identity
 
@@ -143,6 +149,20 @@ def may_record_strategy(who: Identity, child) -> bool:
     return child.social_worker_id == who.id or who.has(roles.TEAM_MANAGER, roles.REVIEW_QA_MANAGER)
 
 
+def may_change_siblings(who: Identity, child) -> bool:
+    """The child's social worker, their team's Team Manager, or the Review and QA Manager."""
+    return (
+        child.social_worker_id == who.id
+        or child.team_id in who.teams(roles.TEAM_MANAGER)
+        or who.has(roles.REVIEW_QA_MANAGER)
+    )
+
+
+def may_record_birth(who: Identity, child) -> bool:
+    """An unborn child's social worker, or the Review and QA Manager."""
+    return child.social_worker_id == who.id or who.has(roles.REVIEW_QA_MANAGER)
+
+
 def raises_alerts(who: Identity) -> bool:
     return who.has(roles.IRO)
 
@@ -150,6 +170,16 @@ def raises_alerts(who: Identity) -> bool:
 def may_raise_alert(who: Identity, child) -> bool:
     """An IRO who sees a looked-after child may challenge the care plan (protocol 3.3)."""
     return raises_alerts(who) and child.looked_after
+
+
+def concerns_visible_child(who: Identity, instance_id):
+    """Whether the instance (a column or an id) concerns a child this person sees: the lead child or
+    another of its sibling group (`instance_children`)."""
+    return (
+        select(InstanceChild.instance_id)
+        .where(InstanceChild.instance_id == instance_id, InstanceChild.child_id.in_(visible_child_ids(who)))
+        .exists()
+    )
 
 
 # --- management alerts and reports -----------------------------------------------------------

@@ -3,7 +3,8 @@ a period with the stage it reached, its outcome and how long it took to resolve,
 period's counts, and the register as a CSV file.
 
 Read from `management_alerts`, the table the alert diagram fills. An alert counts in a
-period by the day it was raised. Days to resolve are counted for resolved alerts only,
+period by the day it was raised; an alert for a sibling group counts once, with its number of
+children. Days to resolve are counted for resolved alerts only,
 from the day raised to the day closed: calendar days, and working days (England and
 Wales bank holidays excluded). Means are Decimals rounded half up to one decimal place,
 or None when no alert was resolved. The CSV carries ids, codes, dates and figures only:
@@ -36,6 +37,7 @@ CSV_COLUMNS = (
     "case_number",
     "team",
     "raised_on",
+    "children",
     "start_stage",
     "stage_reached",
     "stage_reached_role",
@@ -66,6 +68,7 @@ class RegisterRow:
     working_days: int | None
     cafcass_referred_on: date | None
     stages: tuple = ()  # the role at each stage, as the alert's diagram named them
+    children: int = 1  # the children it concerns: more than one for a sibling group
 
     @property
     def status_words(self) -> str:
@@ -147,6 +150,7 @@ def _row(found) -> RegisterRow:
         working_days,
         alert.cafcass_referred_on,
         tuple(stages),
+        len(alert.children or []) or 1,
     )
 
 
@@ -205,6 +209,7 @@ def register_csv(start: date, end: date) -> str:
                 row.case_number,
                 row.team_code,
                 row.raised_on,
+                row.children,
                 row.start_stage,
                 row.stage_reached,
                 row.stage_reached_role,

@@ -259,6 +259,11 @@ def ssda903_reviews_csv(start: date, end: date) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(SSDA903_COLUMNS)
     writer.writerows(
-        (row.case_number, f"{row.dob:%d/%m/%Y}", f"{row.held_on:%d/%m/%Y}", row.participation_code) for row in rows
+        (row.case_number, _dmy(row.dob), f"{row.held_on:%d/%m/%Y}", row.participation_code) for row in rows
     )
     return out.getvalue()
+
+
+def _dmy(day: date | None) -> str:
+    """A date as SSDA903 writes it (blank for an unborn child, who has no review yet)."""
+    return "" if day is None else f"{day:%d/%m/%Y}"

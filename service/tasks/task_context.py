@@ -20,6 +20,7 @@ from service.models import (
     Child,
     ChildEvent,
     HumanTask,
+    InstanceChild,
     ManagementAlert,
     ProcessInstance,
     RagNotification,
@@ -139,7 +140,12 @@ class TaskContext:
 
     def alert_header(self) -> "alerts.Header | None":
         """The header of case study 4's form for this child, as it would be sent today."""
-        return alerts.header(self.child, self.today, self.data) if self.child is not None else None
+        if self.child is None:
+            return None
+        group = db.session.scalars(
+            select(InstanceChild.child_id).where(InstanceChild.instance_id == self.task.instance_id)
+        ).all()
+        return alerts.header(self.child, self.today, self.data, group)
 
     @cached_property
     def review_id(self) -> int | None:

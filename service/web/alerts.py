@@ -117,10 +117,14 @@ def cafcass_letter(alert_id):
 
 @bp.post("/children/<int:child_id>/management-alert")
 def raise_alert(child_id):
-    """An IRO who sees the looked-after child starts an alert; its form is their first task."""
+    """An IRO who sees the looked-after child starts an alert, for the siblings they ticked too (one
+    alert for the group, this child its lead); its form is their first task."""
     try:
         task_id = alerts.request(
-            current_user.identity, child_id, review_id=request.form.get("review_id", type=routing.whole_number)
+            current_user.identity,
+            child_id,
+            review_id=request.form.get("review_id", type=routing.whole_number),
+            siblings=request.form.getlist("siblings", type=routing.whole_number),
         )
     except InvalidData as refused:
         flash(str(refused))

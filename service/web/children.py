@@ -5,20 +5,23 @@ Review and QA Manager records that a child became looked after; the child's soci
 worker or that manager records that the child ceased to be. Each is the event a
 case-management system would send through the API: the same checks, the same
 processes. The child's IRO may bring the next review forward (reg 33(3)), and an IRO
-who sees a looked-after child may raise a management alert (service/web/alerts.py).
+who sees a looked-after child may raise a management alert (service/web/alerts.py), for
+the child's looked-after siblings too. The child's social worker, Team Manager or the
+Review and QA Manager changes the child's siblings; the social worker or that manager
+records the birth of an unborn child (docs/domain.md C8).
 """
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea
-from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms import DayMonthYearField
 from service import routing
 from service.casework import children as cases
-from service.casework import codes, conferences, reviews
+from service.casework import codes, conferences, families, reviews
 from service.errors import InvalidData
 from service.people import access
 
@@ -49,6 +52,8 @@ def _actions(who, child) -> list[tuple[str, str]]:
         ),
         ("Bring the next review forward", ".bring_review_forward", access.may_bring_review_forward, child.looked_after),
         ("Record a child protection strategy discussion", ".strategy_discussion", access.may_record_strategy, True),
+        ("Change the child's siblings", ".siblings", access.may_change_siblings, True),
+        ("Record the birth", ".record_birth", access.may_record_birth, child.dob is None),
     ]
     return [
         (text, url_for(endpoint, child_id=child.id))
@@ -76,8 +81,10 @@ def child(child_id):
         record_deadlines=reviews.record_deadlines,
         alerts=queries.child_alerts(child_id),
         may_raise_alert=access.may_raise_alert(who, found),
+        alert_siblings=families.alert_siblings(who, found) if access.may_raise_alert(who, found) else [],
         review_id=request.args.get("review", type=routing.whole_number),  # raising an alert from a review
-        instances=queries.child_instances(child_id),
+        siblings=families.siblings_seen(who, found),
+        instances=families.processes(who, child_id),
         protection=conferences.episodes_of(child_id),
     )
 
@@ -354,3 +361,75 @@ def strategy_discussion(child_id):
         intro="A child whose brother or sister has an enquiry open before its initial conference joins that "
         "enquiry: siblings are conferenced together.",
     )
+
+
+class SiblingsForm(FlaskForm):
+    case_numbers = StringField(
+        "Case numbers of the child's siblings",
+        widget=GovTextInput(),
+        description="Separate them with spaces or commas. Leave it empty if the child has no siblings here.",
+        validators=[Length(max=2000, message="Use 2000 characters or fewer")],
+    )
+
+
+@bp.route("/children/<int:child_id>/siblings", methods=["GET", "POST"])
+def siblings(child_id):
+    """The child's siblings that this person sees, by case number; each sibling's list follows."""
+    found = _child_for(child_id, access.may_change_siblings)
+    if found is None:
+        return security.error_page(404)
+    who = current_user.identity
+    form = SiblingsForm()
+    if request.method == "GET":
+        form.case_numbers.data = " ".join(sibling.case_number for sibling in families.siblings_seen(who, found))
+    elif form.validate():
+        try:
+            families.change_siblings(who, found, form.case_numbers.data or "", actor=who.username)
+        except InvalidData as refused:
+            message = refused.errors.get("siblings", str(refused))
+            form.case_numbers.errors.append(message[:1].upper() + message[1:])
+        else:
+            flash("The child's siblings are recorded.", "success")
+            return redirect(url_for(".child", child_id=child_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "child_action.html",
+        child=found,
+        form=form,
+        title="Change the child's siblings",
+        button="Save the siblings",
+        intro="Brothers and sisters are reviewed and conferenced together, and an IRO may raise one "
+        "management alert for them. Each sibling's record is changed too.",
+    ), status
+
+
+class BirthForm(FlaskForm):
+    dob = DayMonthYearField("Date of birth", validators=[InputRequired("Enter the child's date of birth")])
+
+
+@bp.route("/children/<int:child_id>/birth", methods=["GET", "POST"])
+def record_birth(child_id):
+    """An unborn child (a pre-birth conference's) is born: the date of birth, once."""
+    found = _child_for(child_id, access.may_record_birth)
+    if found is None:
+        return security.error_page(404)
+    if found.dob is not None:
+        return _nothing_to_record(found, "has a date of birth recorded")
+    form = BirthForm()
+    if request.method == "POST" and form.validate():
+        try:
+            cases.change_child(child_id, {"dob": form.dob.data.isoformat()}, actor=current_user.identity.username)
+        except InvalidData as refused:
+            form.dob.errors.append(f"Date of birth {refused.errors.get('dob', str(refused))}")
+        else:
+            flash("The birth is recorded.", "success")
+            return redirect(url_for(".child", child_id=child_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "child_action.html",
+        child=found,
+        form=form,
+        title="Record the birth",
+        button="Record the birth",
+        intro=f"Expected on {day(found.expected_birth)}." if found.expected_birth else None,
+    ), status

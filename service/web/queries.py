@@ -19,7 +19,6 @@ from service.models import (
     Child,
     ChildEvent,
     HumanTask,
-    InstanceStatus,
     LookedAfterEpisode,
     ManagementAlert,
     OutboxMessage,
@@ -168,13 +167,9 @@ def teams() -> list[tuple[str, str]]:
 
 
 def child_alerts(child_id: int) -> list[tuple[int, str]]:
-    """(id, the alert in words) of the child's alerts raised so far, newest first (the page shows the child)."""
-    found = db.session.scalars(
-        select(ManagementAlert)
-        .where(ManagementAlert.child_id == child_id, ManagementAlert.raised_on.is_not(None))
-        .order_by(ManagementAlert.raised_on.desc(), ManagementAlert.id.desc())
-    )
-    return [(alert.id, alerts.describe(alert)) for alert in found]
+    """(id, the alert in words) of the alerts raised so far that concern the child, alone or with
+    siblings, newest first (the page shows the child; the words name no child)."""
+    return [(alert.id, alerts.describe(alert)) for alert in alerts.of_child(child_id)]
 
 
 def alert_id_of(instance_id: int) -> int | None:
@@ -213,13 +208,18 @@ class AlertRecord:
     """An alert as its page, its printable form and the CAFCASS letter show it."""
 
     alert: ManagementAlert
-    case_number: str
     team: str | None
     raised_by: str | None  # the IRO's name
     stages: list[AlertStage]  # each stage it reached, in order, with its history
     response_days: int | None  # working days a stage has to respond (the diagram's named value, as it was used)
     referral: AlertStep | None  # the referral to CAFCASS, once made
     names: dict  # username: name, of everyone the history names
+    children: list  # {id, name, dob, case_number} as sent: the children it concerns that the reader sees
+
+    @property
+    def title(self) -> str:
+        """The children's names, as the reader may see them."""
+        return ", ".join(child["name"] for child in self.children)
 
     @property
     def reached(self) -> list[int]:
@@ -243,7 +243,7 @@ class AlertRecord:
 
 
 def alert_record(who: Identity, alert_id: int) -> AlertRecord:
-    """The alert with its history grouped by stage; NotFound unless this person sees its child."""
+    """The alert with its history grouped by stage; NotFound unless this person sees one of its children."""
     alert = alerts.visible(who, alert_id)
     entries = alerts.history(alert)
     usernames = (
@@ -252,7 +252,6 @@ def alert_record(who: Identity, alert_id: int) -> AlertRecord:
         | {(entry.details or {}).get("minute_taker") for entry in entries if entry.step == "meeting_set"} - {None}
     )
     names = dict(db.session.execute(select(User.username, User.name).where(User.username.in_(usernames))).all())
-    case_number = db.session.execute(select(Child.case_number).where(Child.id == alert.child_id)).scalar_one()
     team = db.session.scalar(select(Team.name).where(Team.id == alert.team_id)) if alert.team_id else None
     grouped: dict = {}
     for entry in entries:
@@ -264,31 +263,19 @@ def alert_record(who: Identity, alert_id: int) -> AlertRecord:
     referral = next((step for stage in stages for step in stage.of("cafcass_referral")), None)
     return AlertRecord(
         alert,
-        case_number,
         team,
         names.get(alert.raised_by or "", alert.raised_by),
         stages,
         _response_days(entries),
         referral,
         names,
+        alerts.children_seen(who, alert),
     )
 
 
 def _response_days(entries: list[AlertEntry]) -> int | None:
     """The working days the first stage had to respond, as the diagram's named value then said."""
     return next(((e.details or {}).get("response_wd") for e in entries if e.step == "received"), None)
-
-
-def child_instances(child_id: int) -> list:
-    """The child's process instances, running ones first then the newest (for a page that
-    already checked the person sees the child); their state is not read."""
-    return list(
-        db.session.execute(
-            select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.status, ProcessInstance.created_at)
-            .where(ProcessInstance.child_id == str(child_id))
-            .order_by((ProcessInstance.status != InstanceStatus.RUNNING), ProcessInstance.id.desc())
-        )
-    )
 
 
 def check_instance_visible(who: Identity, instance_id: int) -> None:

@@ -16,6 +16,7 @@ def init_app(app):
     app.add_template_filter(day)
     app.add_template_filter(when)
     app.add_template_filter(words)
+    app.add_template_global(birth)
     app.add_template_global(deadline)
     app.add_template_global(navigation_counts)
     for name in CODE_TABLES:  # every code list's words, for `code | words(TABLE)`
@@ -32,6 +33,13 @@ def now():
 def day(value) -> str:
     """`12 April 2027`, the GOV.UK style, on the London calendar."""
     return "" if value is None else f"{calendar.london_date(value):%-d %B %Y}"
+
+
+def birth(dob, expected=None) -> str:
+    """The date of birth, or for an unborn child `Unborn (expected 3 May 2022)`."""
+    if dob is None and expected is not None:
+        return f"Unborn (expected {day(expected)})"
+    return day(dob)
 
 
 def when(value) -> str:

@@ -61,11 +61,12 @@ def complete_task(human_task_id: int, data: dict, *, actor: str, expected_versio
         return instance.version
 
 
-def send_message(name: str, payload: dict, *, actor: str, child_id: str) -> list[int]:
-    """An event from outside (the API): resume the child's waiting instance or start one."""
+def send_message(name: str, payload: dict, *, actor: str, child_id: str, group: tuple = ()) -> list[int]:
+    """An event from outside (the API): resume the child's waiting instance or start one (about the
+    child and the other children of `group`, a sibling group)."""
     require_json(payload)
     with UnitOfWork(actor) as uow:
-        touched = uow.route(uow.engine.message(name, payload), child_id=child_id)
+        touched = uow.route(uow.engine.message(name, payload), child_id=child_id, group=group)
         if not touched:
             raise NotFound(f"no process of child {child_id} waits for {name!r}, and none starts with it")
         return touched

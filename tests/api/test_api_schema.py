@@ -44,6 +44,7 @@ def test_the_document_is_valid_openapi_and_lists_every_operation(api_schema):
         "GET /api/v1/health",
         "GET /api/v1/reports/ssda903-reviews",
         "GET /api/v1/tasks",
+        "PATCH /api/v1/children/{child_id}",
         "POST /api/v1/children",
         "POST /api/v1/children/{child_id}/events",
         "POST /api/v1/clock",

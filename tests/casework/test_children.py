@@ -1,10 +1,12 @@
 """Children, their events and the significant-change process, through the service layer."""
 
+from datetime import date
+
 import pytest
 
 from service.api import openapi
 from service.casework import children as cases
-from service.casework import codes
+from service.casework import codes, participation
 from service.db import db
 from service.errors import InvalidData
 from service.models import Child, ChildEvent
@@ -160,3 +162,9 @@ def test_each_code_list_is_one_table_for_the_api_its_document_and_the_pages(app)
     assert offered["reason"] == list(codes.CEASED_REASONS)
     assert offered["kind"] == list(codes.SIGNIFICANT_CHANGES)
     assert offered["care_plan_change"] == ["none", *codes.CARE_PLAN_CHANGES]  # "No" first
+
+
+def test_an_unborn_child_is_under_four_for_the_participation_code():
+    review_day = date(2027, 4, 12)
+    assert participation.code_problem("PN0", None, review_day) is None
+    assert participation.code_problem("PN1", None, review_day) == "The child was under 4 on the review date: use PN0"

@@ -112,6 +112,12 @@ def expected(rule: str, method: str, username: str | None) -> int:
         ("/children/<int:child_id>/strategy-discussion", "POST"): 400
         if username in {"sw.north", "tm.ne", "rqam"}
         else 404,
+        # the child's social worker, Team Manager or the Review and QA Manager; an empty list is saved
+        ("/children/<int:child_id>/siblings", "GET"): 200 if username in {"sw.north", "tm.ne", "rqam"} else 404,
+        ("/children/<int:child_id>/siblings", "POST"): 302 if username in {"sw.north", "tm.ne", "rqam"} else 404,
+        # the social worker or the Review and QA Manager, sent back to the case page: Alex North is born
+        ("/children/<int:child_id>/birth", "GET"): 302 if username in {"sw.north", "rqam"} else 404,
+        ("/children/<int:child_id>/birth", "POST"): 302 if username in {"sw.north", "rqam"} else 404,
         # only an IRO who sees the child raises an alert, and is sent to its form
         ("/children/<int:child_id>/management-alert", "POST"): 302 if username == "iro1" else 404,
         # an alert is seen by whoever sees its child; it was not referred to CAFCASS, so there is no letter

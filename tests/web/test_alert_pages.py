@@ -366,10 +366,10 @@ def test_the_register_lists_alerts_with_the_stage_reached_outcome_and_days_and_i
     assert "Mean time to resolve 4.0 calendar days (4.0 working days)" in words
     assert "Stage 2: Integrated Service Manager 1" in words and "Stage 3: Head of Service 1" in words
     assert (
-        "Alex North (4120389A) NE 8 January 2024 Ira One Stage 3 Stage 3: Head of Service Resolved "
+        "Alex North (4120389A) 1 NE 8 January 2024 Ira One Stage 3 Stage 3: Head of Service Resolved "
         "12 January 2024 4 (4 working)"
     ) in words
-    assert "Bo South (43235) South 8 January 2024 Ira Two Stage 1 Stage 2: Integrated Service Manager Open" in words
+    assert "Bo South (43235) 1 South 8 January 2024 Ira Two Stage 1 Stage 2: Integrated Service Manager Open" in words
     assert SUMMARY not in page.text  # the register lists; the concerns are on each alert's page
 
     csv_file = rqam.get("/reports/alerts.csv?from=2024-01-01&to=2024-01-31")
@@ -380,6 +380,7 @@ def test_the_register_lists_alerts_with_the_stage_reached_outcome_and_days_and_i
             r["alert_id"],
             r["case_number"],
             r["team"],
+            r["children"],
             r["stage_reached"],
             r["status"],
             r["calendar_days_to_resolve"],
@@ -387,8 +388,8 @@ def test_the_register_lists_alerts_with_the_stage_reached_outcome_and_days_and_i
         )
         for r in rows
     ] == [
-        (str(resolved), "4120389A", "NE", "3", "resolved", "4", "4"),
-        (str(open_one), "43235", "South", "2", "open", "", ""),
+        (str(resolved), "4120389A", "NE", "1", "3", "resolved", "4", "4"),
+        (str(open_one), "43235", "South", "1", "2", "open", "", ""),
     ]
     assert SUMMARY not in csv_file.text and "Alex North" not in csv_file.text
     assert not any(action in csv_file.text for action in ACTIONS)

@@ -124,11 +124,14 @@ def month_ends(today: date, count: int = MONTHS) -> list[date]:
 
 def outstanding_on(day: date) -> int:
     """Sets whose conference was held by `day` and not distributed by then."""
-    return db.session.scalar(
-        select(func.count(ConferenceMinutes.id)).where(
-            ConferenceMinutes.held_on <= day,
-            or_(ConferenceMinutes.distributed_on.is_(None), ConferenceMinutes.distributed_on > day),
+    return (
+        db.session.scalar(
+            select(func.count(ConferenceMinutes.id)).where(
+                ConferenceMinutes.held_on <= day,
+                or_(ConferenceMinutes.distributed_on.is_(None), ConferenceMinutes.distributed_on > day),
+            )
         )
+        or 0
     )
 
 

@@ -5,15 +5,20 @@ not distributed within 20 working days (none when it is), the chair returning th
 backlog page counting the set in its age band and under its minute taker."""
 
 import html
+import re
 
 import pytest
+from sqlalchemy import select
 
-from service.models import MinutesStatus, TimerStatus
+from service.db import db
+from service.errors import ScriptFailed
+from service.models import ConferenceMinutes, MinutesStatus, TimerStatus
 from service.people.accounts import user_by_username
+from service.workflow import instances
 from tests.support.app import RequestClient
 from tests.support.lifecycle import STRAIGHT_AND_RESTARTED, Life
 from tests.support.minutes import conference_held, minutes_of, notices_of, open_steps
-from tests.support.pages import sign_in
+from tests.support.pages import client_for, sign_in
 
 HELD = "2022-01-28"  # a Friday: decisions by Mon 31 Jan, draft by Fri 11 Feb, distribution by Fri 25 Feb
 CONFERENCE = "the initial conference held on 2022-01-28"
@@ -175,16 +180,41 @@ def test_the_backlog_counts_a_late_set_in_its_age_band_and_under_its_minute_take
     assert _table(html.unescape(client.get("/reports/minutes-backlog").text), "by-band")[-1] == ["Total", "0"]
 
 
+def test_the_backlog_is_linked_for_the_business_support_manager_and_the_review_and_qa_manager_only(app):
+    app.test_client_class = RequestClient
+    Life(app, False, "2022-01-20")
+    link = 'href="/reports/minutes-backlog"'
+    for username, sees in (("bsm", True), ("rqam", True), ("minutes", False), ("iro1", False), ("ad", False)):
+        client = app.test_client()
+        sign_in(client, username)
+        assert (link in client.get("/tasks").text) is sees, username
+        assert client.get("/reports/minutes-backlog").status_code == (200 if sees else 404), username
+    assert link in client_for(app, "rqam").get("/reports/reviews").text  # and from the reports
+
+
 def _user_id(username):
     return user_by_username(username).id
 
 
 def _table(text, table_id) -> list[list[str]]:
-    import re
-
     body = re.search(rf'<table class="govuk-table" id="{table_id}">.*?<tbody[^>]*>(.*?)</tbody>', text, re.S).group(1)
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
     return [
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
         for row in rows
     ]
+
+
+def test_minutes_of_a_conference_that_was_not_recorded_fail_naming_it_and_start_nothing(run):
+    child = run.child()
+    run.on("2022-01-21")
+    run.looked_after(child, "2022-01-21")
+    [parent] = run.instances_of(child)
+    payload = {"conference_number": 3, "held_on": HELD, "chair": "iro1", "minute_taker": "minutes", "kind": "review"}
+    with pytest.raises(ScriptFailed, match=f"instance {parent} has no conference number 3"):
+        instances.send_message(
+            "conference_held", {**payload, "parent_instance_id": parent}, actor="test", child_id=str(child)
+        )
+    db.session.rollback()
+    assert run.instances_of(child) == [parent]
+    assert db.session.scalars(select(ConferenceMinutes)).all() == []

@@ -352,4 +352,4 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-from . import looked_after, management_alert, rag, rag_followup, review, significant_change  # noqa: E402,F401  (register their forms)
+from . import looked_after, management_alert, minutes, rag, rag_followup, review, significant_change  # noqa: E402,F401  (register their forms)

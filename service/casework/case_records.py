@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import Boolean, Date, Enum, Integer, func, insert, select, update
 
-from service.casework import rag_patterns
+from service.casework import minutes_records, rag_patterns
 from service.errors import ScriptFailed
 from service.models import (
     AlertEntry,
@@ -77,6 +77,8 @@ def apply(uow, instance, records) -> None:
             _case_note(uow, instance, record.fields)
         elif record.kind == "record_rag":
             _upsert(uow, _rags, instance, record.fields)
+        elif record.kind == "record_minutes":
+            minutes_records.record(uow, instance, record.fields)
         uow.audit(record.kind, instance_id=instance.id, child_id=instance.child_id, **_jsonable(record.fields))
 
 

@@ -161,6 +161,7 @@ SERVICE_WIDE = (
     ("ceo", roles.CHIEF_EXECUTIVE),
     ("complaints", roles.COMPLAINTS_OFFICER),
     ("minutes", roles.MINUTE_TAKER),
+    ("bsm", roles.BUSINESS_SUPPORT_MANAGER),
     ("owner", roles.PROCESS_OWNER),
 )
 RQAM = "rqam"

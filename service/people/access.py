@@ -21,7 +21,8 @@
 - A child protection strategy discussion is recorded by the child's social worker, a Team
   Manager or the Review and QA Manager.
 - An open management alert is for the holders of its stage's role, within that role's reach.
-- The reports are for those who see every child.
+- The reports are for those who see every child; the minutes backlog for the Business Support
+  Manager, who manages the minute takers, and the Review and QA Manager.
 Anything else is answered as if it did not exist (404), so ids leak nothing.
 """
 
@@ -208,3 +209,9 @@ def alerts_at_my_stage_condition(who: Identity):
 def sees_reports(who: Identity) -> bool:
     """The review figures, the alert and RAG registers, SSDA903: those who see every child."""
     return who.has(*roles.SEE_EVERY_CHILD)
+
+
+def sees_minutes_backlog(who: Identity) -> bool:
+    """The minutes backlog: the Business Support Manager (the minute takers' manager) and the
+    Review and QA Manager. It shows case numbers only, so it asks no more of who sees which child."""
+    return who.has(roles.BUSINESS_SUPPORT_MANAGER, roles.REVIEW_QA_MANAGER)

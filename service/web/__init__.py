@@ -18,6 +18,7 @@ from . import (
     auth,
     children,
     mail,
+    minutes,
     notifications,
     processes,
     reports,
@@ -53,5 +54,5 @@ def init_app(app):
             "govuk_assets", __name__, static_folder=os.path.join(STATIC, "govuk", "assets"), static_url_path="/assets"
         )
     )
-    for module in (account, worklist, tasks, children, notifications, reports, alerts, processes, mail):
+    for module in (account, worklist, tasks, children, notifications, reports, alerts, processes, mail, minutes):
         app.register_blueprint(module.bp)

@@ -148,6 +148,8 @@ CASE_RECORDS = {
     "record_alert_step": "Add a step (step=..., stage=..., and its answers) to this alert's history.",
     "case_note": "Write a line (text=...) in the child's case notes.",
     "record_rag": "Record this review's RAG notification (status, criteria, actions, progress, alert) on the case.",
+    "record_minutes": "Record facts of this conference's minutes (parent_instance_id=..., conference_number=..., "
+    "minute_taker=..., chair=... first; then steps' dates, status).",
 }
 
 

@@ -82,6 +82,8 @@ def expected(rule: str, method: str, username: str | None) -> int:
         "/reports/caseloads",
     ):
         return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
+    if rule == "/reports/minutes-backlog":
+        return 200 if username in {"bsm", "rqam"} else 404  # the minute takers' manager and the Review and QA Manager
     if rule.startswith("/mail/undelivered"):
         # the Review and QA Manager's; the notice in the table is not undelivered, so sending it again is refused
         # with a message on the list, as is sending all again with nothing undelivered

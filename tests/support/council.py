@@ -32,6 +32,7 @@ STAFF = {
     "director": ("Dora Director", [(roles.DIRECTOR, None)]),
     "ceo": ("Cy Chief", [(roles.CHIEF_EXECUTIVE, None)]),
     "minutes": ("Mina Minutes", [(roles.MINUTE_TAKER, None)]),
+    "bsm": ("Bea Support", [(roles.BUSINESS_SUPPORT_MANAGER, None)]),
     "complaints": ("Cal Complaints", [(roles.COMPLAINTS_OFFICER, None)]),
     "owner": ("Otto Owner", [(roles.PROCESS_OWNER, None)]),
 }

@@ -149,8 +149,8 @@ CASE_RECORDS = {
     "case_note": "Write a line (text=...) in the child's case notes.",
     "record_rag": "Record this review's RAG notification (status, criteria, actions, progress, alert) on the case.",
     "record_cp": "Record facts of this child protection episode (status, strategy discussion, due dates, outcome).",
-    "allocate_cp_chair": "Make a person (iro=username) the episode's chair, with its minute taker (minute_taker=username).",
-    "record_conference": "Record facts of one conference of this episode (number=n, and its dates, attendance, decision).",
+    "allocate_cp_chair": "Make a person (iro=username) the episode's chair, and its minute taker (minute_taker=...).",
+    "record_conference": "Record facts of one conference of this episode (number=n, its dates, attendance, decision).",
     "start_cp_plans": "Start a plan (started_on=..., category=...) for each child this process concerns.",
     "end_cp_plans": "End the open plans of this episode (ended_on=..., reason=...) and cancel its conferences to come.",
 }

@@ -268,3 +268,32 @@ def _context(run, child):
     from service.tasks.task_context import TaskContext
 
     return TaskContext(run.task(child, "allocate_chair"))
+
+
+def test_a_late_report_does_not_hold_the_conference_up_and_a_missed_core_group_tells_the_chair_once(life):
+    run = life("2022-01-16")
+    child = run.child()
+    run.on("2022-01-17")
+    run.strategy(child, "2022-01-17")
+    run.enquiry_to_conference(child, chair="iro2")
+    run.book(child, "icpc_book", "2022-01-28")
+    seen = run.last_notice_id()
+    run.on("2022-01-27")
+    report = "the report for the conference on 2022-01-28"
+    assert run.deadline_notices(seen) == [
+        ("sw.north", f"Reminder: {report} is due by 2022-01-26"),
+        ("iro2", f"Reminder: {report} is due by 2022-01-26"),
+        ("sw.north", f"Overdue: {report} was due by 2022-01-26"),
+        ("iro2", f"Overdue: {report} was due by 2022-01-26"),
+    ]
+    run.on("2022-01-28", hour=15)
+    run.held(child, "icpc_record", "2022-01-28", decision="plan", category="physical")
+    assert run.open_specs(child) == ["core_group", "rcpc_book"]  # the report task closed with the conference
+    seen = run.last_notice_id()
+    for day in ("2022-02-10", "2022-02-14", "2022-02-21"):
+        run.on(day)
+    assert run.deadline_notices(seen) == [
+        ("sw.north", "Reminder: the first core group meeting is due by 2022-02-11"),
+        ("sw.north", "Overdue: the first core group meeting was due by 2022-02-11"),
+        ("iro2", "Overdue: the first core group meeting was due by 2022-02-11"),
+    ]

@@ -297,3 +297,51 @@ def test_a_late_report_does_not_hold_the_conference_up_and_a_missed_core_group_t
         ("sw.north", "Overdue: the first core group meeting was due by 2022-02-11"),
         ("iro2", "Overdue: the first core group meeting was due by 2022-02-11"),
     ]
+
+
+def test_an_enquiry_without_a_conference_and_a_conference_without_a_plan_each_end_the_process(life):
+    run = life("2022-01-16")
+    first, second = run.child("Ann North", "5100001"), run.child("Ben South", "5100002")
+    run.on("2022-01-17")
+    run.strategy(first, "2022-01-17")
+    run.do(first, "enquiry_outcome", convene="no", outcome="child_in_need", outcome_note="Family support agreed.")
+    episode = run.cp_episode(first)
+    assert (episode.status, episode.outcome, episode.next_conference_due) == (
+        CpEpisodeStatus.NO_CONFERENCE,
+        "child_in_need",
+        None,
+    )
+    assert run.conferences(first)[0].status == ConferenceStatus.CANCELLED
+    assert run.instance(episode.instance_id).status == InstanceStatus.COMPLETED and run.open_specs(first) == []
+
+    run.strategy(second, "2022-01-17")
+    run.enquiry_to_conference(second)
+    run.book(second, "icpc_book", "2022-01-28")
+    run.on("2022-01-28", hour=15)
+    run.held(second, "icpc_record", "2022-01-28", decision="no_plan")
+    episode = run.cp_episode(second)
+    assert (episode.status, run.plans(second), run.open_specs(second)) == (CpEpisodeStatus.NO_PLAN, [], [])
+    assert run.instance(episode.instance_id).status == InstanceStatus.COMPLETED
+
+
+def test_a_transfer_in_goes_straight_to_its_chair_and_a_review_can_end_the_plan(life):
+    run = life("2022-01-16")
+    child = run.child()
+    run.on("2022-01-17")
+    run.strategy(child, "2022-01-17", s47=False, transfer_in=True)
+    assert run.open_specs(child) == ["allocate_chair"]  # no section 47 enquiry to record
+    run.do(child, "allocate_chair", iro="iro1", minute_taker="minutes")
+    run.book(child, "icpc_book", "2022-01-28")
+    run.on("2022-01-28", hour=15)
+    run.held(child, "icpc_record", "2022-01-28", decision="plan", category="sexual")
+    assert run.conferences(child)[0].kind == ConferenceKind.TRANSFER_IN
+    run.on("2022-02-01")
+    run.book(child, "rcpc_book", "2022-04-20")
+    run.on("2022-04-20", hour=15)
+    run.held(child, "rcpc_record", "2022-04-20", decision="end", end_reason="no_longer_at_risk")
+    [plan] = run.plans(child)
+    assert (plan.ended_on, plan.end_reason) == (date(2022, 4, 20), "no_longer_at_risk")
+    assert run.open_specs(child) == []  # the core group task closed with the plan
+    episode = run.cp_episode(child)
+    assert (episode.status, episode.next_conference_due) == (CpEpisodeStatus.ENDED, None)
+    assert run.instance(episode.instance_id).status == InstanceStatus.COMPLETED and not run.case(child).cp_plan

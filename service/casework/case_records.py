@@ -1,7 +1,8 @@
 """What diagrams record on a child's case: episodes, reviews, the named IRO, alerts, case notes.
 
 A diagram calls `record_episode(...)`, `record_review(...)`, `allocate_iro(...)`,
-`end_episode()`, `record_alert(...)`, `record_alert_step(...)` or `case_note(text=...)`;
+`end_episode()`, `record_alert(...)`, `record_alert_step(...)` or `case_note(text=...)`
+(and the child protection records of `protection_records`);
 the engine collects the call and the unit of work applies it here, in the same
 transaction as the instance's new state. Field names are the columns of
 `LookedAfterEpisode`, `Review` and `ManagementAlert`; anything else is refused, naming
@@ -12,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import Boolean, Date, Enum, Integer, func, insert, select, update
 
-from service.casework import minutes_records, rag_patterns
+from service.casework import minutes_records, protection_records, rag_patterns
 from service.errors import ScriptFailed
 from service.models import (
     AlertEntry,
@@ -79,6 +80,8 @@ def apply(uow, instance, records) -> None:
             _upsert(uow, _rags, instance, record.fields)
         elif record.kind == "record_minutes":
             minutes_records.record(uow, instance, record.fields)
+        elif record.kind in protection_records.KINDS:
+            protection_records.apply(uow, instance, record.kind, record.fields, _value)
         uow.audit(record.kind, instance_id=instance.id, child_id=instance.child_id, **_jsonable(record.fields))
 
 

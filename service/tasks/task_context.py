@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy import func, or_, select
 
-from service.casework import alerts, caseloads
+from service.casework import alerts, caseloads, conference_chairs
 from service.db import db
 from service.diagrams import specs
 from service.models import (
@@ -97,6 +97,17 @@ class TaskContext:
             for c in caseloads.caseloads(active_iros_only=True)
         ]
         return sorted(options, key=lambda o: (o.preferred is None, o.per_fte, o.name))
+
+    def cp_chair_options(self) -> list["conference_chairs.ChairOption"]:
+        """IROs to chair the conference about this process's children, in the suggestion's order."""
+        children = db.session.scalars(
+            select(InstanceChild.child_id).where(InstanceChild.instance_id == self.task.instance_id)
+        ).all()
+        return conference_chairs.suggested_chairs([int(c) for c in children if c.isdigit()])
+
+    def minute_taker_options(self) -> list["conference_chairs.MinuteTakerOption"]:
+        """Minute takers with the sets of minutes each has outstanding, the least loaded first."""
+        return conference_chairs.minute_takers()
 
     def endorsing_review(self, since: date) -> Review | None:
         """The first review held on or after `since` that endorsed the proposed care-plan changes."""

@@ -150,6 +150,11 @@ CASE_RECORDS = {
     "record_rag": "Record this review's RAG notification (status, criteria, actions, progress, alert) on the case.",
     "record_minutes": "Record facts of this conference's minutes (parent_instance_id=..., conference_number=..., "
     "minute_taker=..., chair=... first; then steps' dates, status).",
+    "record_cp": "Record facts of this child protection episode (status, strategy discussion, due dates, outcome).",
+    "allocate_cp_chair": "Make a person (iro=username) the episode's chair, and its minute taker (minute_taker=...).",
+    "record_conference": "Record facts of one conference of this episode (number=n, its dates, attendance, decision).",
+    "start_cp_plans": "Start a plan (started_on=..., category=...) for each child this process concerns.",
+    "end_cp_plans": "End the open plans of this episode (ended_on=..., reason=...) and cancel its conferences to come.",
 }
 
 

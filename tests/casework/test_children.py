@@ -33,13 +33,16 @@ def test_a_significant_change_gives_the_childs_iro_a_task_due_in_2_working_days(
     assert event.type == "significant_change" and event.instance_ids == recorded.instance_ids
 
 
-def test_an_event_without_a_process_is_recorded_and_updates_the_child(town):
-    recorded = cases.record_event(
+def test_an_event_without_a_process_is_recorded_and_an_event_updates_the_child(town):
+    discussion = cases.record_event(
+        town.south_child, {"type": "cp_strategy_discussion", "date": "2027-02-01", "s47": False}, actor="api"
+    )
+    assert discussion.instance_ids == []  # no section 47 enquiry: recorded, nothing runs
+    cases.record_event(
         town.south_child,
         {"type": "cp_plan_started", "date": "2027-02-01", "category": "neglect", "iro": "iro1"},
         actor="api",
     )
-    assert recorded.instance_ids == []
     child = db.session.get(Child, town.south_child)
     assert (
         child.cp_plan

@@ -6,10 +6,19 @@ runs straight through and with every cache dropped between steps, as after a res
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 import forms
 from service.casework import children as cases
-from service.models import ConferenceKind, ConferenceStatus, CpEpisodeStatus, InstanceStatus
+from service.db import db
+from service.models import (
+    ConferenceKind,
+    ConferenceMinutes,
+    ConferenceStatus,
+    CpEpisodeStatus,
+    InstanceChild,
+    InstanceStatus,
+)
 from tests.support.lifecycle import STRAIGHT_AND_RESTARTED
 from tests.support.protection import Protection
 
@@ -139,6 +148,14 @@ def test_a_sibling_group_of_three_has_one_conference_and_three_plans(life):
         (youngest, 1, "neglect"),
     ]
     assert all(run.case(c).cp_plan for c in (eldest, middle, youngest))
+    # one set of minutes, for the three, with the minute taker the manager allocated
+    [minutes] = db.session.scalars(select(ConferenceMinutes)).all()
+    assert minutes.conference_id == run.conferences(eldest)[0].id and minutes.minute_taker_id is not None
+    instance_children = db.session.scalars(
+        select(InstanceChild.child_id).where(InstanceChild.instance_id == minutes.instance_id)
+    ).all()
+    assert sorted(instance_children) == sorted(str(c) for c in (eldest, middle, youngest))
+    assert run.minutes_specs(eldest) == ["circulate_decisions"] and run.minutes_specs(middle) == []
 
 
 def test_an_unborn_child_has_a_pre_birth_conference_and_the_plan_carries_on_after_the_birth(life):

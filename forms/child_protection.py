@@ -102,6 +102,34 @@ class EnquiryOutcome(TaskForm):
         return {}
 
 
+@register("name_minute_taker")
+class NameMinuteTaker(TaskForm):
+    """A plan taken on at go-live comes with its chair but no minute taker: the Business Support
+    Manager names one for its conferences."""
+
+    minute_taker = RadioField(
+        "Who will take the minutes of this plan's conferences?",
+        description="The least loaded first.",
+        validators=[InputRequired(message="Select the minute taker")],
+        validate_choice=False,
+        widget=GovRadioInput(),
+    )
+
+    def prepare(self, context) -> None:
+        super().prepare(context)
+        self.minute_taker.choices = _minute_taker_choices(context)
+
+    def extra_checks(self) -> dict:
+        if self.minute_taker.data and self.minute_taker.data not in {c.value for c in self.minute_taker.choices}:
+            return {"minute_taker": "Select a minute taker from the list"}
+        return {}
+
+
+def _minute_taker_choices(context) -> list[SelectChoice]:
+    takers = context.minute_taker_options() if context is not None else []
+    return [SelectChoice(o.username, f"{o.name} ({o.outstanding} sets of minutes outstanding)") for o in takers]
+
+
 @register("allocate_cp_chair")
 class AllocateChair(TaskForm):
     iro = RadioField(
@@ -123,11 +151,8 @@ class AllocateChair(TaskForm):
     def prepare(self, context) -> None:
         super().prepare(context)
         chairs = context.cp_chair_options() if context is not None else []
-        takers = context.minute_taker_options() if context is not None else []
         self.iro.choices = [SelectChoice(o.username, _chair_label(o)) for o in chairs]
-        self.minute_taker.choices = [
-            SelectChoice(o.username, f"{o.name} ({o.outstanding} sets of minutes outstanding)") for o in takers
-        ]
+        self.minute_taker.choices = _minute_taker_choices(context)
 
     def extra_checks(self) -> dict:
         errors = {}

@@ -19,6 +19,7 @@ from service.models import (
     InstanceChild,
     InstanceStatus,
 )
+from service.people.accounts import user_by_username
 from tests.support.lifecycle import STRAIGHT_AND_RESTARTED
 from tests.support.protection import Protection
 
@@ -215,6 +216,11 @@ def test_a_plan_taken_on_has_its_review_conference_due_on_the_day_given(life):
     child = run.child()
     run.on("2022-01-17")
     run.event(child, "cp_plan_started", "2021-11-01", category="physical", iro="iro1", next_review_due="2022-02-14")
+    # it comes with its chair; the Business Support Manager names the minute taker of its conferences
+    assert run.open_specs(child) == ["name_minute_taker"] and run.task(child, "name_minute_taker").assignee == "bsm"
+    assert run.task(child, "name_minute_taker").due_at.date() == date(2022, 1, 19)  # within 2 WD
+    run.do(child, "name_minute_taker", minute_taker="minutes")
+    assert run.cp_episode(child).minute_taker_id == user_by_username("minutes").id
     [review] = run.conferences(child)
     assert (review.number, review.kind, review.due_date, review.status) == (
         1,
@@ -226,6 +232,11 @@ def test_a_plan_taken_on_has_its_review_conference_due_on_the_day_given(life):
     [plan] = run.plans(child)
     assert (plan.started_on, plan.category, plan.number) == (date(2021, 11, 1), "physical", 1)
     assert run.cp_episode(child).next_conference_due == date(2022, 2, 14)
+    run.book(child, "rcpc_book", "2022-02-10")
+    run.on("2022-02-10", hour=15)
+    run.held(child, "rcpc_record", "2022-02-10", decision="continue")
+    assert run.minutes_specs(child) == ["circulate_decisions"]  # the review's minutes, to the named minute taker
+    assert run.task(child, "circulate_decisions").assignee == "minutes"
 
 
 # --- the chair suggestion (docs/domain.md D2) --------------------------------------------------------------

@@ -21,7 +21,7 @@ ENQUIRY_OUTCOMES = {
     "child_in_need": "A child in need plan",
     "other": "Another outcome",
 }
-WHO = {"parent_carer": "Parent or carer", "child": "The child", "agency": "Agency", "other": "Other"}
+WHO = codes.CONFERENCE_INVITEES
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 MAX_ROWS = 40  # the page adds rows one at a time; the cap only stops a runaway or crafted post
 

@@ -117,6 +117,7 @@ CONFERENCE_KINDS = {
     "transfer_in": "Transfer-in conference",
     "review": "Review conference",
 }
+CONFERENCE_INVITEES = {"parent_carer": "Parent or carer", "child": "The child", "agency": "Agency", "other": "Other"}
 CONFERENCE_DECISIONS = {
     "plan": "Child protection plan",
     "no_plan": "No plan",

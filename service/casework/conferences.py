@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from service.db import db
-from service.models import Conference, CpEpisode, CpPlan, InstanceChild, User
+from service.models import Child, Conference, CpEpisode, CpPlan, InstanceChild, User
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,37 @@ def episodes_of(child_id: int) -> list[EpisodeRecord]:
         )
         for e in episodes
     ]
+
+
+@dataclass(frozen=True)
+class Invitations:
+    """What the invitation letters of one booked conference say."""
+
+    conference: Conference
+    children: list[Child]  # those the reader sees: the letters name only them
+    chair: str | None
+    social_worker: str | None
+
+
+def invitations(conference_id: int, seen) -> Invitations | None:
+    """The conference's letters, if it is booked or held and the reader sees any of its children;
+    `seen` is a condition on `children` (service.people.access.child_condition)."""
+    conference = db.session.get(Conference, conference_id)
+    if conference is None or conference.booked_date is None:
+        return None
+    episode = db.session.get_one(CpEpisode, conference.episode_id)
+    children = db.session.scalars(
+        select(Child)
+        .join(InstanceChild, InstanceChild.child_id == cast(Child.id, String))
+        .where(InstanceChild.instance_id == episode.instance_id, seen)
+        .order_by(Child.dob.is_(None), Child.dob, Child.id)
+    ).all()
+    if not children:
+        return None
+    lead = db.session.get_one(Child, episode.child_id)
+    chair = db.session.get(User, conference.chair_id or episode.chair_id or 0)
+    worker = db.session.get(User, lead.social_worker_id)
+    return Invitations(conference, list(children), chair.name if chair else None, worker.name if worker else None)
 
 
 def as_json(record: EpisodeRecord, username: Callable[[int | None], str | None]) -> dict:

@@ -17,6 +17,7 @@ from . import (
     alerts,
     auth,
     children,
+    conferences,
     mail,
     minutes,
     notifications,
@@ -54,5 +55,17 @@ def init_app(app):
             "govuk_assets", __name__, static_folder=os.path.join(STATIC, "govuk", "assets"), static_url_path="/assets"
         )
     )
-    for module in (account, worklist, tasks, children, notifications, reports, alerts, processes, mail, minutes):
+    for module in (
+        account,
+        worklist,
+        tasks,
+        children,
+        conferences,
+        notifications,
+        reports,
+        alerts,
+        processes,
+        mail,
+        minutes,
+    ):
         app.register_blueprint(module.bp)

@@ -3,13 +3,23 @@ guessed id leaks nothing. A route the table does not know fails the test, so a n
 route cannot arrive without its access rule."""
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select, update
 
 from service.casework import alerts
 from service.db import db, writing
-from service.models import HumanTask, ManagementAlert, OutboxMessage
+from service.models import (
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    CpEpisode,
+    CpEpisodeStatus,
+    HumanTask,
+    ManagementAlert,
+    OutboxMessage,
+)
 from service.people import tokens
 from service.people.accounts import identity, user_by_username
 from service.tasks import task_page as tasks
@@ -123,6 +133,8 @@ def expected(rule: str, method: str, username: str | None) -> int:
         # only an IRO who sees the child raises an alert, and is sent to its form
         ("/children/<int:child_id>/management-alert", "POST"): 302 if username == "iro1" else 404,
         # an alert is seen by whoever sees its child; it was not referred to CAFCASS, so there is no letter
+        # a conference's invitation letters: whoever sees a child it is about
+        ("/conferences/<int:conference_id>/invitations", "GET"): 200,
         ("/alerts/<int:alert_id>", "GET"): 200,
         ("/alerts/<int:alert_id>/form", "GET"): 200,
         ("/alerts/<int:alert_id>/cafcass-letter", "GET"): 404,
@@ -148,8 +160,9 @@ def routes(app):
             yield rule.rule, method
 
 
-def fill(rule, child_id, task_id, alert_id=None, instance_id=None, message_id=None):
+def fill(rule, child_id, task_id, alert_id=None, instance_id=None, message_id=None, conference_id=None):
     ids = {
+        "conference_id": conference_id,
         "child_id": child_id,
         "task_id": task_id,
         "alert_id": alert_id,
@@ -167,6 +180,7 @@ def test_every_page_for_every_role(app, town):
     alert_id = _north_alert(town.north_child)
     instance_id = db.session.get(HumanTask, task_id).instance_id
     message_id = db.session.scalar(select(OutboxMessage.id).limit(1))
+    conference_id = _north_conference(town.north_child, instance_id)
     table = {}
     for username in [None, *sorted(EVERYONE)]:
         for rule, method in routes(app):
@@ -178,7 +192,7 @@ def test_every_page_for_every_role(app, town):
             if username:
                 client.post("/sign-in", data={"username": username, "password": council.PASSWORD})
             data = {"assignee": "iro2"} if rule.endswith("reassign") else {}
-            url = fill(rule, town.north_child, task_id, alert_id, instance_id, message_id)
+            url = fill(rule, town.north_child, task_id, alert_id, instance_id, message_id, conference_id)
             response = client.get(url) if method == "GET" else client.post(url, data=data)
             table[(username, method, rule)] = (response.status_code, want)
             if response.status_code == 404:
@@ -190,6 +204,28 @@ def test_every_page_for_every_role(app, town):
 def _give_back_to_iro1(task_id):
     with writing():
         db.session.execute(update(HumanTask).where(HumanTask.id == task_id).values(assignee="iro1"))
+
+
+def _north_conference(child_id, instance_id):
+    """A booked conference about the north child: the rows the child protection diagram writes, on an
+    instance about her (tests/web/test_conference_pages.py drives the diagram itself)."""
+    with writing():
+        episode = CpEpisode(child_id=child_id, instance_id=instance_id, status=CpEpisodeStatus.ENQUIRY)
+        db.session.add(episode)
+        db.session.flush()
+        conference = Conference(
+            episode_id=episode.id,
+            instance_id=instance_id,
+            kind=ConferenceKind.INITIAL,
+            number=0,
+            status=ConferenceStatus.BOOKED,
+            booked_date=date(2027, 2, 1),
+            venue="Civic Centre",
+            invitees=[{"name": "Pat North", "who": "parent_carer"}],
+        )
+        db.session.add(conference)
+        db.session.flush()
+        return conference.id
 
 
 def _north_task():

@@ -5,12 +5,13 @@ what a page that already passed them may show.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from service.casework import alerts, codes
+from service.casework import alerts, codes, conferences
 from service.db import db
 from service.errors import NotFound
 from service.models import (
@@ -34,6 +35,7 @@ from service.people.accounts import Identity
 from .template_helpers import words
 
 TIMELINE_LENGTH = 50
+LONDON = ZoneInfo("Europe/London")
 
 
 def visible_child(who: Identity, child_id: int) -> Child | None:
@@ -128,7 +130,34 @@ def timeline(child_id: int) -> list[Entry]:
         Entry(m.created_at, f"Notification: {m.subject}", detail=f"To {m.recipient_role or m.recipient_username}")
         for m in sent
     ]
+    entries += _protection_entries(child_id)
     return sorted(entries, key=lambda e: e.at, reverse=True)[:TIMELINE_LENGTH]
+
+
+def _protection_entries(child_id: int) -> list[Entry]:
+    """Conferences held and the child's plans started and ended, on every child of a sibling group's
+    timeline (the group's tasks and notices go on the lead child's)."""
+    entries = []
+    for record in conferences.episodes_of(child_id):
+        for c in record.conferences:
+            if c.held_on is not None:
+                decision = words(c.decision, codes.CONFERENCE_DECISIONS) if c.decision else None
+                entries.append(
+                    Entry(_noon(c.held_on), f"{words(c.kind.value, codes.CONFERENCE_KINDS)} held", c.held_on, decision)
+                )
+        plan = record.plan
+        if plan is not None:
+            category = words(plan.category, codes.CP_CATEGORIES)
+            entries.append(Entry(_noon(plan.started_on), "Child protection plan started", plan.started_on, category))
+            if plan.ended_on is not None:
+                reason = words(plan.end_reason, codes.CP_ENDED_REASONS) if plan.end_reason else None
+                entries.append(Entry(_noon(plan.ended_on), "Child protection plan ended", plan.ended_on, reason))
+    return entries[:TIMELINE_LENGTH]
+
+
+def _noon(day: date) -> datetime:
+    """A day's place in the timeline's order, for records that keep a day, not an instant."""
+    return datetime.combine(day, time(12), tzinfo=LONDON)
 
 
 def _event_title(event: ChildEvent) -> str:

@@ -69,3 +69,13 @@ def test_a_conference_not_booked_has_no_letters(family):
     client = client_for(app, "rqam")
     assert client.get(f"/conferences/{conference_id + 1}/invitations").status_code == 404  # the review to come
     assert client.get("/conferences/999999/invitations").status_code == 404
+
+
+def test_each_siblings_timeline_shows_the_conference_and_their_plan(family):
+    app, run, (eldest, middle, youngest), _conference_id = family
+    run.on("2022-01-28", hour=15)
+    run.held(eldest, "icpc_record", "2022-01-28", decision="plan", category="neglect")
+    page = _text(client_for(app, "sw.south").get(f"/children/{youngest}").text)
+    timeline = page[page.index("Timeline") :]
+    assert "Initial conference held" in timeline and "Child protection plan started" in timeline
+    assert "Neglect" in timeline and "Ann North" not in page

@@ -250,7 +250,7 @@ def test_raising_an_alert_for_a_child_not_looked_after_says_why_and_starts_nothi
     refused = iro.post(f"/children/{other}/management-alert", data={"csrf_token": token(page)})
     assert refused.status_code == 302 and refused.location == f"/children/{other}"
     assert "Cy Plan is not looked after" in iro.get(refused.location).text
-    assert run.open_specs(other) == ["rcpc_book"]  # the plan's own review conference; no alert
+    assert run.open_specs(other) == ["name_minute_taker"]  # the plan taken on has its own work; no alert
     social_worker = client_for(app, "sw.north")
     page = social_worker.get(f"/children/{child}").text
     assert (

@@ -31,6 +31,7 @@ def life(app_factory, request):
         yield lambda start: Protection(app, request.param, start)
 
 
+@pytest.mark.postgres
 def test_an_icpc_held_on_time_a_plan_its_core_group_and_reviews_then_the_plan_ended(life):
     run = life("2022-01-16")
     child = run.child()
@@ -126,6 +127,7 @@ def _plan_made(run, child, chair="iro2", strategy_on="2022-01-17", held_on="2022
     run.held(child, "icpc_record", held_on, decision="plan", category="emotional")
 
 
+@pytest.mark.postgres
 def test_a_sibling_group_of_three_has_one_conference_and_three_plans(life):
     run = life("2022-01-16")
     eldest = run.child("Ann North", "5100001")

@@ -79,7 +79,7 @@ def apply(uow, instance, records) -> None:
         elif record.kind == "record_rag":
             _upsert(uow, _rags, instance, record.fields)
         elif record.kind == "record_minutes":
-            minutes_records.record(uow, instance, record.fields)
+            minutes_records.record(uow, instance, record.fields, _value)
         elif record.kind in protection_records.KINDS:
             protection_records.apply(uow, instance, record.kind, record.fields, _value)
         uow.audit(record.kind, instance_id=instance.id, child_id=instance.child_id, **_jsonable(record.fields))

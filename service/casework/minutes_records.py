@@ -7,9 +7,7 @@ and chair by username; later calls record each step's date and the status. A fie
 the table's, a conference or person that does not exist, fails the diagram's step, naming it.
 """
 
-from datetime import date
-
-from sqlalchemy import Boolean, Date, Enum, insert, select, update
+from sqlalchemy import insert, select, update
 
 from service.errors import ScriptFailed
 from service.models import Conference, ConferenceMinutes, CpEpisode, User
@@ -25,11 +23,15 @@ _PEOPLE = {"minute_taker": "minute_taker_id", "chair": "chair_id"}
 _NOT_WRITABLE = {"id", "conference_id", "instance_id", "minute_taker_id", "chair_id"}
 
 
-def record(uow, instance, fields: dict) -> None:
+def record(uow, instance, fields: dict, value_of) -> None:
+    """`value_of(table, name, value)` is case_records' one reading of a diagram's value for a column."""
     fields = dict(fields)
     which = {name: fields.pop(name) for name in _WHICH if name in fields}
     values = {_PEOPLE[name]: _user_id(uow.connection, fields.pop(name)) for name in list(fields) if name in _PEOPLE}
-    values.update({name: _value(name, value) for name, value in fields.items()})
+    own = sorted(set(fields) & _NOT_WRITABLE)
+    if own:
+        raise ScriptFailed(f"cp_minutes has no field {own[0]!r} a diagram can record")
+    values.update({name: value_of(_minutes, name, value) for name, value in fields.items()})
     found = uow.connection.scalar(select(_minutes.c.id).where(_minutes.c.instance_id == instance.id))
     if found is None:
         conference_id = _conference_id(uow.connection, which)
@@ -64,23 +66,3 @@ def _user_id(connection, username) -> int | None:
     if found is None:
         raise ScriptFailed(f"record_minutes: there is no person {username!r}")
     return found
-
-
-def _value(name, value):
-    """A diagram's JSON value as the column holds it; a name that is no column is refused."""
-    column = _minutes.c.get(name)
-    if column is None or name in _NOT_WRITABLE:
-        raise ScriptFailed(f"cp_minutes has no field {name!r} a diagram can record")
-    if value is None:
-        return None
-    kind = column.type
-    try:
-        if isinstance(kind, Date):
-            return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        if isinstance(kind, Boolean):
-            return bool(value)
-        if isinstance(kind, Enum):
-            return kind.enum_class(value)
-    except ValueError as exc:
-        raise ScriptFailed(f"cp_minutes.{name}: {exc}") from None
-    return value

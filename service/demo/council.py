@@ -109,13 +109,18 @@ from service.casework import codes, participation
 from service.db import db, end_read, writing
 from service.demo import alerts as demo_alerts
 from service.demo import processes as demo_processes
+from service.demo import protection as demo_protection
 from service.diagrams import specs
 from service.errors import ClockError, InvalidData, ServiceError
 from service.models import (
     AlertStatus,
     Child,
+    Conference,
+    ConferenceMinutes,
+    ConferenceStatus,
     HumanTask,
     ManagementAlert,
+    MinutesStatus,
     OutboxMessage,
     RagNotification,
     RagStatus,
@@ -578,6 +583,8 @@ class Summary:
     reviews_on_time: int = 0
     alerts_open: int = 0
     alerts_closed: int = 0  # resolved, referred to CAFCASS or withdrawn
+    conferences_held: int = 0  # child protection conferences, in the window
+    minutes_outstanding: int = 0  # their sets of minutes not yet distributed
     seconds: float = 0.0
 
     def __str__(self):
@@ -588,6 +595,8 @@ class Summary:
             f"  children: {self.looked_after} looked after ({self.short_breaks} on short breaks), "
             f"{self.cp_plans} on child protection plans\n"
             f"  reviews held in the last {WINDOW_WEEKS} weeks: {self.reviews_held}{on_time}\n"
+            f"  child protection conferences held in the last {WINDOW_WEEKS} weeks: {self.conferences_held}, "
+            f"{self.minutes_outstanding} sets of minutes outstanding\n"
             f"  management alerts: {self.alerts_open} open, {self.alerts_closed} closed\n"
             f"  tasks: {self.open_tasks} open ({self.overdue_tasks} overdue), {self.completed_tasks} completed"
         )
@@ -729,7 +738,8 @@ def _accounts() -> list[_Account]:
             _Account(f"ism.{slug}", roles.ISM, area, f"{roles.ISM}, {area}"),
             _Account(f"hos.{slug}", roles.HEAD_OF_SERVICE, area, f"{roles.HEAD_OF_SERVICE}, {area}"),
         ]
-    return accounts + [_Account(username, role, None, role) for username, role in SERVICE_WIDE]
+    accounts += [_Account(username, role, None, role) for username, role in SERVICE_WIDE]
+    return accounts + [_Account(u, roles.MINUTE_TAKER, None, roles.MINUTE_TAKER) for u in demo_protection.MINUTE_TAKERS]
 
 
 def sign_ins() -> list[tuple[str, str]]:
@@ -759,13 +769,15 @@ def _people(rng) -> dict[str, int]:
     """Teams and every demo user; their user ids by username."""
     password_hash = generate_password_hash(PASSWORD, method="scrypt")  # hashed once: scrypt is slow by design
     ids = {}
+    own = random.Random(demo_protection.SEED)  # the names of the child protection part's minute takers
     with writing():
         for code, name, area, *_ in TEAMS:
             people.create_team(code, name, area)
         for account in _accounts():
+            draw = own if account.username in demo_protection.MINUTE_TAKERS else rng
             user = people.create_user(
                 account.username,
-                f"{rng.choice(STAFF_NAMES)} {_surname(rng)}",
+                f"{draw.choice(STAFF_NAMES)} {_surname(draw)}",
                 f"{account.username}@{EMAIL_DOMAIN}",
                 fte=account.fte,
             )
@@ -951,6 +963,22 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
     return all_cases
 
 
+def _new_child(rng, team: str, worker: str) -> dict:
+    """A child of the child protection part's new work (service.demo.protection), its case number
+    apart from the others' (5 million and up)."""
+    group = rng.choice(("White", "White", "White", "Asian", "Black", "Mixed"))
+    gender = rng.choice("MF")
+    return {
+        "case_number": f"{rng.randint(5_000_000, 5_999_999)}{rng.choice('ABCDEFGHJK')}",
+        "dob": (calendar.london_date(clock.real_now()) - timedelta(days=rng.randint(400, 12 * 365))).isoformat(),
+        "name": f"{rng.choice(FIRST_NAMES[group][0 if gender == 'M' else 1])} {_surname(rng)}",
+        "gender": gender,
+        "ethnicity": _pick(rng, ETHNICITIES[group]),
+        "team": team,
+        "social_worker": worker,
+    }
+
+
 def _next_review_number(started: date, due: date, episode: str) -> int:
     """The number of a review due on `due` for a child looked after since `started`: the first
     within 20 WD (3 months for short breaks), the second 3 months on, then every 6 months."""
@@ -1003,6 +1031,7 @@ class _Seen:
     instance_id: int
     due: date | None
     created: date
+    process: str = ""
 
 
 class _Replay:
@@ -1038,6 +1067,12 @@ class _Replay:
         self.participation = _Deck(rng, PARTICIPATION)
         self.rag_status = _Deck(rng, RAG)
         self.alerts = demo_alerts.AlertReplay(self.last_working_day)
+        self.protection = demo_protection.ProtectionReplay(today, go_live, self.last_working_day)
+        workers = {team: sorted({c.worker for c in council if c.team == team}) for team in demo_protection.TEAMS}
+        for day, act, arg in self.protection.take_on([c for c in council if c.episode == "cp_plan"]) + (
+            self.protection.new_work(workers, _new_child)
+        ):
+            self._protection_event(act, arg, day)
         for day, alert in self.alerts.days(go_live):
             self.agenda[day].append((self._raise_alert, alert))
         for case in council:
@@ -1114,6 +1149,15 @@ class _Replay:
         }
         self.alerts.request(alert, day, eligible)
         self._look(day)
+
+    def _protection_event(self, act: Callable, arg, day: date) -> None:
+        """On `day`, one of the child protection part's events (service.demo.protection)."""
+
+        def happen(_arg, on: date) -> None:
+            act(arg, on)
+            self._look(on)
+
+        self.agenda[day].append((happen, None))
 
     def _change(self, special, day: date) -> None:
         """A significant change reported on `day` about a child whose IRO is named: any kind,
@@ -1208,6 +1252,7 @@ class _Replay:
                 HumanTask.instance_id,
                 HumanTask.due_at,
                 HumanTask.status,
+                HumanTask.process_id,
             )
             .where(HumanTask.id > self.last_task_id)
             .order_by(HumanTask.id)
@@ -1225,6 +1270,7 @@ class _Replay:
                 row.instance_id,
                 calendar.london_date(row.due_at) if row.due_at else None,
                 day,
+                row.process_id,
             )
             self.seen[row.id] = seen
             when = self._plan(row.id, seen)
@@ -1234,6 +1280,8 @@ class _Replay:
     def _plan(self, task_id: int, task: _Seen) -> date | None:
         """The day this task is done (None: not in the window)."""
         rng, day, due, spec = self.rng, task.created, task.due, task.spec
+        if self.protection.handles(task.process, task.child_id):
+            return self.protection.plan(task.process, spec, task.instance_id, task.child_id, day, due)
         case = self.kids[task.child_id]
         if spec in demo_alerts.SPECS:  # set by the alert's steps, not drawn
             return self.alerts.plan(task_id, spec, task.instance_id, day)
@@ -1310,6 +1358,8 @@ class _Replay:
         self._look(day)
 
     def _answers(self, task_id: int, seen: _Seen, day: date) -> dict:
+        if self.protection.handles(seen.process, seen.child_id):
+            return self.protection.answers(task_id, seen.process, seen.spec, seen.instance_id, seen.child_id, day)
         rng, case, spec = self.rng, self.kids[seen.child_id], seen.spec
         if spec in demo_alerts.SPECS:
             return self.alerts.answers(task_id, spec, seen.instance_id, seen.created, day)
@@ -1554,6 +1604,9 @@ class _Replay:
 
     def _after(self, seen: _Seen, answers: dict, day: date) -> None:
         """What a completed task sets going in the replay."""
+        if self.protection.handles(seen.process, seen.child_id):
+            self.protection.after(seen.spec, seen.child_id, day, self._protection_event)
+            return
         case = self.kids[seen.child_id]
         if seen.spec == "allocate":
             self.allocated.add(seen.child_id)
@@ -1577,7 +1630,8 @@ def summary(seconds: float = 0.0) -> Summary:
         return db.session.scalar(select(func.count(of)).where(*where))
 
     now = clock.now()
-    held = (Review.status == ReviewStatus.HELD, Review.held_on >= go_live_for(calendar.london_date(now)))
+    go_live = go_live_for(calendar.london_date(now))
+    held = (Review.status == ReviewStatus.HELD, Review.held_on >= go_live)
     return Summary(
         users=count(of=User.id),
         iros=count(UserRole.role == roles.IRO, of=UserRole.user_id.distinct()),
@@ -1594,6 +1648,10 @@ def summary(seconds: float = 0.0) -> Summary:
             ManagementAlert.status.in_([AlertStatus.RESOLVED, AlertStatus.REFERRED, AlertStatus.WITHDRAWN]),
             of=ManagementAlert.id,
         ),
+        conferences_held=count(
+            Conference.status == ConferenceStatus.HELD, Conference.held_on >= go_live, of=Conference.id
+        ),
+        minutes_outstanding=count(ConferenceMinutes.status == MinutesStatus.OUTSTANDING, of=ConferenceMinutes.id),
         seconds=seconds,
     )
 

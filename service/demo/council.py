@@ -72,12 +72,19 @@ the real now, so the app's clock is never left in the past.
   through their stages so that today one stands at each point: resolved at stage 1,
   resolved at stage 2, at a stage 4 meeting not yet held, waiting for the Team Manager,
   overdue with the ISM, and at the consultation before a CAFCASS referral.
+- Child protection (service.demo.protection, with a random.Random of its own): the 475 plans
+  taken on with their chair and next review conference (for REVIEWED_IN_WINDOW of them held in
+  the window, one late, a few ending the plan), the Business Support Manager naming each one's
+  minute taker; about 20 strategy discussions for new children at every stage (a sibling group,
+  a pre-birth conference, a transfer in, no plan, no conference, no section 47); plans ended
+  from the case system, two children CP-to-LAC; the minutes of every conference held, a share
+  late or stuck, so that about two months' conferences are outstanding today.
 - A week before today everyone reads their notifications in the app; the later ones are
   unread. All of them stay queued for e-mail, as the diagrams raised them.
 Each task's day is drawn when it first appears (from its due date); the answers are
 drawn on that day. Names are invented; everything comes from random.Random(2012), so
 every load on the same day gives the same council, dates counted back from today.
-Loading takes under a minute on a quiet machine (`Summary.seconds`; logged and printed):
+Loading takes about a minute and a half on a quiet machine (`Summary.seconds`; logged and printed):
 SQLite commits run with synchronous=NORMAL while it loads, and the app's connections go
 back to FULL after. `make run` and `flask demo load` print a line per week replayed (the
 `progress` callback of `load`), what was loaded, and who to sign in as.

@@ -76,7 +76,7 @@ SCENARIOS = (
     "plan",
 )
 CATEGORIES = {"neglect": 45, "emotional": 30, "physical": 10, "sexual": 5, "multiple": 10}  # council.CP_CATEGORIES
-MINUTES = {"on_time": 58, "late": 18, "stuck_draft": 13, "stuck_approval": 11}
+MINUTES = {"on_time": 52, "late": 18, "stuck_draft": 17, "stuck_approval": 13}
 VENUES = ("Civic Centre, room 2", "Broadgate House, conference room", "Family Centre, Stoke")
 ATTENDANCE = (
     ("Parent", True),

@@ -96,7 +96,7 @@ import logging
 import math
 import random
 import time as timing
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1075,7 +1075,11 @@ class _Replay:
         self.rag_status = _Deck(rng, RAG)
         self.alerts = demo_alerts.AlertReplay(self.last_working_day)
         self.protection = demo_protection.ProtectionReplay(today, go_live, self.last_working_day)
-        workers = {team: sorted({c.worker for c in council if c.team == team}) for team in demo_protection.TEAMS}
+        held = Counter(c.worker for c in council)
+        workers = {  # each team's three lightest caseloads
+            team: sorted({c.worker for c in council if c.team == team}, key=lambda w: (held[w], w))[:3]
+            for team in demo_protection.TEAMS
+        }
         for day, act, arg in self.protection.take_on([c for c in council if c.episode == "cp_plan"]) + (
             self.protection.new_work(workers, _new_child)
         ):
@@ -1108,9 +1112,8 @@ class _Replay:
 
     def _tell(self, day: date) -> None:
         week, weeks = ((d - self.go_live).days // 7 + 1 for d in (day, self.today))
-        self.progress(
-            f"  week {week} of {weeks}, to {day:%-d %B %Y}: {len(self.kids):,} children, {self.done:,} tasks done"
-        )
+        children = len(self.kids) + self.protection.new_children()
+        self.progress(f"  week {week} of {weeks}, to {day:%-d %B %Y}: {children:,} children, {self.done:,} tasks done")
 
     def _read_notifications(self) -> None:
         """Everyone reads their notifications (in the app) up to a week before today."""

@@ -234,6 +234,10 @@ class ProtectionReplay:
     def _born(self, child_id: int, day: date) -> None:
         cases.change_child(child_id, {"dob": (day - timedelta(days=1)).isoformat()}, actor="demo")
 
+    def new_children(self) -> int:
+        """The children of the new work so far (siblings one by one)."""
+        return len({child_id for child_id, child in self.own.items() if isinstance(child, _Child)})
+
     # --- tasks -----------------------------------------------------------------------------
     def handles(self, process: str, child_id: int) -> bool:
         return process in PROCESSES or child_id in self.own

@@ -118,10 +118,14 @@ def open_tasks(*where):
 
 
 def entrants(go_live):
-    """The episodes of the looked-after children who came into care since go-live."""
+    """The episodes of the looked-after children who came into care since go-live (not from a CP plan)."""
     return db.session.scalars(
         select(LookedAfterEpisode).where(
-            LookedAfterEpisode.started_on >= go_live, LookedAfterEpisode.ceased_on.is_(None)
+            LookedAfterEpisode.started_on >= go_live,
+            LookedAfterEpisode.ceased_on.is_(None),
+            LookedAfterEpisode.child_id.not_in(
+                select(CpPlan.child_id).where(CpPlan.became_looked_after_on.is_not(None))
+            ),
         )
     ).all()
 
@@ -164,7 +168,9 @@ def test_the_demo_council_has_the_july_2012_caseloads_and_people_in_every_role(c
     )
     assert short_breaks.most_common(1)[0] == ("CDT", 56)
     caseloads = Counter(db.session.scalars(select(Child.social_worker_id)))
-    assert len(caseloads) == 43 and min(caseloads.values()) >= 15 and max(caseloads.values()) <= 30
+    assert (
+        len(caseloads) == 43 and min(caseloads.values()) >= 15 and max(caseloads.values()) <= 31
+    )  # 29 or 30, and the window's new child protection work
     case_numbers = db.session.scalars(select(Child.case_number)).all()
     for style in (r"\d{7}[A-Z]", r"CCC\d{9}PER", r"\d{5}"):
         assert any(re.fullmatch(style, number) for number in case_numbers), style
@@ -245,7 +251,7 @@ def test_every_looked_after_child_has_an_episode_with_the_iro_the_diagram_named(
         e.child_id: e
         for e in db.session.scalars(select(LookedAfterEpisode).where(LookedAfterEpisode.ceased_on.is_(None)))
     }
-    assert len(episodes) == len(looked_after) == 668
+    assert len(episodes) == len(looked_after) == 668 + demo_protection.CP_TO_LAC
     for child in looked_after:
         episode = episodes[child.id]
         assert child.iro_id is not None and episode.iro_id == child.iro_id, child.id
@@ -273,7 +279,7 @@ def test_every_looked_after_child_has_a_current_review_and_the_work_is_at_every_
             .where(Child.looked_after, Review.status.in_(WAITING))
         )
     )
-    assert len(waiting) == 668 and set(waiting.values()) == {1}
+    assert len(waiting) == 668 + demo_protection.CP_TO_LAC and set(waiting.values()) == {1}
     # children taken on at go-live: some had their next review in the window, the others have it booked
     # after today, within its due date; their reviews carry on the numbering they came with
     reviews = defaultdict(list)
@@ -306,6 +312,8 @@ def test_every_looked_after_child_has_a_current_review_and_the_work_is_at_every_
     overdue = [t for t in open_now if t.due_at is not None and t.due_at < now]
     assert 0 < len(overdue) < 0.03 * len(open_now)
     assert {t.spec_name for t in overdue} <= {
+        "write_draft",  # the minutes backlog: drafts and approvals stuck (test_minutes_stand_at_every_stage...)
+        "approve_minutes",
         "consider_change",
         "review_report",
         "hold_review",
@@ -434,7 +442,7 @@ def test_a_few_children_leave_care_and_one_without_a_review_is_flagged(council, 
         db.session.scalar(
             select(func.count()).select_from(Child).where(Child.looked_after.is_(False), Child.cp_plan.is_(False))
         )
-        == 4
+        == 4 + 7 + 6  # and the plans ended, and the new children of no plan (yet)
     )
 
 

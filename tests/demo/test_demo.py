@@ -699,3 +699,12 @@ def test_minutes_stand_at_every_stage_with_a_backlog_in_the_seeds_proportion(cou
     assert {"write_draft", "approve_minutes"} <= set(steps)
     assert all(t.assignee for t in open_tasks(HumanTask.process_id.in_(["cp_minutes", "child_protection"])))
     assert f"{council.minutes_outstanding} sets of minutes outstanding" in str(council)
+
+
+@pytest.mark.slow  # the demo council takes minutes to load
+def test_one_management_alert_concerns_a_sibling_group_and_is_counted_once(council):
+    [group] = [a for a in db.session.scalars(select(ManagementAlert)) if a.children and len(a.children) > 1]
+    assert len(group.children) == 3 and group.status == AlertStatus.RESOLVED
+    lead = db.session.get(Child, group.child_id)
+    assert len(lead.siblings) == 2 and all(db.session.get(Child, s).looked_after for s in lead.siblings)
+    assert db.session.scalar(select(func.count(ManagementAlert.id))) == len(demo_alerts.ALERTS)

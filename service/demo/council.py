@@ -1057,6 +1057,7 @@ class _Replay:
         self.plans: defaultdict[date, list[int]] = defaultdict(list)  # day -> ids of the tasks done that day
         self.seen: dict[int, _Seen] = {}
         self.last_task_id = 0
+        self.waiting: list[int] = []  # ids of tasks not yet planned (see _look)
         self.kids: dict[int, _Case] = {}
         self.names = dict(db.session.execute(select(User.username, User.name)).all())
         self.allocated: set[int] = set()
@@ -1165,7 +1166,7 @@ class _Replay:
 
         def happen(_arg, on: date) -> None:
             act(arg, on)
-            self._look(on)
+            self._look(on, everything=False)
 
         self.agenda[day].append((happen, None))
 
@@ -1252,8 +1253,10 @@ class _Replay:
         return ok
 
     # --- tasks --------------------------------------------------------------
-    def _look(self, day: date) -> None:
-        """Plan the tasks that appeared since the last look."""
+    def _look(self, day: date, everything: bool = True) -> None:
+        """Plan the tasks that appeared since the last look. After a step of the child protection
+        part (`everything` false) only its own tasks: the others wait for the next look, as they
+        did before that part was added, so that the looked-after replay's draws stay as they were."""
         rows = db.session.execute(
             select(
                 HumanTask.id,
@@ -1264,12 +1267,16 @@ class _Replay:
                 HumanTask.status,
                 HumanTask.process_id,
             )
-            .where(HumanTask.id > self.last_task_id)
+            .where((HumanTask.id > self.last_task_id) | HumanTask.id.in_(self.waiting))
             .order_by(HumanTask.id)
         ).all()
         end_read()
         if rows:
-            self.last_task_id = rows[-1].id
+            self.last_task_id = max(self.last_task_id, rows[-1].id)
+        self.waiting = []
+        if not everything:
+            self.waiting = [r.id for r in rows if not self._protections(r)]
+            rows = [r for r in rows if self._protections(r)]
         # tasks opened by one step are numbered in an order SpiffWorkflow's task ids decide: sort them
         for row in sorted(rows, key=lambda r: (r.instance_id, r.spec_name, r.id)):
             if row.status != TaskStatus.OPEN or not (row.child_id or "").isdigit():
@@ -1286,6 +1293,9 @@ class _Replay:
             when = self._plan(row.id, seen)
             if when is not None:
                 self.plans[max(when, day)].append(row.id)
+
+    def _protections(self, row) -> bool:
+        return (row.child_id or "").isdigit() and self.protection.handles(row.process_id, int(row.child_id))
 
     def _plan(self, task_id: int, task: _Seen) -> date | None:
         """The day this task is done (None: not in the window)."""
@@ -1364,8 +1374,9 @@ class _Replay:
             ) from None
         instances.complete_task(task_id, checked, actor=task.assignee or RQAM)
         self.done += 1
-        self._after(self.seen[task_id], answers, day)
-        self._look(day)
+        seen = self.seen[task_id]
+        self._after(seen, answers, day)
+        self._look(day, everything=not self.protection.handles(seen.process, seen.child_id))
 
     def _answers(self, task_id: int, seen: _Seen, day: date) -> dict:
         if self.protection.handles(seen.process, seen.child_id):

@@ -3,9 +3,10 @@ raised and progressed by the demo's replay (service.demo.council) through the di
 tasks and forms, like every other task of the demo.
 
 The report counts 12 alerts in a year (3.5.1): over the replay's 20 weeks, ALERTS raises
-six, each on a looked-after child taken on at go-live (so their IRO has known them since)
-and each about one of the situations of protocol 3.2, so that today the service holds an
-alert at each point a newcomer should see:
+six, each on a looked-after child taken on at go-live (so their IRO has known them since; the
+first for a sibling group, case study 4: the child and two looked-after children of the same team
+and IRO, recorded as siblings first) and each about one of the situations of protocol 3.2, so
+that today the service holds an alert at each point a newcomer should see:
 - resolved at stage 1: the Team Manager's response answered it;
 - resolved at stage 2, after the IRO found the Team Manager's response did not;
 - raised serious or urgent, so at stage 3 (Head of Service), then escalated to stage 4:
@@ -32,6 +33,7 @@ from typing import cast
 from sqlalchemy import select
 
 from service.casework import alerts, participation
+from service.casework import children as cases
 from service.db import db, end_read
 from service.errors import ServiceError
 from service.models import Child, HumanTask, ManagementAlert, Review, ReviewStatus, Team
@@ -79,6 +81,7 @@ class Alert:
     serious: bool = False
     legal_status: str | None = None  # a child of this legal status where the team has one
     from_review: bool = False  # raised about the child's last review (its review_id)
+    siblings: int = 0  # a sibling group's other children (case study 4): of the child's team and IRO
 
 
 ALERTS = (
@@ -120,6 +123,7 @@ ALERTS = (
                 },
             ),
         },
+        siblings=2,
     ),
     Alert(
         "recommendations",
@@ -377,10 +381,31 @@ class AlertReplay:
         """The child's IRO asks for the alert (as from the child's page); the form is the first task."""
         child_id, review_id = self._child(alert, day, eligible)
         iro_id = db.session.execute(select(Child.iro_id).where(Child.id == child_id)).scalar_one()
-        task_id = alerts.request(cast(people.Identity, people.identity(cast(int, iro_id))), child_id, review_id)
+        group = self._siblings(alert, child_id, cast(int, iro_id), eligible)
+        iro = cast(people.Identity, people.identity(cast(int, iro_id)))
+        task_id = alerts.request(iro, child_id, review_id, siblings=group)
         self.raised[db.session.get_one(HumanTask, task_id).instance_id] = alert
         self.chosen.add(child_id)
         end_read()
+
+    def _siblings(self, alert: Alert, child_id: int, iro_id: int, eligible: set[int]) -> list[int]:
+        """The child's brothers and sisters for a sibling group's alert: the first looked-after
+        children of the same team and IRO (no draw), recorded as siblings before it is raised."""
+        if not alert.siblings:
+            return []
+        team_id = db.session.execute(select(Child.team_id).where(Child.id == child_id)).scalar_one()
+        found = db.session.scalars(
+            select(Child.id)
+            .where(Child.team_id == team_id, Child.iro_id == iro_id, Child.looked_after.is_(True), Child.id != child_id)
+            .order_by(Child.id)
+        ).all()
+        group = [c for c in found if c in eligible and c not in self.chosen][: alert.siblings]
+        if group:
+            cases.change_child(child_id, {"siblings": group}, actor="demo")
+            for sibling in group:
+                cases.change_child(sibling, {"siblings": [child_id, *(g for g in group if g != sibling)]}, actor="demo")
+        self.chosen.update(group)
+        return group
 
     def _child(self, alert: Alert, day: date, eligible: set[int]) -> tuple[int, int | None]:
         """A child of the alert's team and ages, of its legal status and with a review held where

@@ -72,12 +72,19 @@ the real now, so the app's clock is never left in the past.
   through their stages so that today one stands at each point: resolved at stage 1,
   resolved at stage 2, at a stage 4 meeting not yet held, waiting for the Team Manager,
   overdue with the ISM, and at the consultation before a CAFCASS referral.
+- Child protection (service.demo.protection, with a random.Random of its own): the 475 plans
+  taken on with their chair and next review conference (for REVIEWED_IN_WINDOW of them held in
+  the window, one late, a few ending the plan), the Business Support Manager naming each one's
+  minute taker; about 20 strategy discussions for new children at every stage (a sibling group,
+  a pre-birth conference, a transfer in, no plan, no conference, no section 47); plans ended
+  from the case system, two children CP-to-LAC; the minutes of every conference held, a share
+  late or stuck, so that about two months' conferences are outstanding today.
 - A week before today everyone reads their notifications in the app; the later ones are
   unread. All of them stay queued for e-mail, as the diagrams raised them.
 Each task's day is drawn when it first appears (from its due date); the answers are
 drawn on that day. Names are invented; everything comes from random.Random(2012), so
 every load on the same day gives the same council, dates counted back from today.
-Loading takes under a minute on a quiet machine (`Summary.seconds`; logged and printed):
+Loading takes about a minute and a half on a quiet machine (`Summary.seconds`; logged and printed):
 SQLite commits run with synchronous=NORMAL while it loads, and the app's connections go
 back to FULL after. `make run` and `flask demo load` print a line per week replayed (the
 `progress` callback of `load`), what was loaded, and who to sign in as.
@@ -89,7 +96,7 @@ import logging
 import math
 import random
 import time as timing
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -109,13 +116,18 @@ from service.casework import codes, participation
 from service.db import db, end_read, writing
 from service.demo import alerts as demo_alerts
 from service.demo import processes as demo_processes
+from service.demo import protection as demo_protection
 from service.diagrams import specs
 from service.errors import ClockError, InvalidData, ServiceError
 from service.models import (
     AlertStatus,
     Child,
+    Conference,
+    ConferenceMinutes,
+    ConferenceStatus,
     HumanTask,
     ManagementAlert,
+    MinutesStatus,
     OutboxMessage,
     RagNotification,
     RagStatus,
@@ -578,6 +590,8 @@ class Summary:
     reviews_on_time: int = 0
     alerts_open: int = 0
     alerts_closed: int = 0  # resolved, referred to CAFCASS or withdrawn
+    conferences_held: int = 0  # child protection conferences, in the window
+    minutes_outstanding: int = 0  # their sets of minutes not yet distributed
     seconds: float = 0.0
 
     def __str__(self):
@@ -588,6 +602,8 @@ class Summary:
             f"  children: {self.looked_after} looked after ({self.short_breaks} on short breaks), "
             f"{self.cp_plans} on child protection plans\n"
             f"  reviews held in the last {WINDOW_WEEKS} weeks: {self.reviews_held}{on_time}\n"
+            f"  child protection conferences held in the last {WINDOW_WEEKS} weeks: {self.conferences_held}, "
+            f"{self.minutes_outstanding} sets of minutes outstanding\n"
             f"  management alerts: {self.alerts_open} open, {self.alerts_closed} closed\n"
             f"  tasks: {self.open_tasks} open ({self.overdue_tasks} overdue), {self.completed_tasks} completed"
         )
@@ -729,7 +745,8 @@ def _accounts() -> list[_Account]:
             _Account(f"ism.{slug}", roles.ISM, area, f"{roles.ISM}, {area}"),
             _Account(f"hos.{slug}", roles.HEAD_OF_SERVICE, area, f"{roles.HEAD_OF_SERVICE}, {area}"),
         ]
-    return accounts + [_Account(username, role, None, role) for username, role in SERVICE_WIDE]
+    accounts += [_Account(username, role, None, role) for username, role in SERVICE_WIDE]
+    return accounts + [_Account(u, roles.MINUTE_TAKER, None, roles.MINUTE_TAKER) for u in demo_protection.MINUTE_TAKERS]
 
 
 def sign_ins() -> list[tuple[str, str]]:
@@ -759,13 +776,15 @@ def _people(rng) -> dict[str, int]:
     """Teams and every demo user; their user ids by username."""
     password_hash = generate_password_hash(PASSWORD, method="scrypt")  # hashed once: scrypt is slow by design
     ids = {}
+    own = random.Random(demo_protection.SEED)  # the names of the child protection part's minute takers
     with writing():
         for code, name, area, *_ in TEAMS:
             people.create_team(code, name, area)
         for account in _accounts():
+            draw = own if account.username in demo_protection.MINUTE_TAKERS else rng
             user = people.create_user(
                 account.username,
-                f"{rng.choice(STAFF_NAMES)} {_surname(rng)}",
+                f"{draw.choice(STAFF_NAMES)} {_surname(draw)}",
                 f"{account.username}@{EMAIL_DOMAIN}",
                 fte=account.fte,
             )
@@ -951,6 +970,22 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
     return all_cases
 
 
+def _new_child(rng, team: str, worker: str) -> dict:
+    """A child of the child protection part's new work (service.demo.protection), its case number
+    apart from the others' (5 million and up)."""
+    group = rng.choice(("White", "White", "White", "Asian", "Black", "Mixed"))
+    gender = rng.choice("MF")
+    return {
+        "case_number": f"{rng.randint(5_000_000, 5_999_999)}{rng.choice('ABCDEFGHJK')}",
+        "dob": (calendar.london_date(clock.real_now()) - timedelta(days=rng.randint(400, 12 * 365))).isoformat(),
+        "name": f"{rng.choice(FIRST_NAMES[group][0 if gender == 'M' else 1])} {_surname(rng)}",
+        "gender": gender,
+        "ethnicity": _pick(rng, ETHNICITIES[group]),
+        "team": team,
+        "social_worker": worker,
+    }
+
+
 def _next_review_number(started: date, due: date, episode: str) -> int:
     """The number of a review due on `due` for a child looked after since `started`: the first
     within 20 WD (3 months for short breaks), the second 3 months on, then every 6 months."""
@@ -1003,6 +1038,7 @@ class _Seen:
     instance_id: int
     due: date | None
     created: date
+    process: str = ""
 
 
 class _Replay:
@@ -1021,6 +1057,7 @@ class _Replay:
         self.plans: defaultdict[date, list[int]] = defaultdict(list)  # day -> ids of the tasks done that day
         self.seen: dict[int, _Seen] = {}
         self.last_task_id = 0
+        self.waiting: list[int] = []  # ids of tasks not yet planned (see _look)
         self.kids: dict[int, _Case] = {}
         self.names = dict(db.session.execute(select(User.username, User.name)).all())
         self.allocated: set[int] = set()
@@ -1038,6 +1075,16 @@ class _Replay:
         self.participation = _Deck(rng, PARTICIPATION)
         self.rag_status = _Deck(rng, RAG)
         self.alerts = demo_alerts.AlertReplay(self.last_working_day)
+        self.protection = demo_protection.ProtectionReplay(today, go_live, self.last_working_day)
+        held = Counter(c.worker for c in council)
+        workers = {  # each team's three lightest caseloads
+            team: sorted({c.worker for c in council if c.team == team}, key=lambda w: (held[w], w))[:3]
+            for team in demo_protection.TEAMS
+        }
+        for day, act, arg in self.protection.take_on([c for c in council if c.episode == "cp_plan"]) + (
+            self.protection.new_work(workers, _new_child)
+        ):
+            self._protection_event(act, arg, day)
         for day, alert in self.alerts.days(go_live):
             self.agenda[day].append((self._raise_alert, alert))
         for case in council:
@@ -1066,9 +1113,8 @@ class _Replay:
 
     def _tell(self, day: date) -> None:
         week, weeks = ((d - self.go_live).days // 7 + 1 for d in (day, self.today))
-        self.progress(
-            f"  week {week} of {weeks}, to {day:%-d %B %Y}: {len(self.kids):,} children, {self.done:,} tasks done"
-        )
+        children = len(self.kids) + self.protection.new_children()
+        self.progress(f"  week {week} of {weeks}, to {day:%-d %B %Y}: {children:,} children, {self.done:,} tasks done")
 
     def _read_notifications(self) -> None:
         """Everyone reads their notifications (in the app) up to a week before today."""
@@ -1114,6 +1160,15 @@ class _Replay:
         }
         self.alerts.request(alert, day, eligible)
         self._look(day)
+
+    def _protection_event(self, act: Callable, arg, day: date) -> None:
+        """On `day`, one of the child protection part's events (service.demo.protection)."""
+
+        def happen(_arg, on: date) -> None:
+            act(arg, on)
+            self._look(on, everything=False)
+
+        self.agenda[day].append((happen, None))
 
     def _change(self, special, day: date) -> None:
         """A significant change reported on `day` about a child whose IRO is named: any kind,
@@ -1198,8 +1253,10 @@ class _Replay:
         return ok
 
     # --- tasks --------------------------------------------------------------
-    def _look(self, day: date) -> None:
-        """Plan the tasks that appeared since the last look."""
+    def _look(self, day: date, everything: bool = True) -> None:
+        """Plan the tasks that appeared since the last look. After a step of the child protection
+        part (`everything` false) only its own tasks: the others wait for the next look, as they
+        did before that part was added, so that the looked-after replay's draws stay as they were."""
         rows = db.session.execute(
             select(
                 HumanTask.id,
@@ -1208,13 +1265,18 @@ class _Replay:
                 HumanTask.instance_id,
                 HumanTask.due_at,
                 HumanTask.status,
+                HumanTask.process_id,
             )
-            .where(HumanTask.id > self.last_task_id)
+            .where((HumanTask.id > self.last_task_id) | HumanTask.id.in_(self.waiting))
             .order_by(HumanTask.id)
         ).all()
         end_read()
         if rows:
-            self.last_task_id = rows[-1].id
+            self.last_task_id = max(self.last_task_id, rows[-1].id)
+        self.waiting = []
+        if not everything:
+            self.waiting = [r.id for r in rows if not self._protections(r)]
+            rows = [r for r in rows if self._protections(r)]
         # tasks opened by one step are numbered in an order SpiffWorkflow's task ids decide: sort them
         for row in sorted(rows, key=lambda r: (r.instance_id, r.spec_name, r.id)):
             if row.status != TaskStatus.OPEN or not (row.child_id or "").isdigit():
@@ -1225,15 +1287,21 @@ class _Replay:
                 row.instance_id,
                 calendar.london_date(row.due_at) if row.due_at else None,
                 day,
+                row.process_id,
             )
             self.seen[row.id] = seen
             when = self._plan(row.id, seen)
             if when is not None:
                 self.plans[max(when, day)].append(row.id)
 
+    def _protections(self, row) -> bool:
+        return (row.child_id or "").isdigit() and self.protection.handles(row.process_id, int(row.child_id))
+
     def _plan(self, task_id: int, task: _Seen) -> date | None:
         """The day this task is done (None: not in the window)."""
         rng, day, due, spec = self.rng, task.created, task.due, task.spec
+        if self.protection.handles(task.process, task.child_id):
+            return self.protection.plan(task.process, spec, task.instance_id, task.child_id, day, due)
         case = self.kids[task.child_id]
         if spec in demo_alerts.SPECS:  # set by the alert's steps, not drawn
             return self.alerts.plan(task_id, spec, task.instance_id, day)
@@ -1306,10 +1374,13 @@ class _Replay:
             ) from None
         instances.complete_task(task_id, checked, actor=task.assignee or RQAM)
         self.done += 1
-        self._after(self.seen[task_id], answers, day)
-        self._look(day)
+        seen = self.seen[task_id]
+        self._after(seen, answers, day)
+        self._look(day, everything=not self.protection.handles(seen.process, seen.child_id))
 
     def _answers(self, task_id: int, seen: _Seen, day: date) -> dict:
+        if self.protection.handles(seen.process, seen.child_id):
+            return self.protection.answers(task_id, seen.process, seen.spec, seen.instance_id, seen.child_id, day)
         rng, case, spec = self.rng, self.kids[seen.child_id], seen.spec
         if spec in demo_alerts.SPECS:
             return self.alerts.answers(task_id, spec, seen.instance_id, seen.created, day)
@@ -1554,6 +1625,9 @@ class _Replay:
 
     def _after(self, seen: _Seen, answers: dict, day: date) -> None:
         """What a completed task sets going in the replay."""
+        if self.protection.handles(seen.process, seen.child_id):
+            self.protection.after(seen.spec, seen.child_id, day, self._protection_event)
+            return
         case = self.kids[seen.child_id]
         if seen.spec == "allocate":
             self.allocated.add(seen.child_id)
@@ -1577,7 +1651,8 @@ def summary(seconds: float = 0.0) -> Summary:
         return db.session.scalar(select(func.count(of)).where(*where))
 
     now = clock.now()
-    held = (Review.status == ReviewStatus.HELD, Review.held_on >= go_live_for(calendar.london_date(now)))
+    go_live = go_live_for(calendar.london_date(now))
+    held = (Review.status == ReviewStatus.HELD, Review.held_on >= go_live)
     return Summary(
         users=count(of=User.id),
         iros=count(UserRole.role == roles.IRO, of=UserRole.user_id.distinct()),
@@ -1594,6 +1669,10 @@ def summary(seconds: float = 0.0) -> Summary:
             ManagementAlert.status.in_([AlertStatus.RESOLVED, AlertStatus.REFERRED, AlertStatus.WITHDRAWN]),
             of=ManagementAlert.id,
         ),
+        conferences_held=count(
+            Conference.status == ConferenceStatus.HELD, Conference.held_on >= go_live, of=Conference.id
+        ),
+        minutes_outstanding=count(ConferenceMinutes.status == MinutesStatus.OUTSTANDING, of=ConferenceMinutes.id),
         seconds=seconds,
     )
 

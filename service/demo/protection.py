@@ -29,6 +29,7 @@ looked-after replay's draws, and its figures, are as they were before this part.
 """
 
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -125,6 +126,15 @@ class ProtectionReplay:
     fates: dict = field(default_factory=dict)  # child id -> "continue", "late", "end" (then "ended")
     late_core_group: bool = False
     minutes: dict = field(default_factory=dict)  # minutes instance id -> its own generator and fate
+    named: Counter = field(default_factory=Counter)  # plans taken on given to each minute taker so far
+
+    def _next_minute_taker(self) -> str:
+        """At go-live nobody has minutes outstanding: the Business Support Manager shares the plans
+        taken on out in turn, the least loaded first among equals."""
+        takers = [o.username for o in conference_chairs.minute_takers()]
+        chosen = min(takers, key=lambda username: (self.named[username], takers.index(username)))
+        self.named[chosen] += 1
+        return chosen
 
     # --- the plans taken on ----------------------------------------------------------------
     def take_on(self, plans: list) -> list:
@@ -292,7 +302,7 @@ class ProtectionReplay:
                 return {"approval": "approve"}
             return {"done": True}
         if spec == "name_minute_taker":
-            return {"minute_taker": conference_chairs.minute_takers()[0].username}
+            return {"minute_taker": self._next_minute_taker()}
         if spec == "enquiry_outcome":
             if self._scenario(child_id) == "no_conference":
                 return {"convene": "no", "outcome": "not_substantiated", "outcome_note": NO_CONFERENCE_NOTE}

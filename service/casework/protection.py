@@ -45,10 +45,10 @@ def runs(uow, kind: str, fields: dict, child_id: int) -> bool:
     return True
 
 
-def open_episode(connection, child_id: int) -> CpEpisode | None:
-    """The running child protection episode that concerns the child (alone or in a group)."""
-    row = connection.execute(
-        select(CpEpisode.__table__)
+def open_episode(connection, child_id: int) -> int | None:
+    """The id of the running child protection episode that concerns the child (alone or in a group)."""
+    return connection.scalar(
+        select(CpEpisode.id)
         .join(InstanceChild, InstanceChild.instance_id == CpEpisode.instance_id)
         .join(ProcessInstance, ProcessInstance.id == CpEpisode.instance_id)
         .where(
@@ -58,8 +58,7 @@ def open_episode(connection, child_id: int) -> CpEpisode | None:
         )
         .order_by(CpEpisode.id.desc())
         .limit(1)
-    ).one_or_none()
-    return CpEpisode(**row._mapping) if row is not None else None
+    )
 
 
 def _siblings_enquiry(connection, child_id: int) -> int | None:
@@ -88,14 +87,14 @@ def _end_one_of_group(uow, child_id: int, fields: dict) -> bool:
         return False
     others = uow.connection.scalar(
         select(_plans.c.id)
-        .where(_plans.c.episode_id == episode.id, _plans.c.child_id != child_id, _plans.c.ended_on.is_(None))
+        .where(_plans.c.episode_id == episode, _plans.c.child_id != child_id, _plans.c.ended_on.is_(None))
         .limit(1)
     )
     if others is None:
         return False
     uow.connection.execute(
         update(_plans)
-        .where(_plans.c.episode_id == episode.id, _plans.c.child_id == child_id, _plans.c.ended_on.is_(None))
+        .where(_plans.c.episode_id == episode, _plans.c.child_id == child_id, _plans.c.ended_on.is_(None))
         .values(ended_on=fields["date"], end_reason=fields["reason"])
     )
     return True

@@ -68,13 +68,14 @@ def child(child_id):
     found = queries.visible_child(who, child_id)
     if found is None:
         return security.error_page(404)
+    protection = conferences.episodes_of(child_id)
     return render_template(
         "child.html",
         child=found,
         holders=queries.case_holders(found),
         episode=cases.episode(found),
         tasks=queries.open_tasks(who, child_id),
-        timeline=queries.timeline(child_id),
+        timeline=queries.timeline(child_id, protection),
         actions=_actions(who, found),
         looked_after=queries.latest_episode(child_id),
         reviews=queries.reviews(child_id),
@@ -85,7 +86,7 @@ def child(child_id):
         review_id=request.args.get("review", type=routing.whole_number),  # raising an alert from a review
         siblings=families.siblings_seen(who, found),
         instances=families.processes(who, child_id),
-        protection=conferences.episodes_of(child_id),
+        protection=protection,
     )
 
 

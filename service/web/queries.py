@@ -88,7 +88,7 @@ class Entry:
     by: str | None = None
 
 
-def timeline(child_id: int) -> list[Entry]:
+def timeline(child_id: int, protection: list[conferences.EpisodeRecord]) -> list[Entry]:
     """Newest first: reported events, completed tasks, case notes (an alert raised or resolved) and
     notifications sent about the child."""
     child_text = str(child_id)
@@ -130,15 +130,16 @@ def timeline(child_id: int) -> list[Entry]:
         Entry(m.created_at, f"Notification: {m.subject}", detail=f"To {m.recipient_role or m.recipient_username}")
         for m in sent
     ]
-    entries += _protection_entries(child_id)
+    entries += _protection_entries(protection)
     return sorted(entries, key=lambda e: e.at, reverse=True)[:TIMELINE_LENGTH]
 
 
-def _protection_entries(child_id: int) -> list[Entry]:
-    """Conferences held and the child's plans started and ended, on every child of a sibling group's
-    timeline (the group's tasks and notices go on the lead child's)."""
+def _protection_entries(protection: list[conferences.EpisodeRecord]) -> list[Entry]:
+    """Conferences held and the child's plans started and ended (`conferences.episodes_of`, which the
+    case page reads once), on every child of a sibling group's timeline (the group's tasks and
+    notices go on the lead child's)."""
     entries = []
-    for record in conferences.episodes_of(child_id):
+    for record in protection:
         for c in record.conferences:
             if c.held_on is not None:
                 decision = words(c.decision, codes.CONFERENCE_DECISIONS) if c.decision else None

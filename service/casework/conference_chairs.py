@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
 
+from service.casework import caseloads
 from service.db import db
-from service.models import Child, ConferenceMinutes, CpPlan, MinutesStatus, User, UserRole
+from service.models import Child, ConferenceMinutes, MinutesStatus, User, UserRole
 from service.people import roles
 
 LOOKED_AFTER_IRO = "reviews the child as looked after"
@@ -52,22 +53,10 @@ def suggested_chairs(child_ids: list[int]) -> list[ChairOption]:
         for iro_id in (row.iro_id, row.cp_iro_id):
             if iro_id:
                 why.setdefault(iro_id, SIBLINGS_IRO)
-    looked_after = select(func.count(Child.id)).where(Child.looked_after.is_(True), Child.iro_id == User.id)
-    chaired = select(func.count(CpPlan.id)).where(CpPlan.ended_on.is_(None), CpPlan.chair_id == User.id)
-    rows = db.session.execute(
-        select(
-            User.id,
-            User.username,
-            User.name,
-            User.fte,
-            looked_after.scalar_subquery().label("lac"),
-            chaired.scalar_subquery().label("cp"),
-        )
-        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == roles.IRO))
-        .where(User.active.is_(True))
-        .distinct()
-    ).all()
-    options = [ChairOption(r.username, r.name, r.lac + r.cp, r.fte or 1.0, why.get(r.id)) for r in rows]
+    options = [
+        ChairOption(c.username, c.name, c.total, c.fte or 1.0, why.get(c.user_id))
+        for c in caseloads.caseloads(active_iros_only=True)
+    ]
     return sorted(options, key=lambda o: (_RANK.get(o.why or "", 2), o.per_fte, o.name))
 
 

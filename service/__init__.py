@@ -12,7 +12,7 @@ from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from . import secret_key
+from . import logs, secret_key
 from .db import db as database  # keeps `service.db` the module, which migrations import
 from .db import guard_writes
 
@@ -42,11 +42,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key.per_database(app)
     migrate.init_app(app, database, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
 
-    from . import api, cli, routing, web
+    from . import api, cli, public, routing, web
 
     routing.init_app(app)  # before any route is added: rules read their converters as they are added
     app.register_blueprint(api.bp)
     web.init_app(app)
+    app.register_blueprint(public.bp)  # the pages for people without an account, apart from the staff's
+    logs.hide_link_tokens()
     if app.config["IRO_MODE"] == "demo":  # imported only here: nothing outside the demo loads its mail server
         from .demo import sent_mail
 

@@ -29,6 +29,19 @@ def from_environment(instance_path: str) -> dict:
         # where the links in e-mails point: the address people use to reach the service
         "IRO_BASE_URL": os.environ.get("IRO_BASE_URL", "http://127.0.0.1:5000"),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("IRO_OUTBOX_MAX_ATTEMPTS", "8")),
+        # the public pages (docs/domain.md V1-V6): who runs them, and for how long their links work
+        "COUNCIL_NAME": os.environ.get("IRO_COUNCIL_NAME", "The council"),
+        "TEXT_EMAIL_DOMAIN": os.environ.get("IRO_TEXT_EMAIL_DOMAIN", ""),  # e-mail-to-SMS gateway; "" no texts
+        "FEEDBACK_LINK_DAYS": int(os.environ.get("IRO_FEEDBACK_LINK_DAYS", "28")),
+        "CHILD_PAGE_DAYS_AFTER_REVIEW": int(os.environ.get("IRO_CHILD_PAGE_DAYS_AFTER_REVIEW", "28")),
+        "CHILD_LINK_MIN_AGE": int(os.environ.get("IRO_CHILD_LINK_MIN_AGE", "8")),
+        "COMPLAINTS_ROUTE": os.environ.get(
+            "IRO_COMPLAINTS_ROUTE", "Call the council's children's complaints team, or write to them at the council."
+        ),
+        "ADVOCACY_SERVICE": os.environ.get(
+            "IRO_ADVOCACY_SERVICE",
+            "An advocate can help you say what you think. Ask your IRO or social worker for one.",
+        ),
         "PROXY_FIX": os.environ.get("IRO_PROXY_FIX", "0") == "1",
         "HTTPS": os.environ.get("IRO_HTTPS", "0") == "1",  # served over TLS: Secure cookies
         # A diagram may be 2 MB (specs.MAX_FILE_BYTES); the editor posts it form-encoded, which can

@@ -9,6 +9,7 @@ every SMTP command, addresses included.
 
 import logging
 import os
+import re
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 CHATTY = ("spiff", "apscheduler", "mail.log")
@@ -26,3 +27,30 @@ def configure(environ=os.environ) -> int:
     for logger in CHATTY:
         logging.getLogger(logger).setLevel(logging.DEBUG if level == logging.DEBUG else max(level, logging.WARNING))
     return level
+
+
+class HideLinkTokens(logging.Filter):
+    """Request lines name `/l/[link]`, never a public link's token: a token in a log would open the
+    page for whoever reads it (docs/domain.md V1)."""
+
+    TOKEN = re.compile(r"/l/[A-Za-z0-9_-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "/l/" in record.msg:
+            record.msg = self._hide(record.msg)
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(self._hide(a) for a in record.args)
+        elif isinstance(record.args, dict):  # gunicorn's access log formats from a dict
+            record.args = {k: self._hide(v) for k, v in record.args.items()}
+        return True
+
+    def _hide(self, value):
+        return self.TOKEN.sub("/l/[link]", value) if isinstance(value, str) else value
+
+
+def hide_link_tokens() -> None:
+    """On the loggers that write request lines: werkzeug's (run.py) and gunicorn's access log."""
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HideLinkTokens) for f in logger.filters):
+            logger.addFilter(HideLinkTokens())

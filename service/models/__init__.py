@@ -27,6 +27,15 @@ from .casework import (
 )
 from .diagrams import ProcessVersion
 from .people import ApiClient, AppSecret, SignInAttempt, Team, User, UserRole, UserSession
+from .voices import (
+    ChildViews,
+    ChildViewsFile,
+    FeedbackResponse,
+    LinkPurpose,
+    LinkSending,
+    PublicAttempt,
+    PublicLink,
+)
 from .workflow import (
     AuditEvent,
     ClockSetting,
@@ -44,6 +53,13 @@ from .workflow import (
 )
 
 __all__ = [
+    "PublicLink",
+    "PublicAttempt",
+    "LinkSending",
+    "LinkPurpose",
+    "FeedbackResponse",
+    "ChildViewsFile",
+    "ChildViews",
     "AlertEntry",
     "AlertStatus",
     "ApiClient",

@@ -114,6 +114,10 @@ class Review(Model):
     endorses_care_plan_changes: Mapped[bool | None] = mapped_column(Boolean)
     attendees: Mapped[list | None] = mapped_column(JSON)
     decisions: Mapped[list | None] = mapped_column(JSON)  # [{text, owner, due, starred, category, done_on}]
+    venue: Mapped[str | None] = mapped_column(String(300))  # where it is booked, for the child's own page
+    invitees: Mapped[list | None] = mapped_column(JSON)  # who is invited: ["Mum", "My foster carer"]
+    plan_words: Mapped[str | None] = mapped_column(Text)  # the care plan in plain words, for the child
+    decided_words: Mapped[str | None] = mapped_column(Text)  # what the review decided, for the child
     iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     # the record deadlines (docs/domain.md A6-A7): due date, the day it was done, and met or missed

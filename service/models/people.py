@@ -4,7 +4,7 @@ failed sign-ins and demo mode's secret key.
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Model, UTCDateTime
@@ -29,6 +29,10 @@ class User(Model):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     fte: Mapped[float | None] = mapped_column(Float)  # IROs: for caseload per FTE
+    # what a child's own page shows of their IRO (pledge item 1), if the IRO gives them
+    phone: Mapped[str | None] = mapped_column(String(40))
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_type: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

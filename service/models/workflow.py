@@ -162,6 +162,9 @@ class OutboxMessage(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # read in the app
+    # "notice" (to staff, about a task) or "public_link" (a link to a parent or child, sent to the
+    # address staff typed, its body wiped once sent: service/voices/handover.py)
+    kind: Mapped[str] = mapped_column(String(20), default="notice", server_default="notice")
 
 
 class ClockSetting(Model):

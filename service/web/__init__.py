@@ -18,6 +18,7 @@ from . import (
     auth,
     children,
     conferences,
+    links,
     mail,
     minutes,
     notifications,
@@ -67,5 +68,6 @@ def init_app(app):
         processes,
         mail,
         minutes,
+        links,
     ):
         app.register_blueprint(module.bp)

@@ -133,7 +133,7 @@ def sign_in():
                 )
         if user:
             start_session(user.id)
-            return redirect(_local(request.args.get("next")) or url_for("worklist.my_tasks"))
+            return redirect(local_path(request.args.get("next")) or url_for("worklist.my_tasks"))
     return render_template("sign_in.html", form=form, problem=problem), status, headers
 
 
@@ -145,7 +145,7 @@ def start_session(user_id: int) -> None:
     login_user(User(who, sessions.start(user_id)))
 
 
-def _local(target: str | None) -> str | None:
+def local_path(target: str | None) -> str | None:
     """`next` only if it is a path on this site, so the sign-in page cannot send anyone elsewhere
     (to a browser `//host`, `/\\host` and `/<tab>/host` are other sites)."""
     if not target or not target.startswith("/") or target.startswith("//"):

@@ -55,6 +55,11 @@ def notice(config, *, to: str, subject: str, role: str | None, child: Child | No
     return email
 
 
+def plain(config, *, to: str, subject: str, body: str) -> EmailMessage:
+    """A message written in full by its sender (a public link's, service/voices/handover.py)."""
+    return _message(config, to, subject, body)
+
+
 def check_message(config, to: str) -> EmailMessage:
     """The message `flask mail-test` sends to check the settings."""
     return _message(

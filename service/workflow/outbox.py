@@ -23,6 +23,8 @@ from service.people import assignment
 from service.workflow import clock, mail
 
 CLAIM_SECONDS = 120
+PUBLIC_LINK = "public_link"  # a message to a parent or child: service/voices/handover.py
+LINK_SENT = "(sent: the link and the address are not kept once delivered)"
 
 
 _QUEUE = {
@@ -39,6 +41,7 @@ _ROW_DEFAULTS = dict(
     sent_at=None,
     last_error=None,
     read_at=None,
+    kind="notice",
 )
 
 
@@ -92,10 +95,14 @@ def deliver_due(owner: str, limit: int = 50) -> int:
         address = None
         try:
             message = db.session.get_one(OutboxMessage, message_id)
-            address = assignment.address_of(db.session.connection(), message.recipient_username or "")
-            if address is None:
-                raise mail.Undeliverable(no_address(message.recipient_username))
-            mail.send(config, _email(config, message, address))
+            if message.kind == PUBLIC_LINK:  # to the address staff typed, with its text as written
+                address = message.recipient
+                mail.send(config, mail.plain(config, to=address, subject=message.subject, body=message.body))
+            else:
+                address = assignment.address_of(db.session.connection(), message.recipient_username or "")
+                if address is None:
+                    raise mail.Undeliverable(no_address(message.recipient_username))
+                mail.send(config, _email(config, message, address))
         except (mail.Undeliverable, ValueError) as exc:  # e.g. a line break in an address: no retry will help
             failure = (exc, 1)
         except (OSError, smtplib.SMTPException) as exc:
@@ -107,6 +114,8 @@ def deliver_due(owner: str, limit: int = 50) -> int:
                 _record_failure(message, *failure)
             else:
                 message.status, message.sent_at, message.last_error = OutboxStatus.SENT, clock.now(), None
+                if message.kind == PUBLIC_LINK:  # the link and the address are not kept once delivered
+                    message.body, message.recipient = LINK_SENT, "***@" + message.recipient.rsplit("@", 1)[-1]
                 sent += 1
     return sent
 

@@ -53,9 +53,12 @@ def create(
     conference_id: int | None = None,
     review_id: int | None = None,
     expires_at: datetime | None = None,
+    token: str | None = None,
 ) -> NewLink:
-    """A new open link; any open one for the same person and occasion is withdrawn by it."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    """A new open link; any open one for the same person and occasion is withdrawn by it.
+    `token` is for the demo council only, whose README lists links to try: anywhere else a
+    token chosen by a person could be guessed."""
+    token = token or secrets.token_urlsafe(TOKEN_BYTES)
     with writing():
         now = clock.now()
         for old in db.session.scalars(

@@ -56,6 +56,10 @@ def settle(config) -> None:
 
     Production upgrades SMTP to TLS unless told not to (docs/adr/0015-minimal-personal-data.md), and a
     password is never sent over a connection without it."""
+    if config["IRO_MODE"] == "demo" and not config["TEXT_EMAIL_DOMAIN"]:
+        config["TEXT_EMAIL_DOMAIN"] = "sms.demo.invalid"  # the demo's texts land on its Sent e-mail page
+    if config["IRO_MODE"] == "demo" and config["COUNCIL_NAME"] == "The council":
+        config["COUNCIL_NAME"] = "Demo Council"
     if config["SMTP_STARTTLS"] is None:
         config["SMTP_STARTTLS"] = config["IRO_MODE"] == "production"
     if config["SMTP_USERNAME"] and not config["SMTP_STARTTLS"]:

@@ -58,11 +58,14 @@ $(NPM_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# GOV.UK Frontend's CSS, JS, fonts and images.
-$(GOVUK_ASSETS): $(NPM_INSTALLED)
-	rm -rf service/static/govuk && mkdir -p service/static/govuk
-	cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.js service/static/govuk/
-	cp -R $(GOVUK_DIST)/assets service/static/govuk/assets
+# GOV.UK Frontend's CSS (built from its Sass with Arial: frontend/govuk.scss), JS and images;
+# not its fonts, which are GOV.UK's own.
+$(GOVUK_ASSETS): $(NPM_INSTALLED) frontend/govuk.scss
+	rm -rf service/static/govuk && mkdir -p service/static/govuk/assets
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+		frontend/govuk.scss service/static/govuk/govuk-frontend.min.css
+	cp $(GOVUK_DIST)/govuk-frontend.min.js service/static/govuk/
+	cp -R $(GOVUK_DIST)/assets/images $(GOVUK_DIST)/assets/manifest.json service/static/govuk/assets/
 	@touch $@
 
 # The process editors and the instance viewer (bpmn-js, dmn-js), bundled from frontend/ by esbuild.

@@ -144,13 +144,19 @@ def test_the_static_files_are_served(client):
         assert script.status_code == 200 and "initAll()" in script.text
     if not (STATIC / "govuk" / ".stamp").exists():
         pytest.skip("GOV.UK Frontend's files are copied by `make test` (npm ci)")
-    for url in (
-        "/static/govuk/govuk-frontend.min.css",
-        "/static/govuk/govuk-frontend.min.js",
-        "/assets/fonts/bold-b542beb274-v2.woff2",
-    ):  # the fonts are where its CSS looks for them
+    for url in ("/static/govuk/govuk-frontend.min.css", "/static/govuk/govuk-frontend.min.js"):
         with client.get(url) as response:
             assert response.status_code == 200, url
+
+
+def test_the_pages_are_set_in_arial_not_the_gov_uk_typeface(client):
+    """GDS Transport is licensed for GOV.UK only: the CSS names Arial and no font file is served."""
+    if not (STATIC / "govuk" / ".stamp").exists():
+        pytest.skip("GOV.UK Frontend's files are built by `make test` (npm ci)")
+    css = (STATIC / "govuk" / "govuk-frontend.min.css").read_text()
+    assert "font-family:arial,sans-serif" in css
+    assert "GDS Transport" not in css and "@font-face" not in css
+    assert client.get("/assets/fonts/bold-b542beb274-v2.woff2").status_code == 404
 
 
 # --- worklists --------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ def test_an_unknown_or_malformed_link_says_it_does_not_work(client, town):
         assert "This link does not work" in response.text
 
 
+@pytest.mark.postgres
 def test_a_withdrawn_link_says_so_and_closes_the_page_already_open(client, town):
     new = feedback_link(town.north_child)
     client.get(f"/l/{new.token}")
@@ -103,6 +104,7 @@ def test_a_public_session_opens_no_staff_page(client, app, town):
             assert "Alex North" not in response.text
 
 
+@pytest.mark.postgres
 def test_guessing_links_is_slowed_to_a_stop(client, town):
     for number in range(limits.LIMITS["bad_link"]):
         assert client.get(f"/l/guess-{number}").status_code == 404
@@ -149,6 +151,7 @@ def mailed(app_factory, smtp):
         yield council.build()
 
 
+@pytest.mark.postgres
 def test_an_emailed_link_reaches_the_server_with_nothing_personal_and_is_not_kept(mailed, smtp):
     new = feedback_link(mailed.north_child)
     handover.hand_over(new, "email", "pat.north@example.org", actor="iro1")

@@ -1,0 +1,161 @@
+"""A child's own page before their looked-after review (docs/domain.md V3): prepared by staff,
+opened through its link, views sent with a drawing, seen by the IRO in the review task and by
+the social worker only when the child said yes; the link works until the review plus a set period."""
+
+import io
+import re
+import struct
+import zlib
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from service.db import db, writing
+from service.models import Child, ChildViews, ChildViewsFile, Review, User
+from tests.support.app import RequestClient
+from tests.support.lifecycle import Life
+from tests.support.pages import sign_in, text, token
+
+CHILD_DOB = "2015-06-01"  # 11 in January 2027
+
+
+def png(width=2, height=2) -> bytes:
+    """A tiny valid PNG drawing."""
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+@pytest.fixture
+def life(app_factory):
+    app = app_factory()
+    app.test_client_class = RequestClient
+    with app.app_context():
+        run = Life(app, False, "2027-01-03")
+        child = run.allocated(day="2027-01-04", iro="iro1", dob=CHILD_DOB)
+        run.do(child, "book_review", review_date="2027-02-01")
+        yield run, child, app
+
+
+def review_day(run, child):
+    """The review's day, the social worker's report and the IRO's contact done."""
+    run.do(child, "record_contact", contact_date="2027-01-04", contact_method="visit")
+    run.do(child, "review_report", report_summary="Fine.")
+    run.on("2027-02-01", hour=15)
+
+
+def hold_review(run, child, code="PN1"):
+    review_day(run, child)
+    run.do(
+        child,
+        "hold_review",
+        outcome="held",
+        held_on="2027-02-01",
+        attendees="Alex",
+        participation_code=code,
+        decisions=[{"text": "Contact with Mum weekly", "owner": "Sam North", "due": "2027-03-01"}],
+    )
+
+
+def staff(app, username):
+    client = app.test_client()
+    sign_in(client, username)
+    return client
+
+
+def own_page(child_id):
+    return f"/children/{child_id}/own-page"
+
+
+def write_words(client, child_id, **words):
+    page = client.get(own_page(child_id)).text
+    data = {"form": "words", "venue": "", "invitees": "", "plan_words": "", "csrf_token": token(page), **words}
+    return client.post(own_page(child_id), data=data)
+
+
+def make_link(client, child_id, for_person="child"):
+    """The link's token, from the letter the page prints."""
+    page = client.get(own_page(child_id)).text
+    response = client.post(
+        own_page(child_id),
+        data={"form": "link", "for_person": for_person, "channel": "letter", "address": "", "csrf_token": token(page)},
+    )
+    found = re.search(r"/l/([A-Za-z0-9_-]+)", response.text)
+    return response, found.group(1) if found else None
+
+
+def opened(app, link_token):
+    child_browser = app.test_client()
+    assert child_browser.get(f"/l/{link_token}").location == "/p/my-page"
+    return child_browser
+
+
+def send_views(browser, *, attachment=None, page=None, **answers):
+    page = page or browser.get("/p/my-page").text
+    data = {
+        "going_well": "",
+        "not_going_well": "",
+        "who_there": "",
+        "anything_else": "",
+        "share": "yes",
+        "csrf_token": token(page),
+        **answers,
+    }
+    if attachment is not None:
+        data["attachment"] = (io.BytesIO(attachment[1]), attachment[0])
+    return browser.post("/p/my-page", data=data, content_type="multipart/form-data")
+
+
+def test_the_child_reads_their_page_and_sends_their_views_with_a_drawing(life):
+    run, child, app = life
+    iro = staff(app, "iro1")
+    assert write_words(
+        iro, child, venue="My foster home", invitees="Mum\nMy foster carer Jo", plan_words="You will stay with Jo."
+    ).status_code == 302
+    letter, link_token = make_link(iro, child)
+    assert letter.status_code == 200 and link_token
+    browser = opened(app, link_token)
+    page = text(browser.get("/p/my-page").text)
+    assert "Your IRO is Ira One" in page
+    assert "Your review is on 1 February 2027" in page
+    assert "It will be at: My foster home" in page and "Mum" in page and "My foster carer Jo" in page
+    assert "You will stay with Jo." in page
+    assert "If you are in danger, call 999" in page
+    run.on("2027-01-12")
+    sent = send_views(
+        browser, going_well="School is good", attending="no", helped_by="advocate", attachment=("me.png", png())
+    )
+    assert sent.status_code == 302
+    page = text(browser.get(sent.location).text)
+    assert "You sent your views on 12 January 2027. You can send more." in page
+    [views] = db.session.scalars(select(ChildViews)).all()
+    assert (views.going_well, views.attending, views.review_id) == ("School is good", "no", run.reviews(child)[0].id)
+    [drawing] = db.session.scalars(select(ChildViewsFile)).all()
+    assert (drawing.kind, drawing.content_type, drawing.content) == ("drawing", "image/png", png())
+
+
+def test_the_link_works_until_the_review_plus_the_period_then_it_has_ended(life):
+    run, child, app = life
+    iro = staff(app, "iro1")
+    _, link_token = make_link(iro, child)
+    browser = opened(app, link_token)
+    before = browser.get("/p/my-page").text
+    assert "What I want to say" in before
+    hold_review(run, child)
+    assert write_words(iro, child, decided_words="You will see Mum every Saturday.").status_code == 302
+    page = browser.get("/p/my-page").text
+    assert "What my review decided" in page and "You will see Mum every Saturday." in page
+    assert "What I want to say" not in page
+    assert send_views(browser, going_well="More", page=before).status_code == 410  # no more views after the review
+    run.on("2027-03-01")  # the review plus 28 days
+    assert browser.get("/p/my-page").status_code == 200
+    run.on("2027-03-02")
+    ended = browser.get("/p/my-page")
+    assert ended.status_code == 200 and "What my review decided" in ended.text  # read once ended, not written
+    assert app.test_client().get(f"/l/{link_token}").status_code == 410
+    assert "This link has ended" in app.test_client().get(f"/l/{link_token}").text

@@ -141,11 +141,13 @@ def _sent(*where) -> list[Sent]:
 
 
 def _attachments(views_id: int) -> list:
-    return db.session.execute(
-        select(ChildViewsFile.id, ChildViewsFile.kind, ChildViewsFile.size)
-        .where(ChildViewsFile.views_id == views_id)
-        .order_by(ChildViewsFile.id)
-    ).all()
+    return list(
+        db.session.execute(
+            select(ChildViewsFile.id, ChildViewsFile.kind, ChildViewsFile.size)
+            .where(ChildViewsFile.views_id == views_id)
+            .order_by(ChildViewsFile.id)
+        )
+    )
 
 
 def attachment(child_id: int, views_id: int, file_id: int, condition) -> ChildViewsFile | None:

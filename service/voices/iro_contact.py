@@ -22,7 +22,7 @@ def set_phone(user_id: int, phone: str | None, *, actor: str) -> None:
     if phone is not None and not _PHONE.match(phone):
         _refuse("phone", "Enter a phone number using only numbers, spaces and brackets, like 01632 960 001")
     with writing():
-        user = db.session.get(User, user_id)
+        user = db.session.get_one(User, user_id)
         user.phone = phone
         audit.record(clock.real_now(), actor, "contact_phone_changed", user_id=user_id, given=phone is not None)
 
@@ -36,14 +36,14 @@ def set_photo(user_id: int, content: bytes, *, actor: str) -> None:
     if kind not in files.PHOTO_TYPES:
         _refuse("photo", "The photo must be a JPEG or a PNG")
     with writing():
-        user = db.session.get(User, user_id)
+        user = db.session.get_one(User, user_id)
         user.photo, user.photo_type = content, kind
         audit.record(clock.real_now(), actor, "contact_photo_changed", user_id=user_id, size=len(content))
 
 
 def remove_photo(user_id: int, *, actor: str) -> None:
     with writing():
-        user = db.session.get(User, user_id)
+        user = db.session.get_one(User, user_id)
         user.photo, user.photo_type = None, None
         audit.record(clock.real_now(), actor, "contact_photo_removed", user_id=user_id)
 

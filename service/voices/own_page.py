@@ -9,7 +9,7 @@ is given it instead, and helps them.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -27,6 +27,7 @@ FOR_PEOPLE = {"child": "the child", "carer": "their carer", "advocate": "their a
 VENUE_LIMIT = 300
 WORDS_LIMIT = 2000
 INVITEES_LIMIT = 20
+NO_REVIEW = "There is no review waiting to be held for this child"
 OPEN = (ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED)
 
 
@@ -67,6 +68,8 @@ def save_words(
 ) -> None:
     """Where, who and the plan in plain words on the next review; what was decided on the last held one."""
     review, held = next_review(child), last_held(child.id)
+    if review is None:
+        raise InvalidData(NO_REVIEW, {"venue": NO_REVIEW})
     names = [line.strip()[:200] for line in (invitees or "").splitlines() if line.strip()]
     errors = {}
     if len(venue or "") > VENUE_LIMIT:
@@ -76,18 +79,16 @@ def save_words(
     for name, text in (("plan_words", plan_words), ("decided_words", decided_words)):
         if len(text or "") > WORDS_LIMIT:
             errors[name] = f"Use {WORDS_LIMIT} characters or fewer"
-    if review is None:
-        errors["venue"] = "There is no review waiting to be held for this child"
     if errors:
         raise InvalidData("; ".join(errors.values()), errors)
     with writing():
-        review = db.session.get(Review, review.id)
+        review = db.session.get_one(Review, review.id)
         review.venue = (venue or "").strip() or None
         review.invitees = names or None
         review.plan_words = (plan_words or "").strip() or None
         changed = [review.id]
         if held is not None and decided_words is not None:
-            held = db.session.get(Review, held.id)
+            held = db.session.get_one(Review, held.id)
             held.decided_words = decided_words.strip() or None
             changed.append(held.id)
         audit.record(clock.now(), actor, "own_page_words_saved", child_id=child.id, review_ids=changed)
@@ -115,7 +116,7 @@ def make_link(child: Child, for_person: str, *, actor: str, token: str | None = 
     (an open one for the same person and review is withdrawn)."""
     review = next_review(child)
     if review is None:
-        raise InvalidData("There is no review waiting to be held for this child", {"for_person": "No review"})
+        raise InvalidData(NO_REVIEW, {"for_person": NO_REVIEW})
     if for_person not in FOR_PEOPLE:
         raise InvalidData("Choose who the link is for", {"for_person": "Choose who the link is for"})
     refused = refusal_for(child, for_person, calendar.london_date(clock.now()))
@@ -145,11 +146,11 @@ class Page:
 
 
 def page(link: PublicLink) -> Page:
-    child = db.session.get(Child, link.child_id)
-    review = db.session.get(Review, link.review_id)
+    child = db.session.get_one(Child, link.child_id)
+    review = db.session.get_one(Review, link.review_id)
     iro_id = iro_id_of(link)
     iro = db.session.get(User, iro_id) if iro_id else None
-    sent = db.session.scalar(
+    sent: datetime | None = db.session.scalar(
         select(ChildViews.sent_at)
         .where(ChildViews.review_id == review.id, ChildViews.link_id == link.id)
         .order_by(ChildViews.sent_at.desc())
@@ -169,5 +170,4 @@ def page(link: PublicLink) -> Page:
 def iro_id_of(link: PublicLink) -> int | None:
     """The IRO the page shows: who chairs the link's review, else the child's IRO."""
     review = db.session.get(Review, link.review_id)
-    child = db.session.get(Child, link.child_id)
-    return (review.iro_id if review else None) or child.iro_id
+    return (review.iro_id if review else None) or db.session.get_one(Child, link.child_id).iro_id

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service.db import db, writing
-from service.models import Child, ChildViews, ChildViewsFile, Review, User
+from service.models import Child, ChildViews, ChildViewsFile, User
 from tests.support.app import RequestClient
 from tests.support.lifecycle import Life
 from tests.support.pages import sign_in, text, token
@@ -114,9 +114,12 @@ def send_views(browser, *, attachment=None, page=None, **answers):
 def test_the_child_reads_their_page_and_sends_their_views_with_a_drawing(life):
     run, child, app = life
     iro = staff(app, "iro1")
-    assert write_words(
-        iro, child, venue="My foster home", invitees="Mum\nMy foster carer Jo", plan_words="You will stay with Jo."
-    ).status_code == 302
+    assert (
+        write_words(
+            iro, child, venue="My foster home", invitees="Mum\nMy foster carer Jo", plan_words="You will stay with Jo."
+        ).status_code
+        == 302
+    )
     letter, link_token = make_link(iro, child)
     assert letter.status_code == 200 and link_token
     browser = opened(app, link_token)
@@ -159,3 +162,123 @@ def test_the_link_works_until_the_review_plus_the_period_then_it_has_ended(life)
     assert ended.status_code == 200 and "What my review decided" in ended.text  # read once ended, not written
     assert app.test_client().get(f"/l/{link_token}").status_code == 410
     assert "This link has ended" in app.test_client().get(f"/l/{link_token}").text
+
+
+def test_a_child_under_eight_is_not_given_their_own_link_but_their_carer_is(life):
+    run, child, app = life
+    with writing():
+        db.session.get(Child, child).dob = date(2020, 6, 1)  # 6 on 4 January 2027
+    iro = staff(app, "iro1")
+    refused, link_token = make_link(iro, child, "child")
+    assert refused.status_code == 400 and link_token is None
+    assert "Alex is 6: give the link to their carer or advocate, who can help them" in text(refused.text)
+    letter, link_token = make_link(iro, child, "carer")
+    assert letter.status_code == 200 and "their carer" in letter.text
+    assert opened(app, link_token).get("/p/my-page").status_code == 200
+
+
+def test_the_iro_sees_the_views_in_the_review_task_with_a_suggested_code(life):
+    run, child, app = life
+    _, link_token = make_link(staff(app, "iro1"), child)
+    browser = opened(app, link_token)
+    send_views(browser, going_well="I like my school", attending="yes")
+    send_views(
+        browser,
+        not_going_well="I miss my brother",
+        attending="no",
+        helped_by="advocate",
+        attachment=("drawing.png", png()),
+    )
+    review_day(run, child)
+    iro = staff(app, "iro1")
+    task = run.task(child, "hold_review")
+    page = iro.get(f"/tasks/{task.id}").text
+    words = text(page)
+    assert (
+        words.index("I miss my brother") < words.index("I like my school") < words.index("How did the child take part?")
+    )
+    assert "Suggested: PN5" in words
+    [drawing] = re.findall(r'href="(/children/\d+/views/\d+/files/\d+)"', page)
+    assert iro.get(drawing).data == png()
+    send_views(browser, anything_else="I will write to you instead", attending="no", helped_by="carer")
+    assert "Suggested: PN6" in text(iro.get(f"/tasks/{task.id}").text)
+
+
+def test_the_social_worker_sees_the_views_only_when_the_child_said_yes(life):
+    run, child, app = life
+    _, link_token = make_link(staff(app, "iro1"), child)
+    browser = opened(app, link_token)
+    send_views(browser, going_well="Shared with Sam", share="yes")
+    send_views(browser, going_well="Only for my IRO", share="no", attachment=("secret.png", png()))
+    [secret_file] = db.session.scalars(select(ChildViewsFile)).all()
+    secret = f"/children/{child}/views/{secret_file.views_id}/files/{secret_file.id}"
+    for username, sees_shared, sees_secret in [
+        ("iro1", True, True),
+        ("rqam", True, True),
+        ("sw.north", True, False),
+        ("tm.ne", False, False),
+    ]:
+        client = staff(app, username)
+        for url in (own_page(child), f"/children/{child}"):
+            words = text(client.get(url).text)
+            assert ("Shared with Sam" in words) is sees_shared, (username, url)
+            assert ("Only for my IRO" in words) is sees_secret, (username, url)
+        assert client.get(secret).status_code == (200 if sees_secret else 404), username
+    assert staff(app, "iro2").get(own_page(child)).status_code == 404
+    assert staff(app, "iro2").get(secret).status_code == 404
+
+
+def test_bad_files_and_answers_are_refused_in_plain_words_and_nothing_is_kept(life):
+    run, child, app = life
+    _, link_token = make_link(staff(app, "iro1"), child)
+    browser = opened(app, link_token)
+    refused = send_views(browser, going_well="Hi", attachment=("drawing.png", b"<script>alert(1)</script>"))
+    assert refused.status_code == 400
+    assert "We cannot use this file" in text(refused.text)
+    too_big = send_views(browser, going_well="Hi", attachment=("big.png", png() + b"\0" * (5 * 1024 * 1024)))
+    assert "Your file is too big" in text(too_big.text)
+    no_share = send_views(browser, going_well="Hi", share="")
+    assert "Please choose yes or no" in text(no_share.text)
+    assert db.session.scalar(select(func.count()).select_from(ChildViews)) == 0
+    assert db.session.scalar(select(func.count()).select_from(ChildViewsFile)) == 0
+
+
+def test_the_page_shows_its_own_iro_photo_and_reaches_nothing_else(life):
+    run, child, app = life
+    iro = staff(app, "iro1")
+    page = iro.get("/account").text
+    refused = iro.post(
+        "/account/contact",
+        data={
+            "phone": "01632 960 001",
+            "photo": (io.BytesIO(b"GIF89a not a photo"), "me.png"),
+            "csrf_token": token(page),
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400 and "The photo must be a JPEG or a PNG" in text(refused.text)
+    assert db.session.scalar(select(User.photo_type).where(User.username == "iro1")) is None
+    saved = iro.post(
+        "/account/contact",
+        data={"phone": "01632 960 001", "photo": (io.BytesIO(png()), "me.png"), "csrf_token": token(page)},
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302
+    _, link_token = make_link(iro, child)
+    browser = opened(app, link_token)
+    page = text(browser.get("/p/my-page").text)
+    assert "You can call your IRO on 01632 960 001" in page
+    photo = browser.get("/p/my-page/iro-photo")
+    assert (photo.status_code, photo.mimetype, photo.data) == (200, "image/png", png())
+    # nothing of the staff's, nor another child's files, with this session
+    other = run.child(name="Bo South", case_number="43235", team="South", worker="sw.south")
+    run.looked_after(other, "2027-01-04")
+    for url in (
+        f"/children/{other}",
+        own_page(other),
+        own_page(child),
+        f"/children/{child}/views/1/files/1",
+        "/account/photo",
+        "/p/feedback",
+    ):
+        assert browser.get(url).status_code in (302, 404), url

@@ -32,7 +32,7 @@ def _a_link(child_id) -> str:
 def test_a_child_sends_their_views_with_a_drawing_on_a_phone(page, server, town, tmp_path):
     link_token = _a_link(town.north_child)
     drawing = tmp_path / "my-drawing.png"
-    drawing.write_bytes(png(40, 30))
+    drawing.write_bytes(png(40))
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(f"{server}/l/{link_token}")
     main = page.locator("main")

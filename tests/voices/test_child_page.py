@@ -3,15 +3,15 @@ opened through its link, views sent with a drawing, seen by the IRO in the revie
 the social worker only when the child said yes; the link works until the review plus a set period."""
 
 import io
+import random
 import re
-import struct
-import zlib
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from service.db import db, writing
+from service.demo.child_views import drawing_png
 from service.models import Child, ChildViews, ChildViewsFile, User
 from tests.support.app import RequestClient
 from tests.support.lifecycle import Life
@@ -20,15 +20,9 @@ from tests.support.pages import sign_in, text, token
 CHILD_DOB = "2015-06-01"  # 11 in January 2027
 
 
-def png(width=2, height=2) -> bytes:
-    """A tiny valid PNG drawing."""
-    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+def png(size=8) -> bytes:
+    """A small valid PNG drawing, as the demo makes them."""
+    return drawing_png(random.Random(0), size)
 
 
 @pytest.fixture

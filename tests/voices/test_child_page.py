@@ -20,7 +20,7 @@ from tests.support.pages import sign_in, text, token
 CHILD_DOB = "2015-06-01"  # 11 in January 2027
 
 
-def png(size=8) -> bytes:
+def png(size=24) -> bytes:
     """A small valid PNG drawing, as the demo makes them."""
     return drawing_png(random.Random(0), size)
 

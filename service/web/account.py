@@ -18,6 +18,7 @@ from service.people import passwords, roles, sessions
 from service.voices import iro_contact
 from service.workflow import audit, clock
 
+from . import security
 from .auth import pages_blueprint, start_session
 
 bp = pages_blueprint("account", __name__)
@@ -84,7 +85,7 @@ def contact():
     """The IRO's phone number, and a new photo if one was chosen, or the photo removed."""
     who, form = current_user.identity, ContactForm()
     if not who.has(roles.IRO):
-        return redirect(url_for(".index"))
+        return security.error_page(404)
     if not form.validate_on_submit():
         return _page(PasswordForm(formdata=None), 400, form)
     upload = request.files.get(form.photo.name)
@@ -108,7 +109,7 @@ def photo():
     """Your own photo, as your children's pages show it."""
     found = iro_contact.photo(current_user.identity.id)
     if found is None:
-        return redirect(url_for(".index"))
+        return security.error_page(404)
     content, content_type = found
     return content, 200, {"Content-Type": content_type, "X-Content-Type-Options": "nosniff"}
 

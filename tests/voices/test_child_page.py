@@ -276,3 +276,28 @@ def test_the_page_shows_its_own_iro_photo_and_reaches_nothing_else(life):
         "/p/feedback",
     ):
         assert browser.get(url).status_code in (302, 404), url
+
+
+def test_a_child_with_no_review_waiting_has_no_page_to_give(life):
+    run, child, app = life
+    not_looked_after = run.child(name="Cy West", case_number="43236", team="NE", worker="sw.north")
+    rqam = staff(app, "rqam")
+    page = text(rqam.get(own_page(not_looked_after)).text)
+    assert "Cy West has no review waiting to be held: they are not looked after" in page
+    assert "Make the link" not in page
+    assert make_link(rqam, not_looked_after)[0].status_code == 404
+
+
+def test_the_iro_removes_their_photo(life):
+    run, child, app = life
+    iro = staff(app, "iro1")
+    for data in ({"photo": (io.BytesIO(png()), "me.png")}, {"remove_photo": "yes"}):
+        page = iro.get("/account").text
+        saved = iro.post(
+            "/account/contact",
+            data={"phone": "", **data, "csrf_token": token(page)},
+            content_type="multipart/form-data",
+        )
+        assert saved.status_code == 302
+    assert iro.get("/account/photo").status_code == 404
+    assert "Remove the photo" not in iro.get("/account").text

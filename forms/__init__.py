@@ -10,8 +10,8 @@ fit, as a browser's post would be. What a valid form gives the diagram is
 A form whose choices or checks depend on the case reads them in `prepare(context)`.
 The context (built by service.tasks.task_context) offers: `today` (London date of the
 application clock), `child` (the case, or None), `data` (the task's data in the
-diagram), `iro_options()`, `cp_chair_options()`, `minute_taker_options()`, `endorsing_review(since)`
-and `alerts_since_last_review()`.
+diagram), `iro_options()`, `cp_chair_options()`, `minute_taker_options()`, `endorsing_review(since)`,
+`alerts_since_last_review()` and `child_views()` (what the child sent from their own page before the review).
 
 A form may give the diagram more than its fields: `derived()` returns values worked out on
 the server (normalised answers, facts about the case read through the context), which

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from service import routing
 from service.casework import participation
+from service.voices import child_views
 
 from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
 
@@ -194,6 +195,8 @@ class RecordReview(TaskForm):
         super().prepare(context)
         self.pending_changes = context.pending_care_plan_changes() if context is not None else []
         self.alerts = context.alerts_since_last_review() if context is not None else []
+        self.child_views = context.child_views() if context is not None else []
+        self.suggested_code = child_views.suggested_code(self.child_views)
 
     def decision_rows(self) -> list:
         """The rows the page shows: those posted or saved, then one blank row to fill in while

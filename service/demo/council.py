@@ -115,6 +115,7 @@ from service.casework import children as cases
 from service.casework import codes, participation
 from service.db import db, end_read, writing
 from service.demo import alerts as demo_alerts
+from service.demo import child_views as demo_child_views
 from service.demo import processes as demo_processes
 from service.demo import protection as demo_protection
 from service.diagrams import specs
@@ -638,6 +639,7 @@ def load(progress: Callable[[str], None] | None = None) -> Summary:
             )
         _Replay(rng, today, go_live, _council(rng, today, go_live), progress).run()
         demo_processes.deploy_revision("owner")
+        demo_child_views.add()
     result = summary(seconds=timing.perf_counter() - began)
     log.info("demo council loaded in %.1f s", result.seconds)
     return result

@@ -21,6 +21,10 @@
 - A child protection strategy discussion is recorded by the child's social worker, a Team
   Manager or the Review and QA Manager.
 - An open management alert is for the holders of its stage's role, within that role's reach.
+- A child's own page (docs/domain.md V3) is prepared by the child's IRO, social worker, their Team
+  Manager and the Review and QA Manager; its words are written by the IRO and that manager. The
+  views the child sends are seen by the IRO and that manager, and by the social worker only
+  when the child said yes; by nobody else.
 - The reports are for those who see every child; the minutes backlog for the Business Support
   Manager, who manages the minute takers, and the Review and QA Manager.
 Anything else is answered as if it did not exist (404), so ids leak nothing.
@@ -28,7 +32,16 @@ Anything else is answered as if it did not exist (404), so ids leak nothing.
 
 from sqlalchemy import String, and_, cast, false, or_, select, true
 
-from service.models import AlertStatus, Child, HumanTask, InstanceChild, ManagementAlert, ProcessInstance, Team
+from service.models import (
+    AlertStatus,
+    Child,
+    ChildViews,
+    HumanTask,
+    InstanceChild,
+    ManagementAlert,
+    ProcessInstance,
+    Team,
+)
 from service.people import roles
 from service.people.accounts import Identity
 
@@ -215,3 +228,31 @@ def sees_minutes_backlog(who: Identity) -> bool:
     """The minutes backlog: the Business Support Manager (the minute takers' manager) and the
     Review and QA Manager. It shows case numbers only, so it asks no more of who sees which child."""
     return who.has(roles.BUSINESS_SUPPORT_MANAGER, roles.REVIEW_QA_MANAGER)
+
+
+# --- a child's own page and the views the child sends (docs/domain.md V3) ----------------------
+
+
+def may_prepare_own_page(who: Identity, child) -> bool:
+    """The child's IRO, social worker, their team's Team Manager, or the Review and QA Manager."""
+    return (
+        child.iro_id == who.id
+        or child.social_worker_id == who.id
+        or child.team_id in who.teams(roles.TEAM_MANAGER)
+        or who.has(roles.REVIEW_QA_MANAGER)
+    )
+
+
+def may_write_own_page(who: Identity, child) -> bool:
+    """The words for the child are the IRO's (or the Review and QA Manager's)."""
+    return child.iro_id == who.id or who.has(roles.REVIEW_QA_MANAGER)
+
+
+def child_views_condition(who: Identity, child):
+    """Rows of `child_views` of this child this person may see: all for the child's IRO and the
+    Review and QA Manager, those the child agreed to share for the social worker, else none."""
+    if may_write_own_page(who, child):
+        return true()
+    if child.social_worker_id == who.id:
+        return ChildViews.share_with_social_worker.is_(True)
+    return false()

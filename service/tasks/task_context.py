@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import cast
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 
 from service.casework import alerts, caseloads, conference_chairs
 from service.db import db
@@ -30,6 +30,7 @@ from service.models import (
     User,
 )
 from service.people import accounts as people
+from service.voices import child_views
 from service.workflow import clock
 from service.workflow import working_days as calendar
 from service.workflow.unit_of_work import engine
@@ -162,6 +163,11 @@ class TaskContext:
     def review_id(self) -> int | None:
         """The review this task's process records (a review cycle's tasks), if any."""
         return db.session.scalar(select(Review.id).where(Review.instance_id == self.task.instance_id))
+
+    def child_views(self) -> list["child_views.Sent"]:
+        """The views the child sent from their own page before this review, newest first. Only the
+        one who records the review (the child's IRO) is shown its form, so every send is shown."""
+        return child_views.of_review(self.review_id, true()) if self.review_id is not None else []
 
     def holders(self, role: str) -> list[tuple[str, str]]:
         return people.holders(role)

@@ -22,6 +22,7 @@ from . import (
     mail,
     minutes,
     notifications,
+    own_page,
     processes,
     reports,
     security,
@@ -69,5 +70,6 @@ def init_app(app):
         mail,
         minutes,
         links,
+        own_page,
     ):
         app.register_blueprint(module.bp)

@@ -24,6 +24,7 @@ from service.casework import children as cases
 from service.casework import codes, conferences, families, reviews
 from service.errors import InvalidData
 from service.people import access
+from service.voices import child_views
 
 from . import queries, security
 from .auth import pages_blueprint
@@ -54,6 +55,12 @@ def _actions(who, child) -> list[tuple[str, str]]:
         ("Record a child protection strategy discussion", ".strategy_discussion", access.may_record_strategy, True),
         ("Change the child's siblings", ".siblings", access.may_change_siblings, True),
         ("Record the birth", ".record_birth", access.may_record_birth, child.dob is None),
+        (
+            "Prepare the child's own page for their review",
+            "own_page.own_page_for",
+            access.may_prepare_own_page,
+            child.looked_after,
+        ),
     ]
     return [
         (text, url_for(endpoint, child_id=child.id))
@@ -87,6 +94,7 @@ def child(child_id):
         siblings=families.siblings_seen(who, found),
         instances=families.processes(who, child_id),
         protection=protection,
+        child_views=child_views.of_child(child_id, access.child_views_condition(who, found)),
     )
 
 

@@ -19,7 +19,7 @@ from wtforms.validators import Optional
 from service.casework import caseloads as iro_caseloads
 from service.errors import InvalidData
 from service.people import access
-from service.reports import alert_register, protection_figures, rag_register, review_figures
+from service.reports import alert_register, participation_figures, protection_figures, rag_register, review_figures
 from service.workflow import clock
 from service.workflow import working_days as calendar
 
@@ -154,6 +154,19 @@ def ssda903_reviews():
         "Cache-Control": "no-store",
         "Content-Disposition": f'attachment; filename="ssda903-reviews-{start}-{end}.csv"',
     }
+
+
+@bp.get("/reports/participation")
+def participation():
+    """How children took part in their reviews, and who sent their views before them."""
+    today, form = calendar.london_date(clock.now()), DatesForm(request.args)
+    period = form.read(today)
+    return render_template(
+        "reports_participation.html",
+        form=form,
+        figures=period and participation_figures.report(*period),
+        errors=wtforms_errors(form)["errorList"],
+    ), 200 if period else 400
 
 
 # --- the RAG register and table 3.4.9 ---------------------------------------------------------------------

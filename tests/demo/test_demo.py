@@ -708,3 +708,17 @@ def test_one_management_alert_concerns_a_sibling_group_and_is_counted_once(counc
     lead = db.session.get(Child, group.child_id)
     assert len(lead.siblings) == 2 and all(db.session.get(Child, s).looked_after for s in lead.siblings)
     assert db.session.scalar(select(func.count(ManagementAlert.id))) == len(demo_alerts.ALERTS)
+
+
+def test_a_few_children_have_their_own_page_and_sent_their_views(council, loaded):
+    from service.demo.child_views import TRY_ME
+    from service.models import ChildViews, ChildViewsFile
+
+    sent = db.session.scalars(select(ChildViews)).all()
+    assert len(sent) == 3 and [v.share_with_social_worker for v in sent].count(False) == 1
+    [drawing] = db.session.scalars(select(ChildViewsFile)).all()
+    assert drawing.content.startswith(b"\x89PNG") and drawing.content_type == "image/png"
+    browser = current_app.test_client()
+    assert browser.get(f"/l/{TRY_ME}").location == "/p/my-page"
+    page = browser.get("/p/my-page").text
+    assert "Your IRO is" in page and "You sent your views on" in page and "My plan" in page

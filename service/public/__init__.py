@@ -67,15 +67,14 @@ def open_link(token):
     return redirect(url_for(PAGES[link.purpose]))
 
 
-def current_link(purpose: LinkPurpose, *, open_after: bool = False) -> PublicLink:
-    """The link this browser opened, if it is for `purpose` and still open; else PageClosed.
-    `open_after`: also while ended by time (a child's page after its review is read, not written)."""
+def current_link(purpose: LinkPurpose) -> PublicLink:
+    """The link this browser opened, if it is for `purpose` and still open; else PageClosed."""
     link_id = session.get(SESSION_KEY)
     link = db.session.get(PublicLink, link_id) if isinstance(link_id, int) else None
     if link is None or link.purpose is not purpose:
         raise PageClosed(None)
     found = links.state(link)
-    if found is not links.LinkState.OPEN and not (open_after and found is links.LinkState.EXPIRED):
+    if found is not links.LinkState.OPEN:
         raise PageClosed(found)
     return link
 

@@ -1,7 +1,8 @@
 """The child's own page before a looked-after review (docs/domain.md V3): who their IRO is, when
 and where the review is, their plan in plain words, "what I want to say" until the review is held,
-then what the review decided, and how to tell someone. It keeps working after the review until the
-link ends (`links.expiry`); what it shows is read by `own_page`, what it sends kept by `child_views`.
+then what the review decided, and how to tell someone. After the review it shows what was
+decided, without the form, until the link ends (`links.expiry`); what it shows is read by
+`own_page`, what it sends kept by `child_views`.
 """
 
 from flask import Response, redirect, render_template, request, url_for
@@ -49,9 +50,9 @@ class ViewsForm(FlaskForm):
 
 @bp.route("/p/my-page", methods=["GET", "POST"])
 def my_page():
-    link = current_link(LinkPurpose.CHILD_PAGE, open_after=True)
+    link = current_link(LinkPurpose.CHILD_PAGE)
     shown = own_page.page(link)
-    writable = links.state(link) is links.LinkState.OPEN and not shown.held
+    writable = not shown.held
     form = ViewsForm()
     status = 200
     if request.method == "POST":
@@ -85,7 +86,7 @@ def my_page():
 @bp.get("/p/my-page/iro-photo")
 def iro_photo():
     """The photo of the IRO of this link's child, and no one else's."""
-    link = current_link(LinkPurpose.CHILD_PAGE, open_after=True)
+    link = current_link(LinkPurpose.CHILD_PAGE)
     iro_id = own_page.iro_id_of(link)
     found = iro_contact.photo(iro_id) if iro_id else None
     if found is None:

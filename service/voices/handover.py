@@ -11,6 +11,7 @@ without a gateway, sending by text is not offered.
 """
 
 import re
+from typing import NoReturn
 from datetime import datetime
 from email.utils import parseaddr
 
@@ -66,7 +67,7 @@ def check_address(channel: str, address: str | None) -> str:
     _refuse("channel", "Choose how to hand the link over")
 
 
-def _refuse(field: str, message: str):
+def _refuse(field: str, message: str) -> NoReturn:
     raise InvalidData(message, {field: message})
 
 

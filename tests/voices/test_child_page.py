@@ -152,8 +152,9 @@ def test_the_link_works_until_the_review_plus_the_period_then_it_has_ended(life)
     run.on("2027-03-01")  # the review plus 28 days
     assert browser.get("/p/my-page").status_code == 200
     run.on("2027-03-02")
-    ended = browser.get("/p/my-page")
-    assert ended.status_code == 200 and "What my review decided" in ended.text  # read once ended, not written
+    ended = browser.get("/p/my-page")  # the page already open ends too
+    assert ended.status_code == 410 and "This link has ended" in ended.text
+    assert "Mum" not in ended.text
     assert app.test_client().get(f"/l/{link_token}").status_code == 410
     assert "This link has ended" in app.test_client().get(f"/l/{link_token}").text
 

@@ -2,28 +2,35 @@
 guessed id leaks nothing. A route the table does not know fails the test, so a new
 route cannot arrive without its access rule."""
 
+import random
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from service.casework import alerts
 from service.db import db, writing
+from service.demo import child_views as demo_child_views
 from service.models import (
+    Child,
+    ChildViewsFile,
     Conference,
     ConferenceKind,
     ConferenceStatus,
     CpEpisode,
     CpEpisodeStatus,
     HumanTask,
+    LinkPurpose,
     ManagementAlert,
     OutboxMessage,
+    Review,
 )
 from service.people import tokens
 from service.people.accounts import identity, user_by_username
 from service.tasks import task_page as tasks
-from service.workflow import instances
+from service.voices import child_views, iro_contact, limits, links, own_page
+from service.workflow import clock, instances
 from tests.support import council
 from tests.support.app import RequestClient
 
@@ -43,6 +50,7 @@ SEES_NORTH = {
     "ceo",
 }
 SERVICE_WIDE = {"rqam", "hos.safeguarding", "ad", "director", "ceo"}
+OWN_PAGE = {"iro1", "sw.north", "tm.ne", "rqam"}  # who prepares Alex North's own page (docs/domain.md V3)
 EVERYONE = set(council.STAFF)
 NOT_NORTH = EVERYONE - SEES_NORTH
 
@@ -69,6 +77,10 @@ def expected(rule: str, method: str, username: str | None) -> int:
         return 0  # the API is for systems with tokens, below
     if rule in ("/static/<path:filename>", "/assets/<path:filename>"):
         return 0
+    if rule == "/l/<token>":
+        return 302  # an open link opens its page for whoever holds it: nobody needs an account
+    if rule.startswith("/p/"):
+        return 404  # a public page needs its link's session, whoever is signed in (test_public_sessions)
     if rule == "/sign-in":
         return 302 if username and method == "GET" else 200  # a signed-in person goes to their tasks
     if username is None:
@@ -77,6 +89,10 @@ def expected(rule: str, method: str, username: str | None) -> int:
         return 302
     if rule == "/account":
         return 200  # everyone's own account
+    if rule == "/account/contact":
+        return 302 if username in {"iro1", "iro2"} else 404  # an IRO's phone and photo for children; none given
+    if rule == "/account/photo":
+        return 200 if username == "iro1" else 404  # an IRO's own photo: iro1 gave one
     if rule == "/account/password":
         return 400  # an empty form
     if rule in ("/tasks", "/tasks/unassigned", "/notifications", "/alerts"):
@@ -90,6 +106,7 @@ def expected(rule: str, method: str, username: str | None) -> int:
         "/reports/rag.csv",
         "/reports/child-protection",
         "/reports/caseloads",
+        "/reports/participation",
     ):
         return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
     if rule == "/reports/minutes-backlog":
@@ -133,6 +150,15 @@ def expected(rule: str, method: str, username: str | None) -> int:
         # only an IRO who sees the child raises an alert, and is sent to its form
         ("/children/<int:child_id>/management-alert", "POST"): 302 if username == "iro1" else 404,
         # an alert is seen by whoever sees its child; it was not referred to CAFCASS, so there is no letter
+        # a public link of the child is withdrawn by whoever sees the child
+        ("/links/<int:link_id>/withdraw", "POST"): 302,
+        # the child's own page: their IRO, social worker, Team Manager and the Review and QA Manager
+        ("/children/<int:child_id>/own-page", "GET"): 200 if username in OWN_PAGE else 404,
+        ("/children/<int:child_id>/own-page", "POST"): 200 if username in OWN_PAGE else 404,  # no form named
+        # the child's views: their IRO and the Review and QA Manager, and the social worker as the child agreed
+        ("/children/<int:child_id>/views/<int:views_id>/files/<int:file_id>", "GET"): 200
+        if username in {"iro1", "rqam", "sw.north"}
+        else 404,
         # a conference's invitation letters: whoever sees a child it is about
         ("/conferences/<int:conference_id>/invitations", "GET"): 200,
         ("/alerts/<int:alert_id>", "GET"): 200,
@@ -148,8 +174,9 @@ def expected(rule: str, method: str, username: str | None) -> int:
 
 
 @pytest.fixture
-def town(app):
+def town(app, monkeypatch):
     app.config["WTF_CSRF_ENABLED"] = False  # access, not CSRF, is what this table checks
+    monkeypatch.setattr(limits, "LIMITS", {"bad_link": 10_000, "post": 10_000})  # nor rate limits
     app.test_client_class = RequestClient
     return council.build()
 
@@ -160,8 +187,9 @@ def routes(app):
             yield rule.rule, method
 
 
-def fill(rule, child_id, task_id, alert_id=None, instance_id=None, message_id=None, conference_id=None):
+def fill(rule, child_id, task_id, alert_id=None, instance_id=None, message_id=None, conference_id=None, **public):
     ids = {
+        **public,
         "conference_id": conference_id,
         "child_id": child_id,
         "task_id": task_id,
@@ -181,6 +209,7 @@ def test_every_page_for_every_role(app, town):
     instance_id = db.session.get(HumanTask, task_id).instance_id
     message_id = db.session.scalar(select(OutboxMessage.id).limit(1))
     conference_id = _north_conference(town.north_child, instance_id)
+    public = _north_public(town.north_child, instance_id)
     table = {}
     for username in [None, *sorted(EVERYONE)]:
         for rule, method in routes(app):
@@ -192,7 +221,7 @@ def test_every_page_for_every_role(app, town):
             if username:
                 client.post("/sign-in", data={"username": username, "password": council.PASSWORD})
             data = {"assignee": "iro2"} if rule.endswith("reassign") else {}
-            url = fill(rule, town.north_child, task_id, alert_id, instance_id, message_id, conference_id)
+            url = fill(rule, town.north_child, task_id, alert_id, instance_id, message_id, conference_id, **public)
             response = client.get(url) if method == "GET" else client.post(url, data=data)
             table[(username, method, rule)] = (response.status_code, want)
             if response.status_code == 404:
@@ -228,6 +257,22 @@ def _north_conference(child_id, instance_id):
         return conference.id
 
 
+def _north_public(child_id, instance_id) -> dict:
+    """Alex North's own page link, views she sent through it with a drawing (shared with her social
+    worker), a link to withdraw, and iro1's photo: the ids the public and own-page routes take."""
+    with writing():  # her next review, as the review cycle records it once her IRO is allocated
+        due = clock.now().date() + timedelta(days=30)
+        db.session.add(Review(child_id=child_id, instance_id=instance_id, number=1, due_date=due))
+    child = db.session.get(Child, child_id)
+    page_link = own_page.make_link(child, "carer", actor="iro1")
+    drawing = demo_child_views.drawing_png(random.Random(1))
+    views = child_views.send(page_link.link.id, {"going_well": "School", "share": "yes"}, child_views.Upload(drawing))
+    iro_contact.set_photo(user_by_username("iro1").id, drawing, actor="iro1")
+    other = links.create(LinkPurpose.CHILD_PAGE, child_id=child_id, for_person="their advocate", actor="iro1")
+    file_id = db.session.scalar(select(ChildViewsFile.id).where(ChildViewsFile.views_id == views.id))
+    return {"token": page_link.token, "link_id": other.link.id, "views_id": views.id, "file_id": file_id}
+
+
 def _north_task():
     return db.session.scalar(select(HumanTask.id).where(HumanTask.spec_name == "consider_change"))
 
@@ -258,3 +303,48 @@ def test_the_api_wants_a_token_everywhere_but_health_and_its_document(app, town)
         assert bare.status_code == 401, (method, rule, bare.status_code)
         signed = client.open(url, method=method, json={}, headers={"Authorization": f"Bearer {token}"})
         assert signed.status_code not in (401, 500), (method, rule, signed.status_code)
+
+
+def expected_with_link(rule: str, method: str, purpose: LinkPurpose) -> int:
+    """The status a browser holding an open link (and no account) gets: its own page, nothing else."""
+    if rule.startswith("/api/") or rule in ("/static/<path:filename>", "/assets/<path:filename>"):
+        return 0
+    if rule == "/l/<token>":
+        return 302
+    if rule == "/sign-in":
+        return 200
+    if rule.startswith("/p/my-page"):
+        if purpose is not LinkPurpose.CHILD_PAGE:
+            return 404  # "This link does not work": the session's link is for another page
+        return 400 if method == "POST" else 200  # an empty form: "Can your social worker see..." is needed
+    if rule.startswith("/p/feedback") and purpose is not LinkPurpose.CONFERENCE_FEEDBACK:
+        return 404
+    if rule.startswith("/p/"):
+        raise AssertionError(f"{rule}: a public page this table does not know")
+    return 302  # every staff page: to the sign-in page, as for a stranger
+
+
+def test_a_link_opens_its_one_public_page_and_no_staff_page(app, town):
+    council.report_change(town.north_child)
+    task_id = _north_task()
+    alert_id = _north_alert(town.north_child)
+    instance_id = db.session.get(HumanTask, task_id).instance_id
+    message_id = db.session.scalar(select(OutboxMessage.id).limit(1))
+    conference_id = _north_conference(town.north_child, instance_id)
+    public = _north_public(town.north_child, instance_id)
+    wrong = {}
+    for purpose, token in ((LinkPurpose.CHILD_PAGE, public["token"]),):
+        for rule, method in routes(app):
+            want = expected_with_link(rule, method, purpose)
+            if not want:
+                continue
+            client = app.test_client()
+            assert client.get(f"/l/{token}").status_code == 302
+            url = fill(rule, town.south_child, task_id, alert_id, instance_id, message_id, conference_id, **public)
+            response = client.get(url) if method == "GET" else client.post(url, data={})
+            if response.status_code != want:
+                wrong[(purpose.value, method, rule)] = (response.status_code, want)
+            if want == 302 and rule != "/l/<token>":
+                assert response.location.startswith("/sign-in"), (method, rule)
+            assert b"Bo South" not in response.data and b"43235" not in response.data
+    assert wrong == {}

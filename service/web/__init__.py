@@ -18,6 +18,7 @@ from . import (
     auth,
     children,
     conferences,
+    feedback,
     links,
     mail,
     minutes,
@@ -69,5 +70,6 @@ def init_app(app):
         mail,
         minutes,
         links,
+        feedback,
     ):
         app.register_blueprint(module.bp)

@@ -165,3 +165,17 @@ def test_a_conference_not_yet_held_has_no_links_or_paper_forms(held):
     assert posted.status_code == 404
     assert client.get(f"/conferences/{review}/feedback/paper").status_code == 404
     assert client.get("/conferences/999999/feedback").status_code == 404
+
+
+def test_the_summary_names_nobody(held):
+    app, _run, _child, conference_id = held
+    _send(_open(app, conference_id), ANSWERS)
+    minutes = client_for(app, "minutes")
+    url = f"/conferences/{conference_id}/feedback/paper"
+    for _ in range(5):
+        minutes.post(
+            url, data={"had_say": "yes", "comment": "Better than I feared", "csrf_token": token(minutes.get(url).text)}
+        )
+    page = text(client_for(app, "rqam").get("/reports/feedback?from=2022-01-01&to=2022-12-31").text)
+    assert "6 answers" in page and "Kind chair" in page and "Conferences in January 2022" in page
+    assert "Pat North" not in page and "Ann North" not in page and "5100001" not in page

@@ -24,7 +24,7 @@ from .review_figures import check_period
 
 FEWEST = 5  # a selection or a team with fewer answers shows no figures
 SUPPRESSED = "Fewer than 5 answers: figures are not shown, so that nobody can be identified"
-KINDS = {"": "Initial and review conferences", "initial": "Initial conferences", "review": "Review conferences"}
+KINDS = {"": "All conferences", "initial": "Initial conferences", "review": "Review conferences"}
 # the seed's headline sentences: (question, the answers counted, what they say)
 HEADLINES = (
     ("chair_before", {"yes"}, "found it helpful to talk to the Chair before the meeting"),

@@ -1,10 +1,12 @@
 """A parent answers the feedback questions on a phone 320 px wide (docs/domain.md V2): the form,
-its error summary and the thanks pass axe, and nothing is wider than the screen."""
+its error summary and the thanks pass axe, and nothing is wider than the screen; the staff pages
+of a conference's feedback and the summary pass axe too."""
 
 import pytest
 
 from service.db import db
-from tests.support.browser import assert_accessible, serving, shot
+from service.voices import feedback
+from tests.support.browser import assert_accessible, serving, shot, sign_in
 from tests.support.feedback import held_conference, link_for_parent
 
 pytestmark = pytest.mark.browser  # left out by `make test-fast`
@@ -50,3 +52,30 @@ def test_a_parent_answers_the_questions_on_a_phone(browser, app):
         page.goto(f"{server}/l/{TOKEN}")
         assert "This link has been used" in page.inner_text("main")
     context.close()
+
+
+def test_the_chair_prints_a_parents_link_and_the_manager_reads_the_figures(browser, app):
+    _run, child, conference_id = held_conference(app)
+    for _ in range(5):
+        feedback.enter_paper(conference_id, {"chair_before": "yes", "comment": "Kind and clear"}, actor="minutes")
+    db.session.commit()
+    page = browser.new_context(bypass_csp=True).new_page()
+    with serving(app) as server:
+        sign_in(page, server, "iro1")
+        page.goto(f"{server}/children/{child}")
+        page.get_by_role("link", name="Parents' feedback").click()
+        assert "Pat North (Parent)" in page.inner_text("main")
+        assert_accessible(page)
+        shot(page, "feedback-4-conference")
+        page.get_by_text("Make a link for Pat North (Parent)").click()
+        page.get_by_label("Print a letter").check()
+        page.get_by_role("button", name="Make the link").click()
+        assert "Tell us what you thought of the child protection meeting" in page.inner_text("main")
+
+        page = browser.new_context(bypass_csp=True).new_page()
+        sign_in(page, server, "rqam")
+        page.goto(f"{server}/reports/feedback?from=2022-01-01&to=2022-12-31")
+        main = page.inner_text("main")
+        assert "5 of 5 found it helpful to talk to the Chair before the meeting" in main and "Kind and clear" in main
+        assert_accessible(page)
+        shot(page, "feedback-5-summary")

@@ -12,6 +12,7 @@ import pytest
 from service.db import db, writing
 from service.models import FeedbackResponse, Team
 from service.voices import feedback
+from tests.support.app import RequestClient
 from tests.support.pages import client_for, text
 
 PERIOD = "from=2027-01-01&to=2027-03-31"
@@ -111,3 +112,10 @@ def test_the_period_team_and_kind_choose_the_answers(app, town):
 )
 def test_who_sees_the_summary(app, town, username, status):
     assert client_for(app, username).get("/reports/feedback").status_code == status
+
+
+def test_the_summary_is_linked_from_the_reports_and_the_business_support_managers_navigation(app, town):
+    app.test_client_class = RequestClient  # a request context of its own for each of the three people
+    assert 'href="/reports/feedback"' in client_for(app, "rqam").get("/reports/reviews").text
+    assert 'href="/reports/feedback"' in client_for(app, "bsm").get("/tasks").text
+    assert 'href="/reports/feedback"' not in client_for(app, "iro1").get("/tasks").text

@@ -50,6 +50,7 @@ def _page(found, posted=None, status=200):
     return render_template(
         "conference_feedback.html",
         found=found,
+        errors=[error for form in posted.values() for error in wtforms_errors(form)["errorList"]],
         forms={
             a.index: posted.get(a.index) or HandOverForm(formdata=None, prefix=f"p{a.index}")
             for a, _ in found.attendees

@@ -108,6 +108,7 @@ def test_the_chair_sends_a_link_by_email_sees_it_open_and_withdraws_it(held):
     form = {"p0-channel": "email", "p0-address": "pat@example.org", "csrf_token": token(page)}
     bad = chair.post(f"/conferences/{conference_id}/feedback/{PARENT}/link", data={**form, "p0-address": "pat"})
     assert bad.status_code == 400 and "Enter an e-mail address in the correct format" in bad.text
+    assert "There is a problem" in bad.text and "<title>Error: " in bad.text
     assert db.session.scalars(select(PublicLink)).all() == []
 
     sent = chair.post(f"/conferences/{conference_id}/feedback/{PARENT}/link", data=form)

@@ -110,9 +110,14 @@ class Attendee:
         return f"{self.name} ({self.role})" if self.role and self.role != self.name else self.name
 
 
+def is_held(conference: Conference) -> bool:
+    """Feedback opens once the conference is held."""
+    return conference.status is ConferenceStatus.HELD and conference.held_on is not None
+
+
 def attendees_for_feedback(conference: Conference) -> list[Attendee]:
     """The parents and carers recorded as attending the held conference (none before it is held)."""
-    if conference.status is not ConferenceStatus.HELD:
+    if not is_held(conference):
         return []
     return [
         Attendee(index, str(row.get("name") or ""), str(row.get("role") or ""))
@@ -151,7 +156,7 @@ def link_expiry(conference: Conference) -> datetime:
 def held_conference(conference_id: int) -> Conference:
     """The conference, if it was held; NotFound otherwise."""
     conference = db.session.get(Conference, conference_id)
-    if conference is None or conference.status is not ConferenceStatus.HELD or conference.held_on is None:
+    if conference is None or not is_held(conference):
         raise NotFound(f"no held conference {conference_id}")
     return conference
 

@@ -40,8 +40,13 @@ def _gathering(conference_id):
 
 @bp.app_template_global()
 def may_gather_feedback(conference) -> bool:
-    """Whether the signed-in person, on the case page of a child they see, may gather the conference's feedback."""
-    return current_user.is_authenticated and access.may_gather_feedback(current_user.identity, conference, True)
+    """Whether the signed-in person, on the case page of a child they see, may gather the held
+    conference's feedback (and so its link)."""
+    return (
+        current_user.is_authenticated
+        and questionnaire.is_held(conference)
+        and access.may_gather_feedback(current_user.identity, conference, True)
+    )
 
 
 def _page(found, posted=None, status=200):
@@ -51,19 +56,20 @@ def _page(found, posted=None, status=200):
         "conference_feedback.html",
         found=found,
         errors=[error for form in posted.values() for error in wtforms_errors(form)["errorList"]],
-        forms={
-            a.index: posted.get(a.index) or HandOverForm(formdata=None, prefix=f"p{a.index}")
-            for a, _ in found.attendees
-        },
-        links_end=questionnaire.link_expiry(conference) if conference.held_on else None,
+        forms={a.index: posted.get(a.index) or _hand_over_form(a.index, posted=False) for a, _ in found.attendees},
+        held=questionnaire.is_held(conference),
+        links_end=questionnaire.link_expiry(conference) if questionnaire.is_held(conference) else None,
         states=public_links.LinkState,
         here=url_for("feedback.conference", conference_id=conference.id),
     ), status
 
 
-def _hand_over_form(person: int, *formdata) -> HandOverForm:
-    """One attendee's form, its fields named apart from the others' on the same page."""
-    return HandOverForm(*formdata, prefix=f"p{person}")
+def _hand_over_form(person: int, posted: bool = True) -> HandOverForm:
+    """One attendee's form, its fields named apart from the others' on the same page; `posted`:
+    filled in from the request, else blank."""
+    if posted:
+        return HandOverForm(prefix=f"p{person}")
+    return HandOverForm(formdata=None, prefix=f"p{person}")
 
 
 @bp.get("/conferences/<int:conference_id>/feedback")
@@ -87,7 +93,7 @@ def make_link(conference_id, person):
 @bp.route("/conferences/<int:conference_id>/feedback/paper", methods=["GET", "POST"])
 def paper(conference_id):
     found = _gathering(conference_id)
-    if found is None or found.conference.held_on is None:
+    if found is None or not questionnaire.is_held(found.conference):
         return security.error_page(404)
     form = FeedbackForm()
     actor = current_user.identity.username

@@ -180,3 +180,10 @@ def test_the_summary_names_nobody(held):
     page = text(client_for(app, "rqam").get("/reports/feedback?from=2022-01-01&to=2022-12-31").text)
     assert "6 answers" in page and "Kind chair" in page and "Conferences in January 2022" in page
     assert "Pat North" not in page and "Ann North" not in page and "5100001" not in page
+
+
+def test_the_case_page_links_the_feedback_only_for_who_may_gather_it(held):
+    app, _run, child, conference_id = held
+    href = f"/conferences/{conference_id}/feedback"
+    assert href in client_for(app, "rqam").get(f"/children/{child}").text
+    assert href not in client_for(app, "sw.north").get(f"/children/{child}").text  # sees the child, gathers nothing

@@ -7,12 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from service.db import db
-from service.models import AuditEvent, FeedbackResponse, PublicLink
+from service.models import AuditEvent, FeedbackResponse, LinkPurpose, PublicLink
+from service.voices import links
 from tests.support.app import RequestClient
 from tests.support.feedback import PARENT, held_conference, link_for_parent
 from tests.support.pages import client_for, text, token
 
 TOKEN = "test-feedback-token-for-pat-north-0001"
+CHILD_TOKEN = "test-child-page-token-for-ann-north-01"
 ANSWERS = {"relationship": "mother", "chair_before": "yes", "understands_change": "quite_well", "comment": "Kind chair"}
 
 
@@ -187,3 +189,19 @@ def test_the_case_page_links_the_feedback_only_for_who_may_gather_it(held):
     href = f"/conferences/{conference_id}/feedback"
     assert href in client_for(app, "rqam").get(f"/children/{child}").text
     assert href not in client_for(app, "sw.north").get(f"/children/{child}").text  # sees the child, gathers nothing
+
+
+def test_a_childs_page_link_or_no_link_opens_no_feedback_page_and_no_staff_page(held):
+    app, _run, child, conference_id = held
+    links.create(LinkPurpose.CHILD_PAGE, child_id=child, for_person="the child", actor="sw.north", token=CHILD_TOKEN)
+    link_for_parent(conference_id, TOKEN)
+    for opened in (None, CHILD_TOKEN, TOKEN):
+        browser = app.test_client()
+        if opened:
+            browser.get(f"/l/{opened}")
+        if opened != TOKEN:
+            assert browser.get("/p/feedback").status_code == 404
+        for url in (f"/conferences/{conference_id}/feedback", "/reports/feedback"):
+            assert browser.get(url).location.startswith("/sign-in")
+        posted = browser.post(f"/conferences/{conference_id}/feedback/paper", data={"had_say": "yes"})
+        assert posted.location.startswith("/sign-in") and db.session.scalars(select(FeedbackResponse)).all() == []

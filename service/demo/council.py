@@ -79,6 +79,9 @@ the real now, so the app's clock is never left in the past.
   a pre-birth conference, a transfer in, no plan, no conference, no section 47); plans ended
   from the case system, two children CP-to-LAC; the minutes of every conference held, a share
   late or stuck, so that about two months' conferences are outstanding today.
+- Parents' feedback after conferences (service.demo.feedback, with random.Random of its own): the
+  seed's 96 answers a year in its proportions, most through the parents' links as each conference
+  is held, the rest typed from paper; the newest conferences' parents hold the README's links to try.
 - A week before today everyone reads their notifications in the app; the later ones are
   unread. All of them stay queued for e-mail, as the diagrams raised them.
 Each task's day is drawn when it first appears (from its due date); the answers are
@@ -116,6 +119,7 @@ from service.casework import codes, participation
 from service.db import db, end_read, writing
 from service.demo import alerts as demo_alerts
 from service.demo import child_views as demo_child_views
+from service.demo import feedback as demo_feedback
 from service.demo import processes as demo_processes
 from service.demo import protection as demo_protection
 from service.diagrams import specs
@@ -1078,6 +1082,7 @@ class _Replay:
         self.rag_status = _Deck(rng, RAG)
         self.alerts = demo_alerts.AlertReplay(self.last_working_day)
         self.protection = demo_protection.ProtectionReplay(today, go_live, self.last_working_day)
+        self.feedback = demo_feedback.FeedbackReplay(today)
         held = Counter(c.worker for c in council)
         workers = {  # each team's three lightest caseloads
             team: sorted({c.worker for c in council if c.team == team}, key=lambda w: (held[w], w))[:3]
@@ -1112,6 +1117,7 @@ class _Replay:
             if self.progress and ((day - self.go_live).days % 7 == 6 or day == self.today):
                 self._tell(day)
             day += timedelta(days=1)
+        self.feedback.finish()
 
     def _tell(self, day: date) -> None:
         week, weeks = ((d - self.go_live).days // 7 + 1 for d in (day, self.today))
@@ -1629,6 +1635,7 @@ class _Replay:
         """What a completed task sets going in the replay."""
         if self.protection.handles(seen.process, seen.child_id):
             self.protection.after(seen.spec, seen.child_id, day, self._protection_event)
+            self.feedback.after(seen.spec, seen.instance_id, day)
             return
         case = self.kids[seen.child_id]
         if seen.spec == "allocate":

@@ -27,6 +27,9 @@
   when the child said yes; by nobody else.
 - The reports are for those who see every child; the minutes backlog for the Business Support
   Manager, who manages the minute takers, and the Review and QA Manager.
+- Parents' feedback after a conference is gathered by its chair, its minute taker, the Business
+  Support Manager and the Review and QA Manager; its summary is for those who see the reports
+  and the Business Support Manager.
 Anything else is answered as if it did not exist (404), so ids leak nothing.
 """
 
@@ -222,6 +225,22 @@ def alerts_at_my_stage_condition(who: Identity):
 def sees_reports(who: Identity) -> bool:
     """The review figures, the alert and RAG registers, SSDA903: those who see every child."""
     return who.has(*roles.SEE_EVERY_CHILD)
+
+
+def may_gather_feedback(who: Identity, conference, sees_child: bool) -> bool:
+    """Hand parents their feedback links and type in paper forms for a held conference: its chair
+    (an IRO who sees the child), its minute taker, the Business Support Manager (who manages the
+    minute takers, and, like them, sees no child's case) and the Review and QA Manager."""
+    return (
+        (who.has(roles.IRO) and conference.chair_id == who.id and sees_child)
+        or (who.has(roles.MINUTE_TAKER) and conference.minute_taker_id == who.id)
+        or who.has(roles.BUSINESS_SUPPORT_MANAGER, roles.REVIEW_QA_MANAGER)
+    )
+
+
+def sees_feedback_summary(who: Identity) -> bool:
+    """Parents' feedback figures, anonymous: those who see the reports and the Business Support Manager."""
+    return sees_reports(who) or who.has(roles.BUSINESS_SUPPORT_MANAGER)
 
 
 def sees_minutes_backlog(who: Identity) -> bool:

@@ -11,9 +11,9 @@ without a gateway, sending by text is not offered.
 """
 
 import re
-from typing import NoReturn
 from datetime import datetime
 from email.utils import parseaddr
+from typing import NoReturn
 
 import segno
 from flask import current_app

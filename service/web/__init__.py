@@ -18,6 +18,7 @@ from . import (
     auth,
     children,
     conferences,
+    feedback,
     links,
     mail,
     minutes,
@@ -71,5 +72,6 @@ def init_app(app):
         minutes,
         links,
         own_page,
+        feedback,
     ):
         app.register_blueprint(module.bp)

@@ -23,6 +23,7 @@ from service.casework import alerts, codes, participation
 from service.db import db
 from service.demo import alerts as demo_alerts
 from service.demo import council as demo
+from service.demo import feedback as demo_feedback
 from service.demo import processes as demo_processes
 from service.demo import protection as demo_protection
 from service.diagrams import deployments
@@ -40,10 +41,12 @@ from service.models import (
     CpEpisode,
     CpEpisodeStatus,
     CpPlan,
+    FeedbackResponse,
     HumanTask,
     LookedAfterEpisode,
     ManagementAlert,
     OutboxMessage,
+    PublicLink,
     RagNotification,
     RagStatus,
     Review,
@@ -55,7 +58,8 @@ from service.models import (
 )
 from service.people import accounts as people
 from service.people import roles
-from service.reports import minutes_backlog, review_figures
+from service.reports import feedback_summary, minutes_backlog, review_figures
+from service.voices import links
 from service.workflow import clock
 from service.workflow import working_days as calendar
 from tests.support.app import RequestClient
@@ -722,3 +726,23 @@ def test_a_few_children_have_their_own_page_and_sent_their_views(council, loaded
     assert browser.get(f"/l/{TRY_ME}").location == "/p/my-page"
     page = browser.get("/p/my-page").text
     assert "Your IRO is" in page and "You sent your views on" in page and "My plan" in page
+
+
+@pytest.mark.slow  # the demo council takes minutes to load
+def test_parents_feedback_has_the_seeds_figures_and_links_to_try(council, window):
+    go_live, today = window
+    figures = feedback_summary.summary(go_live, today)
+    assert figures.responses == demo_feedback.ANSWERS == 96
+    assert figures.headlines[:3] == [
+        "91 of 96 found it helpful to talk to the Chair before the meeting",
+        "93 of 96 understood quite well or completely what needs to change",
+        "91 of 96 found the plan quite or very helpful",
+    ]
+    assert figures.headlines[3].startswith("21.9% said no professional")  # the seed's 22%
+    channels = Counter(db.session.scalars(select(FeedbackResponse.channel)))
+    assert channels["online"] > channels["paper"] > 0
+    for try_me in demo_feedback.TRY_ME:
+        assert links.state(links.find(try_me)) is links.LinkState.OPEN
+    assert links.state(links.find(demo_feedback.USED)) is links.LinkState.USED
+    used = db.session.scalar(select(func.count(PublicLink.id)).where(PublicLink.used_at.is_not(None)))
+    assert used == channels["online"]

@@ -4,7 +4,7 @@ route cannot arrive without its access rule."""
 
 import random
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -29,7 +29,7 @@ from service.models import (
 from service.people import tokens
 from service.people.accounts import identity, user_by_username
 from service.tasks import task_page as tasks
-from service.voices import child_views, iro_contact, limits, links, own_page
+from service.voices import child_views, feedback, iro_contact, limits, links, own_page
 from service.workflow import clock, instances
 from tests.support import council
 from tests.support.app import RequestClient
@@ -109,6 +109,12 @@ def expected(rule: str, method: str, username: str | None) -> int:
         "/reports/participation",
     ):
         return 200 if username in SERVICE_WIDE else 404  # service-wide managers only
+    if rule == "/reports/feedback":
+        return 200 if username in SERVICE_WIDE | {"bsm"} else 404  # anonymous figures: also the minute takers' manager
+    if rule.startswith("/conferences/<int:conference_id>/feedback"):
+        # its chair (an IRO who sees the child), its minute taker, the Business Support Manager and the
+        # Review and QA Manager; an empty form is refused
+        return (200 if method == "GET" else 400) if username in {"iro1", "minutes", "bsm", "rqam"} else 404
     if rule == "/reports/minutes-backlog":
         return 200 if username in {"bsm", "rqam"} else 404  # the minute takers' manager and the Review and QA Manager
     if rule.startswith("/mail/undelivered"):
@@ -198,6 +204,7 @@ def fill(rule, child_id, task_id, alert_id=None, instance_id=None, message_id=No
         "message_id": message_id,
         "file_name": "significant_change.bpmn",
         "number": 1,
+        "person": 0,
     }
     return re.sub(r"<(?:[^>:]*:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
@@ -236,8 +243,10 @@ def _give_back_to_iro1(task_id):
 
 
 def _north_conference(child_id, instance_id):
-    """A booked conference about the north child: the rows the child protection diagram writes, on an
-    instance about her (tests/web/test_conference_pages.py drives the diagram itself)."""
+    """A conference about the north child held yesterday, chaired by iro1 and minuted by `minutes`: the
+    rows the child protection diagram writes, on an instance about her (tests/web/test_conference_pages.py
+    drives the diagram itself)."""
+    yesterday = clock.now().date() - timedelta(days=1)
     with writing():
         episode = CpEpisode(child_id=child_id, instance_id=instance_id, status=CpEpisodeStatus.ENQUIRY)
         db.session.add(episode)
@@ -247,10 +256,14 @@ def _north_conference(child_id, instance_id):
             instance_id=instance_id,
             kind=ConferenceKind.INITIAL,
             number=0,
-            status=ConferenceStatus.BOOKED,
-            booked_date=date(2027, 2, 1),
+            status=ConferenceStatus.HELD,
+            booked_date=yesterday,
+            held_on=yesterday,
             venue="Civic Centre",
             invitees=[{"name": "Pat North", "who": "parent_carer"}],
+            attendance=[{"name": "Pat North", "who": "parent_carer", "attended": True}],
+            chair_id=user_by_username("iro1").id,
+            minute_taker_id=user_by_username("minutes").id,
         )
         db.session.add(conference)
         db.session.flush()
@@ -317,8 +330,10 @@ def expected_with_link(rule: str, method: str, purpose: LinkPurpose) -> int:
         if purpose is not LinkPurpose.CHILD_PAGE:
             return 404  # "This link does not work": the session's link is for another page
         return 400 if method == "POST" else 200  # an empty form: "Can your social worker see..." is needed
-    if rule.startswith("/p/feedback") and purpose is not LinkPurpose.CONFERENCE_FEEDBACK:
-        return 404
+    if rule.startswith("/p/feedback"):
+        if purpose is not LinkPurpose.CONFERENCE_FEEDBACK:
+            return 404
+        return 400 if method == "POST" else 200  # an empty form: "Answer at least one question"
     if rule.startswith("/p/"):
         raise AssertionError(f"{rule}: a public page this table does not know")
     return 302  # every staff page: to the sign-in page, as for a stranger
@@ -333,7 +348,9 @@ def test_a_link_opens_its_one_public_page_and_no_staff_page(app, town):
     conference_id = _north_conference(town.north_child, instance_id)
     public = _north_public(town.north_child, instance_id)
     wrong = {}
-    for purpose, token in ((LinkPurpose.CHILD_PAGE, public["token"]),):
+    for purpose, token in ((LinkPurpose.CHILD_PAGE, public["token"]), (LinkPurpose.CONFERENCE_FEEDBACK, None)):
+        if token is None:
+            token = feedback.make_link(conference_id, 0, actor="iro1").token
         for rule, method in routes(app):
             want = expected_with_link(rule, method, purpose)
             if not want:

@@ -29,7 +29,7 @@ def from_environment(instance_path: str) -> dict:
         # where the links in e-mails point: the address people use to reach the service
         "IRO_BASE_URL": os.environ.get("IRO_BASE_URL", "http://127.0.0.1:5000"),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("IRO_OUTBOX_MAX_ATTEMPTS", "8")),
-        # the public pages (docs/domain.md V1-V6): who runs them, and for how long their links work
+        # the public pages (docs/domain.md V1-V5): who runs them, and for how long their links work
         "COUNCIL_NAME": os.environ.get("IRO_COUNCIL_NAME", "The council"),
         "TEXT_EMAIL_DOMAIN": os.environ.get("IRO_TEXT_EMAIL_DOMAIN", ""),  # e-mail-to-SMS gateway; "" no texts
         "FEEDBACK_LINK_DAYS": int(os.environ.get("IRO_FEEDBACK_LINK_DAYS", "28")),

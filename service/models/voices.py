@@ -1,4 +1,4 @@
-"""Tables of the voices of children and families (docs/domain.md V1-V6): the public links that
+"""Tables of the voices of children and families (docs/domain.md V1-V5): the public links that
 open one page for one person and one occasion, what was sent through them, and the parents'
 feedback and the children's views they bring back.
 

@@ -193,30 +193,32 @@ def routes(app):
             yield rule.rule, method
 
 
-def fill(rule, child_id, task_id, alert_id=None, instance_id=None, message_id=None, conference_id=None, **public):
-    ids = {
-        **public,
-        "conference_id": conference_id,
-        "child_id": child_id,
-        "task_id": task_id,
-        "alert_id": alert_id,
-        "instance_id": instance_id,
-        "message_id": message_id,
-        "file_name": "significant_change.bpmn",
-        "number": 1,
-        "person": 0,
-    }
+def fill(rule, ids: dict) -> str:
+    """The rule's path with the ids given (and a process file, version and attendee for the routes that take them)."""
+    ids = {"file_name": "significant_change.bpmn", "number": 1, "person": 0, **ids}
     return re.sub(r"<(?:[^>:]*:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
 
-def test_every_page_for_every_role(app, town):
+@pytest.fixture
+def north(town) -> dict:
+    """The north child's ids for every kind of route: a task, an alert, a conference held, her own
+    page's link and views, a notice."""
     council.report_change(town.north_child)
     task_id = _north_task()
-    alert_id = _north_alert(town.north_child)
     instance_id = db.session.get(HumanTask, task_id).instance_id
-    message_id = db.session.scalar(select(OutboxMessage.id).limit(1))
-    conference_id = _north_conference(town.north_child, instance_id)
-    public = _north_public(town.north_child, instance_id)
+    return {
+        "child_id": town.north_child,
+        "task_id": task_id,
+        "alert_id": _north_alert(town.north_child),
+        "instance_id": instance_id,
+        "message_id": db.session.scalar(select(OutboxMessage.id).limit(1)),
+        "conference_id": _north_conference(town.north_child, instance_id),
+        **_north_public(town.north_child, instance_id),
+    }
+
+
+def test_every_page_for_every_role(app, town, north):
+    task_id = north["task_id"]
     table = {}
     for username in [None, *sorted(EVERYONE)]:
         for rule, method in routes(app):
@@ -228,7 +230,7 @@ def test_every_page_for_every_role(app, town):
             if username:
                 client.post("/sign-in", data={"username": username, "password": council.PASSWORD})
             data = {"assignee": "iro2"} if rule.endswith("reassign") else {}
-            url = fill(rule, town.north_child, task_id, alert_id, instance_id, message_id, conference_id, **public)
+            url = fill(rule, north)
             response = client.get(url) if method == "GET" else client.post(url, data=data)
             table[(username, method, rule)] = (response.status_code, want)
             if response.status_code == 404:
@@ -308,7 +310,7 @@ def test_the_api_wants_a_token_everywhere_but_health_and_its_document(app, town)
     for rule, method in routes(app):
         if not rule.startswith("/api/"):
             continue
-        url = fill(rule, town.north_child, 1, 1)
+        url = fill(rule, {"child_id": town.north_child, "task_id": 1, "alert_id": 1})
         bare = client.open(url, method=method, json={})
         if rule in ("/api/v1/health", "/api/v1/openapi.json"):
             assert bare.status_code == 200, rule
@@ -339,25 +341,17 @@ def expected_with_link(rule: str, method: str, purpose: LinkPurpose) -> int:
     return 302  # every staff page: to the sign-in page, as for a stranger
 
 
-def test_a_link_opens_its_one_public_page_and_no_staff_page(app, town):
-    council.report_change(town.north_child)
-    task_id = _north_task()
-    alert_id = _north_alert(town.north_child)
-    instance_id = db.session.get(HumanTask, task_id).instance_id
-    message_id = db.session.scalar(select(OutboxMessage.id).limit(1))
-    conference_id = _north_conference(town.north_child, instance_id)
-    public = _north_public(town.north_child, instance_id)
+def test_a_link_opens_its_one_public_page_and_no_staff_page(app, town, north):
     wrong = {}
-    for purpose, token in ((LinkPurpose.CHILD_PAGE, public["token"]), (LinkPurpose.CONFERENCE_FEEDBACK, None)):
-        if token is None:
-            token = feedback.make_link(conference_id, 0, actor="iro1").token
+    feedback_token = feedback.make_link(north["conference_id"], 0, actor="iro1").token
+    for purpose, token in ((LinkPurpose.CHILD_PAGE, north["token"]), (LinkPurpose.CONFERENCE_FEEDBACK, feedback_token)):
         for rule, method in routes(app):
             want = expected_with_link(rule, method, purpose)
             if not want:
                 continue
             client = app.test_client()
             assert client.get(f"/l/{token}").status_code == 302
-            url = fill(rule, town.south_child, task_id, alert_id, instance_id, message_id, conference_id, **public)
+            url = fill(rule, {**north, "child_id": town.south_child})  # another child's pages too
             response = client.get(url) if method == "GET" else client.post(url, data={})
             if response.status_code != want:
                 wrong[(purpose.value, method, rule)] = (response.status_code, want)

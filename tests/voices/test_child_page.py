@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from service.db import db, writing
 from service.demo.child_views import drawing_png
 from service.models import Child, ChildViews, ChildViewsFile, User
+from service.voices import handover
 from tests.support.app import RequestClient
 from tests.support.lifecycle import Life
 from tests.support.pages import sign_in, text, token
@@ -116,6 +117,9 @@ def test_the_child_reads_their_page_and_sends_their_views_with_a_drawing(life):
     )
     letter, link_token = make_link(iro, child)
     assert letter.status_code == 200 and link_token
+    with app.test_request_context():  # the letter's QR code is the link's, to scan with a phone
+        assert f'src="{handover.qr_code(link_token)}"' in letter.text
+    assert "Alex" not in letter.text.split("app-letter", 1)[1]  # the letter is addressed to "the child" only
     browser = opened(app, link_token)
     page = text(browser.get("/p/my-page").text)
     assert "Your IRO is Ira One" in page

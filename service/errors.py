@@ -24,6 +24,11 @@ class InvalidData(ServiceError):
         super().__init__(message)
         self.errors = errors or {}
 
+    @classmethod
+    def on(cls, field: str, message: str) -> "InvalidData":
+        """One field refused: `raise InvalidData.on("address", "Enter an e-mail address")`."""
+        return cls(message, {field: message})
+
 
 class SpecError(ServiceError):
     """A BPMN or DMN file was refused; the message names the file and the element."""

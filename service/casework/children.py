@@ -248,7 +248,7 @@ def change_child(child_id: int, body: dict, *, actor: str) -> Child:
             raise NotFound(f"child {child_id} does not exist")
         fields = check_fields(body, CHANGE_FIELDS)
         if not fields:
-            raise InvalidData("send dob or siblings", {"body": "send dob or siblings"})
+            raise InvalidData.on("body", "send dob or siblings")
         errors = {}
         if "dob" in fields and child.dob is not None and fields["dob"] != child.dob:
             errors["dob"] = "the child's date of birth is already recorded"

@@ -108,7 +108,7 @@ def check_new_password(password: str) -> None:
     """Refuse a password the policy does not allow (service/people/passwords.py)."""
     problem = passwords.problem(password)
     if problem:
-        raise InvalidData(problem, {"password": problem})
+        raise InvalidData.on("password", problem)
 
 
 def change_password(user: User, password: str) -> int:

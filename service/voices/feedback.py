@@ -142,7 +142,7 @@ def check(answers: dict) -> dict:
     comment = (answers.get("comment") or "").strip() or None
     if comment and len(comment) > COMMENT_LIMIT:
         message = f"Your comment must be {COMMENT_LIMIT} characters or fewer"
-        raise InvalidData(message, {"comment": message})
+        raise InvalidData.on("comment", message)
     if not comment and not any(cleaned.values()):
         raise InvalidData(NOTHING_ANSWERED, {QUESTIONS[0].key: NOTHING_ANSWERED})
     return {**cleaned, "comment": comment}

@@ -13,7 +13,6 @@ without a gateway, sending by text is not offered.
 import re
 from datetime import datetime
 from email.utils import parseaddr
-from typing import NoReturn
 
 import segno
 from flask import current_app
@@ -53,22 +52,18 @@ def check_address(channel: str, address: str | None) -> str:
     address = (address or "").strip()
     if channel == "email":
         if not _EMAIL.match(address) or parseaddr(address)[1] != address or len(address) > 200:
-            _refuse("address", "Enter an e-mail address in the correct format, like name@example.com")
+            raise InvalidData.on("address", "Enter an e-mail address in the correct format, like name@example.com")
         return address
     if channel == "text":
         if not texts_offered():
-            _refuse("channel", "Text messages are not set up for this service")
+            raise InvalidData.on("channel", "Text messages are not set up for this service")
         mobile = _UK_MOBILE.match(re.sub(r"[\s()-]", "", address))
         if not mobile:
-            _refuse("address", "Enter a UK mobile number, like 07700 900 982")
+            raise InvalidData.on("address", "Enter a UK mobile number, like 07700 900 982")
         return f"44{mobile.group(1)}@{current_app.config['TEXT_EMAIL_DOMAIN']}"
     if channel == "letter":
         return ""
-    _refuse("channel", "Choose how to hand the link over")
-
-
-def _refuse(field: str, message: str) -> NoReturn:
-    raise InvalidData(message, {field: message})
+    raise InvalidData.on("channel", "Choose how to hand the link over")
 
 
 def hand_over(new: NewLink, channel: str, address: str | None, *, actor: str) -> LinkSending:

@@ -20,7 +20,9 @@ def set_phone(user_id: int, phone: str | None, *, actor: str) -> None:
     """A work phone number for children to call, or none when blank."""
     phone = (phone or "").strip() or None
     if phone is not None and not _PHONE.match(phone):
-        _refuse("phone", "Enter a phone number using only numbers, spaces and brackets, like 01632 960 001")
+        raise InvalidData.on(
+            "phone", "Enter a phone number using only numbers, spaces and brackets, like 01632 960 001"
+        )
     with writing():
         user = db.session.get_one(User, user_id)
         user.phone = phone
@@ -29,12 +31,12 @@ def set_phone(user_id: int, phone: str | None, *, actor: str) -> None:
 
 def set_photo(user_id: int, content: bytes, *, actor: str) -> None:
     if not content:
-        _refuse("photo", "Select a photo")
+        raise InvalidData.on("photo", "Select a photo")
     if len(content) > PHOTO_LIMIT:
-        _refuse("photo", "The photo must be smaller than 1 MB")
+        raise InvalidData.on("photo", "The photo must be smaller than 1 MB")
     kind = files.content_type(content)
     if kind not in files.PHOTO_TYPES:
-        _refuse("photo", "The photo must be a JPEG or a PNG")
+        raise InvalidData.on("photo", "The photo must be a JPEG or a PNG")
     with writing():
         user = db.session.get_one(User, user_id)
         user.photo, user.photo_type = content, kind
@@ -54,7 +56,3 @@ def photo(user_id: int) -> tuple[bytes, str] | None:
     if user is None or user.photo is None or user.photo_type is None:
         return None
     return user.photo, user.photo_type
-
-
-def _refuse(field: str, message: str):
-    raise InvalidData(message, {field: message})

@@ -69,7 +69,7 @@ def save_words(
     """Where, who and the plan in plain words on the next review; what was decided on the last held one."""
     review, held = next_review(child), last_held(child.id)
     if review is None:
-        raise InvalidData(NO_REVIEW, {"venue": NO_REVIEW})
+        raise InvalidData.on("venue", NO_REVIEW)
     names = [line.strip()[:200] for line in (invitees or "").splitlines() if line.strip()]
     errors = {}
     if len(venue or "") > VENUE_LIMIT:
@@ -116,12 +116,12 @@ def make_link(child: Child, for_person: str, *, actor: str, token: str | None = 
     (an open one for the same person and review is withdrawn)."""
     review = next_review(child)
     if review is None:
-        raise InvalidData(NO_REVIEW, {"for_person": NO_REVIEW})
+        raise InvalidData.on("for_person", NO_REVIEW)
     if for_person not in FOR_PEOPLE:
-        raise InvalidData("Choose who the link is for", {"for_person": "Choose who the link is for"})
+        raise InvalidData.on("for_person", "Choose who the link is for")
     refused = refusal_for(child, for_person, calendar.london_date(clock.now()))
     if refused:
-        raise InvalidData(refused, {"for_person": refused})
+        raise InvalidData.on("for_person", refused)
     return links.create(
         LinkPurpose.CHILD_PAGE,
         child_id=child.id,

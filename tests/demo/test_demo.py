@@ -22,6 +22,7 @@ from service import create_app
 from service.casework import alerts, codes, participation
 from service.db import db
 from service.demo import alerts as demo_alerts
+from service.demo import child_views as demo_child_views
 from service.demo import council as demo
 from service.demo import feedback as demo_feedback
 from service.demo import processes as demo_processes
@@ -35,6 +36,8 @@ from service.models import (
     CaseNote,
     Child,
     ChildEvent,
+    ChildViews,
+    ChildViewsFile,
     Conference,
     ConferenceKind,
     ConferenceStatus,
@@ -715,15 +718,12 @@ def test_one_management_alert_concerns_a_sibling_group_and_is_counted_once(counc
 
 
 def test_a_few_children_have_their_own_page_and_sent_their_views(council, loaded):
-    from service.demo.child_views import TRY_ME
-    from service.models import ChildViews, ChildViewsFile
-
     sent = db.session.scalars(select(ChildViews)).all()
     assert len(sent) == 3 and [v.share_with_social_worker for v in sent].count(False) == 1
     [drawing] = db.session.scalars(select(ChildViewsFile)).all()
     assert drawing.content.startswith(b"\x89PNG") and drawing.content_type == "image/png"
     browser = current_app.test_client()
-    assert browser.get(f"/l/{TRY_ME}").location == "/p/my-page"
+    assert browser.get(f"/l/{demo_child_views.TRY_ME}").location == "/p/my-page"
     page = browser.get("/p/my-page").text
     assert "Your IRO is" in page and "You sent your views on" in page and "My plan" in page
 

@@ -225,6 +225,13 @@ def test_the_social_worker_sees_the_views_only_when_the_child_said_yes(life):
         assert client.get(secret).status_code == (200 if sees_secret else 404), username
     assert staff(app, "iro2").get(own_page(child)).status_code == 404
     assert staff(app, "iro2").get(secret).status_code == 404
+    review_day(run, child)  # the review task's page, which others may look on at
+    task = run.task(child, "hold_review")
+    iro_sees = text(staff(app, "iro1").get(f"/tasks/{task.id}").text)
+    assert "Shared with Sam" in iro_sees and "Only for my IRO" in iro_sees
+    for username in ("sw.north", "tm.ne", "ism.north"):  # looking on at the task: never what was not shared
+        looking_on = staff(app, username).get(f"/tasks/{task.id}")
+        assert looking_on.status_code == 200 and "Only for my IRO" not in text(looking_on.text), username
 
 
 def test_bad_files_and_answers_are_refused_in_plain_words_and_nothing_is_kept(life):

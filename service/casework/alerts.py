@@ -228,6 +228,69 @@ def for_me(who: Identity) -> list[AlertForMe]:
     return sorted(found, key=lambda a: (a.task_id is None, a.working_days_left or 0, a.alert.id))
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """One open task of an alert: where the alert waits now (an alert at the CAFCASS consultation
+    waits for two people at once)."""
+
+    role: str | None  # the task's lane
+    person: str | None  # who holds the task, when someone does
+    step: str  # the task's id in the diagram (respond, consult_head_of_service, ...)
+    title: str  # the task's name, for a step a newer diagram added
+    due_on: date | None
+    working_days_left: int | None  # negative once overdue
+
+
+def waiting(alert: ManagementAlert) -> list[Waiting]:
+    """Where an open alert waits now: its instance's open tasks, soonest due first."""
+    if alert.status != AlertStatus.OPEN:
+        return []
+    rows = db.session.execute(
+        select(HumanTask.candidate_role, User.name, HumanTask.spec_name, HumanTask.title, HumanTask.due_at)
+        .outerjoin(User, User.username == HumanTask.assignee)
+        .where(HumanTask.instance_id == alert.instance_id, HumanTask.status == TaskStatus.OPEN)
+        .order_by(HumanTask.due_at, HumanTask.id)
+    ).all()
+    today = calendar.london_date(clock.now())
+    return [
+        Waiting(
+            role,
+            person,
+            step,
+            title,
+            calendar.london_date(due) if due else None,
+            calendar.working_days_between(today, due) if due else None,
+        )
+        for role, person, step, title, due in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RaisedAlert:
+    alert: ManagementAlert
+    children: list  # as children_seen gives them
+    waiting: list[Waiting]
+
+
+def raised_by(who: Identity) -> list[RaisedAlert]:
+    """ "Alerts I raised": this IRO's alerts whose children they still see, open first, newest first;
+    NotFound for anyone who raises no alerts."""
+    if not access.raises_alerts(who):
+        raise NotFound("only an IRO raises management alerts")
+    found = db.session.scalars(
+        select(ManagementAlert)
+        .where(
+            ManagementAlert.raised_by == who.username,
+            ManagementAlert.raised_on.is_not(None),
+            access.concerns_visible_child(who, ManagementAlert.instance_id),
+        )
+        .order_by(
+            (ManagementAlert.status != AlertStatus.OPEN), ManagementAlert.raised_on.desc(), ManagementAlert.id.desc()
+        )
+    )
+    return [RaisedAlert(alert, children_seen(who, alert), waiting(alert)) for alert in found]
+
+
 def visible(who: Identity, alert_id: int) -> ManagementAlert:
     """The alert if this person sees any of its children (so the managers of its stages do); else NotFound."""
     alert = db.session.scalar(

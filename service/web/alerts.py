@@ -51,12 +51,32 @@ STEPS = {
 # steps the diagram records as they happen, not a person's answer: no "by" is shown for them
 AUTOMATIC_STEPS = ("received", "overdue", "timescale", "notice")
 OUTCOME_WORDS = {"extend": "Timescale extended at this stage", **OUTCOMES}
+# what an alert waits for, by its open task's id in the diagram; a task a newer diagram adds is named by its title
+WAITING_FOR = {
+    "raise_alert": "complete the alert form",
+    "respond": "respond at stage {stage}",
+    "set_meeting": "set the stage {stage} meeting",
+    "iro_statement": "give the statement for the stage {stage} meeting",
+    "record_minutes": "record the minutes of the stage {stage} meeting",
+    "meeting_outcome": "record the outcome of the stage {stage} meeting",
+    "record_outcome": "make the IRO's decision on stage {stage}",
+    "timescale_reached": "decide what happens now the alert's timescale has run out",
+    "consult_safeguarding": "confirm the CAFCASS consultation",
+    "consult_head_of_service": "confirm the CAFCASS consultation",
+    "make_referral": "make or decline the referral to CAFCASS",
+}
 
 
 @bp.app_template_global()
 def sees_alerts() -> bool:
     """Whether "Alerts for me" is in the navigation: for those who receive alerts at a stage."""
     return current_user.is_authenticated and access.sees_alerts(current_user.identity)
+
+
+@bp.app_template_global()
+def raises_alerts() -> bool:
+    """Whether "Alerts I raised" is in the navigation: for IROs."""
+    return current_user.is_authenticated and access.raises_alerts(current_user.identity)
 
 
 @bp.app_template_global()
@@ -69,6 +89,29 @@ def alert_moved_on(task) -> str | None:
 def alert_id_of(task) -> int | None:
     """The alert a task belongs to (its page links to the alert's history), or None."""
     return queries.alert_id_of(task.instance_id)
+
+
+@bp.app_template_global()
+def waiting_sentence(waits: alerts.Waiting, alert) -> str:
+    """ "Waiting for the Head of Service (Hal North) to confirm the CAFCASS consultation by 11 November
+    2026 (2 working days left)": who, what and by when, for one open task of the alert."""
+    who = " ".join(
+        filter(None, [f"the {waits.role}" if waits.role else None, f"({waits.person})" if waits.person else None])
+    )
+    what = WAITING_FOR.get(waits.step, waits.title[:1].lower() + waits.title[1:]).format(stage=alert.stage)
+    sentence = f"Waiting for {who or 'someone'} to {what}"
+    if waits.due_on is None:
+        return sentence
+    left = waits.working_days_left
+    plural = "" if abs(left) == 1 else "s"
+    then = (
+        f"overdue by {-left} working day{plural}"
+        if left < 0
+        else "due today"
+        if left == 0
+        else f"{left} working day{plural} left"
+    )
+    return f"{sentence} by {waits.due_on:%-d %B %Y} ({then})"
 
 
 @bp.app_context_processor
@@ -84,6 +127,13 @@ def _words():
 @bp.get("/alerts")
 def for_me():
     return render_template("alerts_for_me.html", found=alerts.for_me(current_user.identity))
+
+
+@bp.get("/alerts/raised")
+def raised():
+    return render_template(
+        "alerts_raised.html", found=alerts.raised_by(current_user.identity), STATUS_WORDS=alert_register.STATUS_WORDS
+    )
 
 
 @bp.get("/alerts/<int:alert_id>")

@@ -245,6 +245,7 @@ class AlertRecord:
     referral: AlertStep | None  # the referral to CAFCASS, once made
     names: dict  # username: name, of everyone the history names
     children: list  # {id, name, dob, case_number} as sent: the children it concerns that the reader sees
+    waiting: list[alerts.Waiting]  # where an open alert waits now
 
     @property
     def title(self) -> str:
@@ -300,6 +301,7 @@ def alert_record(who: Identity, alert_id: int) -> AlertRecord:
         referral,
         names,
         alerts.children_seen(who, alert),
+        alerts.waiting(alert),
     )
 
 

@@ -237,8 +237,7 @@ class Waiting:
     person: str | None  # who holds the task, when someone does
     step: str  # the task's id in the diagram (respond, consult_head_of_service, ...)
     title: str  # the task's name, for a step a newer diagram added
-    due_on: date | None
-    working_days_left: int | None  # negative once overdue
+    due_at: datetime.datetime | None
 
 
 def waiting(alert: ManagementAlert) -> list[Waiting]:
@@ -251,18 +250,7 @@ def waiting(alert: ManagementAlert) -> list[Waiting]:
         .where(HumanTask.instance_id == alert.instance_id, HumanTask.status == TaskStatus.OPEN)
         .order_by(HumanTask.due_at, HumanTask.id)
     ).all()
-    today = calendar.london_date(clock.now())
-    return [
-        Waiting(
-            role,
-            person,
-            step,
-            title,
-            calendar.london_date(due) if due else None,
-            calendar.working_days_between(today, due) if due else None,
-        )
-        for role, person, step, title, due in rows
-    ]
+    return [Waiting(*row) for row in rows]
 
 
 @dataclass(frozen=True)

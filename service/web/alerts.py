@@ -23,6 +23,7 @@ from service.workflow import working_days as calendar
 from . import queries, security
 from .auth import pages_blueprint
 from .reports import TwelveMonthsForm, sees_reports
+from .template_helpers import day, deadline
 
 bp = pages_blueprint("alerts", __name__)
 CAFCASS_LEGAL = (
@@ -100,18 +101,10 @@ def waiting_sentence(waits: alerts.Waiting, alert) -> str:
     )
     what = WAITING_FOR.get(waits.step, waits.title[:1].lower() + waits.title[1:]).format(stage=alert.stage)
     sentence = f"Waiting for {who or 'someone'} to {what}"
-    if waits.due_on is None:
+    due = deadline(waits.due_at)
+    if due is None:
         return sentence
-    left = waits.working_days_left
-    plural = "" if abs(left) == 1 else "s"
-    then = (
-        f"overdue by {-left} working day{plural}"
-        if left < 0
-        else "due today"
-        if left == 0
-        else f"{left} working day{plural} left"
-    )
-    return f"{sentence} by {waits.due_on:%-d %B %Y} ({then})"
+    return f"{sentence} by {day(waits.due_at)} ({due[0][:1].lower()}{due[0][1:]})"
 
 
 @bp.app_context_processor

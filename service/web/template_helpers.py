@@ -1,6 +1,9 @@
 """What the templates share: London dates, deadlines in working days, words for codes,
 and the counts in the navigation."""
 
+import re
+from datetime import date
+
 from flask import g
 from flask_login import current_user
 
@@ -16,6 +19,8 @@ def init_app(app):
     app.add_template_filter(day)
     app.add_template_filter(when)
     app.add_template_filter(words)
+    app.add_template_filter(dates_in)
+    app.add_template_global(paragraphs_and_lists)
     app.add_template_global(birth)
     app.add_template_global(deadline)
     app.add_template_global(navigation_counts)
@@ -57,6 +62,41 @@ def words(code, table: dict | None = None) -> str:
     if table is not None:
         return table.get(code, code)
     return str(code).replace("_", " ").capitalize()
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+LIST_ITEM = re.compile(r"([-*])\s+(.+)")  # "- item", or "* item" for a starred one
+
+
+def dates_in(text: str | None) -> str:
+    """The ISO dates inside a text (a notice a diagram wrote: "held on 2026-12-03") as `3 December 2026`."""
+
+    def govuk(found):
+        try:
+            return day(date.fromisoformat(found.group()))
+        except ValueError:  # 2026-13-45 is no date: left as written
+            return found.group()
+
+    return ISO_DATE.sub(govuk, text or "")
+
+
+def paragraphs_and_lists(text: str | None) -> list:
+    """A text as blocks to show: ("p", line) for each line, ("ul", [(item, starred), ...]) for a run of
+    lines that start with "- " or "* " (a starred recommendation); a blank line ends a list."""
+    blocks: list = []
+    listing: list | None = None
+    for line in (text or "").splitlines():
+        item = LIST_ITEM.fullmatch(line.strip())
+        if item is None:
+            listing = None
+            if line.strip():
+                blocks.append(("p", line.strip()))
+            continue
+        if listing is None:
+            listing = []
+            blocks.append(("ul", listing))
+        listing.append((item.group(2), item.group(1) == "*"))
+    return blocks
 
 
 def deadline(due_at):

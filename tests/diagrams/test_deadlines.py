@@ -134,7 +134,10 @@ def _overdue(run, smtp):
     """The review's overdue notices so far: in the app (by username) and at the SMTP server."""
     outbox.deliver_due("test")
     in_app = sorted(
-        who for who in ("iro1", "rqam") for m in notifications.for_user(_who(who)) if m.subject == REVIEW_1_OVERDUE
+        who
+        for who in ("iro1", "rqam")
+        for n in notifications.listing(_who(who)).notices
+        if n.message.subject == REVIEW_1_OVERDUE
     )
     mailed = sorted(m.to[0] for m in smtp.received if m.subject == REVIEW_1_OVERDUE)
     return in_app, mailed

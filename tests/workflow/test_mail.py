@@ -61,7 +61,8 @@ def test_an_email_names_the_child_by_initials_and_case_number_and_links_to_the_s
     assert "Alex" not in mail.body and "North" not in mail.body
     assert "The first review is due by" not in mail.body  # the notice's own text stays in the service
     page = client_for(app, "iro1").get("/notifications").text  # where the link leads, once signed in
-    assert ALLOCATED in page and "The first review is due by" in page
+    assert "You are now the IRO for a child looked after since 8 January 2024" in page  # GOV.UK dates in the app
+    assert "The first review is due by" in page and "About Alex North (case 4120389A)" in page
 
 
 def test_an_alert_raised_from_the_childs_page_and_left_unanswered_emails_the_iro_when_overdue(mailed):

@@ -77,9 +77,9 @@ def _about(who: Identity, messages: list[OutboxMessage]) -> list[Notice]:
             HumanTask.status == TaskStatus.OPEN,
             access.acting_condition(who),
         )
-        .order_by(HumanTask.due_at.desc(), HumanTask.id.desc())  # the soonest due is kept
+        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
     ):
-        tasks[task.instance_id] = task
+        tasks.setdefault(task.instance_id, task)  # the soonest due
     alert_ids = dict(
         db.session.execute(
             select(ManagementAlert.instance_id, ManagementAlert.id).where(

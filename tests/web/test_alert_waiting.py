@@ -82,6 +82,7 @@ def test_a_closed_alert_says_how_it_ended_and_waits_for_nobody(life):
     assert "Where it waits now" not in page and "Status Resolved" in page
 
 
+@pytest.mark.postgres
 def test_alerts_i_raised_lists_the_iros_own_alerts_open_first_and_nobody_elses(life):
     run, child, app = life
     closed = raise_alert(run, child)

@@ -4,6 +4,7 @@ lists, a page at a time, unread or all, marked read one by one or all at once, b
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from service.db import db, writing
@@ -65,6 +66,7 @@ def test_a_reminder_names_the_child_and_leads_to_the_readers_task(client, auth, 
     assert f'Your task: <a class="govuk-link" href="/tasks/{task.id}">{task.title}</a>' in page
 
 
+@pytest.mark.postgres
 def test_iso_dates_read_as_govuk_dates_and_lines_of_items_as_a_list(client, auth, town):
     queue("sw.north", DECISIONS, DECISION_LINES, child_id=town.north_child)
     auth.sign_in("sw.north")
@@ -82,6 +84,7 @@ def test_iso_dates_read_as_govuk_dates_and_lines_of_items_as_a_list(client, auth
     assert f'href="/children/{town.north_child}"' in page and "About Alex North (case 4120389A)" in words
 
 
+@pytest.mark.postgres
 def test_a_reader_who_does_not_see_the_child_reads_initials_and_gets_no_link_to_the_child(client, auth, town):
     queue("minutes", "Reminder: circulate the decisions by 2027-01-05", "Record it from your tasks.", town.north_child)
     auth.sign_in("minutes")

@@ -248,7 +248,7 @@ def waiting(alert: ManagementAlert) -> list[Waiting]:
         select(HumanTask.candidate_role, User.name, HumanTask.spec_name, HumanTask.title, HumanTask.due_at)
         .outerjoin(User, User.username == HumanTask.assignee)
         .where(HumanTask.instance_id == alert.instance_id, HumanTask.status == TaskStatus.OPEN)
-        .order_by(HumanTask.due_at, HumanTask.id)
+        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
     ).all()
     return [Waiting(*row) for row in rows]
 

@@ -99,7 +99,8 @@ def waiting_sentence(waits: alerts.Waiting, alert) -> str:
     who = " ".join(
         filter(None, [f"the {waits.role}" if waits.role else None, f"({waits.person})" if waits.person else None])
     )
-    what = WAITING_FOR.get(waits.step, waits.title[:1].lower() + waits.title[1:]).format(stage=alert.stage)
+    known = WAITING_FOR.get(waits.step)
+    what = known.format(stage=alert.stage) if known else waits.title[:1].lower() + waits.title[1:]
     sentence = f"Waiting for {who or 'someone'} to {what}"
     due = deadline(waits.due_at)
     if due is None:

@@ -87,6 +87,10 @@ def expected(rule: str, method: str, username: str | None) -> int:
         return 302  # to the sign-in page
     if rule in ("/", "/sign-out", "/notifications/read", "/account/sign-out-everywhere"):
         return 302
+    if rule == "/alerts/raised":
+        return 200 if username in {"iro1", "iro2"} else 404  # an IRO's own alerts
+    if rule == "/notifications/<int:message_id>/read":
+        return 302 if username == "rqam" else 404  # the notice (rqam's) is marked read by its reader only
     if rule == "/account":
         return 200  # everyone's own account
     if rule == "/account/contact":

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from service.db import db
 from service.diagrams import deployments
+from service.diagrams.diff import ValueChange
 from service.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
 from service.workflow import working_days as calendar
 from tests.support import council
@@ -118,8 +119,8 @@ def test_a_deployment_is_a_new_version_for_new_instances_while_running_ones_keep
     page = text(owner.get(f"/processes/{FILE}").text)
     assert "Three working days to decide" in page
     assert re.search(
-        r"What version 2 changed .* Changed \(1\) Work out the deadlines \(scriptTask set_deadlines\) ?: "
-        r"script",
+        r"What version 2 changed .* Changed \(1\) Work out the deadlines \(scriptTask set_deadlines\) "
+        r"consider_within_wd: 2 → 3",
         page,
     )
 
@@ -197,7 +198,7 @@ def test_a_downloaded_diagram_edited_and_uploaded_again_keeps_every_extension_pr
     assert spiff_properties(again) == spiff_properties(content) and len(spiff_properties(content)) > 20
     assert "stage_response_wd = 3" in again
     page = text(owner.get(f"/processes/{file_name}/versions/2").text)
-    assert re.search(r"Changed \(1\) Named values \(scriptTask named_values\) ?: script", page)
+    assert re.search(r"Changed \(1\) Named values \(scriptTask named_values\) stage_response_wd: 5 → 3", page)
 
 
 @pytest.mark.parametrize(
@@ -420,6 +421,8 @@ def test_a_file_saved_by_another_modeller_is_taken_with_its_extensions(app, town
     assert response.status_code == 302
     assert spiff_properties(newest_content()) == spiff_properties(deployments.version(FILE, 1).content)
     changed = deployments.diff_with_previous(FILE, 2).changed
-    assert [(c.element.id, c.what) for c in changed] == [("set_deadlines", ("script",))]
+    assert [(c.element.id, c.what, c.values) for c in changed] == [
+        ("set_deadlines", (), (ValueChange("consider_within_wd", "2", "3"),))  # its named values only
+    ]
     council.report_change(town.north_child)
     assert decision_due(town.north_child) == "2027-04-15"  # the uploaded version runs: 3 working days

@@ -592,7 +592,7 @@ def test_every_kind_of_significant_change_has_a_demo_sentence():
 
 @pytest.mark.slow  # the demo council takes minutes to load
 def test_the_owner_has_revised_the_alert_and_the_running_alerts_can_move_to_it(council):
-    rows = deployments.versions(demo_processes.FILE)
+    rows = deployments.versions(demo_processes.FILE, people.identity(people.user_by_username("owner").id))
     newest, first = rows[0], rows[-1]
     assert [row.version.number for row in rows] == [2, 1]
     assert (newest.version.author, newest.version.comment) == ("owner", demo_processes.COMMENT)

@@ -4,7 +4,9 @@ Process owners read this before deploying and before migrating instances, so it 
 of the elements they drew: each element with an id (tasks, events, gateways, flows,
 lanes, messages; decisions and rules in a table) is added, removed or changed. An
 element's own content is its attributes and the children without ids of their own
-(scripts, timer expressions, extension properties); the layout (BPMN DI) is not content.
+(scripts, timer expressions, extension properties); the layout (BPMN DI) is not content, nor
+a flow node's incoming and outgoing, which restate its flows' ends (bpmn-js writes them, diagrams
+written by hand leave them out; the flows themselves are elements).
 A script whose named values changed (service.workflow.named_values) says which, from what to
 what, the way an owner changes a timescale: "stage_response_wd: 5 → 3".
 """
@@ -25,6 +27,7 @@ DI_NAMESPACES = (
 MAX_BYTES = 2_000_000
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 NOT_SET = "not set"
+FLOW_ENDS = (f"{BPMN}incoming", f"{BPMN}outgoing")
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _own_content(node) -> dict:
     exclusive canonical form, so the namespaces a modeller declares on the file are not content."""
     content = {name: value for name, value in node.attrib.items()}
     for child in node.iterchildren(etree.Element):
-        if _is_element(child):
+        if _is_element(child) or child.tag in FLOW_ENDS:
             continue
         label = _label(child)
         text = etree.tostring(_without_ids(child), method="c14n", exclusive=True).decode()

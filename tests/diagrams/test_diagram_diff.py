@@ -25,6 +25,12 @@ def test_elements_added_removed_and_changed_are_named_and_the_layout_and_indenta
     )
     moved = SHIPPED.replace('<dc:Bounds x="', '<dc:Bounds x="1', 1)
     assert moved != SHIPPED and diagram_diff.diff(SHIPPED, moved).empty
+    flow_ends = SHIPPED.replace(  # as bpmn-js writes them: what the flows f1 and f2 say already
+        '<bpmn:scriptTask id="set_deadlines" name="Work out the deadlines">',
+        '<bpmn:scriptTask id="set_deadlines" name="Work out the deadlines">'
+        "<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>",
+    )
+    assert flow_ends != SHIPPED and diagram_diff.diff(SHIPPED, flow_ends).empty
 
 
 def test_a_script_tells_each_named_value_changed_added_or_removed_and_whether_the_rest_changed_too():

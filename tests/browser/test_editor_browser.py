@@ -34,7 +34,8 @@ def whole_diagram_in_view(page, handle) -> bool:
         const box = window.{handle}.get("canvas").viewbox();
         const {{ inner }} = box, slack = box.width / 100;  // the scale is rounded
         return inner.width > 0 && inner.x >= box.x - slack && inner.y >= box.y - slack
-            && inner.x + inner.width <= box.x + box.width + slack && inner.y + inner.height <= box.y + box.height + slack;
+            && inner.x + inner.width <= box.x + box.width + slack
+            && inner.y + inner.height <= box.y + box.height + slack;
     }}""")
 
 

@@ -69,7 +69,7 @@ $(GOVUK_ASSETS): $(NPM_INSTALLED) frontend/govuk.scss
 	@touch $@
 
 # The process editors and the instance viewer (bpmn-js, dmn-js), bundled from frontend/ by esbuild.
-$(EDITOR_ASSETS): $(NPM_INSTALLED) $(FRONTEND_SOURCES)
+$(EDITOR_ASSETS): $(NPM_INSTALLED) $(FRONTEND_SOURCES) .bpmnlintrc
 	node frontend/build.mjs
 	@touch $@
 

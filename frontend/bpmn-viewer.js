@@ -7,7 +7,6 @@ import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
 import './editor.css';
 
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
-import { showReadable } from './lib/view.js';
 import { layoutIfNeeded } from './lib/auto-layout.mjs';
 import { element as node, readJson } from './lib/page.js';
 
@@ -38,14 +37,7 @@ async function start() {
       }
     }
   }
-  showReadable(canvas);
-  // centred on where the instance is now: its first open task, else the first thing it waits for
-  const now = [ ...(marks.active || []), ...(marks.waiting || []) ].map((id) => elementRegistry.get(id)).find(Boolean);
-  if (now) {
-    const box = canvas.viewbox();
-    canvas.viewbox({ x: now.x + now.width / 2 - box.width / 2, y: now.y + now.height / 2 - box.height / 2,
-      width: box.width, height: box.height });
-  }
+  canvas.zoom('fit-viewport', 'auto'); // the whole diagram, its marks in view
   window.iroViewer = viewer;
 }
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
+import { lintConfig } from './lint-config.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.join(here, '..');
@@ -27,20 +28,24 @@ await esbuild.build({
   legalComments: 'linked',
   loader: { '.eot': 'file', '.svg': 'file', '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
   assetNames: 'assets/[name]-[hash]',
-  plugins: [ bpmnlintRecommended() ],
+  plugins: [ bpmnlintConfig() ],
   logLevel: 'warning',
 });
 console.log(`built ${fs.readdirSync(outdir).filter((name) => /\.(js|css)$/.test(name)).join(', ')} in ${path.relative(root, outdir)}`);
 
-// `import bpmnlint from 'bpmnlint-config:recommended'` gives bpmn-js-bpmnlint's
-// `linting.bpmnlint`: bpmnlint's recommended config and a resolver holding its rule modules,
-// what the rollup/webpack bpmnlint plugins would pack from a .bpmnlintrc.
-function bpmnlintRecommended() {
+// `import bpmnlint from 'bpmnlint-config:project'` gives bpmn-js-bpmnlint's `linting.bpmnlint`:
+// the project's .bpmnlintrc (lint-config.mjs) and a resolver holding the rule modules of
+// bpmnlint's recommended config it extends, what the rollup/webpack bpmnlint plugins would pack.
+function bpmnlintConfig() {
   return {
-    name: 'bpmnlint-recommended',
+    name: 'bpmnlint-config',
     setup(build) {
-      build.onResolve({ filter: /^bpmnlint-config:recommended$/ }, () => ({ path: 'recommended', namespace: 'bpmnlint-config' }));
+      build.onResolve({ filter: /^bpmnlint-config:project$/ }, () => ({ path: 'project', namespace: 'bpmnlint-config' }));
       build.onLoad({ filter: /.*/, namespace: 'bpmnlint-config' }, () => {
+        const config = lintConfig();
+        if (config.extends !== 'bpmnlint:recommended') {
+          throw new Error(`.bpmnlintrc extends ${config.extends}: the editor bundle packs bpmnlint:recommended's rules only`);
+        }
         const { rules } = require('bpmnlint/config/recommended');
         const names = Object.keys(rules);
         const contents = [
@@ -51,7 +56,7 @@ function bpmnlintRecommended() {
           ...names.map((name, index) => `  "rule:bpmnlint/${name}": rule${index},`),
           '  "config:bpmnlint/recommended": { rules },',
           '};',
-          'export default { config: { extends: "bpmnlint:recommended" }, resolver: new StaticResolver(cache) };',
+          `export default { config: ${JSON.stringify(config)}, resolver: new StaticResolver(cache) };`,
         ].join('\n');
         return { contents, resolveDir: root, loader: 'js' };
       });

@@ -1,4 +1,4 @@
-// The BPMN editor page: bpmn-js Modeler on #canvas with bpmnlint's recommended rules, the
+// The BPMN editor page: bpmn-js Modeler on #canvas with the project's bpmnlint rules, the
 // spiffworkflow extensions and our properties panel; the diagram comes from and goes back
 // to #diagram-content (see lib/page.js for the page contract).
 import 'bpmn-js/dist/assets/diagram-js.css';
@@ -9,12 +9,12 @@ import '../editor.css';
 
 import Modeler from 'bpmn-js/lib/Modeler';
 import lintModule from 'bpmn-js-bpmnlint';
-import bpmnlint from 'bpmnlint-config:recommended';
+import bpmnlint from 'bpmnlint-config:project';
 import spiffworkflow from '../spiffworkflow.json';
-import { showReadable } from '../lib/view.js';
 import { layoutIfNeeded } from '../lib/auto-layout.mjs';
 import { editorPage, exportBeforeSubmit, readJson, validateOnClick } from '../lib/page.js';
 import keepLanes from './keep-lanes.js';
+import linkFlows from './link-flows.js';
 import propertiesPanel from './properties-panel.js';
 import { problemsView } from './problems.js';
 
@@ -29,7 +29,7 @@ async function start() {
     linting: { bpmnlint, active: true },
     iroProperties: { parent: '#properties', choices: readJson(canvas, 'data-choices', {}) },
     moddleExtensions: { spiffworkflow },
-    additionalModules: [ lintModule, keepLanes, propertiesPanel ],
+    additionalModules: [ linkFlows, lintModule, keepLanes, propertiesPanel ],
   });
   const showProblems = problemsView(modeler, document.getElementById('problems'));
   const exportXml = async () => (await modeler.saveXML({ format: true })).xml;
@@ -38,7 +38,7 @@ async function start() {
     const xml = content.value.trim() ? await layoutIfNeeded(content.value) : null;
     const { warnings } = xml ? await modeler.importXML(xml) : await modeler.createDiagram();
     warnings.forEach((warning) => console.warn('diagram import:', warning.message));
-    showReadable(modeler.get('canvas'));
+    modeler.get('canvas').zoom('fit-viewport', 'auto');
   } catch (error) {
     console.warn('diagram import failed', error);
     showProblems([ { element_id: null, message: `The diagram could not be opened: ${error.message}` } ]);

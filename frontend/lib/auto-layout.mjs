@@ -4,6 +4,7 @@
 import { BpmnModdle } from 'bpmn-moddle';
 import { layoutProcess } from 'bpmn-auto-layout';
 import { drawLanes } from './lanes.mjs';
+import { linkFlows, visitContainers } from './flows.mjs';
 
 /** The diagram's XML, laid out if it has no shapes yet; otherwise the same string. */
 export async function layoutIfNeeded(xml) {
@@ -23,8 +24,7 @@ export function hasDi(definitions) {
     (diagram) => diagram.plane && (diagram.plane.planeElement || []).length > 0);
 }
 
-// bpmn-auto-layout follows flow nodes' incoming/outgoing, which diagrams written by hand
-// leave out (the sequence flows' sourceRef/targetRef say the same), and it draws a
+// bpmn-auto-layout follows flow nodes' incoming/outgoing (see flows.mjs), and it draws a
 // sub-process it does not know to be expanded onto the main plane, over the process's own
 // shapes; it learns "expanded" only from existing DI, so each sub-process gets a stub shape.
 async function prepared(moddle, definitions) {
@@ -32,17 +32,10 @@ async function prepared(moddle, definitions) {
   if (!process) {
     return (await moddle.toXML(definitions)).xml;
   }
+  linkFlows(definitions);
   const subProcesses = [];
   visitContainers(process, (container) => {
-    for (const element of container.flowElements || []) {
-      if (element.$instanceOf('bpmn:SubProcess')) {
-        subProcesses.push(element);
-      }
-      if (element.$instanceOf('bpmn:SequenceFlow') && element.sourceRef && element.targetRef) {
-        addOnce(element.sourceRef.get('outgoing'), element);
-        addOnce(element.targetRef.get('incoming'), element);
-      }
-    }
+    subProcesses.push(...(container.flowElements || []).filter((element) => element.$instanceOf('bpmn:SubProcess')));
   });
   const stubs = subProcesses.map((subProcess) => moddle.create('bpmndi:BPMNShape', {
     id: subProcess.id + '_di', bpmnElement: subProcess, isExpanded: true,
@@ -51,19 +44,4 @@ async function prepared(moddle, definitions) {
   const plane = moddle.create('bpmndi:BPMNPlane', { bpmnElement: process, planeElement: stubs });
   definitions.diagrams = [ moddle.create('bpmndi:BPMNDiagram', { plane }) ];
   return (await moddle.toXML(definitions)).xml;
-}
-
-function visitContainers(container, visit) {
-  visit(container);
-  for (const element of container.flowElements || []) {
-    if (element.$instanceOf('bpmn:SubProcess')) {
-      visitContainers(element, visit);
-    }
-  }
-}
-
-function addOnce(list, item) {
-  if (!list.includes(item)) {
-    list.push(item);
-  }
 }

@@ -18,9 +18,10 @@ from sqlalchemy import select
 from service.db import db, writing
 from service.diagrams import checks as diagram_checks
 from service.diagrams import diff as diagram_diff
-from service.diagrams import specs
+from service.diagrams import instance_list, specs
 from service.errors import InvalidData, NotFound, SpecError
 from service.models import InstanceStatus, ProcessInstance, ProcessVersion
+from service.people.accounts import Identity
 from service.workflow import audit, clock
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,150}\.(bpmn|dmn)$")
@@ -48,7 +49,7 @@ class RunningInstance:
 class VersionRow:
     version: ProcessVersion
     running: int  # instances running on this version (as the defining file or one it needs)
-    instances: list  # the oldest of them, at most `listed`
+    instances: list  # the oldest of them, at most `listed` (instance_list.ListedInstance)
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,10 @@ def files() -> list[ProcessFile]:
     ]
 
 
-def versions(file_name: str, listed: int = 50) -> list[VersionRow]:
+def versions(file_name: str, who: Identity, listed: int = 50) -> list[VersionRow]:
     """A file's versions, newest first, each with how many instances run on it and the oldest
-    `listed` of them, from one read of the running instances (not their state); NotFound if none."""
+    `listed` of them with their child and where they are now, as `who` may see them, from one
+    read of the running instances (not their state); NotFound if none."""
     found = db.session.scalars(
         select(ProcessVersion).where(ProcessVersion.file_name == file_name).order_by(ProcessVersion.number.desc())
     ).all()
@@ -86,7 +88,9 @@ def versions(file_name: str, listed: int = 50) -> list[VersionRow]:
                 counts[version_id] += 1
                 if len(oldest[version_id]) < listed:
                     oldest[version_id].append(instance)
-    return [VersionRow(v, counts[v.id], oldest[v.id]) for v in found]
+    unique = {instance.id: instance for each in oldest.values() for instance in each}
+    shown = {row.id: row for row in instance_list.listed(list(unique.values()), who)}
+    return [VersionRow(v, counts[v.id], [shown[i.id] for i in oldest[v.id]]) for v in found]
 
 
 def version(file_name: str, number: int) -> ProcessVersion:

@@ -4,7 +4,11 @@ Process owners read this before deploying and before migrating instances, so it 
 of the elements they drew: each element with an id (tasks, events, gateways, flows,
 lanes, messages; decisions and rules in a table) is added, removed or changed. An
 element's own content is its attributes and the children without ids of their own
-(scripts, timer expressions, extension properties); the layout (BPMN DI) is not content.
+(scripts, timer expressions, extension properties); the layout (BPMN DI) is not content, nor
+a flow node's incoming and outgoing, which restate its flows' ends (bpmn-js writes them, diagrams
+written by hand leave them out; the flows themselves are elements).
+A script whose named values changed (service.workflow.named_values) says which, from what to
+what, the way an owner changes a timescale: "stage_response_wd: 5 → 3".
 """
 
 from dataclasses import dataclass
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from service.diagrams import xmlsafe
+from service.workflow.named_values import literal_named_values, rest_of_script
 
 DI_NAMESPACES = (
     "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -20,6 +25,9 @@ DI_NAMESPACES = (
     "https://www.omg.org/spec/DMN/20191111/DMNDI/",
 )
 MAX_BYTES = 2_000_000
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+NOT_SET = "not set"
+FLOW_ENDS = (f"{BPMN}incoming", f"{BPMN}outgoing")
 
 
 @dataclass(frozen=True)
@@ -30,9 +38,18 @@ class Element:
 
 
 @dataclass(frozen=True)
+class ValueChange:
+    name: str
+    before: str  # the literal as written (repr), or NOT_SET
+    after: str
+
+
+@dataclass(frozen=True)
 class Change:
     element: Element
     what: tuple  # what differs: attribute names and child tags, e.g. ("name", "script")
+    values: tuple = ()  # the named values its script changed (ValueChange); then "script" is in
+    # `what` only if the script changed beyond them
 
 
 @dataclass(frozen=True)
@@ -52,14 +69,18 @@ def diff(old: str, new: str) -> DiagramDiff:
     added = [after[i][0] for i in after if i not in before]
     removed = [before[i][0] for i in before if i not in after]
     changed = []
-    for element_id, (element, content) in after.items():
+    for element_id, (element, content, script) in after.items():
         if element_id in before and before[element_id][1] != content:
-            changed.append(Change(element, _what_differs(before[element_id][1], content)))
+            what = _what_differs(before[element_id][1], content)
+            values = _value_changes(before[element_id][2], script) if "script" in what else ()
+            if values and rest_of_script(before[element_id][2]) == rest_of_script(script):
+                what = tuple(w for w in what if w != "script")
+            changed.append(Change(element, what, values))
     return DiagramDiff(added, removed, changed)
 
 
 def _elements(content: str) -> dict:
-    """id -> (Element, its own content) for every element with an id, outside the DI."""
+    """id -> (Element, its own content, its script's text) for every element with an id, outside the DI."""
     root = xmlsafe.parse_xml(content, max_bytes=MAX_BYTES)
     found = {}
     for node in root.iter(etree.Element):
@@ -67,7 +88,8 @@ def _elements(content: str) -> dict:
         if not _is_element(node) or _in_di(node) or node is root:
             continue
         tag = etree.QName(node).localname
-        found[element_id] = (Element(element_id, tag, node.get("name") or ""), _own_content(node))
+        script = node.findtext(f"{BPMN}script") or ""
+        found[element_id] = (Element(element_id, tag, node.get("name") or ""), _own_content(node), script)
     return found
 
 
@@ -89,7 +111,7 @@ def _own_content(node) -> dict:
     exclusive canonical form, so the namespaces a modeller declares on the file are not content."""
     content = {name: value for name, value in node.attrib.items()}
     for child in node.iterchildren(etree.Element):
-        if _is_element(child):
+        if _is_element(child) or child.tag in FLOW_ENDS:
             continue
         label = _label(child)
         text = etree.tostring(_without_ids(child), method="c14n", exclusive=True).decode()
@@ -121,3 +143,18 @@ def _label(child) -> str:
 
 def _what_differs(before: dict, after: dict) -> tuple:
     return tuple(sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key)))
+
+
+def _value_changes(before: str, after: str) -> tuple:
+    """The named values that differ between two scripts, in the new script's order, then those removed."""
+    old, new = literal_named_values(before), literal_named_values(after)
+    names = list(new) + [name for name in old if name not in new]
+    return tuple(
+        ValueChange(name, _shown(old, name), _shown(new, name))
+        for name in names
+        if name not in old or name not in new or old[name] != new[name]
+    )
+
+
+def _shown(values: dict, name: str) -> str:
+    return repr(values[name]) if name in values else NOT_SET

@@ -102,7 +102,7 @@ def _upload_refused(form, errors):
 
 @bp.get("/processes/<file_name>")
 def process(file_name):
-    rows = deployments.versions(file_name, listed=LISTED)
+    rows = deployments.versions(file_name, current_user.identity, listed=LISTED)
     newest = rows[0].version
     return render_template(
         "process.html",

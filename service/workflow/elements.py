@@ -94,7 +94,8 @@ def completed_steps(workflow) -> list[CompletedStep]:
 
 
 def element_names(workflow) -> dict:
-    """Spec name -> label of every element of the instance's process and its subprocesses."""
+    """Spec name -> label of every element of the instance's process and its subprocesses (of a
+    workflow, or of the spec bundle it runs on: both have `spec` and `subprocess_specs`)."""
     names: dict[str, str] = {}
     for spec in (workflow.spec, *workflow.subprocess_specs.values()):
         for name, task_spec in spec.task_specs.items():

@@ -26,23 +26,33 @@ def literal_named_values(script: str) -> dict:
     `stage_response_wd = 5` or `stages = ["Team Manager", ...]`, up to the first line that is
     anything else. What follows (a deadline worked out, a count started at 0) is the instance's
     own, not the diagram's setting. Nothing runs."""
+    return _opening(script)[0]
+
+
+def rest_of_script(script: str) -> str | None:
+    """What a named-values script does after its named values, in a form that ignores layout and
+    comments (None if it does not parse): two scripts with the same rest differ in named values only."""
+    return _opening(script)[1]
+
+
+def _opening(script: str) -> tuple[dict, str | None]:
     values: dict = {}
     try:
         statements = ast.parse(script).body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return values  # the diagram checks report it
-    for statement in statements:
+        return values, None  # the diagram checks report it
+    for index, statement in enumerate(statements):
         if not (
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)
         ):
-            break
+            return values, ast.dump(ast.Module(statements[index:], []))
         try:
             values[statement.targets[0].id] = ast.literal_eval(statement.value)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            break  # computed: the named values have ended
-    return values
+            return values, ast.dump(ast.Module(statements[index:], []))  # computed: the named values have ended
+    return values, ast.dump(ast.Module([], []))
 
 
 def reapply(workflow) -> dict:

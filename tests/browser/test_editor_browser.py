@@ -27,6 +27,29 @@ def stage(alert) -> tuple[int, int]:
     return found
 
 
+def whole_diagram_in_view(page, handle) -> bool:
+    """Whether the whole diagram of `window[handle]` (the editor or the viewer) lies in the canvas's view."""
+    page.wait_for_function(f"() => window.{handle}")
+    return page.evaluate(f"""() => {{
+        const box = window.{handle}.get("canvas").viewbox();
+        const {{ inner }} = box, slack = box.width / 100;  // the scale is rounded
+        return inner.width > 0 && inner.x >= box.x - slack && inner.y >= box.y - slack
+            && inner.x + inner.width <= box.x + box.width + slack
+            && inner.y + inner.height <= box.y + box.height + slack;
+    }}""")
+
+
+def test_the_shipped_diagrams_open_whole_in_the_editor_with_no_lint_error(page, server):
+    sign_in(page, server, "owner")
+    for file_name in ("review_cycle.bpmn", "child_protection.bpmn"):  # drawn, and laid out in the browser
+        page.goto(f"{server}/processes/{file_name}/edit")
+        expect(page.locator(".bjsl-button")).to_contain_text(re.compile(r"^\s*0 Errors, \d+ Warnings"))
+        expect(page.locator(".bjsl-icon-error")).to_have_count(0)
+        assert whole_diagram_in_view(page, "iroEditor")
+    shot(page, "editor-child-protection")
+    assert_accessible(page)
+
+
 def validate_and_deploy(page, screenshot, comment, deployed):
     """Validate (no problem), look at the page, then deploy with a comment and see it deployed."""
     page.get_by_role("button", name="Validate").click()
@@ -78,11 +101,11 @@ def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it
                 "Stage managers respond within 3 working days",
                 "Deployed management_alert.bpmn version 2",
             )
-            expect(page.locator("body")).to_contain_text("Named values")  # what version 2 changed
+            expect(page.locator("body")).to_contain_text("stage_response_wd: 5 → 3")  # what version 2 changed
         first, deployed = (deployments.version("management_alert.bpmn", n).content for n in (1, 2))
         assert spiff_properties(deployed) == spiff_properties(first)  # bpmn-js kept every extension
         assert [(c.element.id, c.what) for c in deployments.diff_with_previous("management_alert.bpmn", 2).changed] == [
-            ("named_values", ("script",))
+            ("named_values", ())  # its named values only
         ]
 
         later = run.looked_after_child(
@@ -95,6 +118,7 @@ def test_the_owner_shortens_the_stage_response_time_and_a_migrated_alert_uses_it
         with serving(app) as server:  # the owner is still signed in (cookies are per host, not port)
             page.goto(f"{server}/instances/{started_before.instance_id}")
             expect(page.locator('g.djs-element.iro-completed[data-element-id="named_values"]')).to_have_count(1)
+            assert whole_diagram_in_view(page, "iroViewer")
             shot(page, "instance-before-migration")
             assert_accessible(page)
             page.get_by_role("button", name="Migrate to the newest versions").click()

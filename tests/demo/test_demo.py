@@ -29,6 +29,7 @@ from service.demo import processes as demo_processes
 from service.demo import protection as demo_protection
 from service.diagrams import deployments
 from service.diagrams import instance_migration as migration
+from service.diagrams.diff import ValueChange
 from service.errors import ServiceError
 from service.models import (
     AlertEntry,
@@ -592,13 +593,15 @@ def test_every_kind_of_significant_change_has_a_demo_sentence():
 
 @pytest.mark.slow  # the demo council takes minutes to load
 def test_the_owner_has_revised_the_alert_and_the_running_alerts_can_move_to_it(council):
-    rows = deployments.versions(demo_processes.FILE)
+    rows = deployments.versions(demo_processes.FILE, people.identity(people.user_by_username("owner").id))
     newest, first = rows[0], rows[-1]
     assert [row.version.number for row in rows] == [2, 1]
     assert (newest.version.author, newest.version.comment) == ("owner", demo_processes.COMMENT)
     assert (newest.running, first.running) == (0, council.alerts_open)  # the replay's alerts run on version 1
     changed = deployments.diff_with_previous(demo_processes.FILE, 2).changed
-    assert [(c.element.id, c.what) for c in changed] == [("named_values", ("script",))]
+    assert [(c.element.id, c.what, c.values) for c in changed] == [
+        ("named_values", (), (ValueChange("reminder_before_wd", "2", "3"),))
+    ]
     alert = db.session.scalars(select(ManagementAlert).where(ManagementAlert.status == AlertStatus.OPEN)).first()
     plan = migration.plan(alert.instance_id)
     assert plan.safe and plan.target_numbers[0] == 2, plan.reasons

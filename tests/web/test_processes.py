@@ -12,15 +12,19 @@ from io import BytesIO
 
 import pytest
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from service.db import db
+from service.db import db, writing
 from service.diagrams import deployments
+from service.diagrams.diff import ValueChange
 from service.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
+from service.people import accounts as people
+from service.people import roles
 from service.workflow import working_days as calendar
 from tests.support import council
 from tests.support.app import RequestClient
 from tests.support.diagrams import spiff_properties
+from tests.support.lifecycle import Life
 from tests.support.pages import client_for, text, token
 from tests.support.paths import ROOT, UNSAFE_BPMN
 
@@ -118,8 +122,8 @@ def test_a_deployment_is_a_new_version_for_new_instances_while_running_ones_keep
     page = text(owner.get(f"/processes/{FILE}").text)
     assert "Three working days to decide" in page
     assert re.search(
-        r"What version 2 changed .* Changed \(1\) Work out the deadlines \(scriptTask set_deadlines\) ?: "
-        r"script",
+        r"What version 2 changed .* Changed \(1\) Work out the deadlines \(scriptTask set_deadlines\) "
+        r"consider_within_wd: 2 → 3",
         page,
     )
 
@@ -197,7 +201,7 @@ def test_a_downloaded_diagram_edited_and_uploaded_again_keeps_every_extension_pr
     assert spiff_properties(again) == spiff_properties(content) and len(spiff_properties(content)) > 20
     assert "stage_response_wd = 3" in again
     page = text(owner.get(f"/processes/{file_name}/versions/2").text)
-    assert re.search(r"Changed \(1\) Named values \(scriptTask named_values\) ?: script", page)
+    assert re.search(r"Changed \(1\) Named values \(scriptTask named_values\) stage_response_wd: 5 → 3", page)
 
 
 @pytest.mark.parametrize(
@@ -420,6 +424,58 @@ def test_a_file_saved_by_another_modeller_is_taken_with_its_extensions(app, town
     assert response.status_code == 302
     assert spiff_properties(newest_content()) == spiff_properties(deployments.version(FILE, 1).content)
     changed = deployments.diff_with_previous(FILE, 2).changed
-    assert [(c.element.id, c.what) for c in changed] == [("set_deadlines", ("script",))]
+    assert [(c.element.id, c.what, c.values) for c in changed] == [
+        ("set_deadlines", (), (ValueChange("consider_within_wd", "2", "3"),))  # its named values only
+    ]
     council.report_change(town.north_child)
     assert decision_due(town.north_child) == "2027-04-15"  # the uploaded version runs: 3 working days
+
+
+def instance_rows(client, file_name) -> list[str]:
+    """The running instances' rows of a process page, as text."""
+    page = etree.HTML(client.get(f"/processes/{file_name}").text)
+    return [" ".join(" ".join(row.itertext()).split()) for row in page.iterfind(".//table[2]/tbody/tr")]
+
+
+def test_running_instances_show_their_child_as_far_as_the_owner_sees_it_and_where_they_are_now(app):
+    life = Life(app, False, "2024-01-07")
+    alex = life.allocated()  # Monday 8 January 2024: the review within 20 working days, booked by the IRO
+    bo = life.allocated("2024-01-15", "iro2", name="Bo South", case_number="43235", team="South", worker="sw.south")
+    app.test_client_class = RequestClient
+    owner = client_for(app, "owner")
+    assert instance_rows(owner, "review_cycle.bpmn") == [
+        "Instance 2 4120389A Book the review review_cycle 8 January 2024 at 9:00am",
+        "Instance 4 43235 Book the review review_cycle 15 January 2024 at 9:00am",
+    ]  # the process owner does not see the children: their case numbers only
+    assert instance_rows(owner, "looked_after.bpmn") == [  # the episode waits for its end
+        "Instance 1 4120389A Waiting for: Ceased looked_after 8 January 2024 at 9:00am",
+        "Instance 3 43235 Waiting for: Ceased looked_after 15 January 2024 at 9:00am",
+    ]
+
+    with writing():
+        people.grant(people.user_by_username("owner"), roles.REVIEW_QA_MANAGER)  # who sees every child
+    page = owner.get("/processes/review_cycle.bpmn").text
+    assert instance_rows(owner, "review_cycle.bpmn")[0].startswith("Instance 2 Alex North (4120389A) Book the review")
+    assert f'href="/children/{bo}"' in page and f'href="/children/{alex}"' in page
+
+
+def test_the_instance_list_reads_the_same_few_times_however_many_instances_it_lists(app):
+    life = Life(app, False, "2024-01-07")
+    owner = people.identity(people.user_by_username("owner").id)
+    life.allocated()
+
+    def reads() -> int:
+        statements = []
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            deployments.versions("review_cycle.bpmn", owner)
+            deployments.versions("looked_after.bpmn", owner)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+        return len(statements)
+
+    one = reads()
+    for day, number in (("2024-01-15", "43235"), ("2024-01-22", "43236"), ("2024-01-29", "43237")):
+        life.allocated(day, name=f"Child {number}", case_number=number)
+    assert reads() == one

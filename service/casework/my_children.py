@@ -2,11 +2,11 @@
 child with what comes next and how the case stands.
 
 The next review due is the open review's booked date, else its due date; the next conference
-due likewise for the open conference of an open child protection episode. The last RAG grade
-is that of the latest RAG notification recorded for the child; the open management alerts are
-those concerning the child, alone or in a sibling group.
+due likewise for the open conference of an open child protection episode, else the episode's
+next conference due. The last RAG grade is that of the latest RAG notification recorded for the
+child; the open management alerts are those concerning the child, alone or in a sibling group.
 
-Five queries whatever the caseload: the children, then each fact for all of them at once.
+Six queries whatever the caseload: the children, then each fact for all of them at once.
 """
 
 from dataclasses import dataclass
@@ -33,8 +33,8 @@ from service.models import (
 from service.people import access
 from service.people.accounts import Identity
 
-KINDS = ("looked_after", "cp")
-SORTS = ("name", "due", "rag")
+from . import conferences
+
 RAG_ORDER = {RagStatus.RED: 0, RagStatus.AMBER: 1, RagStatus.GREEN: 2}  # red first; none graded last
 OPEN_REVIEW = (ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED)
 OPEN_CONFERENCE = (ConferenceStatus.DUE, ConferenceStatus.BOOKED)
@@ -61,9 +61,9 @@ class MyChild:
 
 @dataclass(frozen=True)
 class Filters:
-    kind: str | None = None  # one of KINDS, or None for all
+    kind: str | None = None  # "looked_after" or "cp"; None for all
     rag: RagStatus | None = None
-    sort: str = "name"  # one of SORTS
+    sort: str = "name"  # "name", "due" (soonest first) or "rag" (red first)
 
 
 def my_children(who: Identity, filters: Filters = Filters()) -> list[MyChild]:
@@ -82,20 +82,7 @@ def my_children(who: Identity, filters: Filters = Filters()) -> list[MyChild]:
             .group_by(Review.child_id)
         ).all()
     )
-    conferences = {
-        int(child_id): due
-        for child_id, due in db.session.execute(
-            select(InstanceChild.child_id, func.min(func.coalesce(Conference.booked_date, Conference.due_date)))
-            .join(CpEpisode, CpEpisode.instance_id == InstanceChild.instance_id)
-            .join(Conference, Conference.episode_id == CpEpisode.id)
-            .where(
-                InstanceChild.child_id.in_(as_text),
-                CpEpisode.status.in_(OPEN_EPISODE),
-                Conference.status.in_(OPEN_CONFERENCE),
-            )
-            .group_by(InstanceChild.child_id)
-        )
-    }
+    conference_due = _next_conferences(as_text)
     rags = _last_rag_grades(mine)
     alerts = {
         int(child_id): count
@@ -113,15 +100,43 @@ def my_children(who: Identity, filters: Filters = Filters()) -> list[MyChild]:
             case_number,
             team,
             looked_after,
-            cp_plan or id in conferences,
+            cp_plan or id in conference_due,
             reviews.get(id),
-            conferences.get(id),
+            conference_due.get(id),
             rags.get(id),
             alerts.get(id, 0),
         )
         for id, name, case_number, team, looked_after, cp_plan in children
     ]
     return sorted((row for row in rows if _wanted(row, filters)), key=_SORT_KEYS[filters.sort])
+
+
+def _next_conferences(children) -> dict[int, date]:
+    """Each child's next conference due, of their open child protection episodes: the open
+    conference's booked date, else its due date, else the episode's next conference due
+    (`EpisodeRecord.next_conference_due`, before the conference is set up)."""
+    concerning = (
+        select(InstanceChild.child_id, CpEpisode)
+        .join(CpEpisode, CpEpisode.instance_id == InstanceChild.instance_id)
+        .where(InstanceChild.child_id.in_(children), CpEpisode.status.in_(OPEN_EPISODE))
+    )
+    episodes = db.session.execute(concerning).all()
+    booked = dict(
+        db.session.execute(
+            select(Conference.episode_id, func.min(func.coalesce(Conference.booked_date, Conference.due_date)))
+            .where(
+                Conference.episode_id.in_([episode.id for _, episode in episodes]),
+                Conference.status.in_(OPEN_CONFERENCE),
+            )
+            .group_by(Conference.episode_id)
+        ).all()
+    )
+    due: dict[int, date] = {}
+    for child_id, episode in episodes:
+        day = booked.get(episode.id) or conferences.EpisodeRecord(episode, [], None, None, 0).next_conference_due
+        if day is not None:
+            due[int(child_id)] = min(day, due.get(int(child_id), day))
+    return due
 
 
 def _last_rag_grades(children) -> dict[int, RagStatus]:

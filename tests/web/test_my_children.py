@@ -74,6 +74,7 @@ def rows(page):
     return re.findall(r'href="/children/\d+">([^<]+)</a>', page[page.index("<tbody") :]) if "<tbody" in page else []
 
 
+@pytest.mark.postgres
 def test_an_iros_caseload_shows_next_due_last_rag_and_open_alerts(client, auth, caseload):
     auth.sign_in("iro1")
     page = client.get("/my-children").text

@@ -57,6 +57,7 @@ def test_a_case_number_is_matched_whole(client, auth, town, west):
     assert found(client, "412038") == [] and found(client, "4323") == []
 
 
+@pytest.mark.postgres
 def test_by_any_part_of_the_name_and_by_date_of_birth_in_the_formats_staff_type(client, auth, town, west):
     auth.sign_in("rqam")
     assert found(client, "north") == ["Alex North"]

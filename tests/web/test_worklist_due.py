@@ -4,6 +4,8 @@ calendar, each a link to the list filtered to it), and a task filter of each typ
 import re
 from datetime import datetime
 
+import pytest
+
 from service.tasks import worklist
 from service.workflow import timers
 from service.workflow.working_days import LONDON
@@ -31,6 +33,7 @@ def due_dates(page: str) -> list[str]:
     return re.findall(r"(\d+ April 2027)<br>", page)
 
 
+@pytest.mark.postgres
 def test_my_tasks_count_overdue_today_and_this_week_each_a_link_to_its_tasks(client, auth, town):
     # Monday 12 April: each significant change is due within 2 working days of its date
     council.report_change(town.north_child, date="2027-04-07")  # due Friday 9 April: overdue

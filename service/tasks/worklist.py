@@ -4,10 +4,10 @@
 lane's role. Overdue first, then by due date; each row shows the working days left
 (negative when overdue) counted on the England and Wales calendar.
 
-What is due (`due_counts`, the `due` filter): overdue once the deadline has passed; due today
-until the next working day begins in London, as the row's "Due today" tag counts it (on a
-Friday, a deadline at the weekend is due today); due this week until the end of Sunday, or of
-"today" when that runs past it. "This week" includes today's.
+What is due (the counts at the top of each list, and its `due` filter): overdue once the
+deadline has passed; due today until the next working day begins in London, as the row's
+"Due today" tag counts it (on a Friday, a deadline at the weekend is due today); due this week
+until the end of Sunday, or of "today" when that runs past it. "This week" includes today's.
 """
 
 from dataclasses import dataclass

@@ -1,7 +1,10 @@
 """Web benchmark on the demo-sized council (about 1,150 children, 13 IROs).
 
 Prints `worklist_p95_ms` (an IRO with 150 open tasks; target <= 50),
-`case_page_p95_ms` (target <= 80), `alerts_for_me_p95_ms` (a Team Manager with 60 open
+`worklist_with_counts_p95_ms` (the same IRO's My tasks with its due counts, unfiltered and
+filtered to each count's tasks; target <= 50), `search_p95_ms` (the same IRO finding their
+children by surname, case number and date of birth; target <= 30), `case_page_p95_ms`
+(target <= 80), `alerts_for_me_p95_ms` (a Team Manager with 60 open
 management alerts; target <= 50) and `alert_register_p95_ms` (the Review and QA
 Manager's register of those alerts; target <= 80), `process_page_p95_ms` (the process
 owner's page of review_cycle.bpmn, the diagram with the most running instances; target
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from common import ROOT, bench_app, report, spiff_round_trip
 from SpiffWorkflow.bpmn import BpmnEvent
@@ -51,6 +55,7 @@ PAGE_SAMPLES = 100
 COMPLETIONS = 300
 WORKLIST_TASKS = 150
 ALERTS = 60
+DUE_VIEWS = ("/tasks", "/tasks?due=overdue", "/tasks?due=today", "/tasks?due=week")
 ANSWER = {"decision": "no_early_review", "reason": "Placement stable again; the next review keeps its date."}
 
 
@@ -115,8 +120,22 @@ def pages(app):
         db.session.remove()
         client = signed_in_client(app, "iro08")
         worklist = timed_gets(client, ["/tasks"] * PAGE_SAMPLES)
+        with_counts = timed_gets(client, [DUE_VIEWS[n % len(DUE_VIEWS)] for n in range(PAGE_SAMPLES)])
+        searches = timed_gets(client, [f"/search?q={quote(q)}" for q in search_queries(children)])
         case_pages = timed_gets(client, [f"/children/{children[n % len(children)]}" for n in range(PAGE_SAMPLES)])
-    return p95(worklist), p95(case_pages)
+    return p95(worklist), p95(with_counts), p95(searches), p95(case_pages)
+
+
+def search_queries(children):
+    """PAGE_SAMPLES searches for the IRO's children, in turn by surname, case number and date of birth
+    (typed as 4/3/2012)."""
+    rows = db.session.execute(select(Child.name, Child.case_number, Child.dob).where(Child.id.in_(children))).all()
+    kinds = (
+        lambda row: row.name.split()[-1],
+        lambda row: row.case_number,
+        lambda row: f"{row.dob.day}/{row.dob.month}/{row.dob.year}",
+    )
+    return [kinds[n % 3](rows[n % len(rows)]) for n in range(PAGE_SAMPLES)]
 
 
 def raise_alerts(team_code, count):
@@ -270,8 +289,14 @@ def main():
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():
         demo.load()
-    worklist, case_page = pages(app)
+    worklist, with_counts, searches, case_page = pages(app)
     report("worklist_p95_ms", worklist, f"iro08 with {WORKLIST_TASKS} open tasks, {PAGE_SAMPLES} requests")
+    report(
+        "worklist_with_counts_p95_ms",
+        with_counts,
+        f"iro08's My tasks with its due counts, unfiltered and by each count, {PAGE_SAMPLES} requests",
+    )
+    report("search_p95_ms", searches, f"iro08 by surname, case number and date of birth, {PAGE_SAMPLES} searches")
     report("case_page_p95_ms", case_page, f"{PAGE_SAMPLES} case pages of iro08's children")
     for_me, register, manager = alert_pages(app)
     report("alerts_for_me_p95_ms", for_me, f"{manager} with {ALERTS} open alerts, {PAGE_SAMPLES} requests")

@@ -53,11 +53,7 @@ def child_condition(who: Identity):
     """Rows of `children` this person may see."""
     if who.has(*roles.SEE_EVERY_CHILD):
         return true()
-    conditions = []
-    if who.has(roles.IRO):
-        conditions += [Child.iro_id == who.id, Child.cp_iro_id == who.id]
-    if who.has(roles.SOCIAL_WORKER):
-        conditions.append(Child.social_worker_id == who.id)
+    conditions = [caseload_condition(who)] if has_caseload(who) else []
     teams = who.teams(*roles.TEAM_SCOPED)
     if teams:
         conditions.append(_of_teams(teams))
@@ -118,6 +114,23 @@ def may_be_given(who: Identity, task, sees_child: bool) -> bool:
     team or a service area, `sees_child` (its child is within their reach)."""
     scoped = task.candidate_role in roles.TEAM_SCOPED + roles.AREA_SCOPED
     return task.candidate_role in who.roles and (sees_child or not scoped)
+
+
+def caseload_condition(who: Identity):
+    """Rows of `children` that are this person's own ("My children"): an IRO's looked-after children
+    and the children whose child protection conferences they chair; a social worker's allocated
+    children. A subset of `child_condition`."""
+    conditions = []
+    if who.has(roles.IRO):
+        conditions += [Child.iro_id == who.id, Child.cp_iro_id == who.id]
+    if who.has(roles.SOCIAL_WORKER):
+        conditions.append(Child.social_worker_id == who.id)
+    return or_(*conditions) if conditions else false()
+
+
+def has_caseload(who: Identity) -> bool:
+    """ "My children" is for IROs and social workers."""
+    return who.has(roles.IRO, roles.SOCIAL_WORKER)
 
 
 def sees_processes(who: Identity) -> bool:

@@ -3,12 +3,17 @@
 "My tasks" are assigned to me; "unassigned in my roles" wait for a holder of their
 lane's role. Overdue first, then by due date; each row shows the working days left
 (negative when overdue) counted on the England and Wales calendar.
+
+What is due (the counts at the top of each list, and its `due` filter): overdue once the
+deadline has passed; due today until the next working day begins in London, as the row's
+"Due today" tag counts it (on a Friday, a deadline at the weekend is due today); due this week
+until the end of Sunday, or of "today" when that runs past it. "This week" includes today's.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import Integer, String, case, cast, func, select, update
+from sqlalchemy import Integer, String, and_, case, cast, func, select, update
 
 from service.db import db, writing
 from service.errors import ConflictError, InvalidData, NotFound
@@ -21,11 +26,21 @@ from service.workflow import working_days as calendar
 PAGE_SIZE = 25
 
 
+DUE = ("overdue", "today", "week")
+
+
 @dataclass(frozen=True)
 class Filters:
-    task_type: str | None = None  # a spec name
+    task_type: str | None = None  # a task's title: one task type, whichever diagrams ask it
     team: str | None = None  # a team code
-    overdue: bool = False
+    due: str | None = None  # one of DUE
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    overdue: int
+    today: int
+    week: int
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,19 @@ class Page:
     pages: int
 
 
+def _due_conditions(now) -> dict:
+    """Each of DUE as a condition on `human_tasks.due_at`, on the London working-day calendar."""
+    today = calendar.london_date(now)
+    next_working_day = calendar.add_working_days(today, 1)
+    today_ends = datetime.combine(next_working_day, time.min, tzinfo=calendar.LONDON)
+    sunday_ends = datetime.combine(today + timedelta(days=7 - today.weekday()), time.min, tzinfo=calendar.LONDON)
+    return {
+        "overdue": HumanTask.due_at < now,
+        "today": and_(HumanTask.due_at >= now, HumanTask.due_at < today_ends),
+        "week": and_(HumanTask.due_at >= now, HumanTask.due_at < max(today_ends, sunday_ends)),
+    }
+
+
 def _base(who: Identity, filters: Filters, now):
     child = Child.__table__
     query = (
@@ -74,20 +102,47 @@ def _base(who: Identity, filters: Filters, now):
         .where(HumanTask.status == TaskStatus.OPEN, access.task_condition(who))
     )
     if filters.task_type:
-        query = query.where(HumanTask.spec_name == filters.task_type)
+        query = query.where(HumanTask.title == filters.task_type)
     if filters.team:
         query = query.where(Team.code == filters.team)
-    if filters.overdue:
-        query = query.where(HumanTask.due_at < now)
+    if filters.due:
+        query = query.where(_due_conditions(now)[filters.due])
     return query
 
 
+def _mine(who: Identity):
+    return HumanTask.assignee == who.username
+
+
+def _waiting(who: Identity):
+    return access.waiting_for_role_condition(who)
+
+
 def my_tasks(who: Identity, filters: Filters = Filters(), page: int = 1) -> Page:
-    return _page(_base(who, filters, clock.now()).where(HumanTask.assignee == who.username), page)
+    return _page(_base(who, filters, clock.now()).where(_mine(who)), page)
 
 
 def unassigned(who: Identity, filters: Filters = Filters(), page: int = 1) -> Page:
-    return _page(_base(who, filters, clock.now()).where(access.waiting_for_role_condition(who)), page)
+    return _page(_base(who, filters, clock.now()).where(_waiting(who)), page)
+
+
+def my_due_counts(who: Identity) -> DueCounts:
+    return _due_counts(_mine(who))
+
+
+def unassigned_due_counts(who: Identity) -> DueCounts:
+    return _due_counts(_waiting(who))
+
+
+def _due_counts(listed) -> DueCounts:
+    """Overdue, due today and due this week among the list's open tasks, in one query."""
+    conditions = _due_conditions(clock.now())
+    row = db.session.execute(
+        select(*(func.count(case((conditions[due], 1))) for due in DUE)).where(
+            HumanTask.status == TaskStatus.OPEN, listed
+        )
+    ).one()
+    return DueCounts(row[0], row[1], row[2])
 
 
 def _page(query, page: int) -> Page:
@@ -146,14 +201,23 @@ def counts(who: Identity) -> Counts:
     return Counts(mine[0], waiting, mine[1], unread)
 
 
-def task_types(who: Identity) -> list[tuple[str, str]]:
-    """(spec name, title) of the open tasks this person sees, for the filter."""
+def my_task_types(who: Identity) -> list[str]:
+    return _task_types(_mine(who))
+
+
+def unassigned_task_types(who: Identity) -> list[str]:
+    return _task_types(_waiting(who))
+
+
+def _task_types(listed) -> list[str]:
+    """The titles of the list's open tasks, each once, for the filter: only the types this person
+    has there, and one entry for a title two diagrams (or two steps) share."""
     return list(
-        db.session.execute(
-            select(HumanTask.spec_name, func.min(HumanTask.title))
-            .where(HumanTask.status == TaskStatus.OPEN, access.task_condition(who))
-            .group_by(HumanTask.spec_name)
-            .order_by(func.min(HumanTask.title))
+        db.session.scalars(
+            select(HumanTask.title)
+            .where(HumanTask.status == TaskStatus.OPEN, listed)
+            .group_by(HumanTask.title)
+            .order_by(HumanTask.title)
         )
     )
 

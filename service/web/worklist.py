@@ -2,8 +2,8 @@
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
-from wtforms import BooleanField, Form, SelectChoice, SelectField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import Form, SelectChoice, SelectField
 
 from service import routing
 from service.tasks import worklist
@@ -14,12 +14,15 @@ from .auth import pages_blueprint
 bp = pages_blueprint("worklist", __name__)
 
 
+DUE_WORDS = {"overdue": "Overdue", "today": "Due today", "week": "Due this week"}
+
+
 class FilterForm(Form):
     """Sent with GET, so it has no CSRF token: it changes nothing."""
 
     task_type = SelectField("Task", widget=GovSelect())
     team = SelectField("Team", widget=GovSelect())
-    overdue = BooleanField("Overdue only", widget=GovCheckboxInput())
+    due = SelectField("Due", widget=GovSelect())
 
 
 @bp.get("/")
@@ -29,22 +32,31 @@ def home():
 
 @bp.get("/tasks")
 def my_tasks():
-    return _worklist(worklist.my_tasks, "My tasks", "You have no tasks")
+    return _worklist(
+        (worklist.my_tasks, worklist.my_due_counts, worklist.my_task_types), "My tasks", "You have no tasks"
+    )
 
 
 @bp.get("/tasks/unassigned")
 def unassigned():
     return _worklist(
-        worklist.unassigned, "Unassigned tasks", "There are no unassigned tasks in your roles", claimable=True
+        (worklist.unassigned, worklist.unassigned_due_counts, worklist.unassigned_task_types),
+        "Unassigned tasks",
+        "There are no unassigned tasks in your roles",
+        claimable=True,
     )
 
 
-def _worklist(listing, title, empty, claimable=False):
+def _worklist(reads, title, empty, claimable=False):
+    """`reads`: the list's page, its due counts and its task types, for this person."""
+    listing, due_counts, task_types = reads
     who = current_user.identity
     form = FilterForm(request.args)
-    form.task_type.choices = _choices("All tasks", worklist.task_types(who))
+    form.task_type.choices = _choices("All tasks", ((t, t) for t in task_types(who)))
     form.team.choices = _choices("All teams", queries.teams())
-    filters = worklist.Filters(form.task_type.data or None, form.team.data or None, form.overdue.data)
+    form.due.choices = _choices("Any time", DUE_WORDS.items())
+    due = form.due.data if form.due.data in worklist.DUE else None
+    filters = worklist.Filters(form.task_type.data or None, form.team.data or None, due)
     page = listing(who, filters, request.args.get("page", 1, type=routing.whole_number))
     visible = worklist.visible_children_among(who, {row.child_id for row in page.rows if row.child_id})
     return render_template(
@@ -57,6 +69,8 @@ def _worklist(listing, title, empty, claimable=False):
         visible_children=visible,
         pagination=pagination(page),
         filtered=filters != worklist.Filters(),
+        due_counts=due_counts(who),
+        due_words=DUE_WORDS,
     )
 
 

@@ -188,7 +188,7 @@ def test_overdue_tasks_come_first_in_red(client, auth, town):
     assert page.index("Bo South") < page.index("Alex North")
     assert '<strong class="govuk-tag govuk-tag--red">Overdue by 1 working day</strong>' in page
     assert "2 working days left" in page
-    overdue = client.get("/tasks?overdue=y").text
+    overdue = client.get("/tasks?due=overdue").text
     assert "Bo South" in overdue and "Alex North" not in overdue
 
 
@@ -200,9 +200,9 @@ def test_filters_and_pages(client, auth, town):
     assert "My tasks (30)" in first and first.count("Consider the significant change</a>") == 25
     assert 'class="govuk-pagination' in first and 'href="/tasks?page=2"' in first
     assert client.get("/tasks?page=2").text.count("Consider the significant change</a>") == 5
-    filtered = client.get("/tasks?team=NE&task_type=consider_change&page=2").text
+    filtered = client.get("/tasks?team=NE&task_type=Consider+the+significant+change&page=2").text
     assert filtered.count("Consider the significant change</a>") == 5
-    assert 'href="/tasks?team=NE&amp;task_type=consider_change&amp;page=1"' in filtered
+    assert 'href="/tasks?team=NE&amp;task_type=Consider+the+significant+change&amp;page=1"' in filtered
     assert "No tasks match the filters" in client.get("/tasks?team=South").text
 
 

@@ -22,7 +22,7 @@ was posted: a name `derived()` returns is not a field, so the API refuses it as 
 from datetime import date
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovDateInput
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -41,6 +41,7 @@ from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.validators import InputRequired, Length, Optional
 
 from service import json_types
+from service.workflow import working_days as calendar
 
 FORMS: dict[str, type] = {}
 
@@ -102,14 +103,51 @@ def choices_of(words: dict) -> list:
     return [SelectChoice(code, text) for code, text in words.items()]
 
 
+class CountedText(GovCharacterCount):
+    """A GOV.UK character count: the page says how many characters are left of the field's limit."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def map_gov_params(self, field, **kwargs):
+        return {"maxlength": self.max_length, **super().map_gov_params(field, **kwargs)}
+
+
 def long_text(label, required_message=None, max_length=4000):
-    """A text box; required when given the message to show if it is left empty."""
+    """A text box counting its characters down to `max_length`; required when given the message
+    to show if it is left empty."""
     checks = [InputRequired(message=required_message)] if required_message else [Optional()]
+    what = label.removesuffix(" (optional)")
     return TextAreaField(
         label,
-        widget=GovTextArea(),
-        validators=[*checks, Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")],
+        widget=CountedText(max_length),
+        validators=[*checks, Length(max=max_length, message=f"{what} must be {max_length} characters or fewer")],
     )
+
+
+def confirm_day_field() -> BooleanField:
+    """The box that books a review or conference on a weekend or bank holiday all the same
+    (`offer_confirm_day` shows it only for such a day; `non_working_day_warning` refuses without it)."""
+    return BooleanField("Yes, book it on this day", widget=GovCheckboxInput())
+
+
+def offer_confirm_day(form, day, confirm: str = "confirm_day") -> None:
+    """Keep the confirmation box only while the day chosen is no working day, naming the day."""
+    if day is None or calendar.is_working_day(day):
+        del form[confirm]
+    else:
+        form[confirm].label.text = f"Yes, book it on {day:%A %-d %B %Y}"
+
+
+def non_working_day_warning(day, confirmed: bool, may_be: str) -> str | None:
+    """The refusal of a booking on a weekend or bank holiday not yet confirmed, offering the next
+    working day; `may_be` says who may be seen then, e.g. "Reviews can be on {} at the child's placement"."""
+    if day is None or confirmed or calendar.is_working_day(day):
+        return None
+    why = calendar.why_not_working_day(day)
+    kind = "a weekend" if why in ("a Saturday", "a Sunday") else "a bank holiday"
+    later = calendar.next_working_day(day)
+    return f"{day:%-d %B %Y} is {why}. {may_be.format(kind)}: tick to confirm, or book {later:%A %-d %B %Y}"
 
 
 def iso_day(value) -> date | None:

@@ -14,7 +14,18 @@ from wtforms.validators import InputRequired, Length, Optional
 from service import routing
 from service.casework import codes
 
-from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
+from . import (
+    DayMonthYearField,
+    RowsForm,
+    TaskForm,
+    choices_of,
+    confirm_day_field,
+    iso_day,
+    long_text,
+    non_working_day_warning,
+    offer_confirm_day,
+    register,
+)
 
 ENQUIRY_OUTCOMES = {
     "not_substantiated": "Concerns not substantiated",
@@ -191,15 +202,19 @@ class BookConference(_RowsTaskForm):
     conference_date = DayMonthYearField(
         "Date of the conference", validators=[InputRequired("Enter the date of the conference")]
     )
+    confirm_day = confirm_day_field()
     venue = StringField("Venue", widget=GovTextInput(), validators=[InputRequired("Enter the venue"), Length(max=300)])
     invitees = FieldList(FormField(InviteeRow), label="Who is invited")
     late_reason = long_text("Why is the conference after its due date?")
 
     def prepare(self, context) -> None:
         super().prepare(context)
-        due = iso_day(context.data.get("due_date")) if context is not None else None
-        if due:
-            self.conference_date.description = f"The conference is due by {due:%d %B %Y}. A later date needs a reason."
+        offer_confirm_day(self, self.conference_date.data)
+        self.due = iso_day(context.data.get("due_date")) if context is not None else None
+        if self.due:
+            self.conference_date.description = (
+                f"The conference is due by {self.due:%d %B %Y}. A later date needs a reason."
+            )
 
     def extra_checks(self) -> dict:
         errors, day, context = super().extra_checks(), self.conference_date.data, self.context
@@ -207,8 +222,11 @@ class BookConference(_RowsTaskForm):
             errors["invitees"] = "Enter at least one person invited"
         if day is None or context is None:
             return errors
+        confirmed = "confirm_day" in self and self.confirm_day.data
         if day < context.today:
             errors["conference_date"] = "The date of the conference must be today or in the future"
+        elif weekend := non_working_day_warning(day, confirmed, "A conference can be on {} if those invited can come"):
+            errors["conference_date"] = weekend
         due = iso_day(context.data.get("due_date"))
         if due and day > due and not (self.late_reason.data or "").strip():
             errors["late_reason"] = f"Say why the conference is after its due date of {due:%d %B %Y}"

@@ -15,14 +15,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
-    GovTextArea,
     GovTextInput,
 )
 from markupsafe import Markup, escape
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from . import TaskForm, choices_of, iso_day, long_text, register
+from . import CountedText, TaskForm, choices_of, iso_day, long_text, register
 
 STATUSES = {"red": "Red", "amber": "Amber", "green": "Green"}
 # the appendix's definition of each status
@@ -294,7 +293,7 @@ for _criteria in CRITERIA.values():
             f"details_{_code}",
             TextAreaField(
                 f"Details of “{_text}” (optional)",
-                widget=GovTextArea(),
+                widget=CountedText(DETAILS_MAX),
                 validators=[
                     Optional(),
                     Length(

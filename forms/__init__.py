@@ -40,7 +40,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import json_types
+from service import json_types, routing
 from service.workflow import working_days as calendar
 
 FORMS: dict[str, type] = {}
@@ -385,6 +385,56 @@ class RowsForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         return self.is_empty() or super().validate(extra_validators)
+
+
+MAX_ROWS = 40  # the page adds rows one at a time; the cap only stops a runaway or crafted post
+
+
+class RowsTaskForm(TaskForm):
+    """A task form with rows (FieldLists of RowsForms), the GOV.UK "add another" pattern without
+    script: "Add another" (`add_row`: the list's name) and "Remove" (`remove_row`: the list's name,
+    a dash and the row's index) post the form, which comes back changed; nothing is checked or saved."""
+
+    template = "forms/cp_rows.html"
+    max_rows = MAX_ROWS
+
+    def row_lists(self) -> list:
+        return [field for field in self if isinstance(field, FieldList)]
+
+    def rows_of(self, rows) -> list:
+        """The rows the page shows: those posted or saved, then one blank row while there is room."""
+        if len(rows) < self.max_rows and (not rows.entries or not rows[-1].form.is_empty()):
+            rows.append_entry()
+        return rows.entries
+
+    def change_rows(self, formdata) -> bool:
+        lists = {field.name: field for field in self.row_lists()}
+        if "add_row" in formdata:
+            rows = lists.get(formdata.get("add_row"))
+            if rows is not None and len(rows) < self.max_rows:
+                rows.append_entry()
+            return True
+        if "remove_row" in formdata:
+            name, _, index = (formdata.get("remove_row") or "").rpartition("-")
+            rows, at = lists.get(name), _index(index)
+            if rows is not None and at is not None and 0 <= at < len(rows):
+                rows.pop_entry(at)  # the rows after it are renumbered
+            return True
+        return False
+
+    def extra_checks(self) -> dict:
+        errors = {}
+        for rows in self.row_lists():
+            if sum(not entry.form.is_empty() for entry in rows) > self.max_rows:
+                errors[rows.name] = f"Enter {self.max_rows} rows or fewer"
+        return errors
+
+
+def _index(text: str) -> int | None:
+    try:
+        return routing.whole_number(text)
+    except ValueError:
+        return None
 
 
 def _blank(value) -> bool:

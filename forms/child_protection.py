@@ -11,12 +11,12 @@ from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import routing
 from service.casework import codes
 
 from . import (
     DayMonthYearField,
     RowsForm,
+    RowsTaskForm,
     TaskForm,
     choices_of,
     confirm_day_field,
@@ -34,53 +34,6 @@ ENQUIRY_OUTCOMES = {
 }
 WHO = codes.CONFERENCE_INVITEES
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
-MAX_ROWS = 40  # the page adds rows one at a time; the cap only stops a runaway or crafted post
-
-
-class _RowsTaskForm(TaskForm):
-    """A task form with rows: "Add another" (`add_row`: the list's name) and "Remove" (`remove_row`:
-    the list's name, a dash and the row's index) post the form, which comes back changed."""
-
-    template = "forms/cp_rows.html"
-    max_rows = MAX_ROWS
-
-    def row_lists(self) -> list:
-        return [field for field in self if isinstance(field, FieldList)]
-
-    def rows_of(self, rows) -> list:
-        """The rows the page shows: those posted or saved, then one blank row while there is room."""
-        if len(rows) < MAX_ROWS and (not rows.entries or not rows[-1].form.is_empty()):
-            rows.append_entry()
-        return rows.entries
-
-    def change_rows(self, formdata) -> bool:
-        lists = {field.name: field for field in self.row_lists()}
-        if "add_row" in formdata:
-            rows = lists.get(formdata.get("add_row"))
-            if rows is not None and len(rows) < MAX_ROWS:
-                rows.append_entry()
-            return True
-        if "remove_row" in formdata:
-            name, _, index = (formdata.get("remove_row") or "").rpartition("-")
-            rows, at = lists.get(name), _index(index)
-            if rows is not None and at is not None and 0 <= at < len(rows):
-                rows.pop_entry(at)  # the rows after it are renumbered
-            return True
-        return False
-
-    def extra_checks(self) -> dict:
-        errors = {}
-        for rows in self.row_lists():
-            if sum(not entry.form.is_empty() for entry in rows) > MAX_ROWS:
-                errors[rows.name] = f"Enter {MAX_ROWS} rows or fewer"
-        return errors
-
-
-def _index(text: str) -> int | None:
-    try:
-        return routing.whole_number(text)
-    except ValueError:
-        return None
 
 
 def _filled(rows) -> bool:
@@ -198,7 +151,7 @@ class InviteeRow(RowsForm):
 
 
 @register("book_cp_conference")
-class BookConference(_RowsTaskForm):
+class BookConference(RowsTaskForm):
     conference_date = DayMonthYearField(
         "Date of the conference", validators=[InputRequired("Enter the date of the conference")]
     )
@@ -269,7 +222,7 @@ class ActionRow(RowsForm):
     )
 
 
-class _ConferenceRecord(_RowsTaskForm):
+class _ConferenceRecord(RowsTaskForm):
     """What a conference held records, initial or review."""
 
     held_on = DayMonthYearField(

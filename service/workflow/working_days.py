@@ -86,7 +86,7 @@ def next_working_day(d) -> date:
 
 
 def why_not_working_day(d) -> str | None:
-    """"a Saturday", "a Sunday" or "a bank holiday (Summer bank holiday)", else None: the words a
+    """ "a Saturday", "a Sunday" or "a bank holiday (Summer bank holiday)", else None: the words a
     warning about a day that is no working day uses."""
     day = london_date(_coerce(d))
     if day.weekday() >= 5:

@@ -180,7 +180,8 @@ def test_whether_the_worker_is_qualified_is_asked_only_while_nobody_has_said(hel
     page = client.get(f"/tasks/{task.id}").text
     assert 'name="worker_qualified"' in page and "Unqualified caseholder" in page
     assert refused(run, child, {k: v for k, v in RED.items() if k != "worker_qualified"}) == {
-        "worker_qualified": "Select whether the allocated worker is a qualified social worker or an unqualified caseholder"
+        "worker_qualified": "Select whether the allocated worker is a qualified social worker "
+        "or an unqualified caseholder"
     }
 
     accounts.set_qualified(_worker().id, False, actor="tm.ne")
@@ -314,10 +315,11 @@ def test_the_page_shows_the_header_statuses_criteria_and_their_details_boxes(hel
     assert page.count('data-aria-controls="conditional-rag_status') == 3
     for n, status in enumerate(CRITERIA, start=1):
         suffix = "" if n == 1 else f"-{n}"
-        reveal = page.split(f'id="conditional-rag_status{suffix}"', 1)[1].split('<div class="govuk-radios__item">', 1)[0]
+        reveal = page.split(f'id="conditional-rag_status{suffix}"', 1)[1]
+        reveal = reveal.split('<div class="govuk-radios__item">', 1)[0]
         assert f'name="{status}_criteria"' in reveal and f'name="{status}_actions"' in reveal
         assert all(f'name="{other}_criteria"' not in reveal for other in CRITERIA if other != status)
-    for status, criteria in CRITERIA.items():
+    for criteria in CRITERIA.values():
         for code in criteria:
             assert f'value="{code}"' in page and f'name="details_{code}"' in page
     assert "No permanence option secured by 3 rd Review" in page

@@ -61,6 +61,10 @@ def test_a_saturday_review_is_warned_with_monday_offered_and_booked_once_confirm
     task = run.task(child, "book_review")
     page = client.get(f"/tasks/{task.id}").text
     assert 'name="confirm_day"' not in page  # asked only for a weekend or bank holiday
+    # why it is late, in a details component that says when it is needed; its text box counts characters
+    late = page.split('<details class="govuk-details"', 1)[1].split("</details>", 1)[0]
+    assert "If the review is after its due date of 31 December 2025" in late and 'name="late_reason"' in late
+    assert 'data-module="govuk-character-count"' in late and 'data-maxlength="4000"' in late
 
     warned = submit(client, task.id, page, {"review_date": ["27", "12", "2025"]})
     assert warned.status_code == 400

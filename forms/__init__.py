@@ -22,7 +22,7 @@ was posted: a name `derived()` returns is not a field, so the API refuses it as 
 from datetime import date
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovDateInput
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -40,7 +40,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import json_types
+from service import json_types, routing
+from service.workflow import working_days as calendar
 
 FORMS: dict[str, type] = {}
 
@@ -102,14 +103,51 @@ def choices_of(words: dict) -> list:
     return [SelectChoice(code, text) for code, text in words.items()]
 
 
+class CountedText(GovCharacterCount):
+    """A GOV.UK character count: the page says how many characters are left of the field's limit."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def map_gov_params(self, field, **kwargs):
+        return {"maxlength": self.max_length, **super().map_gov_params(field, **kwargs)}
+
+
 def long_text(label, required_message=None, max_length=4000):
-    """A text box; required when given the message to show if it is left empty."""
+    """A text box counting its characters down to `max_length`; required when given the message
+    to show if it is left empty."""
     checks = [InputRequired(message=required_message)] if required_message else [Optional()]
+    what = label.removesuffix(" (optional)")
     return TextAreaField(
         label,
-        widget=GovTextArea(),
-        validators=[*checks, Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")],
+        widget=CountedText(max_length),
+        validators=[*checks, Length(max=max_length, message=f"{what} must be {max_length} characters or fewer")],
     )
+
+
+def confirm_day_field() -> BooleanField:
+    """The box that books a review or conference on a weekend or bank holiday all the same
+    (`offer_confirm_day` shows it only for such a day; `non_working_day_warning` refuses without it)."""
+    return BooleanField("Yes, book it on this day", widget=GovCheckboxInput())
+
+
+def offer_confirm_day(form, day, confirm: str = "confirm_day") -> None:
+    """Keep the confirmation box only while the day chosen is no working day, naming the day."""
+    if day is None or calendar.is_working_day(day):
+        del form[confirm]
+    else:
+        form[confirm].label.text = f"Yes, book it on {day:%A %-d %B %Y}"
+
+
+def non_working_day_warning(day, confirmed: bool, may_be: str) -> str | None:
+    """The refusal of a booking on a weekend or bank holiday not yet confirmed, offering the next
+    working day; `may_be` says who may be seen then, e.g. "Reviews can be on {} at the child's placement"."""
+    if day is None or confirmed or calendar.is_working_day(day):
+        return None
+    why = calendar.why_not_working_day(day)
+    kind = "a weekend" if why in ("a Saturday", "a Sunday") else "a bank holiday"
+    later = calendar.next_working_day(day)
+    return f"{day:%-d %B %Y} is {why}. {may_be.format(kind)}: tick to confirm, or book {later:%A %-d %B %Y}"
 
 
 def iso_day(value) -> date | None:
@@ -347,6 +385,56 @@ class RowsForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         return self.is_empty() or super().validate(extra_validators)
+
+
+MAX_ROWS = 40  # the page adds rows one at a time; the cap only stops a runaway or crafted post
+
+
+class RowsTaskForm(TaskForm):
+    """A task form with rows (FieldLists of RowsForms), the GOV.UK "add another" pattern without
+    script: "Add another" (`add_row`: the list's name) and "Remove" (`remove_row`: the list's name,
+    a dash and the row's index) post the form, which comes back changed; nothing is checked or saved."""
+
+    template = "forms/cp_rows.html"
+    max_rows = MAX_ROWS
+
+    def row_lists(self) -> list:
+        return [field for field in self if isinstance(field, FieldList)]
+
+    def rows_of(self, rows) -> list:
+        """The rows the page shows: those posted or saved, then one blank row while there is room."""
+        if len(rows) < self.max_rows and (not rows.entries or not rows[-1].form.is_empty()):
+            rows.append_entry()
+        return rows.entries
+
+    def change_rows(self, formdata) -> bool:
+        lists = {field.name: field for field in self.row_lists()}
+        if "add_row" in formdata:
+            rows = lists.get(formdata.get("add_row"))
+            if rows is not None and len(rows) < self.max_rows:
+                rows.append_entry()
+            return True
+        if "remove_row" in formdata:
+            name, _, index = (formdata.get("remove_row") or "").rpartition("-")
+            rows, at = lists.get(name), _index(index)
+            if rows is not None and at is not None and 0 <= at < len(rows):
+                rows.pop_entry(at)  # the rows after it are renumbered
+            return True
+        return False
+
+    def extra_checks(self) -> dict:
+        errors = {}
+        for rows in self.row_lists():
+            if sum(not entry.form.is_empty() for entry in rows) > self.max_rows:
+                errors[rows.name] = f"Enter {self.max_rows} rows or fewer"
+        return errors
+
+
+def _index(text: str) -> int | None:
+    try:
+        return routing.whole_number(text)
+    except ValueError:
+        return None
 
 
 def _blank(value) -> bool:

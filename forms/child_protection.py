@@ -11,10 +11,21 @@ from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from service import routing
 from service.casework import codes
 
-from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
+from . import (
+    DayMonthYearField,
+    RowsForm,
+    RowsTaskForm,
+    TaskForm,
+    choices_of,
+    confirm_day_field,
+    iso_day,
+    long_text,
+    non_working_day_warning,
+    offer_confirm_day,
+    register,
+)
 
 ENQUIRY_OUTCOMES = {
     "not_substantiated": "Concerns not substantiated",
@@ -23,53 +34,6 @@ ENQUIRY_OUTCOMES = {
 }
 WHO = codes.CONFERENCE_INVITEES
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
-MAX_ROWS = 40  # the page adds rows one at a time; the cap only stops a runaway or crafted post
-
-
-class _RowsTaskForm(TaskForm):
-    """A task form with rows: "Add another" (`add_row`: the list's name) and "Remove" (`remove_row`:
-    the list's name, a dash and the row's index) post the form, which comes back changed."""
-
-    template = "forms/cp_rows.html"
-    max_rows = MAX_ROWS
-
-    def row_lists(self) -> list:
-        return [field for field in self if isinstance(field, FieldList)]
-
-    def rows_of(self, rows) -> list:
-        """The rows the page shows: those posted or saved, then one blank row while there is room."""
-        if len(rows) < MAX_ROWS and (not rows.entries or not rows[-1].form.is_empty()):
-            rows.append_entry()
-        return rows.entries
-
-    def change_rows(self, formdata) -> bool:
-        lists = {field.name: field for field in self.row_lists()}
-        if "add_row" in formdata:
-            rows = lists.get(formdata.get("add_row"))
-            if rows is not None and len(rows) < MAX_ROWS:
-                rows.append_entry()
-            return True
-        if "remove_row" in formdata:
-            name, _, index = (formdata.get("remove_row") or "").rpartition("-")
-            rows, at = lists.get(name), _index(index)
-            if rows is not None and at is not None and 0 <= at < len(rows):
-                rows.pop_entry(at)  # the rows after it are renumbered
-            return True
-        return False
-
-    def extra_checks(self) -> dict:
-        errors = {}
-        for rows in self.row_lists():
-            if sum(not entry.form.is_empty() for entry in rows) > MAX_ROWS:
-                errors[rows.name] = f"Enter {MAX_ROWS} rows or fewer"
-        return errors
-
-
-def _index(text: str) -> int | None:
-    try:
-        return routing.whole_number(text)
-    except ValueError:
-        return None
 
 
 def _filled(rows) -> bool:
@@ -187,19 +151,23 @@ class InviteeRow(RowsForm):
 
 
 @register("book_cp_conference")
-class BookConference(_RowsTaskForm):
+class BookConference(RowsTaskForm):
     conference_date = DayMonthYearField(
         "Date of the conference", validators=[InputRequired("Enter the date of the conference")]
     )
+    confirm_day = confirm_day_field()
     venue = StringField("Venue", widget=GovTextInput(), validators=[InputRequired("Enter the venue"), Length(max=300)])
     invitees = FieldList(FormField(InviteeRow), label="Who is invited")
     late_reason = long_text("Why is the conference after its due date?")
 
     def prepare(self, context) -> None:
         super().prepare(context)
-        due = iso_day(context.data.get("due_date")) if context is not None else None
-        if due:
-            self.conference_date.description = f"The conference is due by {due:%d %B %Y}. A later date needs a reason."
+        offer_confirm_day(self, self.conference_date.data)
+        self.due = iso_day(context.data.get("due_date")) if context is not None else None
+        if self.due:
+            self.conference_date.description = (
+                f"The conference is due by {self.due:%d %B %Y}. A later date needs a reason."
+            )
 
     def extra_checks(self) -> dict:
         errors, day, context = super().extra_checks(), self.conference_date.data, self.context
@@ -207,8 +175,11 @@ class BookConference(_RowsTaskForm):
             errors["invitees"] = "Enter at least one person invited"
         if day is None or context is None:
             return errors
+        confirmed = "confirm_day" in self and self.confirm_day.data
         if day < context.today:
             errors["conference_date"] = "The date of the conference must be today or in the future"
+        elif weekend := non_working_day_warning(day, confirmed, "A conference can be on {} if those invited can come"):
+            errors["conference_date"] = weekend
         due = iso_day(context.data.get("due_date"))
         if due and day > due and not (self.late_reason.data or "").strip():
             errors["late_reason"] = f"Say why the conference is after its due date of {due:%d %B %Y}"
@@ -251,7 +222,7 @@ class ActionRow(RowsForm):
     )
 
 
-class _ConferenceRecord(_RowsTaskForm):
+class _ConferenceRecord(RowsTaskForm):
     """What a conference held records, initial or review."""
 
     held_on = DayMonthYearField(

@@ -1,11 +1,11 @@
 """The allocation of a named IRO (docs/domain.md A1): the weekly allocation meeting's choice."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
-from wtforms import RadioField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
-from . import TaskForm, register
+from . import TaskForm, long_text, register
 
 
 @register("allocate_iro")
@@ -19,11 +19,7 @@ class AllocateIro(TaskForm):
         validate_choice=False,
         widget=GovRadioInput(),
     )
-    allocation_note = TextAreaField(
-        "Notes from the allocation meeting (optional)",
-        widget=GovTextArea(),
-        validators=[Length(max=2000, message="Notes must be 2000 characters or fewer")],
-    )
+    allocation_note = long_text("Notes from the allocation meeting (optional)", max_length=2000)
 
     def prepare(self, context) -> None:
         super().prepare(context)

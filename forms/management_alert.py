@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from service.workflow import working_days as calendar
 
-from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
+from . import DayMonthYearField, RowsForm, RowsTaskForm, TaskForm, choices_of, iso_day, long_text, register
 
 MAX_ACTIONS = 8
 # protocol 3.4.2, word for word: the conditions for a referral outside exceptional circumstances
@@ -113,12 +113,13 @@ class RaiseManagementAlert(TaskForm):
 
 
 @register("alert_response")
-class AlertResponse(TaskForm):
-    """The stage manager's formal response (stages 1-3), or the chair's outcome of a meeting."""
+class AlertResponse(RowsTaskForm):
+    """The stage manager's formal response (stages 1-3), or the chair's outcome of a meeting; the actions
+    agreed are added one at a time, as a review's decisions are."""
 
     template = "forms/alert_response.html"
     response = long_text("Your response", "Enter your response", max_length=20000)
-    actions_agreed = FieldList(FormField(AgreedActionRow), min_entries=MAX_ACTIONS, max_entries=MAX_ACTIONS)
+    actions_agreed = FieldList(FormField(AgreedActionRow), label="Actions agreed")
 
 
 @register("alert_meeting_outcome")

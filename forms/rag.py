@@ -6,23 +6,22 @@ The appendix's criteria and "Action Required" options are copied word for word, 
 ticks criteria and actions of that status only. Besides its fields the form gives the diagram
 (`derived`): the ticked criteria with their details, the chosen actions, and the case's RAG
 history (the previous notification's status and progress, an open management alert), which
-are read from the database, never from what was posted.
+are read from the database, never from what was posted. The service's own facts are shown, not
+asked: the child's case number, and whether the allocated worker is a qualified social worker once
+that is known (`users.qualified_social_worker`); until then the form asks, and the answer is kept on
+the person (service/casework/case_records.py).
 """
-
-import re
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
-    GovTextArea,
-    GovTextInput,
 )
 from markupsafe import Markup, escape
-from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
-from . import TaskForm, choices_of, iso_day, long_text, register
+from . import CountedText, TaskForm, choices_of, iso_day, long_text, register
 
 STATUSES = {"red": "Red", "amber": "Amber", "green": "Green"}
 # the appendix's definition of each status
@@ -111,22 +110,8 @@ ACTIONS = {  # each status's "Action Required" options, word for word
     },
 }
 WORKER = {"qualified": "Qualified SW", "unqualified": "Unqualified caseholder"}
-# the appendix's note: "*This is the 'case number' from the 'Personal' tab ... on Protocol"
-CASE_NUMBER = re.compile(r"[0-9]{4,9}[A-Z]|CCC[0-9]{9}PER|[0-9]{4,9}")
-CASE_NUMBER_FORMATS = (
-    "Enter the case number in one of its three formats: digits and a capital letter, like "
-    "4120389A; CCC, 9 digits and PER, like CCC000054405PER; or digits only, like 43235"
-)
+QUALIFIED = {True: "qualified", False: "unqualified"}  # the person's attribute as the diagram's answer
 DETAILS_MAX = 2000
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _case_number_format(form, field):
-    if field.data and not CASE_NUMBER.fullmatch(field.data):
-        raise ValidationError(CASE_NUMBER_FORMATS)
 
 
 def _ticks(label, choices, hint=None):
@@ -144,24 +129,14 @@ def _ticks(label, choices, hint=None):
 class RagNotification(TaskForm):
     template = "forms/rag_notification.html"
     statuses = STATUSES
+    known_qualified: bool | None = None  # the allocated worker's attribute, read in `prepare`
 
-    case_number = StringField(
-        "Case number",
-        widget=GovTextInput(),
-        filters=[_strip],
-        description="The case number from the 'Personal' tab in the child's record on Protocol: for example "
-        "4120389A, CCC000054405PER or 43235",
-        validators=[
-            DataRequired("Enter the case number"),
-            Length(max=20, message=CASE_NUMBER_FORMATS),
-            _case_number_format,
-        ],
-    )
     worker_qualified = RadioField(
         "Allocated worker",
         choices=choices_of(WORKER),
         widget=GovRadioInput(),
-        description="Whether the allocated worker is a qualified social worker",
+        description="Whether the allocated worker is a qualified social worker. Asked while nobody has said: "
+        "your answer is kept for their next notifications.",
         validators=[
             InputRequired(
                 "Select whether the allocated worker is a qualified social worker or an unqualified caseholder"
@@ -194,8 +169,9 @@ class RagNotification(TaskForm):
         super().prepare(context)
         if context is None:
             return
-        if not self.case_number.data and context.child is not None:
-            self.case_number.data = context.child.case_number
+        self.known_qualified = context.worker_qualified() if context.child is not None else None
+        if self.known_qualified is not None:
+            del self["worker_qualified"]  # known: shown in the header, not asked (a posted answer is not read)
         if context.data.get("report_missing"):
             self.rag_status.description = (
                 "The social worker's report for this review was missing: an Amber criterion of the RAG notification."
@@ -243,10 +219,18 @@ class RagNotification(TaskForm):
                 criteria.append(entry)
         actions = set(self[f"{status}_actions"].data or []) if status else set()
         return {
+            **self.facts(),
             "criteria": criteria,
             "actions": [a for a in ACTIONS.get(status or "", {}) if a in actions],
             **self.history(),
         }
+
+    def facts(self) -> dict:
+        """What the appendix asks that the service knows: the child's case number, and whether the
+        allocated worker is qualified once that is known (`worker_qualified` is asked only before)."""
+        child = self.context.child if self.context is not None else None
+        known = {} if self.known_qualified is None else {"worker_qualified": QUALIFIED[self.known_qualified]}
+        return {"case_number": child.case_number if child is not None else None, **known}
 
     def history(self) -> dict:
         """The child's previous notification (for a review before this one) and open alert."""
@@ -268,9 +252,13 @@ class RagNotification(TaskForm):
         if context is None or context.child is None:
             return []
         people = context.review_people()
+        worker = people["worker"]
+        if worker and self.known_qualified is not None:
+            worker = f"{worker} ({WORKER[QUALIFIED[self.known_qualified]]})"
         return [
             ("Child or young person", context.child.name),
-            ("Allocated worker", people["worker"]),
+            ("Case number", context.child.case_number),
+            ("Allocated worker", worker),
             ("Team manager", people["team_manager"]),
             ("Team", people["team"]),
             ("IRO", people["iro"]),
@@ -294,7 +282,7 @@ for _criteria in CRITERIA.values():
             f"details_{_code}",
             TextAreaField(
                 f"Details of “{_text}” (optional)",
-                widget=GovTextArea(),
+                widget=CountedText(DETAILS_MAX),
                 validators=[
                     Optional(),
                     Length(

@@ -18,7 +18,18 @@ from service import routing
 from service.casework import participation
 from service.voices import child_views
 
-from . import DayMonthYearField, RowsForm, TaskForm, choices_of, iso_day, long_text, register
+from . import (
+    DayMonthYearField,
+    RowsForm,
+    TaskForm,
+    choices_of,
+    confirm_day_field,
+    iso_day,
+    long_text,
+    non_working_day_warning,
+    offer_confirm_day,
+    register,
+)
 
 LATE_REASONS = {  # docs/domain.md A2 (report 5.1.2)
     "stakeholder_unavailable": "A stakeholder is unavailable",
@@ -45,7 +56,10 @@ def _not_before_looked_after(context, day: date, what: str) -> str | None:
 
 @register("book_review")
 class BookReview(TaskForm):
+    template = "forms/book_review.html"
+
     review_date = DayMonthYearField("Date of the review", validators=[InputRequired("Enter the date of the review")])
+    confirm_day = confirm_day_field()
     late_reason = RadioField(
         "Why is the review after its due date?",
         choices=choices_of(LATE_REASONS),
@@ -56,10 +70,11 @@ class BookReview(TaskForm):
 
     def prepare(self, context) -> None:
         super().prepare(context)
-        due = iso_day(context.data.get("due_date")) if context is not None else None
-        if due:
+        offer_confirm_day(self, self.review_date.data)
+        self.due = iso_day(context.data.get("due_date")) if context is not None else None
+        if self.due:
             self.review_date.description = (
-                f"Review {context.data.get('number')} is due by {due:%d %B %Y}. "
+                f"Review {context.data.get('number')} is due by {self.due:%d %B %Y}. "
                 "A later date needs a reason and the Review and QA Manager's sign-off."
             )
 
@@ -72,6 +87,10 @@ class BookReview(TaskForm):
         too_early = _not_before_looked_after(context, day, "The review")
         if too_early:
             return {"review_date": too_early}
+        confirmed = "confirm_day" in self and self.confirm_day.data
+        weekend = non_working_day_warning(day, confirmed, "Reviews can be on {} at the child's placement")
+        if weekend:
+            return {"review_date": weekend}
         due = iso_day(context.data.get("due_date"))
         if due and day > due:
             if not self.late_reason.data:

@@ -3,12 +3,12 @@ the IRO may convene an early review."""
 
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
-from wtforms import RadioField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from . import DayMonthYearField, TaskForm, register
+from . import DayMonthYearField, TaskForm, long_text, register
 
 CONVENE = "convene_early_review"
 NO_REVIEW = "no_early_review"
@@ -26,14 +26,7 @@ class ConsiderSignificantChange(TaskForm):
         widget=GovRadioInput(),
     )
     early_review_date = DayMonthYearField("Date of the early review", validators=[Optional()])
-    reason = TextAreaField(
-        "Reason for your decision",
-        validators=[
-            InputRequired(message="Enter the reason for your decision"),
-            Length(max=2000, message="Reason must be 2000 characters or fewer"),
-        ],
-        widget=GovTextArea(),
-    )
+    reason = long_text("Reason for your decision", "Enter the reason for your decision", max_length=2000)
 
     def extra_checks(self) -> dict:
         if self.decision.data != CONVENE or self.early_review_date.errors:
@@ -53,14 +46,7 @@ class ChangeCarePlan(TaskForm):
     change_made_on = DayMonthYearField(
         "Date the care plan was changed", validators=[InputRequired("Enter the date the care plan was changed")]
     )
-    change_notes = TextAreaField(
-        "What changed",
-        widget=GovTextArea(),
-        validators=[
-            InputRequired(message="Say what changed"),
-            Length(max=2000, message="Use 2000 characters or fewer"),
-        ],
-    )
+    change_notes = long_text("What changed", "Say what changed", max_length=2000)
 
     def prepare(self, context) -> None:
         super().prepare(context)

@@ -98,6 +98,7 @@ def _upsert(uow, table, instance, fields):
                 values["children"] = _children_as_sent(uow.connection, group)
         if table is _rags:
             values.update(_case_holders(uow.connection, instance.child_id))
+            _learn_worker_qualified(uow, values["worker_id"], values.get("worker_qualified"))
         new_id = uow.connection.execute(
             insert(table)
             .values(child_id=int(instance.child_id), instance_id=instance.id, **values)
@@ -215,6 +216,20 @@ def _case_holders(connection, child_id):
         )
     ).one()
     return {"worker_id": row.social_worker_id, "team_id": row.team_id, "iro_id": row.iro_id}
+
+
+def _learn_worker_qualified(uow, worker_id, qualified) -> None:
+    """A RAG notification's answer on the worker is kept on the person while nobody has said (the
+    form asks only then): the next notification shows it instead of asking."""
+    if worker_id is None or qualified is None:
+        return
+    learnt = uow.connection.execute(
+        update(_users)
+        .where(_users.c.id == worker_id, _users.c.qualified_social_worker.is_(None))
+        .values(qualified_social_worker=bool(qualified))
+    ).rowcount
+    if learnt:
+        uow.audit("qualified_social_worker", user_id=worker_id, qualified=bool(qualified))
 
 
 def _link_rag_notifications(connection, review_id, alert_id):

@@ -1,4 +1,5 @@
-"""The council administrator's commands: passwords, roles, accounts, sessions and API tokens.
+"""The council administrator's commands: passwords, roles, accounts (and whether a social worker is
+qualified), sessions and API tokens.
 
 Whoever may run `flask --app run.py ...` with the service's environment and database may
 use them: on the server, that is its administrators. Each change is audited with the actor
@@ -19,7 +20,16 @@ from service.workflow import audit, clock
 
 
 def register(app):
-    for command in (set_password, remove_role, deactivate, reactivate, sign_out_everywhere, list_tokens, revoke_token):
+    for command in (
+        set_password,
+        remove_role,
+        deactivate,
+        reactivate,
+        set_qualified,
+        sign_out_everywhere,
+        list_tokens,
+        revoke_token,
+    ):
         app.cli.add_command(command)
 
 
@@ -97,6 +107,20 @@ def reactivate(username):
     people.set_active(_person(username), True)
     audited("user_reactivated", username=username)
     click.echo(f"{username} can sign in again")
+
+
+QUALIFIED = {"yes": True, "no": False, "unknown": None}
+
+
+@click.command("set-qualified")
+@click.argument("username")
+@click.argument("qualified", type=click.Choice(list(QUALIFIED), case_sensitive=False))
+def set_qualified(username, qualified):
+    """Say whether a social worker is qualified (yes), an unqualified case holder (no), or not known;
+    the RAG notification asks the IRO only while it is not known."""
+    people.set_qualified(_person(username).id, QUALIFIED[qualified.lower()], actor=actor())
+    words = {"yes": "a qualified social worker", "no": "an unqualified case holder", "unknown": "not known"}
+    click.echo(f"{username} is recorded as {words[qualified.lower()]}")
 
 
 @click.command("sign-out-everywhere")

@@ -1545,6 +1545,8 @@ class _Replay:
             back = rng.randint(0, 3 if seen.instance_id in self.rebooking else 8)
             when = max(calendar.add_working_days(due, -back), earliest)
         answers = {"review_date": when.isoformat()}
+        if not calendar.is_working_day(when):
+            answers["confirm_day"] = True  # a review on its due Saturday, at the child's placement
         if when > due:  # drawn to be late, or too near (or past) its due date for anything else
             reason = _pick(rng, LATE_REASONS) if seen.instance_id in self.late_booked else "service_pressure"
             answers["late_reason"] = reason

@@ -319,7 +319,11 @@ class ProtectionReplay:
             review = db.session.scalar(select(Review).where(Review.instance_id == instance_id))
             due = cast(date, cast(Review, review).due_date)
             when = max(calendar.add_working_days(due, -rng.randint(0, 3)), calendar.add_working_days(day, 3))
-            return {"review_date": when.isoformat(), **({"late_reason": "service_pressure"} if when > due else {})}
+            return {
+                "review_date": when.isoformat(),
+                **({"late_reason": "service_pressure"} if when > due else {}),
+                **({} if calendar.is_working_day(when) else {"confirm_day": True}),  # at the child's placement
+            }
         if spec in ("icpc_book", "rcpc_book"):
             return self._booking(spec, instance_id, child_id, day)
         if spec in ("icpc_report", "rcpc_report"):

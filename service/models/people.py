@@ -29,6 +29,8 @@ class User(Model):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     fte: Mapped[float | None] = mapped_column(Float)  # IROs: for caseload per FTE
+    # social workers: a qualified social worker (True), an unqualified case holder (False), or not known yet
+    qualified_social_worker: Mapped[bool | None] = mapped_column(Boolean)
     # what a child's own page shows of their IRO (pledge item 1), if the IRO gives them
     phone: Mapped[str | None] = mapped_column(String(40))
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

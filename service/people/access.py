@@ -13,6 +13,8 @@
   social worker or that manager that the child ceased to be; the child's IRO brings the
   next review forward; an IRO who sees a looked-after child raises a management alert (and
   may include that child's looked-after siblings whom they see: one alert for the group).
+- Whether the child's social worker is qualified is said by the child's Team Manager and the
+  Review and QA Manager (the RAG notification asks the IRO only while nobody has).
 - A child's siblings are changed by the child's social worker, their Team Manager and the
   Review and QA Manager; the birth of an unborn child is recorded by the child's social
   worker or the Review and QA Manager.
@@ -186,6 +188,11 @@ def may_change_siblings(who: Identity, child) -> bool:
         or child.team_id in who.teams(roles.TEAM_MANAGER)
         or who.has(roles.REVIEW_QA_MANAGER)
     )
+
+
+def may_say_worker_qualified(who: Identity, child) -> bool:
+    """Whether the child's social worker is qualified: their team's Team Manager, or the Review and QA Manager."""
+    return child.team_id in who.teams(roles.TEAM_MANAGER) or who.has(roles.REVIEW_QA_MANAGER)
 
 
 def may_record_birth(who: Identity, child) -> bool:

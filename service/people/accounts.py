@@ -23,7 +23,7 @@ from service.db import db, writing
 from service.errors import InvalidData, NotFound
 from service.models import SignInAttempt, Team, User, UserRole
 from service.people import passwords, roles, sessions
-from service.workflow import clock
+from service.workflow import audit, clock
 
 FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USERNAME = 5
@@ -148,6 +148,14 @@ def set_active(user: User, active: bool) -> None:
             sessions.end_all(user.id)
 
 
+def set_qualified(user_id: int, qualified: bool | None, *, actor: str) -> None:
+    """Record whether a social worker is qualified (None: not known), audited; the RAG notification
+    then shows it instead of asking."""
+    with writing():
+        db.session.get_one(User, user_id).qualified_social_worker = qualified
+        audit.record(clock.now(), actor, "qualified_social_worker", user_id=user_id, qualified=qualified)
+
+
 def grant(user: User, role: str, team_code: str | None = None, service_area: str | None = None) -> UserRole:
     if role not in roles.ALL:
         raise InvalidData(f"{role!r} is not a role; roles are: {', '.join(roles.ALL)}", {"role": "unknown"})
@@ -183,6 +191,10 @@ def team_by_code(code: str) -> Team:
     if team is None:
         raise NotFound(f"there is no team {code!r}")
     return team
+
+
+def user_by_id(user_id: int) -> User:
+    return db.session.get_one(User, user_id)
 
 
 def user_by_username(username: str) -> User:

@@ -200,6 +200,12 @@ class TaskContext:
             .limit(1)
         )
 
+    def worker_qualified(self) -> bool | None:
+        """Whether the child's allocated social worker is a qualified social worker (None: not known)."""
+        child = cast(Child, self.child)
+        worker = db.session.get(User, child.social_worker_id) if child.social_worker_id else None
+        return worker.qualified_social_worker if worker is not None else None
+
     def review_people(self) -> dict:
         """Names of the allocated worker, the team's manager, the team and the IRO (the one who
         chaired this process's review, else the child's IRO), as the RAG notification's header shows."""

@@ -8,7 +8,8 @@ processes. The child's IRO may bring the next review forward (reg 33(3)), and an
 who sees a looked-after child may raise a management alert (service/web/alerts.py), for
 the child's looked-after siblings too. The child's social worker, Team Manager or the
 Review and QA Manager changes the child's siblings; the social worker or that manager
-records the birth of an unborn child (docs/domain.md C8).
+records the birth of an unborn child (docs/domain.md C8). The child's Team Manager or the Review and
+QA Manager says whether the child's social worker is qualified (the RAG notification shows it).
 """
 
 from flask import flash, redirect, render_template, request, url_for
@@ -23,7 +24,7 @@ from service import routing
 from service.casework import children as cases
 from service.casework import codes, conferences, families, reviews
 from service.errors import InvalidData
-from service.people import access
+from service.people import access, accounts
 from service.voices import child_views
 
 from . import queries, security
@@ -54,6 +55,7 @@ def _actions(who, child) -> list[tuple[str, str]]:
         ("Bring the next review forward", ".bring_review_forward", access.may_bring_review_forward, child.looked_after),
         ("Record a child protection strategy discussion", ".strategy_discussion", access.may_record_strategy, True),
         ("Change the child's siblings", ".siblings", access.may_change_siblings, True),
+        ("Say whether the social worker is qualified", ".worker_qualified", access.may_say_worker_qualified, True),
         ("Record the birth", ".record_birth", access.may_record_birth, child.dob is None),
         (
             "Prepare the child's own page for their review",
@@ -441,4 +443,47 @@ def record_birth(child_id):
         title="Record the birth",
         button="Record the birth",
         intro=f"Expected on {day(found.expected_birth)}." if found.expected_birth else None,
+    ), status
+
+
+QUALIFIED = {"yes": True, "no": False}
+
+
+class QualifiedForm(FlaskForm):
+    qualified = RadioField(
+        choices=[
+            SelectChoice("yes", "Yes, a qualified social worker"),
+            SelectChoice("no", "No, an unqualified case holder"),
+        ],
+        validators=[InputRequired("Select whether the social worker is qualified")],
+        widget=GovRadioInput(),
+    )
+
+
+@bp.route("/children/<int:child_id>/social-worker-qualified", methods=["GET", "POST"])
+def worker_qualified(child_id):
+    """Whether the child's social worker is a qualified social worker: a fact about the person, so it
+    holds for their other children too; the RAG notification shows it instead of asking."""
+    found = _child_for(child_id, access.may_say_worker_qualified)
+    if found is None:
+        return security.error_page(404)
+    worker = accounts.user_by_id(found.social_worker_id)
+    form = QualifiedForm()
+    form.qualified.label.text = f"Is {worker.name} a qualified social worker?"
+    if request.method == "GET" and worker.qualified_social_worker is not None:
+        form.qualified.data = "yes" if worker.qualified_social_worker else "no"
+    elif request.method == "POST" and form.validate():
+        accounts.set_qualified(worker.id, QUALIFIED[form.qualified.data], actor=current_user.identity.username)
+        flash(f"Recorded whether {worker.name} is a qualified social worker.", "success")
+        return redirect(url_for(".child", child_id=child_id))
+    status = 400 if request.method == "POST" else 200
+    known = {None: "not known yet", True: "a qualified social worker", False: "an unqualified case holder"}
+    return render_template(
+        "child_action.html",
+        child=found,
+        form=form,
+        title="Say whether the social worker is qualified",
+        button="Save",
+        intro=f"{worker.name} is the child's social worker: recorded as {known[worker.qualified_social_worker]}. "
+        "The answer holds for all their children; the IRO's RAG notification shows it instead of asking.",
     ), status

@@ -12,6 +12,7 @@ day, Europe/London time; instants are timezone-aware and returned in UTC.
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from operator import index
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -19,6 +20,8 @@ import holidays
 __all__ = [
     "london_date",
     "is_working_day",
+    "next_working_day",
+    "why_not_working_day",
     "add_working_days",
     "working_days_between",
     "add_months",
@@ -32,9 +35,9 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @cache
-def _bank_holidays(year: int) -> frozenset[date]:
-    """England and Wales bank holidays of one year, cached: counting calls this per day."""
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+def _bank_holidays(year: int) -> MappingProxyType[date, str]:
+    """England and Wales bank holidays of one year with their names, cached: counting calls this per day."""
+    return MappingProxyType(dict(holidays.country_holidays("GB", subdiv="ENG", years=year)))
 
 
 def _coerce(value):
@@ -71,6 +74,25 @@ def _on_day(value, day: date):
 def is_working_day(d) -> bool:
     day = london_date(_coerce(d))
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def next_working_day(d) -> date:
+    """The first working day after the London day of `d` (what a booking on a weekend or a bank
+    holiday is offered instead)."""
+    day = london_date(_coerce(d)) + timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def why_not_working_day(d) -> str | None:
+    """ "a Saturday", "a Sunday" or "a bank holiday (Summer bank holiday)", else None: the words a
+    warning about a day that is no working day uses."""
+    day = london_date(_coerce(d))
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    name = _bank_holidays(day.year).get(day)
+    return f"a bank holiday ({name})" if name else None
 
 
 MAX_WORKING_DAYS = 2_600  # ten years: far beyond any timescale, and counted day by day in well under a second

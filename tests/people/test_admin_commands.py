@@ -77,6 +77,7 @@ def test_set_password_refuses_a_password_the_policy_does_not_allow_changing_noth
         ["sign-out-everywhere", "nobody"],
         ["remove-role", "nobody", "IRO"],
         ["revoke-token", "nobody"],
+        ["set-qualified", "nobody", "yes"],
     ],
 )
 def test_an_unknown_person_or_token_is_a_clear_error_that_changes_nothing(app, town, command):
@@ -180,3 +181,24 @@ def test_set_password_from_a_real_shell_reads_standard_input(app, town, database
     ran = subprocess.run(command, cwd=ROOT, env=env, input=NEW + "\n", capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0, ran.stderr
     assert people.sign_in("iro2", NEW, "10.0.0.1") is not None
+
+
+def test_set_qualified_records_whether_a_social_worker_is_qualified(app, town):
+    def qualified():
+        return people.user_by_username("sw.north").qualified_social_worker
+
+    assert qualified() is None
+    result = flask(app, "set-qualified", "sw.north", "no")
+    assert result.exit_code == 0, result.output
+    assert "sw.north is recorded as an unqualified case holder" in result.output and qualified() is False
+    assert flask(app, "set-qualified", "sw.north", "YES").exit_code == 0 and qualified() is True
+    assert flask(app, "set-qualified", "sw.north", "unknown").exit_code == 0 and qualified() is None
+    user_id = people.user_by_username("sw.north").id
+    assert [details for _, details in audited("qualified_social_worker")] == [
+        {"user_id": user_id, "qualified": False},
+        {"user_id": user_id, "qualified": True},
+        {"user_id": user_id, "qualified": None},
+    ]
+    before = audit_count()
+    assert flask(app, "set-qualified", "sw.north", "maybe").exit_code == 2 and audit_count() == before
+    assert qualified() is None

@@ -9,7 +9,8 @@ from sqlalchemy import select
 import forms
 from forms.rag import ACTIONS, CRITERIA
 from service.db import db, writing
-from service.models import AlertStatus, ManagementAlert, RagNotification, RagStatus, TaskStatus
+from service.models import AlertStatus, ManagementAlert, RagNotification, RagStatus, TaskStatus, User
+from service.people import accounts
 from service.tasks.task_context import TaskContext
 from tests.support.app import RequestClient
 from tests.support.lifecycle import Life
@@ -17,7 +18,6 @@ from tests.support.pages import sign_in, submit
 
 SPEC = "grade_care_plan"
 RED = {
-    "case_number": "4120389A",
     "worker_qualified": "qualified",
     "rag_status": "red",
     "red_criteria": ["red_3", "red_9"],
@@ -157,34 +157,48 @@ def test_excellent_practice_needs_its_details(held):
     }
 
 
-def test_the_three_case_number_formats_are_accepted_and_no_other(held):
-    run, child, _ = held
-    for number in ("4120389A", "CCC000054405PER", "43235", "1234", "123456789Z"):
-        assert accepted(run, child, {**RED, "case_number": number})["case_number"] == number
-    for number in (
-        "4120389a",
-        "412038AA",
-        "123",
-        "1234567890",
-        "CCC00005440PER",
-        "CCC000054405",
-        "ccc000054405PER",
-        "A4120389",
-        "4120 389A",
-        "\u0664\u0663\u0662\u0663\u0665",
-    ):
-        assert refused(run, child, {**RED, "case_number": number}) == {
-            "case_number": (
-                "Enter the case number in one of its three formats: digits and a capital letter, like 4120389A; CCC, "
-                "9 digits and PER, like CCC000054405PER; or digits only, like 43235"
-            )
-        }, number
+def test_the_case_number_is_the_childs_and_not_asked(held):
+    run, child, app = held
+    assert accepted(run, child, RED)["case_number"] == "4120389A"
+    assert run.refused(child, SPEC, **RED, case_number="43235") == {"case_number": "unknown field"}
+    client = app.test_client()
+    sign_in(client, "iro1")
+    page = client.get(f"/tasks/{run.task(child, SPEC).id}").text
+    assert "Case number" in page and "4120389A" in page and 'name="case_number"' not in page
 
 
-def test_the_case_number_is_the_childs_unless_the_iro_gives_one(held):
+def _worker(username="sw.north") -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def test_whether_the_worker_is_qualified_is_asked_only_while_nobody_has_said(held):
+    run, child, app = held
+    client = app.test_client()
+    sign_in(client, "iro1")
+    task = run.task(child, SPEC)
+    assert _worker().qualified_social_worker is None
+    page = client.get(f"/tasks/{task.id}").text
+    assert 'name="worker_qualified"' in page and "Unqualified caseholder" in page
+    assert refused(run, child, {k: v for k, v in RED.items() if k != "worker_qualified"}) == {
+        "worker_qualified": "Select whether the allocated worker is a qualified social worker "
+        "or an unqualified caseholder"
+    }
+
+    accounts.set_qualified(_worker().id, False, actor="tm.ne")
+    page = client.get(f"/tasks/{task.id}").text
+    assert 'name="worker_qualified"' not in page
+    assert "Sam North (Unqualified caseholder)" in page
+    without = {k: v for k, v in RED.items() if k != "worker_qualified"}
+    assert accepted(run, child, without)["worker_qualified"] == "unqualified"
+    assert accepted(run, child, RED)["worker_qualified"] == "unqualified"  # the person's, not what was posted
+
+
+def test_the_iros_answer_is_kept_on_the_worker_for_the_next_notification(held):
     run, child, _ = held
-    assert accepted(run, child, {k: v for k, v in RED.items() if k != "case_number"})["case_number"] == "4120389A"
-    assert accepted(run, child, {**RED, "case_number": " 43235 "})["case_number"] == "43235"
+    run.do(child, SPEC, **AMBER)
+    assert _worker().qualified_social_worker is False
+    assert db.session.scalar(select(RagNotification.worker_qualified)) is False
+    assert accounts.user_by_username("sw.north").qualified_social_worker is False
 
 
 def test_a_red_notification_gives_its_criteria_in_the_appendixs_words_and_its_actions(held):
@@ -288,7 +302,7 @@ def test_the_page_shows_the_header_statuses_criteria_and_their_details_boxes(hel
         "North East",
         "Ira One",
         "1 February 2024",
-        'value="4120389A"',
+        "4120389A",
         "Qualified SW",
         "Unqualified caseholder",
         "Immediate action is required",
@@ -297,8 +311,15 @@ def test_the_page_shows_the_header_statuses_criteria_and_their_details_boxes(hel
         "A partner agency",
     ):
         assert fact in page, fact
-    for status, criteria in CRITERIA.items():
-        assert f'<h2 class="govuk-heading-m">{status.capitalize()}</h2>' in page
+    # each status reveals its own criteria and actions (GOV.UK conditional reveal)
+    assert page.count('data-aria-controls="conditional-rag_status') == 3
+    for n, status in enumerate(CRITERIA, start=1):
+        suffix = "" if n == 1 else f"-{n}"
+        reveal = page.split(f'id="conditional-rag_status{suffix}"', 1)[1]
+        reveal = reveal.split('<div class="govuk-radios__item">', 1)[0]
+        assert f'name="{status}_criteria"' in reveal and f'name="{status}_actions"' in reveal
+        assert all(f'name="{other}_criteria"' not in reveal for other in CRITERIA if other != status)
+    for criteria in CRITERIA.values():
         for code in criteria:
             assert f'value="{code}"' in page and f'name="details_{code}"' in page
     assert "No permanence option secured by 3 rd Review" in page

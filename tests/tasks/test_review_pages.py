@@ -266,3 +266,22 @@ def test_the_api_records_a_review_with_more_decisions_than_the_page_used_to_show
     )
     [held, _] = run.reviews(child)
     assert [d["text"] for d in held.decisions] == [d["text"] for d in decisions]
+
+
+def test_held_and_adjourned_each_reveal_their_own_questions_and_the_server_still_checks_them(life):
+    run, child, client = life
+    task, page = _the_review(run, child, client)
+    assert 'data-module="govuk-radios"' in page
+    held = page.split('id="conditional-outcome"', 1)[1].split('id="conditional-outcome-2"', 1)[0]
+    adjourned = page.split('id="conditional-outcome-2"', 1)[1]
+    assert 'data-aria-controls="conditional-outcome"' in page and 'data-aria-controls="conditional-outcome-2"' in page
+    assert all(f'name="{name}' in held for name in ("held_on", "attendees", "participation_code", "decisions-0-text"))
+    assert 'name="adjourn_reason"' not in held and 'name="new_date"' not in held
+    assert 'name="adjourn_reason"' in adjourned and 'name="new_date"' in adjourned and 'name="held_on' not in adjourned
+
+    refused = submit(client, task.id, page, {"outcome": "adjourned", "attendees": "Alex"})
+    assert refused.status_code == 400
+    assert "Say why the review was adjourned" in refused.text and "Enter the new date of the review" in refused.text
+    refused = submit(client, task.id, page, {**HELD})
+    assert refused.status_code == 400 and "Enter at least one decision" in refused.text
+    assert run.task_status(task.id) == TaskStatus.OPEN and run.reviews(child)[0].held_on is None

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from service.casework import alerts
 from service.db import db
-from service.models import AlertEntry, AlertStatus, HumanTask, ManagementAlert
+from service.models import AlertEntry, AlertStatus, HumanTask, ManagementAlert, TaskStatus
 from service.people.accounts import identity, user_by_username
 from tests.support.app import RequestClient
 from tests.support.lifecycle import Life
@@ -434,3 +434,43 @@ def raise_id(child) -> int:
     return db.session.scalar(
         select(ManagementAlert.id).where(ManagementAlert.child_id == child).order_by(ManagementAlert.id.desc()).limit(1)
     )
+
+
+def test_the_actions_agreed_are_added_one_at_a_time_as_a_reviews_decisions_are(life):
+    run, child, app = life
+    raise_alert(run, child)
+    manager = client_for(app, "tm.ne")
+    respond = run.task(child, "respond")
+    page = manager.get(f"/tasks/{respond.id}").text
+    assert 'name="actions_agreed-0-action"' in page and 'name="actions_agreed-1-action"' not in page  # one blank row
+    assert re.search(r'name="add_row"[^>]*value="actions_agreed"|value="actions_agreed"[^>]*name="add_row"', page)
+    version = re.search(r'name="instance_version" value="(\d+)"', page).group(1)
+    first = {
+        "response": "Working on it.",
+        "actions_agreed-0-action": "Homefinding referral",
+        "actions_agreed-0-by": ["19", "01", "2024"],
+    }
+
+    def press(on_page, answers, **button):
+        return manager.post(
+            f"/tasks/{respond.id}",
+            data={**answers, **button, "csrf_token": token(on_page), "instance_version": version},
+        )
+
+    added = press(page, first, add_row="actions_agreed")
+    assert added.status_code == 200 and "There is a problem" not in added.text
+    assert 'value="Homefinding referral"' in added.text and 'name="actions_agreed-1-action"' in added.text
+    assert "Working on it.</textarea>" in added.text
+    second = {**first, "actions_agreed-1-action": "Family time review", "actions_agreed-1-by": ["26", "01", "2024"]}
+    removed = press(added.text, second, remove_row="actions_agreed-0")
+    assert 'value="Homefinding referral"' not in removed.text and 'value="Family time review"' in removed.text
+    assert run.task(child, "respond").status == TaskStatus.OPEN  # the buttons save nothing
+
+    answers = {
+        "response": "Working on it.",
+        "actions_agreed-0-action": "Family time review",
+        "actions_agreed-0-by": ["26", "01", "2024"],
+    }
+    assert submit(manager, respond.id, removed.text, answers).status_code == 302
+    history = text(manager.get(f"/alerts/{raise_id(child)}").text)
+    assert "Family time review, by 26 January 2024" in history and "Homefinding referral" not in history

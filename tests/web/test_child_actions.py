@@ -370,3 +370,31 @@ def test_only_the_social_worker_a_team_manager_or_the_manager_record_a_strategy_
     assert client.get(url).status_code == 404
     assert post_form(client, url, STRATEGY, page_url="/tasks").status_code == 404
     assert events(new_child, "cp_strategy_discussion") == []
+
+
+# --- whether the social worker is qualified ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["tm.ne", "rqam"])
+def test_the_team_manager_or_the_manager_says_whether_the_social_worker_is_qualified(client, auth, town, username):
+    auth.sign_in(username)
+    assert "Say whether the social worker is qualified" in client.get(f"/children/{town.north_child}").text
+    url = f"/children/{town.north_child}/social-worker-qualified"
+    page = client.get(url).text
+    assert "Is Sam North a qualified social worker?" in page and "recorded as not known yet" in page
+    assert_refused(post_form(client, url, {}), ["Select whether the social worker is qualified"])
+    assert user_by_username("sw.north").qualified_social_worker is None
+    response = post_form(client, url, {"qualified": "no"})
+    assert response.status_code == 302 and response.location == f"/children/{town.north_child}"
+    db.session.rollback()
+    assert user_by_username("sw.north").qualified_social_worker is False
+    assert "recorded as an unqualified case holder" in client.get(url).text
+
+
+@pytest.mark.parametrize("username", ["iro1", "sw.north", "tm.south", "ism.north", "ad"])
+def test_nobody_else_says_whether_the_social_worker_is_qualified(client, auth, town, username):
+    auth.sign_in(username)
+    url = f"/children/{town.north_child}/social-worker-qualified"
+    assert client.get(url).status_code == 404
+    assert post_form(client, url, {"qualified": "yes"}, page_url="/tasks").status_code == 404
+    assert user_by_username("sw.north").qualified_social_worker is None

@@ -164,6 +164,9 @@ def expected(rule: str, method: str, username: str | None) -> int:
         # only an IRO who sees the child raises an alert, and is sent to its form
         ("/children/<int:child_id>/management-alert", "POST"): 302 if username == "iro1" else 404,
         # an alert is seen by whoever sees its child; it was not referred to CAFCASS, so there is no letter
+        # whether her social worker is qualified: her team's Team Manager or the Review and QA Manager
+        ("/children/<int:child_id>/social-worker-qualified", "GET"): 200 if username in {"tm.ne", "rqam"} else 404,
+        ("/children/<int:child_id>/social-worker-qualified", "POST"): 400 if username in {"tm.ne", "rqam"} else 404,
         # a public link of the child is withdrawn by whoever sees the child
         ("/links/<int:link_id>/withdraw", "POST"): 302,
         # the child's own page: their IRO, social worker, Team Manager and the Review and QA Manager

@@ -133,6 +133,9 @@ class Review(Model):
     distribution_due: Mapped[date | None] = mapped_column(Date)
     distribution_on: Mapped[date | None] = mapped_column(Date)
     distribution_met: Mapped[bool | None] = mapped_column(Boolean)
+    # the calendar invitation last sent (service.casework.invitations): its date and SEQUENCE
+    calendar_date: Mapped[date | None] = mapped_column(Date)
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AlertStatus(str, enum.Enum):
@@ -342,6 +345,9 @@ class Conference(Model):
     core_group_due: Mapped[date | None] = mapped_column(Date)
     core_group_on: Mapped[date | None] = mapped_column(Date)
     next_review_due: Mapped[date | None] = mapped_column(Date)
+    # the calendar invitation last sent (service.casework.invitations): its date and SEQUENCE
+    calendar_date: Mapped[date | None] = mapped_column(Date)
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MinutesStatus(str, enum.Enum):

@@ -35,6 +35,8 @@ class User(Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     photo_type: Mapped[str | None] = mapped_column(String(20))
+    # the SHA-256 of their calendar feed's secret token, while they have the feed turned on
+    calendar_feed_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

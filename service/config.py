@@ -28,6 +28,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "iro-service@council.example"),
         # where the links in e-mails point: the address people use to reach the service
         "IRO_BASE_URL": os.environ.get("IRO_BASE_URL", "http://127.0.0.1:5000"),
+        # reviews and conferences are booked by date: their calendar events start then, in Europe/London
+        "CALENDAR_START": os.environ.get("IRO_CALENDAR_START", "10:00"),
+        "CALENDAR_MINUTES": int(os.environ.get("IRO_CALENDAR_MINUTES", "90")),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("IRO_OUTBOX_MAX_ATTEMPTS", "8")),
         # the public pages (docs/domain.md V1-V5): who runs them, and for how long their links work
         "COUNCIL_NAME": os.environ.get("IRO_COUNCIL_NAME", "The council"),

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import Boolean, Date, Enum, Integer, func, insert, select, update
 
-from service.casework import minutes_records, protection_records, rag_patterns
+from service.casework import invitations, minutes_records, protection_records, rag_patterns
 from service.errors import ScriptFailed
 from service.models import (
     AlertEntry,
@@ -108,8 +108,11 @@ def _upsert(uow, table, instance, fields):
             _link_rag_notifications(uow.connection, values["review_id"], new_id)
         if table is _rags and values.get("status") == RagStatus.RED:
             rag_patterns.check(uow, instance, new_id)
+        found = new_id
     elif values:
         uow.connection.execute(update(table).where(table.c.id == found).values(**values))
+    if table is _reviews:
+        invitations.sync(uow, "review", found)
 
 
 def _value(table, name, value):
@@ -308,14 +311,17 @@ def _end_episode(uow, instance):
         other = uow.load(other_id)
         uow.act(other, uow.engine.cancel)
         uow.save(other, cancelled=True)
-    uow.connection.execute(
+    cancelled = uow.connection.scalars(
         update(_reviews)
         .where(
             _reviews.c.child_id == int(instance.child_id),
             _reviews.c.status.in_([ReviewStatus.DUE, ReviewStatus.BOOKED, ReviewStatus.ADJOURNED]),
         )
         .values(status=ReviewStatus.CANCELLED)
-    )
+        .returning(_reviews.c.id)
+    ).all()
+    for review_id in cancelled:
+        invitations.sync(uow, "review", review_id)
     uow.connection.execute(
         update(_alerts)
         .where(

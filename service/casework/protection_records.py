@@ -12,7 +12,7 @@ else is refused, naming it, as for the other records (case_records._value).
 
 from sqlalchemy import func, insert, select, update
 
-from service.casework import codes
+from service.casework import codes, invitations
 from service.errors import ScriptFailed
 from service.models import (
     Child,
@@ -116,12 +116,15 @@ def _record_conference(uow, instance, fields, value_of):
     )
     if found is not None:
         uow.connection.execute(update(_conferences).where(_conferences.c.id == found).values(**values))
-        return
-    if values.get("kind") is None:
+    elif values.get("kind") is None:
         raise ScriptFailed(f"record_conference: conference {number} is new; give its kind=...")
-    uow.connection.execute(
-        insert(_conferences).values(episode_id=episode.id, instance_id=instance.id, number=number, **values)
-    )
+    else:
+        found = uow.connection.execute(
+            insert(_conferences)
+            .values(episode_id=episode.id, instance_id=instance.id, number=number, **values)
+            .returning(_conferences.c.id)
+        ).scalar_one()
+    invitations.sync(uow, "conference", found)
 
 
 def _start_plans(uow, instance, fields, value_of):
@@ -170,11 +173,14 @@ def _end_plans(uow, instance, fields, value_of):
         .where(_episodes.c.id == episode.id)
         .values(status=CpEpisodeStatus.ENDED, ended_on=ended_on, end_reason=reason, next_conference_due=None)
     )
-    uow.connection.execute(
+    cancelled = uow.connection.scalars(
         update(_conferences)
         .where(
             _conferences.c.episode_id == episode.id,
             _conferences.c.status.in_([ConferenceStatus.DUE, ConferenceStatus.BOOKED]),
         )
         .values(status=ConferenceStatus.CANCELLED)
-    )
+        .returning(_conferences.c.id)
+    ).all()
+    for conference_id in cancelled:
+        invitations.sync(uow, "conference", conference_id)

@@ -17,7 +17,7 @@ from service.errors import NotFound
 from service.models import Child, HumanTask, ManagementAlert, OutboxMessage, TaskStatus
 from service.people import access
 from service.people.accounts import Identity
-from service.workflow import audit, clock, mail
+from service.workflow import audit, clock, mail, outbox
 
 PAGE_SIZE = 20
 
@@ -41,7 +41,7 @@ class Page:
 
 def listing(who: Identity, unread_only: bool = False, page: int = 1) -> Page:
     """One page of this person's notices, newest first; only the unread ones when asked."""
-    mine = [OutboxMessage.recipient_username == who.username]
+    mine = [OutboxMessage.recipient_username == who.username, OutboxMessage.kind != outbox.CALENDAR]
     if unread_only:
         mine.append(OutboxMessage.read_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(*mine)) or 0

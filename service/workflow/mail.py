@@ -55,6 +55,19 @@ def notice(config, *, to: str, subject: str, role: str | None, child: Child | No
     return email
 
 
+def invitation(config, *, to: str, subject: str, ics: str, message_id: str) -> EmailMessage:
+    """A calendar invitation (or its cancellation): a short text and the iCalendar as text/calendar."""
+    method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
+    body = (
+        f"{subject}\n\nYour calendar should offer to add (or remove) it. The details are in the IRO service:\n"
+        f"{config['IRO_BASE_URL']}\n"
+    )
+    email = _message(config, to, subject, body)
+    email.add_attachment(ics, subtype="calendar", params={"method": method}, filename="invite.ics")
+    email["Message-ID"] = message_id
+    return email
+
+
 def plain(config, *, to: str, subject: str, body: str) -> EmailMessage:
     """A message written in full by its sender (a public link's, service/voices/handover.py)."""
     return _message(config, to, subject, body)

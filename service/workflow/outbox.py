@@ -24,6 +24,7 @@ from service.workflow import clock, mail
 
 CLAIM_SECONDS = 120
 PUBLIC_LINK = "public_link"  # a message to a parent or child: service/voices/handover.py
+CALENDAR = "calendar"  # an invitation whose body is iCalendar text: service/casework/invitations.py
 LINK_SENT = "(sent: the link and the address are not kept once delivered)"
 
 
@@ -51,11 +52,12 @@ def queue_statement(connection):
 
 
 def queue(connection, rows: list[dict], now) -> None:
-    execute_rows(
-        connection,
-        queue_statement(connection),
-        [_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row for row in rows],
-    )
+    execute_rows(connection, queue_statement(connection), with_defaults(rows, now))
+
+
+def with_defaults(rows: list[dict], now) -> list[dict]:
+    """Rows to queue now, each with what it leaves out."""
+    return [_ROW_DEFAULTS | dict(created_at=now, next_attempt_at=now) | row for row in rows]
 
 
 def notification_rows(connection, instance, notifications, now) -> list[dict]:
@@ -146,13 +148,16 @@ def _email(config, message, address):
     if message.child_id and message.child_id.isdigit():
         found = db.session.get(Child, int(message.child_id))
         child = mail.Child(mail.initials(found.name), found.case_number) if found else None
+    message_id = f"<{message.idempotency_key.replace(':', '.')}@{config['MAIL_SENDER'].split('@')[-1]}>"
+    if message.kind == CALENDAR:
+        return mail.invitation(config, to=address, subject=message.subject, ics=message.body, message_id=message_id)
     return mail.notice(
         config,
         to=address,
         subject=message.subject,
         role=message.recipient_role,
         child=child,
-        message_id=f"<{message.idempotency_key.replace(':', '.')}@{config['MAIL_SENDER'].split('@')[-1]}>",
+        message_id=message_id,
     )
 
 

@@ -6,6 +6,7 @@ import email.policy
 import socket
 import ssl
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 import pytest
 import trustme
@@ -20,6 +21,7 @@ class Received:
     message_id: str
     body: str  # the text as sent
     login: str | None  # who authenticated, on a server that asks
+    email: EmailMessage | None = None  # the whole message, with its attachments (a calendar invitation's)
 
 
 class SmtpServer:
@@ -42,8 +44,9 @@ class SmtpServer:
                 envelope.rcpt_tos,
                 message["Subject"].strip(),
                 message["Message-ID"],  # unfolded
-                message.get_content(),
+                message.get_body(("plain",)).get_content(),
                 login,
+                message,
             )
         )
         return "250 Message accepted for delivery"

@@ -31,12 +31,12 @@ def configure(environ=os.environ) -> int:
 
 class HideLinkTokens(logging.Filter):
     """Request lines name `/l/[link]`, never a public link's token: a token in a log would open the
-    page for whoever reads it (docs/domain.md V1)."""
+    page for whoever reads it (docs/domain.md V1). A calendar feed's secret likewise."""
 
-    TOKEN = re.compile(r"/l/[A-Za-z0-9_-]+")
+    TOKEN = re.compile(r"/(l|calendar/feed)/[A-Za-z0-9_-]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and "/l/" in record.msg:
+        if isinstance(record.msg, str) and ("/l/" in record.msg or "/feed/" in record.msg):
             record.msg = self._hide(record.msg)
         if record.args and isinstance(record.args, tuple):
             record.args = tuple(self._hide(a) for a in record.args)
@@ -45,7 +45,7 @@ class HideLinkTokens(logging.Filter):
         return True
 
     def _hide(self, value):
-        return self.TOKEN.sub("/l/[link]", value) if isinstance(value, str) else value
+        return self.TOKEN.sub(r"/\1/[link]", value) if isinstance(value, str) else value
 
 
 def hide_link_tokens() -> None:

@@ -16,6 +16,7 @@ from . import (
     account,
     alerts,
     auth,
+    calendar,
     children,
     conferences,
     feedback,
@@ -77,5 +78,7 @@ def init_app(app):
         links,
         own_page,
         feedback,
+        calendar,
     ):
         app.register_blueprint(module.bp)
+    app.register_blueprint(calendar.feed_bp)

@@ -77,6 +77,7 @@ def _page(form, status=200, contact=None):
         sign_out_form=FlaskForm(),
         contact=contact if who.has(roles.IRO) else None,
         has_photo=user.photo_type is not None,
+        has_feed=user.calendar_feed_hash is not None,
     ), status
 
 

@@ -3,9 +3,13 @@
 from datetime import UTC, datetime
 
 import icalendar
+from sqlalchemy import select
 
+from service.db import db
+from service.models import OutboxMessage
 from service.workflow import outbox
 from tests.support.lifecycle import Life
+from tests.support.protection import Protection
 
 
 def _invitations(smtp):
@@ -70,3 +74,49 @@ def test_booking_moving_and_cancelling_a_review_emails_invitations(app_factory, 
         ("sw.north@council.example", "CANCEL", uid, 2),
     ]
     assert all("Alex" not in i[6] and "North" not in i[6] for i in booked + moved + cancelled)
+
+
+def _queued(since_id):
+    """(recipient, METHOD, UID, SEQUENCE, start date) of the invitations queued after row `since_id`."""
+    found = []
+    for message in db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id > since_id, OutboxMessage.kind == outbox.CALENDAR)
+        .order_by(OutboxMessage.id)
+    ):
+        cal = icalendar.Calendar.from_ical(message.body)
+        [event] = cal.walk("VEVENT")
+        on = event.decoded("DTSTART").date().isoformat()
+        found.append((message.recipient_username, str(cal["METHOD"]), str(event["UID"]), int(event["SEQUENCE"]), on))
+    return found
+
+
+def test_booking_a_conference_and_its_plan_ending_invite_the_chair_and_the_social_worker(app):
+    with app.app_context():
+        run = Protection(app, False, "2022-01-16")
+        child = run.child()
+        run.on("2022-01-17")
+        run.strategy(child, "2022-01-17")
+        run.enquiry_to_conference(child, chair="iro2")
+        seen = run.last_notice_id()
+        run.book(child, "icpc_book", "2022-01-28")
+        [(_, _, icpc, _, _), _] = booked = _queued(seen)
+        assert booked == [
+            ("iro2", "REQUEST", icpc, 0, "2022-01-28"),
+            ("sw.north", "REQUEST", icpc, 0, "2022-01-28"),
+        ]
+        run.report(child, "icpc_report", "2022-01-17")
+        run.on("2022-01-28", hour=15)
+        run.held(child, "icpc_record", "2022-01-28", decision="plan", category="neglect")
+        run.on("2022-01-31")
+        seen = run.last_notice_id()
+        run.book(child, "rcpc_book", "2022-04-20")
+        [(_, _, review, _, _), _] = _queued(seen)
+        assert review != icpc
+        seen = run.last_notice_id()
+        run.on("2022-03-01")
+        run.event(child, "cp_plan_ended", "2022-03-01", reason="no_longer_at_risk")
+        assert _queued(seen) == [
+            ("iro2", "CANCEL", review, 1, "2022-04-20"),
+            ("sw.north", "CANCEL", review, 1, "2022-04-20"),
+        ]

@@ -25,6 +25,7 @@ from service.models import (
     ManagementAlert,
     OutboxMessage,
     Review,
+    ReviewStatus,
 )
 from service.people import tokens
 from service.people.accounts import identity, user_by_username
@@ -81,12 +82,18 @@ def expected(rule: str, method: str, username: str | None) -> int:
         return 302  # an open link opens its page for whoever holds it: nobody needs an account
     if rule.startswith("/p/"):
         return 404  # a public page needs its link's session, whoever is signed in (test_public_sessions)
+    if rule == "/calendar/feed/<token>.ics":
+        return 404  # only a feed's own secret opens it; this token is a public link's, not a feed's
     if rule == "/sign-in":
         return 302 if username and method == "GET" else 200  # a signed-in person goes to their tasks
     if username is None:
         return 302  # to the sign-in page
     if rule in ("/", "/sign-out", "/notifications/read", "/account/sign-out-everywhere"):
         return 302
+    if rule == "/calendar":
+        return 200  # the bookings of the children each person sees
+    if rule in ("/account/calendar-feed", "/account/calendar-feed/off"):
+        return 302  # everyone's own feed, back to their account
     if rule == "/search":
         return 200  # finds only the children this person sees (tests/web/test_search.py)
     if rule == "/my-children":
@@ -167,6 +174,9 @@ def expected(rule: str, method: str, username: str | None) -> int:
         # whether her social worker is qualified: her team's Team Manager or the Review and QA Manager
         ("/children/<int:child_id>/social-worker-qualified", "GET"): 200 if username in {"tm.ne", "rqam"} else 404,
         ("/children/<int:child_id>/social-worker-qualified", "POST"): 400 if username in {"tm.ne", "rqam"} else 404,
+        # a booking's calendar file: whoever sees the child; the conference is held, so no longer booked
+        ("/reviews/<int:review_id>.ics", "GET"): 200,
+        ("/conferences/<int:conference_id>.ics", "GET"): 404,
         # a public link of the child is withdrawn by whoever sees the child
         ("/links/<int:link_id>/withdraw", "POST"): 302,
         # the child's own page: their IRO, social worker, Team Manager and the Review and QA Manager
@@ -288,7 +298,17 @@ def _north_public(child_id, instance_id) -> dict:
     worker), a link to withdraw, and iro1's photo: the ids the public and own-page routes take."""
     with writing():  # her next review, as the review cycle records it once her IRO is allocated
         due = clock.now().date() + timedelta(days=30)
-        db.session.add(Review(child_id=child_id, instance_id=instance_id, number=1, due_date=due))
+        review = Review(
+            child_id=child_id,
+            instance_id=instance_id,
+            number=1,
+            due_date=due,
+            booked_date=due,
+            status=ReviewStatus.BOOKED,
+        )
+        db.session.add(review)
+        db.session.flush()
+        review_id = review.id
     child = db.session.get(Child, child_id)
     page_link = own_page.make_link(child, "carer", actor="iro1")
     drawing = demo_child_views.drawing_png(random.Random(1))
@@ -296,7 +316,13 @@ def _north_public(child_id, instance_id) -> dict:
     iro_contact.set_photo(user_by_username("iro1").id, drawing, actor="iro1")
     other = links.create(LinkPurpose.CHILD_PAGE, child_id=child_id, for_person="their advocate", actor="iro1")
     file_id = db.session.scalar(select(ChildViewsFile.id).where(ChildViewsFile.views_id == views.id))
-    return {"token": page_link.token, "link_id": other.link.id, "views_id": views.id, "file_id": file_id}
+    return {
+        "token": page_link.token,
+        "link_id": other.link.id,
+        "views_id": views.id,
+        "file_id": file_id,
+        "review_id": review_id,
+    }
 
 
 def _north_task():
@@ -339,6 +365,8 @@ def expected_with_link(rule: str, method: str, purpose: LinkPurpose) -> int:
         return 302
     if rule == "/sign-in":
         return 200
+    if rule == "/calendar/feed/<token>.ics":
+        return 404  # a feed's own secret only
     if rule.startswith("/p/my-page"):
         if purpose is not LinkPurpose.CHILD_PAGE:
             return 404  # "This link does not work": the session's link is for another page
@@ -366,7 +394,7 @@ def test_a_link_opens_its_one_public_page_and_no_staff_page(app, town, north):
             response = client.get(url) if method == "GET" else client.post(url, data={})
             if response.status_code != want:
                 wrong[(purpose.value, method, rule)] = (response.status_code, want)
-            if want == 302 and rule != "/l/<token>":
+            if response.status_code == 302 and rule != "/l/<token>":
                 assert response.location.startswith("/sign-in"), (method, rule)
             assert b"Bo South" not in response.data and b"43235" not in response.data
     assert wrong == {}

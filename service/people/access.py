@@ -27,6 +27,8 @@
   Manager and the Review and QA Manager; its words are written by the IRO and that manager. The
   views the child sends are seen by the IRO and that manager, and by the social worker only
   when the child said yes; by nobody else.
+- Cover while an IRO is away is set, ended and its open tasks moved by the IROs' managers: the
+  Review and QA Manager and the Head of Safeguarding.
 - The reports are for those who see every child; the minutes backlog for the Business Support
   Manager, who manages the minute takers, and the Review and QA Manager.
 - Parents' feedback after a conference is gathered by its chair, its minute taker, the Business
@@ -109,6 +111,10 @@ def may_act_on(who: Identity, task) -> bool:
 
 def may_reassign(who: Identity) -> bool:
     return who.has(*roles.MANAGERS)
+
+
+def may_set_cover(who: Identity) -> bool:
+    return who.has(roles.REVIEW_QA_MANAGER, roles.HEAD_OF_SAFEGUARDING)
 
 
 def may_be_given(who: Identity, task, sees_child: bool) -> bool:

@@ -18,6 +18,7 @@ from . import (
     auth,
     children,
     conferences,
+    cover,
     feedback,
     links,
     mail,
@@ -77,5 +78,6 @@ def init_app(app):
         links,
         own_page,
         feedback,
+        cover,
     ):
         app.register_blueprint(module.bp)

@@ -18,9 +18,19 @@ bp = pages_blueprint("cover", __name__)
 
 
 class CoverForm(FlaskForm):
-    away = SelectField("IRO who is away", widget=GovSelect(), validators=[InputRequired("Choose the IRO who is away")])
+    """Whether each person named is an IRO is the service's check (`cover.set_cover`), with its message."""
+
+    away = SelectField(
+        "IRO who is away",
+        widget=GovSelect(),
+        validators=[InputRequired("Choose the IRO who is away")],
+        validate_choice=False,
+    )
     covering = SelectField(
-        "IRO covering their work", widget=GovSelect(), validators=[InputRequired("Choose the IRO covering")]
+        "IRO covering their work",
+        widget=GovSelect(),
+        validators=[InputRequired("Choose the IRO covering")],
+        validate_choice=False,
     )
     from_date = DayMonthYearField("First day away", validators=[InputRequired("Enter the first day away")])
     to_date = DayMonthYearField("Last day away", validators=[InputRequired("Enter the last day away")])

@@ -12,7 +12,7 @@ address the organisation holds for them today.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from service.models import Child, IroCover, Team, User, UserRole
 from service.people import roles
@@ -42,18 +42,15 @@ def person_for(connection, role: str | None, data: dict, child_id: str | None) -
     return Person(row.username, row.email or None)
 
 
+def cover_applies(today: date):
+    """Rows of `iro_cover` that apply on a London date: from and to inclusive, unless ended early."""
+    return and_(_cover.c.from_date <= today, _cover.c.to_date >= today, _cover.c.ended_at.is_(None))
+
+
 def covering(connection, user_id: int, today: date) -> int:
-    """Who does this IRO's new work on a London date: the IRO covering them while they are away (from and
-    to inclusive, unless ended early), or themselves."""
+    """Who does this IRO's new work on a London date: the IRO covering them while they are away, or themselves."""
     cover = connection.scalar(
-        select(_cover.c.covering_user_id)
-        .where(
-            _cover.c.away_user_id == user_id,
-            _cover.c.from_date <= today,
-            _cover.c.to_date >= today,
-            _cover.c.ended_at.is_(None),
-        )
-        .limit(1)
+        select(_cover.c.covering_user_id).where(_cover.c.away_user_id == user_id, cover_applies(today)).limit(1)
     )
     return cover or user_id
 

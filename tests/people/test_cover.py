@@ -76,8 +76,12 @@ def test_cover_set_shows_on_both_worklists_and_the_childs_page_until_ended(app, 
     [audited] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "iro_cover_set")).all()
     assert audited.actor == "rqam"
 
+    covering = client_for(app, "iro2")
+    assert "Ira Two covers for Ira One" in text(covering.get(f"/children/{town.north_child}").text)  # theirs to work on
+
     [cover] = covers()
     assert post_form(manager, f"/people/cover/{cover.id}/end", {}, page_url="/people/cover").status_code == 302
+    assert covering.get(f"/children/{town.north_child}").status_code == 404
     assert "No IRO is away now or later." in text(manager.get("/people/cover").text)
     assert "covers your work" not in text(client_for(app, "iro1").get("/tasks").text)
     assert "covers for" not in text(manager.get(f"/children/{town.north_child}").text)
@@ -89,9 +93,9 @@ def test_a_future_cover_is_announced_to_the_cover(app, town):
         "/people/cover",
         AWAY | {"from_date": ["19", "4", "2027"], "to_date": ["23", "4", "2027"]},
     )
-    assert "You will cover for Ira One from 19 April 2027 to 23 April 2027." in text(
-        client_for(app, "iro2").get("/tasks").text
-    )
+    covering = client_for(app, "iro2")
+    assert "You will cover for Ira One from 19 April 2027 to 23 April 2027." in text(covering.get("/tasks").text)
+    assert covering.get(f"/children/{town.north_child}").status_code == 404  # not yet
 
 
 def test_the_away_iros_open_tasks_move_to_the_cover_in_one_step(app, town):

@@ -65,7 +65,7 @@ def test_cover_set_shows_on_both_worklists_and_the_childs_page_until_ended(app, 
     response = post_form(manager, "/people/cover", AWAY)
     assert response.status_code == 302
     page = text(manager.get("/people/cover").text)
-    assert "Ira One Ira Two 12 April 2027 16 April 2027" in page
+    assert "Ira One away Covered by Ira Two From 12 April 2027 To 16 April 2027" in page
     assert "Ira Two covers your work from 12 April 2027 to 16 April 2027." in text(
         client_for(app, "iro1").get("/tasks").text
     )

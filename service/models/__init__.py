@@ -26,7 +26,7 @@ from .casework import (
     ReviewStatus,
 )
 from .diagrams import ProcessVersion
-from .people import ApiClient, AppSecret, SignInAttempt, Team, User, UserRole, UserSession
+from .people import ApiClient, AppSecret, IroCover, SignInAttempt, Team, User, UserRole, UserSession
 from .voices import (
     ChildViews,
     ChildViewsFile,
@@ -97,6 +97,7 @@ __all__ = [
     "Team",
     "Timer",
     "TimerStatus",
+    "IroCover",
     "User",
     "UserRole",
     "UserSession",

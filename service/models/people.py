@@ -2,9 +2,9 @@
 failed sign-ins and demo mode's secret key.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Model, UTCDateTime
@@ -50,6 +50,22 @@ class UserRole(Model):
     role: Mapped[str] = mapped_column(String(100), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     service_area: Mapped[str | None] = mapped_column(String(100))
+
+
+class IroCover(Model):
+    """An IRO away from one date to another (London dates, inclusive) and the IRO covering their work;
+    ending it early sets `ended_at`, and it no longer applies from then."""
+
+    __tablename__ = "iro_cover"
+    __table_args__ = (Index("ix_iro_cover_away_user_id_to_date", "away_user_id", "to_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    away_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    covering_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date] = mapped_column(Date)
+    set_by: Mapped[str] = mapped_column(String(100))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiClient(Model):

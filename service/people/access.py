@@ -1,7 +1,8 @@
 """Who may see what: one place for the access rules, as SQL conditions.
 
 - An IRO sees the children they review (looked after or chairing the child
-  protection plan); a social worker the children allocated to them.
+  protection plan), and while covering an IRO who is away that IRO's children too; a social
+  worker the children allocated to them.
 - A Team Manager sees the children of their team; an ISM or Head of Service those
   of their service area's teams.
 - The Review and QA Manager, the Head of Safeguarding, the Assistant Director, the
@@ -27,6 +28,8 @@
   Manager and the Review and QA Manager; its words are written by the IRO and that manager. The
   views the child sends are seen by the IRO and that manager, and by the social worker only
   when the child said yes; by nobody else.
+- Cover while an IRO is away is set, ended and its open tasks moved by the IROs' managers: the
+  Review and QA Manager and the Head of Safeguarding.
 - The reports are for those who see every child; the minutes backlog for the Business Support
   Manager, who manages the minute takers, and the Review and QA Manager.
 - Parents' feedback after a conference is gathered by its chair, its minute taker, the Business
@@ -43,12 +46,14 @@ from service.models import (
     ChildViews,
     HumanTask,
     InstanceChild,
+    IroCover,
     ManagementAlert,
     ProcessInstance,
     Team,
 )
-from service.people import roles
+from service.people import assignment, roles
 from service.people.accounts import Identity
+from service.workflow import clock, working_days
 
 
 def child_condition(who: Identity):
@@ -56,6 +61,8 @@ def child_condition(who: Identity):
     if who.has(*roles.SEE_EVERY_CHILD):
         return true()
     conditions = [caseload_condition(who)] if has_caseload(who) else []
+    if who.has(roles.IRO):
+        conditions.append(_covered_condition(who))
     teams = who.teams(*roles.TEAM_SCOPED)
     if teams:
         conditions.append(_of_teams(teams))
@@ -63,6 +70,13 @@ def child_condition(who: Identity):
     if areas:
         conditions.append(_of_areas(areas))
     return or_(*conditions) if conditions else false()
+
+
+def _covered_condition(who: Identity):
+    """The children of the IROs this IRO covers today: they do those children's new work."""
+    today = working_days.london_date(clock.now())
+    away = select(IroCover.away_user_id).where(IroCover.covering_user_id == who.id, assignment.cover_applies(today))
+    return or_(Child.iro_id.in_(away), Child.cp_iro_id.in_(away))
 
 
 def _of_teams(teams):
@@ -109,6 +123,10 @@ def may_act_on(who: Identity, task) -> bool:
 
 def may_reassign(who: Identity) -> bool:
     return who.has(*roles.MANAGERS)
+
+
+def may_set_cover(who: Identity) -> bool:
+    return who.has(roles.REVIEW_QA_MANAGER, roles.HEAD_OF_SAFEGUARDING)
 
 
 def may_be_given(who: Identity, task, sees_child: bool) -> bool:

@@ -10,13 +10,16 @@ address the organisation holds for them today.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
-from service.models import Child, Team, User, UserRole
+from service.models import Child, IroCover, Team, User, UserRole
 from service.people import roles
+from service.workflow import clock, working_days
 
 _users, _children, _user_roles, _teams = User.__table__, Child.__table__, UserRole.__table__, Team.__table__
+_cover = IroCover.__table__
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,19 @@ def person_for(connection, role: str | None, data: dict, child_id: str | None) -
         return None
     row = connection.execute(select(_users.c.username, _users.c.email).where(_users.c.id == user_id)).one()
     return Person(row.username, row.email or None)
+
+
+def cover_applies(today: date):
+    """Rows of `iro_cover` that apply on a London date: from and to inclusive, unless ended early."""
+    return and_(_cover.c.from_date <= today, _cover.c.to_date >= today, _cover.c.ended_at.is_(None))
+
+
+def covering(connection, user_id: int, today: date) -> int:
+    """Who does this IRO's new work on a London date: the IRO covering them while they are away, or themselves."""
+    cover = connection.scalar(
+        select(_cover.c.covering_user_id).where(_cover.c.away_user_id == user_id, cover_applies(today)).limit(1)
+    )
+    return cover or user_id
 
 
 def address_of(connection, username: str) -> str | None:
@@ -66,7 +82,8 @@ def _child(connection, child_id):
 def _holder(connection, role, child):
     if child is not None:
         if role == roles.IRO:
-            return child.iro_id or child.cp_iro_id
+            iro = child.iro_id or child.cp_iro_id
+            return iro and covering(connection, iro, working_days.london_date(clock.now(connection)))
         if role == roles.SOCIAL_WORKER:
             return child.social_worker_id
     query = (

@@ -19,6 +19,7 @@ from . import (
     calendar,
     children,
     conferences,
+    cover,
     feedback,
     links,
     mail,
@@ -79,6 +80,7 @@ def init_app(app):
         own_page,
         feedback,
         calendar,
+        cover,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(calendar.feed_bp)

@@ -25,6 +25,7 @@ from service.casework import children as cases
 from service.casework import codes, conferences, families, reviews
 from service.errors import InvalidData
 from service.people import access, accounts
+from service.tasks import cover
 from service.voices import child_views
 
 from . import queries, security
@@ -97,6 +98,7 @@ def child(child_id):
         instances=families.processes(who, child_id),
         protection=protection,
         child_views=child_views.of_child(child_id, access.child_views_condition(who, found)),
+        covers=cover.of_child(found),
     )
 
 

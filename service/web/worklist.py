@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import Form, SelectChoice, SelectField
 
 from service import routing
-from service.tasks import worklist
+from service.tasks import cover, worklist
 
 from . import queries
 from .auth import pages_blueprint
@@ -71,6 +71,8 @@ def _worklist(reads, title, empty, claimable=False):
         filtered=filters != worklist.Filters(),
         due_counts=due_counts(who),
         due_words=DUE_WORDS,
+        covers=cover.of_person(who.id),
+        today=cover.today(),
     )
 
 

@@ -21,6 +21,7 @@ from service.models import (
     CpEpisode,
     CpEpisodeStatus,
     HumanTask,
+    IroCover,
     LinkPurpose,
     ManagementAlert,
     OutboxMessage,
@@ -29,6 +30,7 @@ from service.models import (
 )
 from service.people import tokens
 from service.people.accounts import identity, user_by_username
+from service.tasks import cover
 from service.tasks import task_page as tasks
 from service.voices import child_views, feedback, iro_contact, limits, links, own_page
 from service.workflow import clock, instances
@@ -90,6 +92,12 @@ def expected(rule: str, method: str, username: str | None) -> int:
         return 302  # to the sign-in page
     if rule in ("/", "/sign-out", "/notifications/read", "/account/sign-out-everywhere"):
         return 302
+    if rule.startswith("/people/cover"):
+        if username not in {"rqam", "hos.safeguarding"}:
+            return 404  # the Review and QA Manager and the Head of Safeguarding set cover
+        if method == "GET":
+            return 200
+        return 400 if rule == "/people/cover" else 302  # an empty form is refused; ending, moving: back
     if rule == "/calendar":
         return 200  # the bookings of the children each person sees
     if rule in ("/account/calendar-feed", "/account/calendar-feed/off"):
@@ -247,6 +255,7 @@ def test_every_page_for_every_role(app, town, north):
             if not want:
                 continue
             _give_back_to_iro1(task_id)  # a reassignment in the table must not change the next row
+            _cover_again(north["cover_id"])  # nor a cover ended
             client = app.test_client()
             if username:
                 client.post("/sign-in", data={"username": username, "password": council.PASSWORD})
@@ -258,6 +267,11 @@ def test_every_page_for_every_role(app, town, north):
                 assert "Alex North" not in response.text and "4120389A" not in response.text
     wrong = {key: got for key, got in table.items() if got[0] != got[1]}
     assert wrong == {}
+
+
+def _cover_again(cover_id):
+    with writing():
+        db.session.execute(update(IroCover).where(IroCover.id == cover_id).values(ended_at=None))
 
 
 def _give_back_to_iro1(task_id):
@@ -316,7 +330,11 @@ def _north_public(child_id, instance_id) -> dict:
     iro_contact.set_photo(user_by_username("iro1").id, drawing, actor="iro1")
     other = links.create(LinkPurpose.CHILD_PAGE, child_id=child_id, for_person="their advocate", actor="iro1")
     file_id = db.session.scalar(select(ChildViewsFile.id).where(ChildViewsFile.views_id == views.id))
+    first = clock.now().date() + timedelta(days=10)  # iro1 away later on: nobody's access changes today
+    rqam = identity(user_by_username("rqam").id)
+    cover_id = cover.set_cover(rqam, "iro1", "iro2", first, first + timedelta(days=7))
     return {
+        "cover_id": cover_id,
         "token": page_link.token,
         "link_id": other.link.id,
         "views_id": views.id,

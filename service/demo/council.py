@@ -707,7 +707,7 @@ def _quick_commits():
 
 def go_live_for(today: date) -> date:
     """The day the demo's replay starts: WINDOW_WEEKS before today (the next working day)."""
-    return _working_day_on_or_after(today - timedelta(weeks=WINDOW_WEEKS))
+    return demo_protection.working_day_on_or_after(today - timedelta(weeks=WINDOW_WEEKS))
 
 
 def _real_time() -> datetime:
@@ -718,18 +718,6 @@ def _real_time() -> datetime:
 
 def _at_nine(day: date) -> datetime:
     return datetime.combine(day, time(9), tzinfo=calendar.LONDON)
-
-
-def _working_day_on_or_after(day: date) -> date:
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def _working_day_on_or_before(day: date) -> date:
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return day
 
 
 def _accounts() -> list[_Account]:
@@ -916,7 +904,7 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
     all_cases += _leavers(rng, all_cases)
     groups = {row["ethnicity"]: int(row["children"]) for row in _read("lac_ethnicity_2012.csv")}
     window = (today - go_live).days
-    last_working_day = _working_day_on_or_before(today)
+    last_working_day = demo_protection.working_day_on_or_before(today)
     case_numbers: set[str] = set()
     for case in all_cases:
         youngest = 17 if case.leaves == "age_18" else _youngest(case)
@@ -964,7 +952,7 @@ def _council(rng, today: date, go_live: date) -> list[_Case]:
                     due = first + timedelta(days=rng.randint(0, (last - first).days))
                 else:
                     due = today + timedelta(days=rng.randint(5, NEXT_REVIEW_WITHIN_DAYS))
-                due = _working_day_on_or_after(due)
+                due = demo_protection.working_day_on_or_after(due)
                 case.take_on = {
                     "iro": case.iro,
                     "next_review_due": due.isoformat(),
@@ -1055,7 +1043,7 @@ class _Replay:
     def __init__(self, rng, today: date, go_live: date, council: list[_Case], progress=None):
         self.rng, self.today, self.go_live, self.progress = rng, today, go_live, progress
         self.done = 0  # tasks completed
-        self.last_working_day = _working_day_on_or_before(today)
+        self.last_working_day = demo_protection.working_day_on_or_before(today)
         self.read_up_to = calendar.add_working_days(self.last_working_day, -5)
         self.agenda: defaultdict[date, list[tuple[Callable, Any]]] = defaultdict(
             list
@@ -1315,7 +1303,7 @@ class _Replay:
             return self.alerts.plan(task_id, spec, task.instance_id, day)
 
         def working(d):
-            return _working_day_on_or_after(max(d, day))
+            return demo_protection.working_day_on_or_after(max(d, day))
 
         if spec in RAG_FOLLOW_UPS:
             return self._follow_up_day(task_id, task, working)
@@ -1502,7 +1490,7 @@ class _Replay:
             return calendar.add_working_days(due, own.randint(1, FOLLOW_UP_LATE_WD))
         if spec == "judge_update":
             return working(min(calendar.add_working_days(day, own.randint(0, 2)), due))
-        on_time = _working_day_on_or_before(due)  # 3 calendar months on may be a weekend
+        on_time = demo_protection.working_day_on_or_before(due)  # 3 calendar months on may be a weekend
         return working(calendar.add_working_days(on_time, -own.randint(0, FOLLOW_UP_EARLY_WD[spec])))
 
     def _follow_up_answers(self, task_id: int, seen: _Seen, day: date) -> dict:

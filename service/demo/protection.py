@@ -263,7 +263,7 @@ class ProtectionReplay:
         rng, day = self.rng, created
 
         def working(d: date) -> date:
-            return _working_day_on_or_after(max(d, day))
+            return working_day_on_or_after(max(d, day))
 
         if process == "cp_minutes":
             return self._minutes_day(spec, instance_id, created, cast(date, due))
@@ -359,7 +359,7 @@ class ProtectionReplay:
             when = calendar.add_working_days(due, 2)
         else:
             back = rng.randint(0, 3 if spec == "icpc_book" else 6)
-            when = calendar.add_working_days(_working_day_on_or_before(due), -back)
+            when = calendar.add_working_days(working_day_on_or_before(due), -back)
             when = max(when, earliest)
             if due > self.today:
                 when = max(when, calendar.add_working_days(self.last_working_day, 1))
@@ -397,13 +397,13 @@ class ProtectionReplay:
     def _minutes_day(self, spec: str, instance_id: int, created: date, due: date) -> date | None:
         own, fate = self.minutes.setdefault(instance_id, self._minutes_fate(instance_id))
         if spec == "circulate_decisions":
-            return _working_day_on_or_after(calendar.add_working_days(created, own.randint(0, 1)))
+            return working_day_on_or_after(calendar.add_working_days(created, own.randint(0, 1)))
         if spec == "write_draft":
             if fate == "stuck_draft":
                 return None
             if fate == "late":
                 return calendar.add_working_days(due, own.randint(1, 25))
-            return _working_day_on_or_after(max(calendar.add_working_days(due, -own.randint(0, 5)), created))
+            return working_day_on_or_after(max(calendar.add_working_days(due, -own.randint(0, 5)), created))
         if spec == "approve_minutes":
             if fate == "stuck_approval":
                 return None
@@ -427,13 +427,14 @@ def _working_days_between(start: date, end: date) -> int:
     return count
 
 
-def _working_day_on_or_after(day: date) -> date:
+def working_day_on_or_after(day: date) -> date:
+    """The day itself if a working day, else the next one (the demo's dates; council.py uses it too)."""
     while not calendar.is_working_day(day):
         day += timedelta(days=1)
     return day
 
 
-def _working_day_on_or_before(day: date) -> date:
+def working_day_on_or_before(day: date) -> date:
     while not calendar.is_working_day(day):
         day -= timedelta(days=1)
     return day

@@ -49,6 +49,7 @@ def test_a_manager_sets_cover_and_moves_the_open_task(page, server, town, width)
     page.get_by_role("button", name="Move 1 open task of Ira One to Ira Two").click()
     assert "Moved 1 open task." in page.locator("main").inner_text()
 
+    page.wait_for_load_state("networkidle")  # a late response would set the session cookie again
     page.context.clear_cookies()
     sign_in(page, server, "iro2")
     assert "You are covering for Ira One until 16 April 2027." in page.locator("main").inner_text()

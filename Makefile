@@ -10,9 +10,11 @@ PIP := $(PY) -m pip
 INSTALL_DEPS := setup.cfg pyproject.toml requirements.lock
 NPM_INSTALLED := node_modules/.installed
 GOVUK_ASSETS := service/static/govuk/.stamp
+MOJ_ASSETS := service/static/moj/.stamp
 EDITOR_ASSETS := service/static/editor/.stamp
-ASSETS := $(GOVUK_ASSETS) $(EDITOR_ASSETS)
+ASSETS := $(GOVUK_ASSETS) $(MOJ_ASSETS) $(EDITOR_ASSETS)
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+MOJ_DIST := node_modules/@ministryofjustice/frontend/moj
 FRONTEND_SOURCES := $(shell find frontend -type f 2>/dev/null)
 PYTEST_ARGS ?=
 # pytest-xdist workers: each has its own copy of the template database, so tests never share one;
@@ -68,6 +70,18 @@ $(GOVUK_ASSETS): $(NPM_INSTALLED) frontend/govuk.scss
 	cp -R $(GOVUK_DIST)/assets/images $(GOVUK_DIST)/assets/manifest.json service/static/govuk/assets/
 	@touch $@
 
+# MOJ Frontend's case-work components (service/templates/moj/): their CSS, built from its Sass over
+# GOV.UK Frontend's settings with Arial (frontend/moj.scss; its Sass loads GOV.UK Frontend by a path
+# from the project's root), its JS (one ES module, which static/app.js imports) and the icons its CSS names.
+$(MOJ_ASSETS): $(NPM_INSTALLED) frontend/moj.scss
+	rm -rf service/static/moj && mkdir -p service/static/moj/images
+	node_modules/.bin/sass --load-path=node_modules --load-path=. --style=compressed --no-source-map --quiet-deps \
+		frontend/moj.scss service/static/moj/moj-frontend.min.css
+	cp $(MOJ_DIST)/moj-frontend.min.js service/static/moj/
+	for image in $$(grep -o 'images/[a-z0-9-]*\.svg' service/static/moj/moj-frontend.min.css | sort -u); do \
+		cp $(MOJ_DIST)/assets/$$image service/static/moj/images/; done
+	@touch $@
+
 # The process editors and the instance viewer (bpmn-js, dmn-js), bundled from frontend/ by esbuild.
 $(EDITOR_ASSETS): $(NPM_INSTALLED) $(FRONTEND_SOURCES) .bpmnlintrc
 	node frontend/build.mjs
@@ -97,5 +111,5 @@ bench: $(VENV)/.installed-test $(ASSETS)
 	@set -e; for f in bench/bench_*.py bench/web.py; do echo "== $$f"; $(PY) "$$f"; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache node_modules service/static/govuk service/static/editor test-output
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache node_modules service/static/govuk service/static/moj service/static/editor test-output
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

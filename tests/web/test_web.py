@@ -142,18 +142,26 @@ def test_the_api_is_not_asked_for_a_csrf_token(client):
 def test_the_static_files_are_served(client):
     with client.get("/static/app.js") as script:
         assert script.status_code == 200 and "initAll()" in script.text
-    if not (STATIC / "govuk" / ".stamp").exists():
-        pytest.skip("GOV.UK Frontend's files are copied by `make test` (npm ci)")
-    for url in ("/static/govuk/govuk-frontend.min.css", "/static/govuk/govuk-frontend.min.js"):
+    if not (STATIC / "govuk" / ".stamp").exists() or not (STATIC / "moj" / ".stamp").exists():
+        pytest.skip("GOV.UK Frontend's and MOJ Frontend's files are copied by `make test` (npm ci)")
+    for url in (
+        "/static/govuk/govuk-frontend.min.css",
+        "/static/govuk/govuk-frontend.min.js",
+        "/static/moj/moj-frontend.min.css",
+        "/static/moj/moj-frontend.min.js",
+        "/static/moj/images/icon-toggle-plus-minus.svg",
+    ):
         with client.get(url) as response:
             assert response.status_code == 200, url
 
 
-def test_the_pages_are_set_in_arial_not_the_gov_uk_typeface(client):
-    """GDS Transport is licensed for GOV.UK only: the CSS names Arial and no font file is served."""
-    if not (STATIC / "govuk" / ".stamp").exists():
-        pytest.skip("GOV.UK Frontend's files are built by `make test` (npm ci)")
-    css = (STATIC / "govuk" / "govuk-frontend.min.css").read_text()
+@pytest.mark.parametrize("css_file", ["govuk/govuk-frontend.min.css", "moj/moj-frontend.min.css"])
+def test_the_pages_are_set_in_arial_not_the_gov_uk_typeface(client, css_file):
+    """GDS Transport is licensed for GOV.UK only: GOV.UK Frontend's CSS and MOJ Frontend's (built over
+    the same settings) name Arial, and no font file is served."""
+    if not (STATIC / css_file).parent.joinpath(".stamp").exists():
+        pytest.skip("the front-end packages' files are built by `make test` (npm ci)")
+    css = (STATIC / css_file).read_text()
     assert "font-family:arial,sans-serif" in css
     assert "GDS Transport" not in css and "@font-face" not in css
     assert client.get("/assets/fonts/bold-b542beb274-v2.woff2").status_code == 404

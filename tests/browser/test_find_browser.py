@@ -4,14 +4,9 @@ passes axe and nothing on it is wider than the screen."""
 import pytest
 
 from tests.support import council
-from tests.support.browser import assert_accessible, shot, sign_in
+from tests.support.browser import assert_accessible, shot, sign_in, wider_than_the_screen
 
 pytestmark = pytest.mark.browser  # left out by `make test-fast`
-
-WIDER_THAN_THE_SCREEN = """(within) => [...document.querySelectorAll(within)]
-    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
-                 && !e.closest('.app-scroll-x'))
-    .map(e => e.tagName + '.' + e.className)"""
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -22,7 +17,7 @@ def test_an_iro_finds_a_child_from_the_header_sees_their_children_and_what_is_du
     assert "1 overdue" in " ".join(page.locator(".app-due-counts").inner_text().split())
     assert_accessible(page)
     # the header's search box and the counts (the worklist's own table is left to its own test)
-    assert page.evaluate(WIDER_THAN_THE_SCREEN, "header *, .app-due-counts *") == []
+    assert wider_than_the_screen(page, "header *, .app-due-counts *") == []
     shot(page, f"find-1-worklist-counts-{width}")
     page.get_by_role("link", name="1 overdue").click()
     assert page.url.endswith("/tasks?due=overdue")
@@ -32,7 +27,7 @@ def test_an_iro_finds_a_child_from_the_header_sees_their_children_and_what_is_du
     results = page.locator("main")
     assert "1 child matching" in results.inner_text() and "Alex North" in results.inner_text()
     assert_accessible(page)
-    assert page.evaluate(WIDER_THAN_THE_SCREEN, "body *") == []
+    assert wider_than_the_screen(page) == []
     shot(page, f"find-2-search-{width}")
     results.get_by_role("link", name="Alex North").click()
     assert page.url.endswith(f"/children/{town.north_child}")
@@ -40,5 +35,5 @@ def test_an_iro_finds_a_child_from_the_header_sees_their_children_and_what_is_du
     page.goto(f"{server}/my-children")
     assert "Alex North" in page.locator("main").inner_text()
     assert_accessible(page)
-    assert page.evaluate(WIDER_THAN_THE_SCREEN, "body *") == []
+    assert wider_than_the_screen(page) == []
     shot(page, f"find-3-my-children-{width}")

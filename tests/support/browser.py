@@ -62,6 +62,28 @@ def _govuk_conditional_radio(rule: str, node: dict) -> bool:
     )
 
 
+# Elements whose right edge is past the screen's, outside any scroll container: a scroll container is
+# an ancestor below <body> that scrolls sideways (an `app-scroll-x` table, MOJ's filter layout's content);
+# <html> and <body> are left out, since GOV.UK Frontend's template makes <html> scroll.
+_WIDER_THAN_THE_SCREEN = """(within) => {
+    const width = document.documentElement.clientWidth;
+    const scrolled = (e) => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) return true;
+        }
+        return false;
+    };
+    return [...document.querySelectorAll(within)]
+        .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolled(e))
+        .map(e => e.tagName + "." + e.className);
+}"""
+
+
+def wider_than_the_screen(page, within: str = "body *") -> list[str]:
+    """The elements (of those `within` selects) a person would find cut off at the page's right edge."""
+    return page.evaluate(_WIDER_THAN_THE_SCREEN, within)
+
+
 def sign_in(page, server, username):
     page.goto(f"{server}/sign-in")
     page.get_by_label("Username").fill(username)

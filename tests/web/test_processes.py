@@ -434,7 +434,7 @@ def test_a_file_saved_by_another_modeller_is_taken_with_its_extensions(app, town
 def instance_rows(client, file_name) -> list[str]:
     """The running instances' rows of a process page, as text."""
     page = etree.HTML(client.get(f"/processes/{file_name}").text)
-    return [" ".join(" ".join(row.itertext()).split()) for row in page.iterfind(".//table[2]/tbody/tr")]
+    return [" ".join(" ".join(row.itertext()).split()) for row in page.xpath("(//table)[2]/tbody/tr")]
 
 
 def test_running_instances_show_their_child_as_far_as_the_owner_sees_it_and_where_they_are_now(app):

@@ -64,7 +64,8 @@ def _govuk_conditional_radio(rule: str, node: dict) -> bool:
 
 # Elements whose right edge is past the screen's, outside any scroll container: a scroll container is
 # an ancestor below <body> that scrolls sideways (an `app-scroll-x` table, MOJ's filter layout's content);
-# <html> and <body> are left out, since GOV.UK Frontend's template makes <html> scroll.
+# <html> and <body> are left out, since GOV.UK Frontend's template makes <html> scroll. The page itself
+# scrolling sideways is told too (an element positioned outside its scroll container's box).
 _WIDER_THAN_THE_SCREEN = """(within) => {
     const width = document.documentElement.clientWidth;
     const scrolled = (e) => {
@@ -73,9 +74,10 @@ _WIDER_THAN_THE_SCREEN = """(within) => {
         }
         return false;
     };
-    return [...document.querySelectorAll(within)]
+    const page = document.documentElement.scrollWidth > width + 1 ? ["the page, scrolling sideways"] : [];
+    return page.concat([...document.querySelectorAll(within)]
         .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolled(e))
-        .map(e => e.tagName + "." + e.className);
+        .map(e => e.tagName + "." + e.className));
 }"""
 
 

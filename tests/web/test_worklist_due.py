@@ -85,7 +85,7 @@ def test_the_task_filter_lists_each_type_once_and_only_the_persons_own(client, a
     # iro1 sees Alex North's "Allocate an IRO" (the Review and QA Manager's task), but it is not theirs to have
     assert options == ["", "Consider the significant change"]
     filtered = client.get("/tasks?task_type=Consider+the+significant+change").text
-    assert filtered.count("Consider the significant change</a>") == 3
+    assert filtered[filtered.index("<table") :].count("Consider the significant change</a>") == 3
     auth.sign_out()
     auth.sign_in("rqam")
     page = client.get("/tasks").text

@@ -159,6 +159,8 @@ def test_the_printable_form_of_a_serious_alert_ticks_stages_1_to_3_and_records_t
     run, child, app = life
     alert_id = raise_alert(run, child, serious=True)
     client = client_for(app, "hos.north")
+    badge = '<span class="moj-badge moj-badge--red">Serious or urgent</span>'
+    assert badge in client.get(f"/alerts/{alert_id}").text and badge in client.get("/alerts").text
     page = client.get(f"/alerts/{alert_id}/form").text
     words = text(page)
     assert "Independent Review Officer Management Alert Form" in words and "STAGES 1 – 6" in words

@@ -22,7 +22,7 @@ was posted: a name `derived()` returns is not a field, so the API refuses it as 
 from datetime import date
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovDateInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovDateInput, GovTextInput
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -96,6 +96,55 @@ class DayMonthYearField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date") from None
+
+    @staticmethod
+    def posted(day: date) -> list[str]:
+        """The day as a browser posts it: the day, month and year boxes."""
+        return [f"{day.day:02d}", f"{day.month:02d}", str(day.year)]
+
+
+class MojDatePicker(GovTextInput):
+    """MOJ Frontend's date picker (templates/moj/date_picker.html): the field's hint and an example of
+    the format, and the earliest day the calendar offers (`field.earliest`, set by the form's prepare)."""
+
+    template = "moj/date_picker_field.html"
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params["hint"] = {"text": " ".join(filter(None, [field.description, "For example, 27/3/2027."]))}
+        params["classes"] = "govuk-input--width-10"
+        earliest = getattr(field, "earliest", None)
+        if earliest is not None:
+            params["minDate"] = f"{earliest.day}/{earliest.month}/{earliest.year}"
+        return params
+
+
+class PickedDateField(DateField):
+    """A date to book, near today, as one box taking day/month/year with MOJ Frontend's date picker
+    beside it: the calendar shows the weekdays, which matter when booking (a weekend or bank holiday
+    is warned of). Dates people know, such as a date of birth, stay DayMonthYearField."""
+
+    widget = MojDatePicker()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d/%m/%Y", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) > 1:  # a browser sends the one box; a crafted post may not
+            self.raw_data = [""]
+            raise ValueError(f"Enter {self.label.text.lower()} as day/month/year, for example 27/3/2027")
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata([valuelist[0].strip()])
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, for example 27/3/2027") from None
+
+    @staticmethod
+    def posted(day: date) -> list[str]:
+        """The day as a browser posts it: one box, as the picker writes it."""
+        return [f"{day.day}/{day.month}/{day.year}"]
 
 
 def choices_of(words: dict) -> list:
@@ -279,7 +328,7 @@ def _answer_schema(unbound, nullable: bool) -> dict:
 
 
 def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
-    """JSON values as a browser would post them (a date as day, month and year; a list of
+    """JSON values as a browser would post them (a date as its field's boxes would; a list of
     objects as the numbered rows of a FieldList)."""
     pairs: list[tuple[str, str]] = []
     for name, value in data.items():
@@ -294,10 +343,9 @@ def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
                 )
         elif isinstance(value, list):
             pairs += [(key, str(v)) for v in value]
-        elif _is_date_field(unbound) and isinstance(value, str):
+        elif (date_field := _date_field(unbound)) is not None and isinstance(value, str):
             try:
-                day = date.fromisoformat(value)
-                pairs += [(key, f"{day.day:02d}"), (key, f"{day.month:02d}"), (key, str(day.year))]
+                pairs += [(key, posted) for posted in date_field.posted(date.fromisoformat(value))]
             except ValueError:
                 pairs.append((key, value))
         elif isinstance(value, bool):
@@ -307,9 +355,10 @@ def _formdata(form_class, data: dict, prefix: str = "") -> MultiDict:
     return MultiDict(pairs)
 
 
-def _is_date_field(unbound) -> bool:
+def _date_field(unbound):
+    """The class of a date field (DayMonthYearField, PickedDateField), else None."""
     field_class = getattr(unbound, "field_class", None)
-    return field_class is not None and issubclass(field_class, DateField)
+    return field_class if field_class is not None and issubclass(field_class, DateField) else None
 
 
 def _rows_form(unbound):

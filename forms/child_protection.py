@@ -15,6 +15,7 @@ from service.casework import codes
 
 from . import (
     DayMonthYearField,
+    PickedDateField,
     RowsForm,
     RowsTaskForm,
     TaskForm,
@@ -152,7 +153,7 @@ class InviteeRow(RowsForm):
 
 @register("book_cp_conference")
 class BookConference(RowsTaskForm):
-    conference_date = DayMonthYearField(
+    conference_date = PickedDateField(
         "Date of the conference", validators=[InputRequired("Enter the date of the conference")]
     )
     confirm_day = confirm_day_field()
@@ -163,6 +164,7 @@ class BookConference(RowsTaskForm):
     def prepare(self, context) -> None:
         super().prepare(context)
         offer_confirm_day(self, self.conference_date.data)
+        self.conference_date.earliest = context.today if context is not None else None
         self.due = iso_day(context.data.get("due_date")) if context is not None else None
         if self.due:
             self.conference_date.description = (

@@ -20,6 +20,7 @@ from service.voices import child_views
 
 from . import (
     DayMonthYearField,
+    PickedDateField,
     RowsForm,
     TaskForm,
     choices_of,
@@ -58,7 +59,7 @@ def _not_before_looked_after(context, day: date, what: str) -> str | None:
 class BookReview(TaskForm):
     template = "forms/book_review.html"
 
-    review_date = DayMonthYearField("Date of the review", validators=[InputRequired("Enter the date of the review")])
+    review_date = PickedDateField("Date of the review", validators=[InputRequired("Enter the date of the review")])
     confirm_day = confirm_day_field()
     late_reason = RadioField(
         "Why is the review after its due date?",
@@ -71,6 +72,7 @@ class BookReview(TaskForm):
     def prepare(self, context) -> None:
         super().prepare(context)
         offer_confirm_day(self, self.review_date.data)
+        self.review_date.earliest = context.today if context is not None else None
         self.due = iso_day(context.data.get("due_date")) if context is not None else None
         if self.due:
             self.review_date.description = (
@@ -207,7 +209,7 @@ class RecordReview(TaskForm):
     )
     intended_alerts = long_text("Management alerts you intend to raise (for the Legal section, optional)")
     adjourn_reason = long_text("Why was the review adjourned?")
-    new_date = DayMonthYearField("New date of the review", validators=[Optional()])
+    new_date = PickedDateField("New date of the review", validators=[Optional()])
     max_decisions = MAX_DECISIONS
 
     def prepare(self, context) -> None:
@@ -216,6 +218,7 @@ class RecordReview(TaskForm):
         self.alerts = context.alerts_since_last_review() if context is not None else []
         self.child_views = context.child_views() if context is not None else []
         self.suggested_code = child_views.suggested_code(self.child_views)
+        self.new_date.earliest = context.today if context is not None else None
 
     def decision_rows(self) -> list:
         """The rows the page shows: those posted or saved, then one blank row to fill in while

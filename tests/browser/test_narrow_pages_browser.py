@@ -28,9 +28,10 @@ def first(model_column, *where):
 @pytest.fixture
 def places(caseload):
     """The pages reached from the navigation, by their addresses in the caseload: a task of iro1's
-    (Alex North's significant change), Alex North, the alert, a process, its first version and an instance."""
+    (booking Alex North's review, with its date picker), Alex North, the alert, a process, its first
+    version and an instance; and Alex North's significant change on iro1's worklist."""
     council.report_change(caseload.north_child)
-    task = first(HumanTask.id, HumanTask.assignee == "iro1", HumanTask.status == TaskStatus.OPEN)
+    task = first(HumanTask.id, HumanTask.spec_name == "book_review", HumanTask.status == TaskStatus.OPEN)
     alert = first(ManagementAlert.id)
     instance = first(ProcessInstance.id, ProcessInstance.process_id == "review_cycle")
     db.session.rollback()

@@ -66,13 +66,21 @@ def test_a_saturday_review_is_warned_with_monday_offered_and_booked_once_confirm
     assert "If the review is after its due date of 31 December 2025" in late and 'name="late_reason"' in late
     assert 'data-module="govuk-character-count"' in late and 'data-maxlength="4000"' in late
 
-    warned = submit(client, task.id, page, {"review_date": ["27", "12", "2025"]})
+    # the date is picked from MOJ Frontend's date picker, its calendar starting today (1 December 2025)
+    assert '<div class="moj-datepicker" data-module="moj-date-picker" data-min-date="1/12/2025">' in page
+    assert 'name="review_date" type="text"' in page and "For example, 27/3/2027." in page
+    garbled = submit(client, task.id, page, {"review_date": "27-12-2025"})
+    assert garbled.status_code == 400
+    assert "Date of the review must be a real date, for example 27/3/2027" in garbled.text
+
+    warned = submit(client, task.id, page, {"review_date": "27/12/2025"})
     assert warned.status_code == 400
+    assert 'value="27/12/2025"' in warned.text  # as the person typed it
     assert SATURDAY in warned.text.replace("&#39;", "'")
     assert 'name="confirm_day"' in warned.text and "Yes, book it on Saturday 27 December 2025" in warned.text
     assert run.task(child, "book_review").status == TaskStatus.OPEN and run.reviews(child)[0].booked_date is None
 
-    booked = submit(client, task.id, warned.text, {"review_date": ["27", "12", "2025"], "confirm_day": "y"})
+    booked = submit(client, task.id, warned.text, {"review_date": "27/12/2025", "confirm_day": "y"})
     assert booked.status_code == 302
     assert run.reviews(child)[0].booked_date == date(2025, 12, 27)
 

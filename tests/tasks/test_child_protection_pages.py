@@ -50,7 +50,7 @@ def test_booking_adds_invitees_one_row_at_a_time_and_refuses_a_late_date_without
     page = client.get(f"/tasks/{task.id}").text
     assert "The conference is due by 07 February 2022" in page and 'name="invitees-0-name"' in page
     answers = {
-        "conference_date": ["08", "02", "2022"],
+        "conference_date": "8/2/2022",
         "venue": "Civic Centre",
         "invitees-0-name": "Pat North",
         "invitees-0-who": "parent_carer",

@@ -24,6 +24,8 @@ def test_a_phones_filter_opens_from_its_button_and_a_booking_date_is_picked_from
     page.get_by_role("button", name="Apply filters").click()
     page.get_by_role("button", name="Show filter").click()  # the filter chosen, listed in the panel
     expect(page.get_by_role("link", name="Remove this filter Book the review")).to_be_visible()
+    assert wider_than_the_screen(page) == []
+    shot(page, "moj-filter-open-375")
     page.get_by_role("button", name="Close").click()
     assert page.locator("main table tbody tr").count() == 1
     assert wider_than_the_screen(page) == []

@@ -19,6 +19,7 @@ the server (normalised answers, facts about the case read through the context), 
 was posted: a name `derived()` returns is not a field, so the API refuses it as unknown.
 """
 
+import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -119,6 +120,9 @@ class MojDatePicker(GovTextInput):
         return params
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class PickedDateField(DateField):
     """A date to book, near today, as one box taking day/month/year with MOJ Frontend's date picker
     beside it: the calendar shows the weekdays, which matter when booking (a weekend or bank holiday
@@ -130,14 +134,21 @@ class PickedDateField(DateField):
         super().__init__(label, validators, format="%d/%m/%Y", **kwargs)
 
     def process_formdata(self, valuelist):
-        if len(valuelist) > 1:  # a browser sends the one box; a crafted post may not
+        """The picker's one box (27/3/2027), or, as the form took before the picker and as systems
+        may still post, the three day, month and year boxes or an ISO date (2027-03-27)."""
+        if len(valuelist) == 3:
+            valuelist = ["/".join(part.strip() for part in valuelist) if any(p.strip() for p in valuelist) else ""]
+        if len(valuelist) > 1:
             self.raw_data = [""]
             raise ValueError(f"Enter {self.label.text.lower()} as day/month/year, for example 27/3/2027")
-        if not valuelist or not valuelist[0].strip():
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
             self.data = None
             return
         try:
-            super().process_formdata([valuelist[0].strip()])
+            self.data = date.fromisoformat(text) if _ISO_DAY.fullmatch(text) else None
+            if self.data is None:
+                super().process_formdata([text])
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date, for example 27/3/2027") from None
 

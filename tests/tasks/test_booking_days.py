@@ -4,7 +4,10 @@ offered; some reviews rightly happen on a Saturday at the child's placement, so 
 from datetime import date, timedelta
 
 import pytest
+from werkzeug.datastructures import MultiDict
+from wtforms import Form
 
+from forms import PickedDateField
 from service.models import TaskStatus
 from service.workflow import working_days as calendar
 from tests.support.app import RequestClient
@@ -115,3 +118,28 @@ def test_a_conference_on_a_saturday_is_warned_too(booking):
     }
     run.book(child, "icpc_book", "2025-12-27", confirm_day=True)
     assert run.conferences(child)[0].booked_date == date(2025, 12, 27)
+
+
+@pytest.mark.parametrize(
+    ("posted", "taken"),
+    [
+        (["27/12/2025"], date(2025, 12, 27)),  # the picker's box
+        (["27", "12", "2025"], date(2025, 12, 27)),  # the day, month and year boxes the form had before
+        (["2025-12-27"], date(2025, 12, 27)),  # an ISO date, as a system may post
+        (["", "", ""], None),  # nothing given
+    ],
+)
+def test_a_booking_date_is_taken_from_the_picker_the_three_boxes_or_an_iso_date(posted, taken):
+    form = _BookingDate(MultiDict([("day", value) for value in posted]))
+    assert form.day.data == taken and not form.day.errors
+
+
+@pytest.mark.parametrize("posted", [["30/2/2026"], ["2026-02-30"], ["30", "2", "2026"], ["1", "2"]])
+def test_a_booking_date_that_is_no_day_is_refused_saying_so(posted):
+    form = _BookingDate(MultiDict([("day", value) for value in posted]))
+    form.validate()
+    assert form.day.data is None and form.day.errors and "day" in form.day.errors[0].lower()
+
+
+class _BookingDate(Form):
+    day = PickedDateField("Day")
